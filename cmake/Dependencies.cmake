@@ -1,0 +1,38 @@
+# Third-party dependencies: Debian packages found by CMake, and DuckDB unpacked by
+# scripts/setup.sh into .deps/ from the npm registry.
+set(DUCKDB_VERSION 1.4.4)
+set(DUCKDB_DIR "${CMAKE_SOURCE_DIR}/.deps/duckdb-${DUCKDB_VERSION}" CACHE PATH "DuckDB lib + header")
+set(DUCKDB_LIB_DIR "${DUCKDB_DIR}/lib")
+if(NOT EXISTS "${DUCKDB_LIB_DIR}/libduckdb.so" OR NOT EXISTS "${DUCKDB_DIR}/include/duckdb.h")
+  message(FATAL_ERROR "DuckDB ${DUCKDB_VERSION} not found in ${DUCKDB_DIR}: run scripts/setup.sh")
+endif()
+add_library(duckdb SHARED IMPORTED GLOBAL)
+set_target_properties(duckdb PROPERTIES
+  IMPORTED_LOCATION "${DUCKDB_LIB_DIR}/libduckdb.so"
+  INTERFACE_INCLUDE_DIRECTORIES "${DUCKDB_DIR}/include")
+
+find_package(Threads REQUIRED)
+find_package(fmt REQUIRED)
+find_package(nlohmann_json REQUIRED)
+find_package(simdjson REQUIRED)
+find_package(ZLIB REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(PkgConfig REQUIRED)
+
+# CRoaring ships no CMake config in Debian 12; link it by name.
+find_path(ROARING_INCLUDE_DIR roaring/roaring.h)
+find_library(ROARING_LIBRARY roaring)
+if(NOT ROARING_INCLUDE_DIR OR NOT ROARING_LIBRARY)
+  message(FATAL_ERROR "CRoaring not found: run scripts/setup.sh (libroaring-dev)")
+endif()
+add_library(roaring UNKNOWN IMPORTED GLOBAL)
+set_target_properties(roaring PROPERTIES
+  IMPORTED_LOCATION "${ROARING_LIBRARY}"
+  INTERFACE_INCLUDE_DIRECTORIES "${ROARING_INCLUDE_DIR}")
+
+if(SLUICE_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(SLUICE_BUILD_BENCH)
+  find_package(benchmark REQUIRED)
+endif()

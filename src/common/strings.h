@@ -1,0 +1,31 @@
+// Small string helpers shared by every module.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sluice {
+
+std::vector<std::string> Split(std::string_view text, char separator);
+std::string Join(const std::vector<std::string>& parts, std::string_view separator);
+bool StartsWith(std::string_view text, std::string_view prefix);
+bool EndsWith(std::string_view text, std::string_view suffix);
+std::string ToLower(std::string_view text);
+std::string Trim(std::string_view text);
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
+// Parses a whole decimal integer; nullopt on anything else (sign allowed, no spaces).
+std::optional<int64_t> ParseInt64(std::string_view text);
+
+// Quotes `name` as a SQL identifier: "a""b" for a"b.
+std::string QuoteIdentifier(std::string_view name);
+// Quotes `text` as a SQL string literal: 'it''s' for it's.
+std::string QuoteLiteral(std::string_view text);
+
+// Zero-padded decimal, e.g. PadNumber(7, 20) = "00000000000000000007".
+std::string PadNumber(uint64_t value, int width);
+
+}  // namespace sluice
