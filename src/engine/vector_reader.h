@@ -1,0 +1,47 @@
+// Reads values out of DuckDB data chunks: primitives as typed engine::Values, everything
+// else as the text DuckDB's CAST(x AS VARCHAR) prints (session time zone UTC).
+#pragma once
+
+#include <duckdb.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+
+namespace sluice::engine::internal {
+
+// Reads one column of a chunk. Built once per column and chunk; cheap.
+class ColumnReader {
+ public:
+  ColumnReader(duckdb_vector vector, duckdb_logical_type type);
+  ~ColumnReader();
+  ColumnReader(const ColumnReader&) = delete;
+  ColumnReader& operator=(const ColumnReader&) = delete;
+
+  // The value at `row`; primitives typed, other types as text.
+  Value Get(size_t row) const;
+  // The value at `row` as text, quoted the way DuckDB quotes values inside nested values
+  // when `nested` is true ('abc' for strings).
+  std::string Text(size_t row, bool nested) const;
+  bool IsValid(size_t row) const;
+
+ private:
+  duckdb_vector vector_;
+  duckdb_logical_type type_;  // owned
+  duckdb_type id_;
+  void* data_;
+  uint64_t* validity_;
+  // For DECIMAL: storage and scale; ENUM: dictionary.
+  duckdb_type storage_ = DUCKDB_TYPE_INVALID;
+  int scale_ = 0;
+  std::vector<std::string> dictionary_;
+  // For nested types: readers of the children (struct fields, list/array elements,
+  // map keys and values as the struct child of the list).
+  std::vector<std::unique_ptr<ColumnReader>> children_;
+  std::vector<std::string> child_names_;
+  size_t array_size_ = 0;
+};
+
+}  // namespace sluice::engine::internal
