@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up, builds the Debug configuration (ASan + UBSan) and runs the whole
-# default test suite with CTest. Extra arguments go to ctest (e.g. -R conformance).
+# default test suite with CTest. Arguments, if any, replace the default selection and go
+# to ctest (e.g. `-L slow` for the slow suites, `-R conformance`).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -9,4 +10,5 @@ jobs=$(nproc)
 cmake -S . -B build/debug -G Ninja -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build/debug -j "$jobs"
 cd build/debug
-ctest --output-on-failure -j "$jobs" -LE slow "$@"
+[ $# -eq 0 ] && set -- -LE slow
+ctest --output-on-failure -j "$jobs" "$@"
