@@ -369,6 +369,73 @@ std::string JavaBigDecimalString(const DecimalText& decimal) {
   return out;
 }
 
+bool NextCodePoint(std::string_view text, size_t* pos, uint32_t* code_point) {
+  if (*pos >= text.size()) return false;
+  auto byte = [&](size_t i) { return static_cast<uint8_t>(text[i]); };
+  uint8_t lead = byte(*pos);
+  int length = 0;
+  uint32_t value = 0;
+  uint32_t min_value = 0;
+  if (lead < 0x80) {
+    *code_point = lead;
+    ++*pos;
+    return true;
+  } else if ((lead & 0xE0) == 0xC0) {
+    length = 2;
+    value = lead & 0x1F;
+    min_value = 0x80;
+  } else if ((lead & 0xF0) == 0xE0) {
+    length = 3;
+    value = lead & 0x0F;
+    min_value = 0x800;
+  } else if ((lead & 0xF8) == 0xF0) {
+    length = 4;
+    value = lead & 0x07;
+    min_value = 0x10000;
+  } else {
+    return false;
+  }
+  if (*pos + length > text.size()) return false;
+  for (int i = 1; i < length; ++i) {
+    uint8_t next = byte(*pos + i);
+    if ((next & 0xC0) != 0x80) return false;
+    value = (value << 6) | (next & 0x3F);
+  }
+  if (value < min_value || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) {
+    return false;
+  }
+  *code_point = value;
+  *pos += length;
+  return true;
+}
+
+bool IsValidUtf8(std::string_view text) {
+  size_t pos = 0;
+  uint32_t code_point = 0;
+  while (pos < text.size()) {
+    if (!NextCodePoint(text, &pos, &code_point)) return false;
+  }
+  return true;
+}
+
+void AppendUtf8(std::string* out, uint32_t code_point) {
+  if (code_point < 0x80) {
+    out->push_back(static_cast<char>(code_point));
+  } else if (code_point < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (code_point >> 6)));
+    out->push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+  } else if (code_point < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (code_point >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (code_point >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((code_point >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+  }
+}
+
 std::optional<int64_t> ParseIntegerInRange(std::string_view text, int64_t min, int64_t max) {
   std::string_view digits = text;
   if (!digits.empty() && (digits.front() == '+' || digits.front() == '-')) digits.remove_prefix(1);

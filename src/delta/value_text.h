@@ -63,6 +63,12 @@ std::optional<std::string> DecimalToPlain(const DecimalText& decimal, int precis
 // "123.45", "0.00", "1E-18", "0E-18".
 std::string JavaBigDecimalString(const DecimalText& decimal);
 
+// Decodes the UTF-8 code point at text[*pos] and advances *pos past it; false (leaving *pos)
+// for an invalid, overlong or surrogate encoding.
+bool NextCodePoint(std::string_view text, size_t* pos, uint32_t* code_point);
+bool IsValidUtf8(std::string_view text);
+void AppendUtf8(std::string* out, uint32_t code_point);
+
 // Parses a whole decimal integer in [min, max] (sign allowed).
 std::optional<int64_t> ParseIntegerInRange(std::string_view text, int64_t min, int64_t max);
 
