@@ -9,6 +9,7 @@
 
 #include "common/status.h"
 #include "delta/actions.h"
+#include "delta/schema.h"
 
 namespace sluice::delta {
 
@@ -63,7 +64,6 @@ Status CheckReadable(const Protocol& protocol, std::string_view table_path);
 // inCommitTimestamp, vacuumProtocolCheck). Otherwise NotSupported naming the feature and table.
 Status CheckWritable(const Protocol& protocol, std::string_view table_path);
 
-enum class ColumnMappingMode { kNone, kName, kId };
 
 // The table's column mapping mode: delta.columnMapping.mode, honoured only when the protocol
 // supports columnMapping (otherwise kNone). InvalidArgument for a value other than

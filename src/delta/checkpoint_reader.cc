@@ -1,0 +1,96 @@
+#include "delta/checkpoint_reader.h"
+
+#include <set>
+
+#include "common/strings.h"
+
+namespace sluice::delta {
+namespace {
+
+// Action columns of the checkpoint schema, in the order replay expects nothing of.
+constexpr const char* kActionColumns[] = {
+    "protocol",       "metaData",           "txn",    "add", "remove",
+    "domainMetadata", "checkpointMetadata", "sidecar"};
+
+std::string ParquetList(const std::vector<std::string>& paths) {
+  std::vector<std::string> quoted;
+  quoted.reserve(paths.size());
+  for (const std::string& path : paths) quoted.push_back(QuoteLiteral(path));
+  return "[" + Join(quoted, ", ") + "]";
+}
+
+}  // namespace
+
+Result<std::vector<Action>> ReadParquetActions(engine::Connection& connection,
+                                               const std::vector<std::string>& paths) {
+  if (paths.empty()) return std::vector<Action>{};
+  std::string source = "read_parquet(" + ParquetList(paths) + ", union_by_name = true)";
+  std::string where = paths.size() == 1 ? paths.front() : paths.front() + " and others";
+
+  Result<engine::QueryResult> columns = connection.Query("DESCRIBE SELECT * FROM " + source);
+  if (!columns.ok()) {
+    return Corruption(where, ": cannot read checkpoint: ", columns.status().message());
+  }
+  std::set<std::string> present;
+  for (const auto& row : columns->rows()) present.insert(row[0].ToString());
+
+  std::vector<std::string> selects;
+  for (const char* column : kActionColumns) {
+    if (!present.count(column)) continue;
+    std::string quoted = QuoteIdentifier(column);
+    selects.push_back("SELECT json_object(" + QuoteLiteral(column) + ", " + quoted +
+                      ")::VARCHAR AS action FROM " + source + " WHERE " + quoted + " IS NOT NULL");
+  }
+  if (selects.empty()) {
+    return Corruption(where, ": not a Delta checkpoint: it has none of the action columns");
+  }
+  Result<engine::QueryResult> rows = connection.Query(Join(selects, " UNION ALL "));
+  if (!rows.ok()) {
+    return Corruption(where, ": cannot read checkpoint: ", rows.status().message());
+  }
+  std::string lines;
+  for (const auto& row : rows->rows()) {
+    lines += row[0].ToString();
+    lines += '\n';
+  }
+  return ParseActions(lines, where);
+}
+
+Result<std::vector<Action>> ReadCheckpointActions(io::FileSystem& fs,
+                                                  engine::Connection& connection,
+                                                  const LogSegment& segment) {
+  if (segment.checkpoint.empty()) return std::vector<Action>{};
+  const LogFile& first = segment.checkpoint.front();
+  if (first.kind != LogFileKind::kV2Checkpoint) {
+    std::vector<std::string> paths;
+    for (const LogFile& part : segment.checkpoint) paths.push_back(part.path);
+    return ReadParquetActions(connection, paths);
+  }
+
+  // A v2 checkpoint: the manifest holds the non-file actions and may list sidecars that
+  // hold the add and remove actions.
+  std::vector<Action> actions;
+  if (EndsWith(first.path, ".json")) {
+    SLUICE_ASSIGN_OR_RETURN(std::string text, fs.ReadFile(first.path));
+    SLUICE_ASSIGN_OR_RETURN(actions, ParseActions(text, first.path));
+  } else {
+    SLUICE_ASSIGN_OR_RETURN(actions, ReadParquetActions(connection, {first.path}));
+  }
+  std::vector<std::string> sidecars;
+  for (const Action& action : actions) {
+    if (const auto* sidecar = std::get_if<Sidecar>(&action)) {
+      std::string path = io::JoinPath(io::JoinPath(segment.log_dir, "_sidecars"), sidecar->path);
+      if (!fs.Exists(path)) {
+        return NotFound(first.path, ": sidecar file ", path, " is missing");
+      }
+      sidecars.push_back(path);
+    }
+  }
+  SLUICE_ASSIGN_OR_RETURN(std::vector<Action> file_actions,
+                          ReadParquetActions(connection, sidecars));
+  actions.insert(actions.end(), std::make_move_iterator(file_actions.begin()),
+                 std::make_move_iterator(file_actions.end()));
+  return actions;
+}
+
+}  // namespace sluice::delta
