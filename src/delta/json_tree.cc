@@ -178,7 +178,8 @@ const Node* Node::Find(std::string_view key) const {
 
 Result<Node> Parse(std::string_view text) {
   simdjson::padded_string padded(text);
-  od::parser parser;
+  // One parser per thread: it keeps its buffers between documents.
+  thread_local od::parser parser;
   od::document document;
   if (auto error = parser.iterate(padded).get(document); error) return JsonError(error);
   od::json_type type;

@@ -165,6 +165,12 @@ std::optional<std::string_view> FieldMetadata::GetRaw(std::string_view key) cons
 std::optional<std::string> FieldMetadata::GetString(std::string_view key) const {
   auto raw = GetRaw(key);
   if (!raw) return std::nullopt;
+  // Physical names are looked up per column and file: skip the parser for plain strings.
+  if (raw->size() >= 2 && raw->front() == '"' && raw->back() == '"' &&
+      raw->find('\\') == std::string_view::npos &&
+      raw->substr(1, raw->size() - 2).find('"') == std::string_view::npos) {
+    return std::string(raw->substr(1, raw->size() - 2));
+  }
   auto node = json_tree::Parse(*raw);
   if (!node.ok() || !node->is_string()) return std::nullopt;
   return node->text;
@@ -173,6 +179,7 @@ std::optional<std::string> FieldMetadata::GetString(std::string_view key) const 
 std::optional<int64_t> FieldMetadata::GetInt(std::string_view key) const {
   auto raw = GetRaw(key);
   if (!raw) return std::nullopt;
+  if (auto plain = ParseInt64(*raw)) return plain;
   auto node = json_tree::Parse(*raw);
   if (!node.ok() || !(node->is_number() || node->is_string())) return std::nullopt;
   return ParseInt64(node->text);
