@@ -86,8 +86,9 @@ class SnapshotBuilder {
       }
       snapshot->schema_ = std::move(*schema);
     }
-    snapshot->column_mapping_mode_ =
-        GetColumnMappingMode(snapshot->protocol_, snapshot->metadata_.configuration);
+    Result<ColumnMappingMode> mode = GetColumnMappingMode(snapshot->protocol_, snapshot->metadata_);
+    if (!mode.ok()) return mode.status().WithContext(root);
+    snapshot->column_mapping_mode_ = *mode;
 
     const Configuration& configuration = snapshot->metadata_.configuration;
     int64_t now = context_.clock->NowMillis();
