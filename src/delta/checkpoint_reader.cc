@@ -61,25 +61,25 @@ Result<std::vector<Action>> ReadCheckpointActions(io::FileSystem& fs,
                                                   const LogSegment& segment) {
   if (segment.checkpoint.empty()) return std::vector<Action>{};
   const LogFile& first = segment.checkpoint.front();
-  if (first.kind != LogFileKind::kV2Checkpoint) {
-    std::vector<std::string> paths;
-    for (const LogFile& part : segment.checkpoint) paths.push_back(part.path);
-    return ReadParquetActions(connection, paths);
-  }
-
-  // A v2 checkpoint: the manifest holds the non-file actions and may list sidecars that
-  // hold the add and remove actions.
   std::vector<Action> actions;
-  if (EndsWith(first.path, ".json")) {
+  if (first.kind == LogFileKind::kV2Checkpoint && EndsWith(first.path, ".json")) {
     SLUICE_ASSIGN_OR_RETURN(std::string text, fs.ReadFile(first.path));
     SLUICE_ASSIGN_OR_RETURN(actions, ParseActions(text, first.path));
   } else {
-    SLUICE_ASSIGN_OR_RETURN(actions, ReadParquetActions(connection, {first.path}));
+    std::vector<std::string> paths;
+    for (const LogFile& part : segment.checkpoint) paths.push_back(part.path);
+    SLUICE_ASSIGN_OR_RETURN(actions, ReadParquetActions(connection, paths));
   }
+
+  // A v2 checkpoint (UUID-named, or classic-named on a v2Checkpoint table) may keep its
+  // add and remove actions in sidecar files that it lists.
   std::vector<std::string> sidecars;
   for (const Action& action : actions) {
     if (const auto* sidecar = std::get_if<Sidecar>(&action)) {
-      std::string path = io::JoinPath(io::JoinPath(segment.log_dir, "_sidecars"), sidecar->path);
+      std::string path =
+          sidecar->path.find('/') != std::string::npos
+              ? sidecar->path
+              : io::JoinPath(io::JoinPath(segment.log_dir, "_sidecars"), sidecar->path);
       if (!fs.Exists(path)) {
         return NotFound(first.path, ": sidecar file ", path, " is missing");
       }

@@ -1,0 +1,325 @@
+// The cases of the conformance suite; conformance/README.md in ../shared says what each
+// table holds and what a correct reader answers.
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "common/strings.h"
+#include "conformance/conformance.h"
+#include "delta/paths.h"
+#include "delta/scan.h"
+#include "support/temp_dir.h"
+
+namespace sluice::conformance {
+namespace {
+
+namespace fs = std::filesystem;
+using delta::DeltaContext;
+
+std::string Root() { return testing::ConformancePath(""); }
+
+std::vector<std::string> SortedSubdirectories(const std::string& directory) {
+  std::vector<std::string> names;
+  if (!fs::is_directory(directory)) return names;
+  for (const auto& entry : fs::directory_iterator(directory)) {
+    if (entry.is_directory()) names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// Scans `table` at `version` and compares with `expected_sql`.
+Status CompareScan(DeltaContext& context, const std::string& table, std::optional<int64_t> version,
+                   const std::string& expected_sql, const std::vector<std::string>& columns = {},
+                   bool empty_is_null = false) {
+  SLUICE_ASSIGN_OR_RETURN(delta::SnapshotPtr snapshot,
+                          delta::LoadSnapshot(context, table, version));
+  SLUICE_ASSIGN_OR_RETURN(delta::ScanPlan plan, delta::PlanScan(context, *snapshot));
+  Status status = CompareRows(*context.connection, plan.sql, expected_sql, columns, empty_is_null);
+  Status released = delta::ReleaseScan(*context.connection, plan);
+  SLUICE_RETURN_IF_ERROR(status);
+  return released;
+}
+
+Status ExpectFailure(DeltaContext& context, const std::string& table) {
+  Result<delta::SnapshotPtr> snapshot = delta::LoadSnapshot(context, table);
+  if (!snapshot.ok()) {
+    if (snapshot.status().message().find(table) == std::string::npos &&
+        snapshot.status().message().find("_delta_log") == std::string::npos) {
+      return InvalidArgument("the error does not name the table: ", snapshot.status().ToString());
+    }
+    return Status::OK();
+  }
+  Result<engine::QueryResult> rows = delta::ScanAll(context, **snapshot);
+  if (!rows.ok()) return Status::OK();
+  return InvalidArgument("opening the table succeeded; it must fail");
+}
+
+Result<nlohmann::json> ReadJsonFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return NotFound(path);
+  nlohmann::json value = nlohmann::json::parse(in, nullptr, false);
+  if (value.is_discarded()) return Corruption(path, ": invalid JSON");
+  return value;
+}
+
+// DAT: expected/<latest|vN>/table_version_metadata.json + table_content/.
+void AddDatCases(std::vector<Case>& cases) {
+  std::string base = Root() + "dat-v0.0.2/reader_tests/";
+  for (const std::string& name : SortedSubdirectories(base)) {
+    for (const std::string& expected : SortedSubdirectories(base + name + "/expected")) {
+      std::string dir = base + name + "/expected/" + expected;
+      std::string table = base + name + "/delta";
+      cases.push_back(
+          {"dat/" + name + "/" + expected, [=](DeltaContext& context) -> Status {
+             SLUICE_ASSIGN_OR_RETURN(nlohmann::json meta,
+                                     ReadJsonFile(dir + "/table_version_metadata.json"));
+             int64_t version = meta.at("version").get<int64_t>();
+             std::optional<int64_t> at;
+             if (expected != "latest") at = version;
+             SLUICE_ASSIGN_OR_RETURN(delta::SnapshotPtr snapshot,
+                                     delta::LoadSnapshot(context, table, at));
+             if (snapshot->version() != version) {
+               return InvalidArgument("version ", snapshot->version(), ", expected ", version);
+             }
+             if (snapshot->protocol().min_reader_version != meta.at("min_reader_version") ||
+                 snapshot->protocol().min_writer_version != meta.at("min_writer_version")) {
+               return InvalidArgument("protocol differs from the expected metadata");
+             }
+             for (auto& [key, value] : meta.at("properties").items()) {
+               auto it = snapshot->configuration().find(key);
+               if (it == snapshot->configuration().end() ||
+                   it->second != value.get<std::string>()) {
+                 return InvalidArgument("table property ", key, " differs");
+               }
+             }
+             return CompareScan(context, table, at, ExpectedParquet(dir + "/table_content"));
+           }});
+    }
+  }
+}
+
+// Golden tables with expected/ (latest scan); negatives must fail to open.
+void AddGoldenCases(std::vector<Case>& cases) {
+  std::string base = Root() + "delta-kernel-rs/golden_data/";
+  const std::set<std::string> negative = {
+      "deltalog-invalid-protocol-version",
+      "deltalog-state-reconstruction-from-checkpoint-missing-metadata",
+      "deltalog-state-reconstruction-from-checkpoint-missing-protocol",
+      "deltalog-state-reconstruction-without-metadata",
+      "deltalog-state-reconstruction-without-protocol",
+      "no-delta-log-folder",
+      "versions-not-contiguous"};
+  const std::map<std::string, std::string> known_bad = {
+      {"data-reader-partition-values",
+       "the stored expected as_timestamp value disagrees with the table (conformance README)"},
+  };
+  for (const std::string& name : SortedSubdirectories(base)) {
+    std::string table = base + name + "/delta";
+    if (negative.count(name)) {
+      cases.push_back({"golden/" + name + " (must fail)",
+                       [=](DeltaContext& context) { return ExpectFailure(context, table); }});
+      continue;
+    }
+    if (!fs::is_directory(base + name + "/expected")) continue;
+    std::string expected = base + name + "/expected";
+    Case c{"golden/" + name, [=](DeltaContext& context) {
+             return CompareScan(context, table, std::nullopt, ExpectedParquet(expected));
+           }};
+    auto bad = known_bad.find(name);
+    if (bad != known_bad.end()) c.skip_reason = bad->second;
+    cases.push_back(std::move(c));
+  }
+}
+
+// delta-kernel-rs/data tables with transcribed scans.
+void AddTranscribedScanCases(std::vector<Case>& cases) {
+  std::string base = Root() + "delta-kernel-rs/data/";
+  for (const std::string& name : SortedSubdirectories(base)) {
+    std::string dir = base + name + "/expected_transcribed";
+    if (!fs::is_directory(dir)) continue;
+    std::vector<std::string> files;
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      std::string file = entry.path().filename().string();
+      if (StartsWith(file, "scan_latest")) files.push_back(file);
+    }
+    std::sort(files.begin(), files.end());
+    for (const std::string& file : files) {
+      std::string path = dir + "/" + file;
+      std::string table = base + name;
+      cases.push_back(
+          {"data/" + name + "/" + file, [=](DeltaContext& context) -> Status {
+             std::vector<std::string> columns;
+             if (file != "scan_latest.csv") {
+               // Projected expectations list only some columns.
+               SLUICE_ASSIGN_OR_RETURN(engine::QueryResult header,
+                                       context.connection->Query("DESCRIBE " + ExpectedCsv(path)));
+               for (const auto& row : header.rows()) columns.push_back(row[0].ToString());
+             }
+             // A transcribed CSV cannot tell an empty string from NULL.
+             return CompareScan(context, table, std::nullopt, ExpectedCsv(path), columns,
+                                /*empty_is_null=*/true);
+           }});
+    }
+  }
+}
+
+std::vector<std::string> LiveFileNames(const delta::Snapshot& snapshot) {
+  std::vector<std::string> names;
+  for (const delta::AddFile& file : snapshot.files()) {
+    Result<std::string> decoded = delta::DecodeAddPath(file.path);
+    names.push_back(decoded.ok() ? *decoded : file.path);
+  }
+  return names;
+}
+
+// Facts stated in the conformance README for tables without expected files.
+void AddFactCases(std::vector<Case>& cases) {
+  std::string golden = Root() + "delta-kernel-rs/golden_data/";
+  std::string data = Root() + "delta-kernel-rs/data/";
+  cases.push_back({"fact/checkpoint: version 14", [=](DeltaContext& context) -> Status {
+                     SLUICE_ASSIGN_OR_RETURN(
+                         auto snapshot, delta::LoadSnapshot(context, golden + "checkpoint/delta"));
+                     if (snapshot->version() != 14)
+                       return InvalidArgument("version ", snapshot->version());
+                     return Status::OK();
+                   }});
+  for (const char* name : {"canonicalized-paths-normal-a", "canonicalized-paths-normal-b",
+                           "canonicalized-paths-special-a", "canonicalized-paths-special-b"}) {
+    std::string table = golden + name + "/delta";
+    cases.push_back({std::string("fact/") + name + ": version 1, no live files",
+                     [=](DeltaContext& context) -> Status {
+                       SLUICE_ASSIGN_OR_RETURN(auto snapshot, delta::LoadSnapshot(context, table));
+                       if (snapshot->version() != 1 || !snapshot->files().empty()) {
+                         return InvalidArgument("version ", snapshot->version(), " with ",
+                                                snapshot->files().size(), " live files");
+                       }
+                       return Status::OK();
+                     }});
+  }
+  cases.push_back(
+      {"fact/delete-re-add-same-file-different-transactions", [=](DeltaContext& context) -> Status {
+         SLUICE_ASSIGN_OR_RETURN(
+             auto snapshot,
+             delta::LoadSnapshot(context,
+                                 golden + "delete-re-add-same-file-different-transactions/delta"));
+         std::vector<std::string> names = LiveFileNames(*snapshot);
+         std::sort(names.begin(), names.end());
+         if (names != std::vector<std::string>{"bar", "foo"}) {
+           return InvalidArgument("live files: ", Join(names, ", "));
+         }
+         for (const auto& file : snapshot->files()) {
+           if (file.path == "foo" && file.modification_time != 1700000000000) {
+             return InvalidArgument("foo has modificationTime ", file.modification_time);
+           }
+         }
+         return Status::OK();
+       }});
+  cases.push_back(
+      {"fact/log-replay-special-characters-b: one file 'special p@#h'",
+       [=](DeltaContext& context) -> Status {
+         SLUICE_ASSIGN_OR_RETURN(
+             auto snapshot,
+             delta::LoadSnapshot(context, golden + "log-replay-special-characters-b/delta"));
+         std::vector<std::string> names = LiveFileNames(*snapshot);
+         if (names.size() != 1 || fs::path(names[0]).filename() != "special p@#h") {
+           return InvalidArgument("live files: ", Join(names, ", "));
+         }
+         return Status::OK();
+       }});
+  cases.push_back(
+      {"fact/deltalog-getChanges: txn fakeAppId=3", [=](DeltaContext& context) -> Status {
+         SLUICE_ASSIGN_OR_RETURN(
+             auto snapshot, delta::LoadSnapshot(context, golden + "deltalog-getChanges/delta"));
+         if (snapshot->TransactionVersion("fakeAppId") != 3 ||
+             snapshot->TransactionVersion("nonExistentAppId").has_value()) {
+           return InvalidArgument("wrong application transactions");
+         }
+         return Status::OK();
+       }});
+  for (const char* name : {"app-txn-checkpoint", "app-txn-no-checkpoint"}) {
+    std::string table = data + name;
+    cases.push_back({std::string("fact/") + name + ": my-app=3, my-app2=2",
+                     [=](DeltaContext& context) -> Status {
+                       SLUICE_ASSIGN_OR_RETURN(auto snapshot, delta::LoadSnapshot(context, table));
+                       if (snapshot->TransactionVersion("my-app") != 3 ||
+                           snapshot->TransactionVersion("my-app2") != 2) {
+                         return InvalidArgument("wrong application transactions");
+                       }
+                       return Status::OK();
+                     }});
+  }
+  for (auto [name, rows] : std::vector<std::pair<std::string, int64_t>>{
+           {"table-with-dv-small", 8}, {"table-without-dv-small", 10}}) {
+    std::string table = data + name;
+    int64_t expected_rows = rows;
+    cases.push_back({"fact/" + name + ": " + std::to_string(rows) + " rows",
+                     [=](DeltaContext& context) -> Status {
+                       SLUICE_ASSIGN_OR_RETURN(auto snapshot, delta::LoadSnapshot(context, table));
+                       SLUICE_ASSIGN_OR_RETURN(auto result, delta::ScanAll(context, *snapshot));
+                       if (static_cast<int64_t>(result.row_count()) != expected_rows) {
+                         return InvalidArgument(result.row_count(), " rows");
+                       }
+                       return Status::OK();
+                     }});
+  }
+  cases.push_back({"fact/delta-live-table: v1 empty with 10 columns, v0 without schema",
+                   [=](DeltaContext& context) -> Status {
+                     std::string table = Root() + "delta-rs/delta-live-table";
+                     SLUICE_ASSIGN_OR_RETURN(auto v1, delta::LoadSnapshot(context, table));
+                     SLUICE_ASSIGN_OR_RETURN(auto rows, delta::ScanAll(context, *v1));
+                     if (v1->version() != 1 || rows.row_count() != 0 || rows.column_count() != 10) {
+                       return InvalidArgument("v1: ", rows.row_count(), " rows, ",
+                                              rows.column_count(), " columns");
+                     }
+                     SLUICE_ASSIGN_OR_RETURN(auto v0, delta::LoadSnapshot(context, table, 0));
+                     if (v0->schema() != nullptr) return InvalidArgument("v0 has a schema");
+                     return Status::OK();
+                   }});
+  cases.push_back({"fact/crc-malformed: no commits, must fail", [=](DeltaContext& context) {
+                     return ExpectFailure(context, data + "crc-malformed");
+                   }});
+  // Log-only tables (their data files were not kept): the log must replay.
+  for (const char* name :
+       {"with_checkpoint_no_last_checkpoint", "app-txn-with-last-updated", "table-with-cdf"}) {
+    std::string table = data + name;
+    cases.push_back(
+        {std::string("open/") + name + ": log replays", [=](DeltaContext& context) -> Status {
+           return delta::LoadSnapshot(context, table).status();
+         }});
+  }
+  for (const char* name :
+       {"v2-checkpoints-json-with-sidecars", "v1-multi-part-struct-stats-only",
+        "parquet_row_group_skipping", "external-table-different-nullability", "void-column",
+        "partitioned_with_materialize_feature", "type-widening", "crc-full", "parsed-stats",
+        "mixed-nulls", "timestamp-truncation-stats", "stats-writing-all-types/delta"}) {
+    std::string table = data + name;
+    cases.push_back(
+        {std::string("open/") + name + ": opens and scans", [=](DeltaContext& context) -> Status {
+           SLUICE_ASSIGN_OR_RETURN(auto snapshot, delta::LoadSnapshot(context, table));
+           return delta::ScanAll(context, *snapshot).status();
+         }});
+  }
+  for (const std::string& name : SortedSubdirectories(Root() + "delta-golden-extra")) {
+    std::string table = Root() + "delta-golden-extra/" + name;
+    cases.push_back(
+        {"open/golden-extra/" + name + ": opens and scans", [=](DeltaContext& context) -> Status {
+           SLUICE_ASSIGN_OR_RETURN(auto snapshot, delta::LoadSnapshot(context, table));
+           return delta::ScanAll(context, *snapshot).status();
+         }});
+  }
+}
+
+}  // namespace
+
+std::vector<Case> AllCases() {
+  std::vector<Case> cases;
+  AddDatCases(cases);
+  AddGoldenCases(cases);
+  AddTranscribedScanCases(cases);
+  AddFactCases(cases);
+  return cases;
+}
+
+}  // namespace sluice::conformance
