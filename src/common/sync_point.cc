@@ -1,5 +1,6 @@
 #include "common/sync_point.h"
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -56,12 +57,9 @@ void SyncPoints::ClearAll() {
 }
 
 void ArmKillPoint(const std::string& name, int skip) {
-  auto remaining = std::make_shared<int>(skip);
+  auto remaining = std::make_shared<std::atomic<int>>(skip);
   SyncPoints::Get().Set(name, [name, remaining]() -> Status {
-    if (*remaining > 0) {
-      --*remaining;
-      return Status::OK();
-    }
+    if (remaining->fetch_sub(1) > 0) return Status::OK();
     return Aborted("killed at ", name);
   });
 }

@@ -1,5 +1,7 @@
 #include "common/uuid.h"
 
+#include <unistd.h>
+
 #include <cstdint>
 #include <cstdio>
 #include <mutex>
@@ -9,11 +11,20 @@ namespace sluice {
 
 std::string NewUuid() {
   static std::mutex mutex;
-  static std::mt19937_64 generator{std::random_device{}()};
+  static std::mt19937_64 generator;
+  static pid_t seeded_for = 0;
   uint64_t high = 0;
   uint64_t low = 0;
   {
     std::lock_guard<std::mutex> lock(mutex);
+    // Reseed in a forked child: it must not repeat its parent's (or siblings') UUIDs,
+    // which name data files that concurrent writers put side by side.
+    if (seeded_for != getpid()) {
+      std::random_device device;
+      std::seed_seq seed{device(), device(), device(), device(), static_cast<unsigned>(getpid())};
+      generator.seed(seed);
+      seeded_for = getpid();
+    }
     high = generator();
     low = generator();
   }
