@@ -28,7 +28,9 @@ struct Cell {
 // A small, fully materialized table of results.
 struct Rows {
   std::vector<std::string> column_names;
-  std::vector<std::string> column_types;  // DuckDB SQL type names
+  // DuckDB SQL type names. "JSON" marks a text cell that holds one JSON value (History's
+  // operationParameters and operationMetrics), so that JSON output can embed it as is.
+  std::vector<std::string> column_types;
   std::vector<std::vector<Cell>> rows;
 };
 
@@ -90,10 +92,10 @@ struct VacuumResult {
 struct WriteRequest {
   enum class Mode { kAppend, kOverwrite, kErrorIfExists, kIgnore };
   Mode mode = Mode::kAppend;
-  std::vector<std::string> partition_by;            // for a new table
-  std::map<std::string, std::string> properties;    // for a new table, e.g. delta.appendOnly
-  bool merge_schema = false;                        // add the query's new columns
-  bool overwrite_schema = false;                    // with kOverwrite: replace the schema
+  std::vector<std::string> partition_by;          // for a new table
+  std::map<std::string, std::string> properties;  // for a new table, e.g. delta.appendOnly
+  bool merge_schema = false;                      // add the query's new columns
+  bool overwrite_schema = false;                  // with kOverwrite: replace the schema
 };
 
 struct WriteResult {
@@ -111,6 +113,10 @@ struct DeleteResult {
   int64_t files_added = 0;
 };
 
+// sluice's release, e.g. "0.1.0", and that of the embedded DuckDB, e.g. "v1.4.4".
+std::string Version();
+std::string EngineVersion();
+
 class Session {
  public:
   struct Options {
@@ -120,8 +126,16 @@ class Session {
   static Result<std::unique_ptr<Session>> Open() { return Open(Options{}); }
   ~Session();
 
+  // The commits still in the log, newest first (at most `limit`), as the columns version,
+  // timestamp (ISO-8601 UTC), operation, operationParameters (JSON), readVersion,
+  // isBlindAppend, engineInfo, operationMetrics (JSON); NULL where the commit has no value.
   Result<Rows> History(const std::string& path, std::optional<int64_t> limit = std::nullopt);
+  // The table at `at`. A timestamp that does not parse, or that is before the first or
+  // after the last commit, is InvalidArgument naming it; a missing version is NotFound.
   Result<TableDescription> Describe(const std::string& path, const TableVersion& at = {});
+  // The rows of the table at `request.at` (resolved as for Describe), in no particular
+  // order. `where` also skips files whose partition values or statistics rule it out;
+  // `files_read` counts the files left.
   Result<ScanResult> Scan(const std::string& path, const ScanRequest& request);
   // Writes the rows of a query (DuckDB SQL, e.g. "SELECT * FROM read_csv('x.csv')").
   Result<WriteResult> Write(const std::string& path, const std::string& sql,

@@ -1,0 +1,186 @@
+// Runs the built `sluice` binary and checks what a user sees: stdout, stderr, exit code.
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "support/temp_dir.h"
+
+namespace sluice {
+namespace {
+
+using ::sluice::testing::ConformancePath;
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string ShellQuote(const std::string& arg) {
+  std::string quoted = "'";
+  for (char c : arg) {
+    if (c == '\'') {
+      quoted += "'\\''";
+    } else {
+      quoted += c;
+    }
+  }
+  return quoted + "'";
+}
+
+Outcome RunSluice(const std::vector<std::string>& args) {
+  testing::TempDir dir;
+  std::string err_path = dir.Child("stderr");
+  std::string command = ShellQuote(SLUICE_CLI_BINARY);
+  for (const std::string& arg : args) command += " " + ShellQuote(arg);
+  command += " 2>" + ShellQuote(err_path);
+  Outcome outcome;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return outcome;
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) outcome.out.append(buffer, n);
+  int status = pclose(pipe);
+  if (WIFEXITED(status)) outcome.exit_code = WEXITSTATUS(status);
+  std::ifstream err(err_path);
+  std::stringstream text;
+  text << err.rdbuf();
+  outcome.err = text.str();
+  return outcome;
+}
+
+std::string BasicAppend() { return ConformancePath("dat-v0.0.2/reader_tests/basic_append/delta"); }
+
+TEST(CliTest, PrintsVersions) {
+  Outcome run = RunSluice({"--version"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out.rfind("sluice ", 0), 0u) << run.out;
+  EXPECT_NE(run.out.find("DuckDB v"), std::string::npos) << run.out;
+}
+
+TEST(CliTest, UsageErrorsExitWithTwo) {
+  EXPECT_EQ(RunSluice({}).exit_code, 2);
+  EXPECT_EQ(RunSluice({"table"}).exit_code, 2);
+  EXPECT_EQ(RunSluice({"table", "frobnicate", BasicAppend()}).exit_code, 2);
+  EXPECT_EQ(RunSluice({"table", "scan"}).exit_code, 2);  // no path
+  EXPECT_EQ(RunSluice({"table", "scan", BasicAppend(), "--format", "xml"}).exit_code, 2);
+  EXPECT_EQ(RunSluice({"table", "scan", BasicAppend(), "--limit", "-1"}).exit_code, 2);
+  EXPECT_EQ(RunSluice({"table", "write", BasicAppend(), "SELECT 1", "--mode", "upsert"}).exit_code,
+            2);
+  EXPECT_EQ(RunSluice({"table", "write", BasicAppend(), "SELECT 1", "--property", "x"}).exit_code,
+            2);
+  EXPECT_EQ(RunSluice({"table", "delete", BasicAppend()}).exit_code, 2);   // no --where
+  EXPECT_EQ(RunSluice({"table", "changes", BasicAppend()}).exit_code, 2);  // no --from
+  Outcome both =
+      RunSluice({"table", "scan", BasicAppend(), "--version", "0", "--timestamp", "2024-01-01"});
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_NE(both.err.find("--timestamp"), std::string::npos) << both.err;
+  EXPECT_EQ(both.out, "");
+}
+
+TEST(CliTest, HelpExitsWithZero) {
+  Outcome run = RunSluice({"table", "scan", "--help"});
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_NE(run.out.find("--where"), std::string::npos) << run.out;
+}
+
+TEST(CliTest, MissingTableFailsNamingThePath) {
+  testing::TempDir dir;
+  std::string missing = dir.Child("no_table");
+  for (const char* subcommand : {"history", "describe", "scan"}) {
+    Outcome run = RunSluice({"table", subcommand, missing});
+    EXPECT_EQ(run.exit_code, 1) << subcommand;
+    EXPECT_EQ(run.err.rfind("error: ", 0), 0u) << run.err;
+    EXPECT_NE(run.err.find(missing), std::string::npos) << run.err;
+    EXPECT_EQ(run.out, "");
+  }
+}
+
+TEST(CliTest, BadTimestampFailsNamingIt) {
+  Outcome run = RunSluice({"table", "scan", BasicAppend(), "--timestamp", "last tuesday"});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("'last tuesday'"), std::string::npos) << run.err;
+}
+
+TEST(CliTest, ScanAsCsv) {
+  Outcome run = RunSluice({"table", "scan", BasicAppend(), "--version", "0", "--where",
+                           "number <> 2", "--format", "csv"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, "letter,number,a_float\r\na,1,1.1\r\nc,3,3.3\r\n");
+}
+
+TEST(CliTest, ScanAsJson) {
+  Outcome run = RunSluice({"table", "scan", BasicAppend(), "--where", "number >= 4", "--columns",
+                           "number,letter", "--format", "json"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out,
+            "[\n"
+            "{\"number\":4,\"letter\":\"d\"},\n"
+            "{\"number\":5,\"letter\":\"e\"}\n"
+            "]\n");
+}
+
+TEST(CliTest, ScanAsTable) {
+  Outcome run = RunSluice({"table", "scan", BasicAppend(), "--where", "letter = 'b'"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out,
+            "+--------+--------+---------+\n"
+            "| letter | number | a_float |\n"
+            "+--------+--------+---------+\n"
+            "| b      |      2 |     2.2 |\n"
+            "+--------+--------+---------+\n"
+            "1 row (read 1 of 2 files)\n");
+}
+
+TEST(CliTest, ScanLimit) {
+  Outcome run = RunSluice({"table", "scan", BasicAppend(), "--limit", "2", "--format", "csv"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(std::count(run.out.begin(), run.out.end(), '\n'), 3) << run.out;
+}
+
+TEST(CliTest, HistoryListsVersionsNewestFirst) {
+  Outcome run = RunSluice({"table", "history", BasicAppend(), "--format", "csv"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  std::vector<std::string> versions;
+  std::istringstream lines(run.out);
+  std::string line;
+  std::getline(lines, line);
+  EXPECT_EQ(line.rfind("version,timestamp,operation,operationParameters,", 0), 0u) << line;
+  while (std::getline(lines, line)) versions.push_back(line.substr(0, line.find(',')));
+  EXPECT_EQ(versions, (std::vector<std::string>{"1", "0"}));
+
+  Outcome limited =
+      RunSluice({"table", "history", BasicAppend(), "--limit", "1", "--format", "json"});
+  EXPECT_EQ(limited.exit_code, 0) << limited.err;
+  EXPECT_EQ(limited.out.rfind("[\n{\"version\":1,", 0), 0u) << limited.out;
+  EXPECT_NE(
+      limited.out.find("\"operationParameters\":{\"mode\":\"Append\",\"partitionBy\":\"[]\"}"),
+      std::string::npos)
+      << limited.out;
+  EXPECT_NE(limited.out.find("\"isBlindAppend\":true"), std::string::npos) << limited.out;
+}
+
+TEST(CliTest, DescribeAtAVersion) {
+  Outcome run = RunSluice({"table", "describe", BasicAppend(), "--version", "0"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("version:           0\n"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("| number  | long   | true     | false     |\n"), std::string::npos)
+      << run.out;
+
+  Outcome json = RunSluice({"table", "describe", BasicAppend(), "--format", "json"});
+  EXPECT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_NE(json.out.find("\"numFiles\":2,"), std::string::npos) << json.out;
+  EXPECT_NE(json.out.find("{\"name\":\"a_float\",\"type\":\"double\",\"nullable\":true,"
+                          "\"partition\":false}"),
+            std::string::npos)
+      << json.out;
+}
+
+}  // namespace
+}  // namespace sluice
