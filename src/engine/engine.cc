@@ -85,7 +85,7 @@ Status Connection::Execute(std::string_view sql) {
   return status;
 }
 
-Result<QueryResult> Connection::Query(std::string_view sql) {
+Result<QueryResult> Connection::Query(std::string_view sql, bool nested_as_json) {
   std::string text(sql);
   duckdb_result result;
   duckdb_state state = duckdb_query(impl_->connection, text.c_str(), &result);
@@ -94,7 +94,7 @@ Result<QueryResult> Connection::Query(std::string_view sql) {
     duckdb_destroy_result(&result);
     return status;
   }
-  QueryResult out = internal::Materialize(&result);
+  QueryResult out = internal::Materialize(&result, nested_as_json);
   duckdb_destroy_result(&result);
   return out;
 }

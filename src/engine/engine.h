@@ -109,7 +109,9 @@ class Connection {
   Status Execute(std::string_view sql);
 
   // Runs one statement (or several; the last one's result is returned), fully materialized.
-  Result<QueryResult> Query(std::string_view sql);
+  // With `nested_as_json`, values of nested types (LIST, STRUCT, MAP, ARRAY) come back as
+  // JSON text instead of DuckDB's rendering, for callers that must take them apart.
+  Result<QueryResult> Query(std::string_view sql, bool nested_as_json = false);
 
   Result<std::unique_ptr<PreparedStatement>> Prepare(std::string_view sql);
 

@@ -54,6 +54,18 @@ TEST_F(EngineTest, OtherTypesComeBackAsDuckDbText) {
   EXPECT_EQ(result.at(0, 3).ToString(), "{'k'=1}");
 }
 
+TEST_F(EngineTest, NestedValuesAsJson) {
+  auto result = connection_->Query(
+      "SELECT {'a': 1, 'b': [1.5, NULL], 'c': 'x\"y'} AS s, MAP {'k': {'n': 2}} AS m, "
+      "[DATE '2020-01-02'] AS d, 3 AS plain",
+      /*nested_as_json=*/true);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->at(0, 0).ToString(), R"({"a":1,"b":[1.5,null],"c":"x\"y"})");
+  EXPECT_EQ(result->at(0, 1).ToString(), R"({"k":{"n":2}})");
+  EXPECT_EQ(result->at(0, 2).ToString(), R"(["2020-01-02"])");
+  EXPECT_EQ(result->at(0, 3), Value::Int(3));
+}
+
 TEST_F(EngineTest, TimestampsRenderInUtc) {
   QueryResult result = Query(
       "SELECT TIMESTAMPTZ '2024-01-01 10:00:00.5+02' AS tz, TIMESTAMP '1969-12-31 23:59:59' AS "

@@ -16,7 +16,7 @@ Status ResultError(duckdb_result* result);
 Status ErrorFromType(duckdb_error_type type, std::string_view message);
 
 // Copies a materialized result into a QueryResult.
-QueryResult Materialize(duckdb_result* result);
+QueryResult Materialize(duckdb_result* result, bool nested_as_json = false);
 
 // DuckDB's SQL spelling of a logical type, e.g. "STRUCT(a INTEGER, b VARCHAR[])".
 std::string TypeName(duckdb_logical_type type);

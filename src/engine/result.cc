@@ -149,7 +149,7 @@ std::string TypeNameOf(duckdb_logical_type type) {
 
 std::string TypeName(duckdb_logical_type type) { return TypeNameOf(type); }
 
-QueryResult Materialize(duckdb_result* result) {
+QueryResult Materialize(duckdb_result* result, bool nested_as_json) {
   idx_t columns = duckdb_column_count(result);
   std::vector<std::string> names;
   std::vector<std::string> types;
@@ -172,7 +172,7 @@ QueryResult Materialize(duckdb_result* result) {
     for (idx_t r = 0; r < size; ++r) {
       std::vector<Value>& row = rows.emplace_back();
       row.reserve(columns);
-      for (idx_t c = 0; c < columns; ++c) row.push_back(readers[c]->Get(r));
+      for (idx_t c = 0; c < columns; ++c) row.push_back(readers[c]->Get(r, nested_as_json));
     }
     readers.clear();
     duckdb_destroy_data_chunk(&chunk);

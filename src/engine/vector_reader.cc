@@ -179,8 +179,9 @@ static T At(void* data, size_t row) {
   return value;
 }
 
-Value ColumnReader::Get(size_t row) const {
+Value ColumnReader::Get(size_t row, bool nested_as_json) const {
   if (!IsValid(row)) return Value::Null();
+  if (nested_as_json && !children_.empty()) return Value::Text(Json(row));
   switch (id_) {
     case DUCKDB_TYPE_BOOLEAN:
       return Value::Bool(At<bool>(data_, row));
@@ -335,6 +336,104 @@ std::string ColumnReader::Text(size_t row, bool nested) const {
       return "NULL";
     default:
       return Get(row).ToString();
+  }
+}
+
+namespace {
+
+std::string JsonString(std::string_view text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          char buffer[8];
+          std::snprintf(buffer, sizeof(buffer), "\\u%04x", c);
+          out += buffer;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string ColumnReader::Json(size_t row) const {
+  if (!IsValid(row)) return "null";
+  switch (id_) {
+    case DUCKDB_TYPE_BOOLEAN:
+    case DUCKDB_TYPE_TINYINT:
+    case DUCKDB_TYPE_SMALLINT:
+    case DUCKDB_TYPE_INTEGER:
+    case DUCKDB_TYPE_BIGINT:
+    case DUCKDB_TYPE_UTINYINT:
+    case DUCKDB_TYPE_USMALLINT:
+    case DUCKDB_TYPE_UINTEGER:
+    case DUCKDB_TYPE_UBIGINT:
+    case DUCKDB_TYPE_HUGEINT:
+    case DUCKDB_TYPE_UHUGEINT:
+    case DUCKDB_TYPE_DECIMAL:
+      return Text(row, false);
+    case DUCKDB_TYPE_FLOAT:
+    case DUCKDB_TYPE_DOUBLE: {
+      std::string text = Get(row).ToString();
+      return text == "nan" || text == "inf" || text == "-inf" ? JsonString(text) : text;
+    }
+    case DUCKDB_TYPE_LIST:
+    case DUCKDB_TYPE_MAP: {
+      auto entry = At<duckdb_list_entry>(data_, row);
+      const ColumnReader& child = *children_[0];
+      bool is_map = id_ == DUCKDB_TYPE_MAP;
+      std::string out = is_map ? "{" : "[";
+      for (uint64_t i = 0; i < entry.length; ++i) {
+        if (i > 0) out += ",";
+        size_t child_row = entry.offset + i;
+        if (is_map) {
+          out += JsonString(child.children_[0]->Text(child_row, false)) + ":" +
+                 child.children_[1]->Json(child_row);
+        } else {
+          out += child.Json(child_row);
+        }
+      }
+      return out + (is_map ? "}" : "]");
+    }
+    case DUCKDB_TYPE_ARRAY: {
+      std::string out = "[";
+      for (size_t i = 0; i < array_size_; ++i) {
+        if (i > 0) out += ",";
+        out += children_[0]->Json(row * array_size_ + i);
+      }
+      return out + "]";
+    }
+    case DUCKDB_TYPE_STRUCT: {
+      std::string out = "{";
+      for (size_t i = 0; i < children_.size(); ++i) {
+        if (i > 0) out += ",";
+        out += JsonString(child_names_[i]) + ":" + children_[i]->Json(row);
+      }
+      return out + "}";
+    }
+    case DUCKDB_TYPE_BLOB:
+      return JsonString(EscapeBlob(std::get<Value::Blob>(Get(row).data).bytes));
+    default:
+      return JsonString(Text(row, false));
   }
 }
 

@@ -20,11 +20,14 @@ class ColumnReader {
   ColumnReader(const ColumnReader&) = delete;
   ColumnReader& operator=(const ColumnReader&) = delete;
 
-  // The value at `row`; primitives typed, other types as text.
-  Value Get(size_t row) const;
+  // The value at `row`; primitives typed, other types as text (or JSON, see Json()).
+  Value Get(size_t row, bool nested_as_json = false) const;
   // The value at `row` as text, quoted the way DuckDB quotes values inside nested values
   // when `nested` is true ('abc' for strings).
   std::string Text(size_t row, bool nested) const;
+  // The value at `row` as JSON: numbers and booleans bare, lists as arrays, structs and
+  // maps as objects (map keys as their text), everything else as a JSON string.
+  std::string Json(size_t row) const;
   bool IsValid(size_t row) const;
 
  private:
