@@ -1,0 +1,299 @@
+#include "delta/write.h"
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "common/strings.h"
+#include "common/uuid.h"
+#include "delta/file_writer.h"
+#include "delta/protocol.h"
+#include "delta/scan.h"
+#include "delta/table_properties.h"
+#include "delta/transaction.h"
+
+namespace sluice::delta {
+namespace {
+
+// The Delta schema of a query's result.
+Result<Schema> SchemaOfQuery(engine::Connection& connection, const std::string& source_sql) {
+  Result<engine::QueryResult> described = connection.Query("DESCRIBE " + source_sql);
+  if (!described.ok()) return described.status().WithContext("the query to write is invalid");
+  std::vector<StructField> fields;
+  for (const auto& row : described->rows()) {
+    std::string name = row[0].ToString();
+    std::string type = row[1].ToString();
+    Result<DataTypePtr> delta_type = FromDuckDbType(type);
+    if (!delta_type.ok()) {
+      return delta_type.status().WithContext("column '" + name + "'");
+    }
+    StructField field;
+    field.name = name;
+    field.type = *delta_type;
+    field.nullable = true;
+    fields.push_back(std::move(field));
+  }
+  return Schema(std::move(fields));
+}
+
+bool ContainsTimestampNtz(const DataType& type) {
+  switch (type.kind()) {
+    case TypeKind::kTimestampNtz:
+      return true;
+    case TypeKind::kStruct:
+      for (const StructField& field : type.fields()) {
+        if (ContainsTimestampNtz(*field.type)) return true;
+      }
+      return false;
+    case TypeKind::kArray:
+      return ContainsTimestampNtz(*type.element_type());
+    case TypeKind::kMap:
+      return ContainsTimestampNtz(*type.key_type()) || ContainsTimestampNtz(*type.value_type());
+    default:
+      return false;
+  }
+}
+
+bool ContainsTimestampNtz(const Schema& schema) { return ContainsTimestampNtz(*schema.AsStruct()); }
+
+// The smallest protocol that supports everything both protocols support.
+Protocol MergeProtocols(const Protocol& a, const Protocol& b) {
+  Protocol merged;
+  merged.min_reader_version = std::max(a.min_reader_version, b.min_reader_version);
+  merged.min_writer_version = std::max(a.min_writer_version, b.min_writer_version);
+  if (merged.min_writer_version == 7) {
+    std::set<std::string> features = WriterFeatures(a);
+    for (const std::string& feature : WriterFeatures(b)) features.insert(feature);
+    merged.writer_features = std::vector<std::string>(features.begin(), features.end());
+  }
+  if (merged.min_reader_version == 3) {
+    std::set<std::string> features = ReaderFeatures(a);
+    for (const std::string& feature : ReaderFeatures(b)) features.insert(feature);
+    merged.reader_features = std::vector<std::string>(features.begin(), features.end());
+  }
+  return merged;
+}
+
+std::string JsonString(const std::string& text) { return nlohmann::json(text).dump(); }
+
+std::string ModeName(WriteMode mode) {
+  switch (mode) {
+    case WriteMode::kAppend:
+      return "Append";
+    case WriteMode::kOverwrite:
+      return "Overwrite";
+    case WriteMode::kErrorIfExists:
+      return "ErrorIfExists";
+    case WriteMode::kIgnore:
+      return "Ignore";
+  }
+  return "Append";
+}
+
+Result<Metadata> NewTableMetadata(const Schema& schema, const WriteOptions& options, int64_t now) {
+  for (const std::string& column : options.partition_by) {
+    if (schema.Find(column) == nullptr) {
+      std::vector<std::string> names;
+      for (const StructField& field : schema.fields()) names.push_back(field.name);
+      return InvalidArgument("partition column '", column, "' is not a column of the data (",
+                             Join(names, ", "), ")");
+    }
+  }
+  Metadata metadata;
+  metadata.id = NewUuid();
+  metadata.name = options.table_name;
+  metadata.description = options.description;
+  metadata.schema_string = SerializeSchema(schema);
+  metadata.partition_columns = options.partition_by;
+  metadata.configuration = options.table_properties;
+  metadata.created_time = now;
+  return metadata;
+}
+
+}  // namespace
+
+Result<WriteResult> WriteTable(const DeltaContext& context, const std::string& table_root,
+                               const std::string& source_sql, const WriteOptions& options) {
+  WriteResult result;
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<Transaction> txn,
+                          Transaction::Begin(context, table_root));
+  const Snapshot* snapshot = txn->read_snapshot();
+  if (snapshot && options.app_id) {
+    std::optional<int64_t> done = snapshot->TransactionVersion(*options.app_id);
+    if (done && *done >= options.app_version) {
+      result.skipped = true;
+      return result;
+    }
+  }
+  if (snapshot && options.mode == WriteMode::kErrorIfExists) {
+    return AlreadyExists("table ", table_root, " already exists (version ", snapshot->version(),
+                         ")");
+  }
+  if (snapshot && options.mode == WriteMode::kIgnore) {
+    result.skipped = true;
+    return result;
+  }
+
+  SLUICE_ASSIGN_OR_RETURN(Schema incoming, SchemaOfQuery(*context.connection, source_sql));
+  int64_t now = context.clock->NowMillis();
+  Metadata metadata;
+  Protocol protocol;
+  if (!snapshot || (options.mode == WriteMode::kOverwrite && options.overwrite_schema)) {
+    SLUICE_ASSIGN_OR_RETURN(metadata, NewTableMetadata(incoming, options, now));
+    if (snapshot) {
+      metadata.id = snapshot->metadata().id;
+      metadata.created_time = snapshot->metadata().created_time;
+      if (options.table_properties.empty()) metadata.configuration = snapshot->configuration();
+    }
+    protocol = MinimalProtocolForNewTable(metadata.configuration, ContainsTimestampNtz(incoming));
+    if (snapshot) protocol = MergeProtocols(snapshot->protocol(), protocol);
+    txn->SetProtocol(protocol);
+    txn->SetMetadata(metadata);
+  } else {
+    metadata = snapshot->metadata();
+    protocol = snapshot->protocol();
+    if (snapshot->schema() == nullptr) {
+      return InvalidArgument(table_root, " has no schema yet; write with overwrite_schema");
+    }
+    Result<Schema> merged =
+        MergeSchemaForWrite(*snapshot->schema(), incoming, options.merge_schema);
+    if (!merged.ok()) {
+      return merged.status().WithContext("cannot write to " + table_root);
+    }
+    std::string merged_text = SerializeSchema(*merged);
+    if (merged_text != metadata.schema_string) {
+      metadata.schema_string = merged_text;
+      if (ContainsTimestampNtz(*merged)) {
+        Protocol needed = MinimalProtocolForNewTable(metadata.configuration, true);
+        Protocol upgraded = MergeProtocols(protocol, needed);
+        if (!(upgraded == protocol)) {
+          protocol = upgraded;
+          txn->SetProtocol(protocol);
+        }
+      }
+      txn->SetMetadata(metadata);
+    }
+  }
+
+  SLUICE_ASSIGN_OR_RETURN(Schema schema, ParseSchema(*metadata.schema_string));
+  DataFileOptions file_options;
+  file_options.schema = &schema;
+  file_options.partition_columns = metadata.partition_columns;
+  SLUICE_ASSIGN_OR_RETURN(file_options.column_mapping_mode,
+                          GetColumnMappingMode(protocol, metadata));
+  file_options.configuration = metadata.configuration;
+  file_options.data_change = true;
+  SLUICE_ASSIGN_OR_RETURN(
+      std::vector<AddFile> files,
+      WriteDataFiles(*context.connection, table_root, source_sql, file_options));
+
+  if (options.mode == WriteMode::kOverwrite && snapshot) {
+    result.files_removed = static_cast<int64_t>(snapshot->files().size());
+    txn->RemoveAllFiles();
+  }
+  for (AddFile& file : files) {
+    result.rows_written += NumRecords(file).value_or(0);
+    result.bytes_written += file.size;
+    ++result.files_added;
+    txn->AddFile(std::move(file));
+  }
+  if (options.app_id) txn->SetApplicationTransaction(*options.app_id, options.app_version);
+
+  std::map<std::string, std::string> parameters{{"mode", JsonString(ModeName(options.mode))}};
+  nlohmann::json partition_by = metadata.partition_columns;
+  parameters["partitionBy"] = JsonString(partition_by.dump());
+  txn->SetOperation(snapshot ? options.operation : "CREATE TABLE AS SELECT", parameters);
+  txn->SetOperationMetric("numFiles", result.files_added);
+  txn->SetOperationMetric("numOutputRows", result.rows_written);
+  txn->SetOperationMetric("numOutputBytes", result.bytes_written);
+  if (result.files_removed > 0) txn->SetOperationMetric("numRemovedFiles", result.files_removed);
+  SLUICE_ASSIGN_OR_RETURN(CommitResult commit, txn->Commit());
+  result.version = commit.version;
+  return result;
+}
+
+Result<DeleteResult> DeleteRows(const DeltaContext& context, const std::string& table_root,
+                                const std::string& predicate) {
+  DeleteResult result;
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<Transaction> txn,
+                          Transaction::Begin(context, table_root));
+  const Snapshot* snapshot = txn->read_snapshot();
+  if (snapshot == nullptr) return NotFound("not a Delta table: ", table_root);
+  std::string condition = predicate.empty() ? "true" : predicate;
+  txn->ReadEverything();
+  int64_t now = context.clock->NowMillis();
+
+  // Count matches per file among the files data skipping keeps.
+  ScanOptions count_options;
+  count_options.filter = predicate;
+  count_options.include_file_path = true;
+  SLUICE_ASSIGN_OR_RETURN(ScanPlan plan, PlanScan(context, *snapshot, count_options));
+  // The plan's filter already applies the predicate; count all rows of the candidate
+  // files separately to tell whole-file deletes from rewrites.
+  ScanOptions all_options;
+  all_options.include_file_path = true;
+  all_options.files = plan.files;
+  SLUICE_ASSIGN_OR_RETURN(ScanPlan all_plan, PlanScan(context, *snapshot, all_options));
+  std::string counts_sql =
+      "SELECT __sluice_file, count(*) AS total, count(*) FILTER (WHERE coalesce((" + condition +
+      "), false)) AS matched FROM (" + all_plan.sql + ") GROUP BY __sluice_file";
+  Result<engine::QueryResult> counts = context.connection->Query(counts_sql);
+  if (!counts.ok()) {
+    (void)ReleaseScan(*context.connection, plan);
+    (void)ReleaseScan(*context.connection, all_plan);
+    return counts.status().WithContext("DELETE on " + table_root);
+  }
+  std::map<std::string, std::pair<int64_t, int64_t>> per_file;  // path -> (total, matched)
+  for (const auto& row : counts->rows()) {
+    per_file[row[0].ToString()] = {std::get<int64_t>(row[1].data), std::get<int64_t>(row[2].data)};
+  }
+  std::vector<const AddFile*> rewrite;
+  for (size_t i = 0; i < all_plan.files.size(); ++i) {
+    const AddFile* file = all_plan.files[i];
+    auto it = per_file.find(all_plan.file_paths[i]);
+    if (it == per_file.end() || it->second.second == 0) continue;
+    result.rows_deleted += it->second.second;
+    txn->RemoveFile(RemoveFor(*file, now));
+    ++result.files_removed;
+    if (it->second.second < it->second.first) {
+      result.rows_copied += it->second.first - it->second.second;
+      rewrite.push_back(file);
+    }
+  }
+  (void)ReleaseScan(*context.connection, plan);
+  (void)ReleaseScan(*context.connection, all_plan);
+  if (result.files_removed == 0) return result;
+
+  if (!rewrite.empty()) {
+    ScanOptions keep_options;
+    keep_options.files = rewrite;
+    SLUICE_ASSIGN_OR_RETURN(ScanPlan keep_plan, PlanScan(context, *snapshot, keep_options));
+    std::string keep_sql =
+        "SELECT * FROM (" + keep_plan.sql + ") WHERE NOT coalesce((" + condition + "), false)";
+    DataFileOptions file_options;
+    file_options.schema = snapshot->schema();
+    file_options.partition_columns = snapshot->partition_columns();
+    file_options.column_mapping_mode = snapshot->column_mapping_mode();
+    file_options.configuration = snapshot->configuration();
+    file_options.data_change = true;
+    Result<std::vector<AddFile>> files =
+        WriteDataFiles(*context.connection, table_root, keep_sql, file_options);
+    (void)ReleaseScan(*context.connection, keep_plan);
+    if (!files.ok()) return files.status().WithContext("DELETE on " + table_root);
+    for (AddFile& file : *files) {
+      ++result.files_added;
+      txn->AddFile(std::move(file));
+    }
+  }
+  txn->SetOperation(
+      "DELETE",
+      {{"predicate", JsonString(nlohmann::json(std::vector<std::string>{condition}).dump())}});
+  txn->SetOperationMetric("numDeletedRows", result.rows_deleted);
+  txn->SetOperationMetric("numCopiedRows", result.rows_copied);
+  txn->SetOperationMetric("numRemovedFiles", result.files_removed);
+  txn->SetOperationMetric("numAddedFiles", result.files_added);
+  SLUICE_ASSIGN_OR_RETURN(CommitResult commit, txn->Commit());
+  result.version = commit.version;
+  return result;
+}
+
+}  // namespace sluice::delta
