@@ -1,6 +1,7 @@
 #include "delta/file_writer.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -86,9 +87,12 @@ Result<std::vector<AddFile>> WriteDataFiles(engine::Connection& connection,
   int64_t target = options.target_file_size > 0 ? options.target_file_size
                                                 : TargetFileSize(options.configuration);
   std::string copy_options = "FORMAT parquet, COMPRESSION " + options.compression +
-                             ", FILENAME_PATTERN 'part-{uuid}', FILE_SIZE_BYTES " +
-                             std::to_string(target) + ", APPEND, RETURN_STATS";
-  if (!partition_physical.empty()) {
+                             ", FILENAME_PATTERN 'part-{uuid}', APPEND, RETURN_STATS";
+  if (partition_physical.empty()) {
+    copy_options += ", FILE_SIZE_BYTES " + std::to_string(target);
+  } else {
+    // DuckDB cannot rotate files within partitions: each write puts one file in each
+    // partition it touches (OPTIMIZE bins keep those files near the target size).
     std::vector<std::string> quoted;
     for (const std::string& name : partition_physical) quoted.push_back(QuoteIdentifier(name));
     copy_options += ", PARTITION_BY (" + Join(quoted, ", ") + ")";
@@ -109,6 +113,14 @@ Result<std::vector<AddFile>> WriteDataFiles(engine::Connection& connection,
     std::string prefix = table_root + "/";
     if (!StartsWith(path, prefix)) {
       return Internal("DuckDB wrote ", path, " outside the table root ", table_root);
+    }
+    int64_t records = std::get<int64_t>(files.at(row, 1).data);
+    if (records == 0) {
+      // DuckDB leaves an empty file for an empty result; a table has no use for it.
+      if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+        return IOError(path, ": cannot remove empty file: ", std::strerror(errno));
+      }
+      continue;
     }
     AddFile add;
     add.path = EncodeAddPath(path.substr(prefix.size()));
@@ -135,7 +147,7 @@ Result<std::vector<AddFile>> WriteDataFiles(engine::Connection& connection,
     }
 
     FileStats stats;
-    stats.num_records = std::get<int64_t>(files.at(row, 1).data);
+    stats.num_records = records;
     nlohmann::json columns = nlohmann::json::parse(JsonText(files.at(row, 4)), nullptr, false);
     for (const StatsColumn& column : stats_columns) {
       const nlohmann::json* entry = nullptr;
