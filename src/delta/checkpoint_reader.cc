@@ -34,17 +34,20 @@ Result<std::vector<Action>> ReadParquetActions(engine::Connection& connection,
   std::set<std::string> present;
   for (const auto& row : columns->rows()) present.insert(row[0].ToString());
 
-  std::vector<std::string> selects;
+  // One pass over the files: each row holds exactly one non-null action column.
+  std::vector<std::string> cases;
   for (const char* column : kActionColumns) {
     if (!present.count(column)) continue;
     std::string quoted = QuoteIdentifier(column);
-    selects.push_back("SELECT json_object(" + QuoteLiteral(column) + ", " + quoted +
-                      ")::VARCHAR AS action FROM " + source + " WHERE " + quoted + " IS NOT NULL");
+    cases.push_back("WHEN " + quoted + " IS NOT NULL THEN json_object(" + QuoteLiteral(column) +
+                    ", " + quoted + ")::VARCHAR");
   }
-  if (selects.empty()) {
+  if (cases.empty()) {
     return Corruption(where, ": not a Delta checkpoint: it has none of the action columns");
   }
-  Result<engine::QueryResult> rows = connection.Query(Join(selects, " UNION ALL "));
+  Result<engine::QueryResult> rows =
+      connection.Query("SELECT action FROM (SELECT CASE " + Join(cases, " ") +
+                       " END AS action FROM " + source + ") WHERE action IS NOT NULL");
   if (!rows.ok()) {
     return Corruption(where, ": cannot read checkpoint: ", rows.status().message());
   }
