@@ -14,6 +14,7 @@ namespace {
 
 constexpr const char* kFileColumn = "__sluice_file";
 constexpr const char* kRowColumn = "file_row_number";
+constexpr const char* kRowIndexColumn = "__sluice_row_index";
 
 std::string UniqueTableName(const char* prefix) {
   static std::atomic<uint64_t> counter{0};
@@ -122,6 +123,12 @@ Result<ScanPlan> PlanScan(const DeltaContext& context, const Snapshot& snapshot,
                         QuoteIdentifier(selected.field->name));
     }
     if (options.include_file_path) outputs.push_back("CAST(NULL AS VARCHAR) AS __sluice_file");
+    if (options.include_row_index) {
+      outputs.push_back("CAST(NULL AS BIGINT) AS " + std::string(kRowIndexColumn));
+    }
+    for (const std::string& name : options.file_columns) {
+      outputs.push_back("CAST(NULL AS VARCHAR) AS " + QuoteIdentifier(name));
+    }
     plan.sql = "SELECT " + Join(outputs, ", ") + " WHERE false";
   } else {
     std::vector<std::string> paths;
@@ -137,10 +144,10 @@ Result<ScanPlan> PlanScan(const DeltaContext& context, const Snapshot& snapshot,
       plan.file_paths.push_back(std::move(path));
       has_deletion_vectors |= file->deletion_vector.has_value();
     }
-    std::string source = "read_parquet(" + ParquetList(paths) +
-                         ", filename = " + QuoteLiteral(kFileColumn) +
-                         ", union_by_name = true, hive_partitioning = false" +
-                         (has_deletion_vectors ? ", file_row_number = true" : "") + ")";
+    std::string source =
+        "read_parquet(" + ParquetList(paths) + ", filename = " + QuoteLiteral(kFileColumn) +
+        ", union_by_name = true, hive_partitioning = false" +
+        (has_deletion_vectors || options.include_row_index ? ", file_row_number = true" : "") + ")";
 
     // Columns present in at least one file; others read as NULL.
     SLUICE_ASSIGN_OR_RETURN(engine::QueryResult described,
@@ -168,6 +175,14 @@ Result<ScanPlan> PlanScan(const DeltaContext& context, const Snapshot& snapshot,
     }
     if (options.include_file_path) {
       outputs.push_back("__d." + QuoteIdentifier(kFileColumn) + " AS __sluice_file");
+    }
+    if (options.include_row_index) {
+      outputs.push_back("__d." + std::string(kRowColumn) + " AS " + kRowIndexColumn);
+    }
+    for (const std::string& name : options.file_columns) {
+      outputs.push_back((present.count(name) ? "__d." + QuoteIdentifier(name)
+                                             : std::string("CAST(NULL AS VARCHAR)")) +
+                        " AS " + QuoteIdentifier(name));
     }
     if (outputs.empty()) outputs.push_back("1 AS __sluice_row");
 

@@ -26,6 +26,13 @@ struct ScanOptions {
   std::optional<std::vector<const AddFile*>> files;
   // Adds a column `__sluice_file` with each row's resolved data file path.
   bool include_file_path = false;
+  // Adds a column `__sluice_row_index` (BIGINT) with each row's 0-based position in its file
+  // (the index deletion vectors use).
+  bool include_row_index = false;
+  // Columns of the files themselves that are not table columns (such as `_change_type` in
+  // change data files), added last under their names in the file, as stored; NULL (VARCHAR)
+  // where no file has them.
+  std::vector<std::string> file_columns;
 };
 
 // A planned scan. `sql` is valid on the connection it was planned with until Release().
