@@ -7,6 +7,7 @@
 
 #include "common/strings.h"
 #include "conformance/conformance.h"
+#include "delta/change_data_feed.h"
 #include "delta/paths.h"
 #include "delta/scan.h"
 #include "support/temp_dir.h"
@@ -165,6 +166,60 @@ void AddTranscribedScanCases(std::vector<Case>& cases) {
   }
 }
 
+// Change Data Feed ranges: cdf_start<S>_end<E|latest>.csv.
+void AddChangeFeedCases(std::vector<Case>& cases) {
+  std::string base = Root() + "delta-kernel-rs/data/";
+  for (const std::string& name : SortedSubdirectories(base)) {
+    std::string dir = base + name + "/expected_transcribed";
+    if (!fs::is_directory(dir)) continue;
+    std::vector<std::string> files;
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      std::string file = entry.path().filename().string();
+      if (StartsWith(file, "cdf_start")) files.push_back(file);
+    }
+    std::sort(files.begin(), files.end());
+    for (const std::string& file : files) {
+      // cdf_start<S>_end<E|latest>.csv
+      std::string range = file.substr(9, file.size() - 9 - 4);
+      size_t separator = range.find("_end");
+      std::optional<int64_t> start = ParseInt64(range.substr(0, separator));
+      std::string end_text = range.substr(separator + 4);
+      std::optional<int64_t> end;
+      if (end_text != "latest") end = ParseInt64(end_text);
+      std::string path = dir + "/" + file;
+      std::string table = base + name;
+      cases.push_back(
+          {"cdf/" + name + "/" + file, [=](DeltaContext& context) -> Status {
+             SLUICE_ASSIGN_OR_RETURN(delta::ChangeFeedPlan plan,
+                                     delta::PlanChangeDataFeed(context, table, *start, end));
+             // The transcription leaves out _commit_timestamp.
+             SLUICE_ASSIGN_OR_RETURN(engine::QueryResult header,
+                                     context.connection->Query("DESCRIBE " + ExpectedCsv(path)));
+             std::vector<std::string> columns;
+             for (const auto& row : header.rows()) columns.push_back(row[0].ToString());
+             Status status = CompareRows(*context.connection, plan.sql, ExpectedCsv(path), columns,
+                                         /*empty_is_null=*/true);
+             Status released = delta::ReleaseChangeDataFeed(*context.connection, plan);
+             SLUICE_RETURN_IF_ERROR(status);
+             return released;
+           }});
+    }
+  }
+  std::string simple = base + "cdf-table-simple";
+  for (auto [start, end] : std::vector<std::pair<int64_t, int64_t>>{{1, 0}, {3, 4}}) {
+    cases.push_back({"cdf/cdf-table-simple range (" + std::to_string(start) + ", " +
+                         std::to_string(end) + ") must fail",
+                     [=](DeltaContext& context) -> Status {
+                       auto plan = delta::PlanChangeDataFeed(context, simple, start, end);
+                       if (plan.ok()) {
+                         (void)delta::ReleaseChangeDataFeed(*context.connection, *plan);
+                         return InvalidArgument("the range was accepted");
+                       }
+                       return Status::OK();
+                     }});
+  }
+}
+
 std::vector<std::string> LiveFileNames(const delta::Snapshot& snapshot) {
   std::vector<std::string> names;
   for (const delta::AddFile& file : snapshot.files()) {
@@ -318,6 +373,7 @@ std::vector<Case> AllCases() {
   AddDatCases(cases);
   AddGoldenCases(cases);
   AddTranscribedScanCases(cases);
+  AddChangeFeedCases(cases);
   AddFactCases(cases);
   return cases;
 }
