@@ -17,8 +17,9 @@
 
 namespace sluice {
 
-// One value of a result. Numbers and booleans are typed; every other SQL type (decimal,
-// date, timestamp, nested) is its text.
+// One value of a result. Numbers and booleans are typed; values of nested types (STRUCT,
+// MAP, LIST, ARRAY) are JSON text; every other SQL type (decimal, date, timestamp, blob) is
+// DuckDB's text for it.
 struct Cell {
   std::variant<std::monostate, bool, int64_t, double, std::string> value;
   bool is_null() const { return std::holds_alternative<std::monostate>(value); }

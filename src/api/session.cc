@@ -29,7 +29,8 @@ Result<std::unique_ptr<Session>> Session::Open(const Options& options) {
 }
 
 Result<Rows> Session::Query(const std::string& sql) {
-  SLUICE_ASSIGN_OR_RETURN(engine::QueryResult result, impl_->connection->Query(sql));
+  SLUICE_ASSIGN_OR_RETURN(engine::QueryResult result,
+                          impl_->connection->Query(sql, /*nested_as_json=*/true));
   return api::ToRows(result);
 }
 

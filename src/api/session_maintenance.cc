@@ -1,9 +1,12 @@
-// Session::Optimize, Vacuum and Changes. The Delta layer has no OPTIMIZE, VACUUM or
-// Change Data Feed reader yet; until it does these report NotSupported after checking
-// their arguments.
+// Session::Optimize, Vacuum and Changes, over the Delta layer's maintenance operations
+// and Change Data Feed reader.
+#include <cmath>
 #include <string>
 
 #include "api/session_internal.h"
+#include "delta/change_data_feed.h"
+#include "delta/optimize.h"
+#include "delta/vacuum.h"
 
 namespace sluice {
 
@@ -13,25 +16,54 @@ Result<OptimizeResult> Session::Optimize(const std::string& path, const std::str
   if (target_file_size && *target_file_size <= 0) {
     return InvalidArgument("target file size must be positive, not ", *target_file_size);
   }
-  return NotSupported(root, ": OPTIMIZE is not implemented yet");
+  delta::OptimizeOptions options;
+  options.where = where;
+  options.target_file_size = target_file_size;
+  SLUICE_ASSIGN_OR_RETURN(delta::OptimizeMetrics metrics,
+                          delta::Optimize(impl_->context, root, options));
+  OptimizeResult result;
+  result.version = metrics.version;
+  result.files_removed = metrics.files_removed;
+  result.files_added = metrics.files_added;
+  result.bytes_removed = metrics.bytes_removed;
+  result.bytes_added = metrics.bytes_added;
+  return result;
 }
 
 Result<VacuumResult> Session::Vacuum(const std::string& path, std::optional<double> retention_hours,
                                      bool dry_run, bool force) {
   SLUICE_ASSIGN_OR_RETURN(std::string root, api::NormalizeTablePath(path));
-  if (retention_hours && *retention_hours < 0) {
-    return InvalidArgument("retention must not be negative, not ", *retention_hours, " hours");
+  delta::VacuumOptions options;
+  if (retention_hours) {
+    if (!std::isfinite(*retention_hours) || *retention_hours < 0 ||
+        *retention_hours > 24.0 * 365 * 1000) {
+      return InvalidArgument("retention must be between 0 and 1000 years, not ", *retention_hours,
+                             " hours");
+    }
+    options.retention_ms = std::llround(*retention_hours * 3600 * 1000);
   }
-  return NotSupported(root, ": VACUUM is not implemented yet");
+  options.dry_run = dry_run;
+  options.allow_short_retention = force;
+  SLUICE_ASSIGN_OR_RETURN(delta::VacuumResult vacuumed,
+                          delta::Vacuum(impl_->context, root, options));
+  VacuumResult result;
+  result.files = std::move(vacuumed.files);
+  result.bytes = vacuumed.bytes;
+  result.dry_run = dry_run;
+  return result;
 }
 
 Result<Rows> Session::Changes(const std::string& path, int64_t start, std::optional<int64_t> end) {
   SLUICE_ASSIGN_OR_RETURN(std::string root, api::NormalizeTablePath(path));
-  if (start < 0) return InvalidArgument("start version must not be negative, not ", start);
-  if (end && *end < start) {
-    return InvalidArgument("end version ", *end, " is before start version ", start);
+  SLUICE_ASSIGN_OR_RETURN(delta::ChangeFeedPlan plan,
+                          delta::PlanChangeDataFeed(impl_->context, root, start, end));
+  Result<engine::QueryResult> result = impl_->connection->Query(plan.sql, /*nested_as_json=*/true);
+  Status released = delta::ReleaseChangeDataFeed(*impl_->connection, plan);
+  if (!result.ok()) {
+    return result.status().WithContext(root + ": reading the Change Data Feed");
   }
-  return NotSupported(root, ": reading the Change Data Feed is not implemented yet");
+  SLUICE_RETURN_IF_ERROR(released);
+  return api::ToRows(*result);
 }
 
 }  // namespace sluice

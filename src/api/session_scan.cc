@@ -22,7 +22,7 @@ Result<ScanResult> Session::Scan(const std::string& path, const ScanRequest& req
   std::string sql = plan.sql;
   if (request.limit)
     sql = "SELECT * FROM (" + sql + ") AS __limited LIMIT " + std::to_string(*request.limit);
-  Result<engine::QueryResult> result = impl_->connection->Query(sql);
+  Result<engine::QueryResult> result = impl_->connection->Query(sql, /*nested_as_json=*/true);
   Status released = delta::ReleaseScan(*impl_->connection, plan);
   if (!result.ok()) return result.status().WithContext("scanning " + snapshot->table_root());
   SLUICE_RETURN_IF_ERROR(released);

@@ -129,6 +129,20 @@ TEST(SessionScanTest, ReadsPartitionedTablesWithDeletionVectors) {
   EXPECT_EQ(std::to_string(all->rows.rows.size()), expected->rows[0][0].ToString());
 }
 
+TEST(SessionScanTest, NestedValuesAreJson) {
+  auto session = OpenSession();
+  ScanRequest request = Where("pk = 1");
+  Result<ScanResult> scan =
+      session->Scan(ConformancePath("dat-v0.0.2/reader_tests/nested_types/delta"), request);
+  ASSERT_TRUE(scan.ok()) << scan.status().ToString();
+  ASSERT_EQ(scan->rows.rows.size(), 1u);
+  EXPECT_EQ(scan->rows.column_names, (std::vector<std::string>{"pk", "struct", "array", "map"}));
+  const std::vector<Cell>& row = scan->rows.rows[0];
+  EXPECT_EQ(row[1].ToString(), R"({"float64":1,"bool":false})");
+  EXPECT_EQ(row[2].ToString(), "[0,1]");
+  EXPECT_EQ(row[3].ToString(), R"({"0":0})");
+}
+
 TEST(SessionScanTest, UnknownColumnAndBadFilterFail) {
   auto session = OpenSession();
   Result<ScanResult> scan = session->Scan(BasicAppend(), Columns({"nope"}));

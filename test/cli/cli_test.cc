@@ -182,5 +182,94 @@ TEST(CliTest, DescribeAtAVersion) {
       << json.out;
 }
 
+TEST(CliTest, NestedValuesAreJsonInJsonOutput) {
+  Outcome run =
+      RunSluice({"table", "scan", ConformancePath("dat-v0.0.2/reader_tests/nested_types/delta"),
+                 "--where", "pk = 1", "--format", "json"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out,
+            "[\n{\"pk\":1,\"struct\":{\"float64\":1,\"bool\":false},\"array\":[0,1],"
+            "\"map\":{\"0\":0}}\n]\n");
+}
+
+TEST(CliTest, WritesDeletesOptimizesAndVacuums) {
+  testing::TempDir dir;
+  std::string table = dir.Child("t");
+  Outcome created = RunSluice({"table", "write", table,
+                               "SELECT i AS id, i % 2 AS part FROM range(4) t(i)", "--partition-by",
+                               "part", "--property", "delta.appendOnly=false", "--format", "csv"});
+  EXPECT_EQ(created.exit_code, 0) << created.err;
+  EXPECT_EQ(created.out, "version,rows,files_added,files_removed\r\n0,4,2,0\r\n");
+
+  Outcome exists =
+      RunSluice({"table", "write", table, "SELECT 9 AS id, 1 AS part", "--mode", "error"});
+  EXPECT_EQ(exists.exit_code, 1);
+  EXPECT_NE(exists.err.find(table), std::string::npos) << exists.err;
+
+  Outcome appended =
+      RunSluice({"table", "write", table, "SELECT 4 AS id, 0 AS part", "--format", "json"});
+  EXPECT_EQ(appended.exit_code, 0) << appended.err;
+  EXPECT_EQ(appended.out,
+            "[\n{\"version\":1,\"rows\":1,\"files_added\":1,\"files_removed\":0}\n]\n");
+
+  Outcome deleted = RunSluice({"table", "delete", table, "--where", "id = 1", "--format", "csv"});
+  EXPECT_EQ(deleted.exit_code, 0) << deleted.err;
+  EXPECT_EQ(deleted.out,
+            "version,rows_deleted,rows_copied,files_removed,files_added\r\n2,1,1,1,1\r\n");
+
+  Outcome optimized =
+      RunSluice({"table", "optimize", table, "--where", "part = 0", "--format", "csv"});
+  EXPECT_EQ(optimized.exit_code, 0) << optimized.err;
+  EXPECT_EQ(optimized.out.rfind("version,files_removed,files_added,bytes_removed,bytes_added\r\n"
+                                "3,2,1,",
+                                0),
+            0u)
+      << optimized.out;
+
+  Outcome scan = RunSluice({"table", "scan", table, "--columns", "id", "--format", "csv"});
+  EXPECT_EQ(scan.exit_code, 0) << scan.err;
+  std::vector<std::string> ids;
+  std::istringstream lines(scan.out);
+  std::string line;
+  while (std::getline(lines, line)) ids.push_back(line);
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"0\r", "2\r", "3\r", "4\r", "id\r"}));
+
+  Outcome refused = RunSluice({"table", "vacuum", table, "--retain", "0", "--dry-run"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_EQ(refused.err.rfind("error: ", 0), 0u) << refused.err;
+
+  Outcome dry = RunSluice({"table", "vacuum", table, "--retain", "0", "--dry-run", "--force"});
+  EXPECT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_NE(dry.out.find("3 files, "), std::string::npos) << dry.out;
+  EXPECT_NE(dry.out.find(" bytes would be deleted\n"), std::string::npos) << dry.out;
+
+  Outcome vacuumed =
+      RunSluice({"table", "vacuum", table, "--retain", "0", "--force", "--format", "json"});
+  EXPECT_EQ(vacuumed.exit_code, 0) << vacuumed.err;
+  EXPECT_EQ(std::count(vacuumed.out.begin(), vacuumed.out.end(), '\n'), 5) << vacuumed.out;
+
+  Outcome history = RunSluice({"table", "history", table, "--format", "csv"});
+  EXPECT_EQ(history.exit_code, 0) << history.err;
+  EXPECT_NE(history.out.find("\r\n3,"), std::string::npos) << history.out;
+  EXPECT_NE(history.out.find("OPTIMIZE"), std::string::npos) << history.out;
+}
+
+TEST(CliTest, ChangesBetweenVersions) {
+  std::string table = ConformancePath("delta-kernel-rs/data/cdf-table-simple");
+  Outcome run =
+      RunSluice({"table", "changes", table, "--from", "2", "--to", "2", "--format", "csv"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  std::istringstream lines(run.out);
+  std::string header;
+  std::getline(lines, header);
+  EXPECT_EQ(header, "id,_change_type,_commit_version,_commit_timestamp\r");
+  EXPECT_EQ(std::count(run.out.begin(), run.out.end(), '\n'), 6) << run.out;
+
+  Outcome reversed = RunSluice({"table", "changes", table, "--from", "2", "--to", "1"});
+  EXPECT_EQ(reversed.exit_code, 1);
+  EXPECT_EQ(reversed.err.rfind("error: ", 0), 0u) << reversed.err;
+}
+
 }  // namespace
 }  // namespace sluice

@@ -84,6 +84,12 @@ std::string CsvRecord(const std::vector<std::string>& fields) {
   return line + "\r\n";
 }
 
+// Session results hold values of nested types as JSON text.
+bool HoldsJson(std::string_view type) {
+  return type == "JSON" || type.substr(0, 7) == "STRUCT(" || type.substr(0, 4) == "MAP(" ||
+         type.substr(0, 6) == "UNION(" || (!type.empty() && type.back() == ']');
+}
+
 }  // namespace
 
 std::optional<Format> ParseFormat(std::string_view name) {
@@ -195,7 +201,7 @@ std::string JsonValue(const Cell& cell, std::string_view type) {
   if (std::holds_alternative<int64_t>(cell.value) || std::holds_alternative<bool>(cell.value)) {
     return cell.ToString();
   }
-  if (type == "JSON") return cell.ToString();
+  if (HoldsJson(type)) return cell.ToString();
   return JsonString(cell.ToString());
 }
 

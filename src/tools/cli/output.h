@@ -6,8 +6,9 @@
 //          comma, quote, CR or LF; NULL is an empty field, an empty string is "".
 //   json:  one array with one object per row; integers, doubles and booleans as JSON
 //          numbers and booleans, NULL as null, non-finite doubles as strings ("NaN",
-//          "Infinity", "-Infinity"), cells of columns typed "JSON" embedded as JSON,
-//          everything else as a string.
+//          "Infinity", "-Infinity"), cells of columns typed "JSON" or of a nested type
+//          (STRUCT, MAP, UNION, LIST, ARRAY: Session gives those as JSON text) embedded
+//          as JSON, everything else as a string.
 #pragma once
 
 #include <optional>
