@@ -43,6 +43,11 @@ Result<std::string> NormalizeTablePath(const std::string& path) {
   return root;
 }
 
+Status NameTable(const Status& status, const std::string& table_root) {
+  if (status.ok() || status.message().find(table_root) != std::string::npos) return status;
+  return status.WithContext(table_root);
+}
+
 Result<std::optional<int64_t>> ResolveVersion(const delta::DeltaContext& context,
                                               const std::string& table_root,
                                               const TableVersion& at) {

@@ -36,6 +36,9 @@ Result<std::optional<int64_t>> ResolveVersion(const delta::DeltaContext& context
 Result<delta::SnapshotPtr> LoadTable(const delta::DeltaContext& context, const std::string& path,
                                      const TableVersion& at);
 
+// `status` with "<table_root>: " in front unless its message names the table already.
+Status NameTable(const Status& status, const std::string& table_root);
+
 Cell ToCell(const engine::Value& value);
 Rows ToRows(const engine::QueryResult& result);
 

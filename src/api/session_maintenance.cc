@@ -19,14 +19,14 @@ Result<OptimizeResult> Session::Optimize(const std::string& path, const std::str
   delta::OptimizeOptions options;
   options.where = where;
   options.target_file_size = target_file_size;
-  SLUICE_ASSIGN_OR_RETURN(delta::OptimizeMetrics metrics,
-                          delta::Optimize(impl_->context, root, options));
+  Result<delta::OptimizeMetrics> metrics = delta::Optimize(impl_->context, root, options);
+  if (!metrics.ok()) return api::NameTable(metrics.status(), root);
   OptimizeResult result;
-  result.version = metrics.version;
-  result.files_removed = metrics.files_removed;
-  result.files_added = metrics.files_added;
-  result.bytes_removed = metrics.bytes_removed;
-  result.bytes_added = metrics.bytes_added;
+  result.version = metrics->version;
+  result.files_removed = metrics->files_removed;
+  result.files_added = metrics->files_added;
+  result.bytes_removed = metrics->bytes_removed;
+  result.bytes_added = metrics->bytes_added;
   return result;
 }
 
@@ -44,21 +44,21 @@ Result<VacuumResult> Session::Vacuum(const std::string& path, std::optional<doub
   }
   options.dry_run = dry_run;
   options.allow_short_retention = force;
-  SLUICE_ASSIGN_OR_RETURN(delta::VacuumResult vacuumed,
-                          delta::Vacuum(impl_->context, root, options));
+  Result<delta::VacuumResult> vacuumed = delta::Vacuum(impl_->context, root, options);
+  if (!vacuumed.ok()) return api::NameTable(vacuumed.status(), root);
   VacuumResult result;
-  result.files = std::move(vacuumed.files);
-  result.bytes = vacuumed.bytes;
+  result.files = std::move(vacuumed->files);
+  result.bytes = vacuumed->bytes;
   result.dry_run = dry_run;
   return result;
 }
 
 Result<Rows> Session::Changes(const std::string& path, int64_t start, std::optional<int64_t> end) {
   SLUICE_ASSIGN_OR_RETURN(std::string root, api::NormalizeTablePath(path));
-  SLUICE_ASSIGN_OR_RETURN(delta::ChangeFeedPlan plan,
-                          delta::PlanChangeDataFeed(impl_->context, root, start, end));
-  Result<engine::QueryResult> result = impl_->connection->Query(plan.sql, /*nested_as_json=*/true);
-  Status released = delta::ReleaseChangeDataFeed(*impl_->connection, plan);
+  Result<delta::ChangeFeedPlan> plan = delta::PlanChangeDataFeed(impl_->context, root, start, end);
+  if (!plan.ok()) return api::NameTable(plan.status(), root);
+  Result<engine::QueryResult> result = impl_->connection->Query(plan->sql, /*nested_as_json=*/true);
+  Status released = delta::ReleaseChangeDataFeed(*impl_->connection, *plan);
   if (!result.ok()) {
     return result.status().WithContext(root + ": reading the Change Data Feed");
   }

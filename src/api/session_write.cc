@@ -35,26 +35,26 @@ Result<WriteResult> Session::Write(const std::string& path, const std::string& s
   options.table_properties = request.properties;
   options.merge_schema = request.merge_schema;
   options.overwrite_schema = request.overwrite_schema;
-  SLUICE_ASSIGN_OR_RETURN(delta::WriteResult written,
-                          delta::WriteTable(impl_->context, root, sql, options));
+  Result<delta::WriteResult> written = delta::WriteTable(impl_->context, root, sql, options);
+  if (!written.ok()) return api::NameTable(written.status(), root);
   WriteResult result;
-  result.version = written.version;
-  result.rows = written.rows_written;
-  result.files_added = written.files_added;
-  result.files_removed = written.files_removed;
+  result.version = written->version;
+  result.rows = written->rows_written;
+  result.files_added = written->files_added;
+  result.files_removed = written->files_removed;
   return result;
 }
 
 Result<DeleteResult> Session::Delete(const std::string& path, const std::string& where) {
   SLUICE_ASSIGN_OR_RETURN(std::string root, api::NormalizeTablePath(path));
-  SLUICE_ASSIGN_OR_RETURN(delta::DeleteResult deleted,
-                          delta::DeleteRows(impl_->context, root, where));
+  Result<delta::DeleteResult> deleted = delta::DeleteRows(impl_->context, root, where);
+  if (!deleted.ok()) return api::NameTable(deleted.status(), root);
   DeleteResult result;
-  result.version = deleted.version;
-  result.rows_deleted = deleted.rows_deleted;
-  result.rows_copied = deleted.rows_copied;
-  result.files_removed = deleted.files_removed;
-  result.files_added = deleted.files_added;
+  result.version = deleted->version;
+  result.rows_deleted = deleted->rows_deleted;
+  result.rows_copied = deleted->rows_copied;
+  result.files_removed = deleted->files_removed;
+  result.files_added = deleted->files_added;
   return result;
 }
 

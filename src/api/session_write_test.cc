@@ -136,9 +136,11 @@ TEST_F(SessionWriteTest, SchemaChangesNeedOptions) {
   EXPECT_EQ(table->columns.rows[0][0].ToString(), "z");
 }
 
-TEST_F(SessionWriteTest, BadSqlFails) {
+TEST_F(SessionWriteTest, BadSqlFailsNamingTheTable) {
   Result<WriteResult> written = session_->Write(table_, "SELECT nonsense FROM nowhere");
   ASSERT_FALSE(written.ok());
+  EXPECT_NE(written.status().message().find(table_), std::string::npos)
+      << written.status().message();
 }
 
 TEST_F(SessionWriteTest, DeletesMatchingRows) {
