@@ -33,6 +33,6 @@ function(sluice_module name)
       SLUICE_CONFORMANCE_DIR="${CMAKE_SOURCE_DIR}/../shared/conformance")
     gtest_discover_tests(${name}_test DISCOVERY_MODE PRE_TEST
                          WORKING_DIRECTORY "${CMAKE_BINARY_DIR}"
-                         PROPERTIES LABELS "unit;${name}")
+                         PROPERTIES LABELS "${name}")
   endif()
 endfunction()

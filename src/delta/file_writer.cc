@@ -53,6 +53,12 @@ Result<std::string> ShapeQuery(engine::Connection& connection, const std::string
                       QuoteIdentifier(physical));
     source_columns.erase(it);
   }
+  for (const std::string& extra : options.extra_columns) {
+    auto it = source_columns.find(ToLower(extra));
+    if (it == source_columns.end()) return Internal("the data lacks column ", extra);
+    selects.push_back(QuoteIdentifier(it->second));
+    source_columns.erase(it);
+  }
   if (!source_columns.empty()) {
     return InvalidArgument("column '", source_columns.begin()->second,
                            "' of the data is not in the table schema");

@@ -30,6 +30,11 @@ struct DataFileOptions {
   int64_t target_file_size = 0;
   std::string compression = "zstd";
   bool data_change = true;
+  // Files go to this folder under the table root (e.g. "_change_data"); "" = the root.
+  std::string subdirectory;
+  // Columns of the source written as they are after the table's columns (e.g.
+  // "_change_type" in change-data files); they get no statistics.
+  std::vector<std::string> extra_columns;
 };
 
 // Writes the rows of `source_sql` (its columns are matched to the schema by name,

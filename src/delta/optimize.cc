@@ -100,8 +100,7 @@ Result<OptimizeMetrics> Optimize(const DeltaContext& context, const std::string&
 
   nlohmann::json predicate = nlohmann::json::array();
   if (!options.where.empty()) predicate.push_back(options.where);
-  txn->SetOperation("OPTIMIZE", {{"predicate", nlohmann::json(predicate.dump()).dump()},
-                                 {"zOrderBy", nlohmann::json("[]").dump()}});
+  txn->SetOperation("OPTIMIZE", {{"predicate", predicate.dump()}, {"zOrderBy", "[]"}});
   txn->SetOperationMetric("numRemovedFiles", metrics.files_removed);
   txn->SetOperationMetric("numAddedFiles", metrics.files_added);
   txn->SetOperationMetric("numRemovedBytes", metrics.bytes_removed);

@@ -65,7 +65,8 @@ class Transaction {
   void ReadPartition(PartitionValues values);
 
   // commitInfo fields: operation ("WRITE", "DELETE", "OPTIMIZE", ...), its parameters
-  // (values are JSON text, as Spark writes them) and metrics.
+  // (string values, as Spark writes them: "Append", or JSON text such as "[\"p\"]") and
+  // metrics.
   void SetOperation(std::string operation, std::map<std::string, std::string> parameters = {});
   void SetOperationMetric(const std::string& name, int64_t value);
 

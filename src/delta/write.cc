@@ -73,8 +73,6 @@ Protocol MergeProtocols(const Protocol& a, const Protocol& b) {
   return merged;
 }
 
-std::string JsonString(const std::string& text) { return nlohmann::json(text).dump(); }
-
 std::string ModeName(WriteMode mode) {
   switch (mode) {
     case WriteMode::kAppend:
@@ -198,9 +196,9 @@ Result<WriteResult> WriteTable(const DeltaContext& context, const std::string& t
   }
   if (options.app_id) txn->SetApplicationTransaction(*options.app_id, options.app_version);
 
-  std::map<std::string, std::string> parameters{{"mode", JsonString(ModeName(options.mode))}};
+  std::map<std::string, std::string> parameters{{"mode", ModeName(options.mode)}};
   nlohmann::json partition_by = metadata.partition_columns;
-  parameters["partitionBy"] = JsonString(partition_by.dump());
+  parameters["partitionBy"] = partition_by.dump();
   txn->SetOperation(snapshot ? options.operation : "CREATE TABLE AS SELECT", parameters);
   txn->SetOperationMetric("numFiles", result.files_added);
   txn->SetOperationMetric("numOutputRows", result.rows_written);
@@ -247,10 +245,12 @@ Result<DeleteResult> DeleteRows(const DeltaContext& context, const std::string& 
     per_file[row[0].ToString()] = {std::get<int64_t>(row[1].data), std::get<int64_t>(row[2].data)};
   }
   std::vector<const AddFile*> rewrite;
+  std::vector<const AddFile*> touched;
   for (size_t i = 0; i < all_plan.files.size(); ++i) {
     const AddFile* file = all_plan.files[i];
     auto it = per_file.find(all_plan.file_paths[i]);
     if (it == per_file.end() || it->second.second == 0) continue;
+    touched.push_back(file);
     result.rows_deleted += it->second.second;
     txn->RemoveFile(RemoveFor(*file, now));
     ++result.files_removed;
@@ -284,9 +284,37 @@ Result<DeleteResult> DeleteRows(const DeltaContext& context, const std::string& 
       txn->AddFile(std::move(file));
     }
   }
-  txn->SetOperation(
-      "DELETE",
-      {{"predicate", JsonString(nlohmann::json(std::vector<std::string>{condition}).dump())}});
+  // With the Change Data Feed on, a commit that rewrites files must record its deleted rows
+  // in change-data files (readers then use only those for this version). Removing whole
+  // files needs none: readers derive the deletes from the removes.
+  if (!rewrite.empty() && ChangeDataFeedEnabled(snapshot->configuration())) {
+    ScanOptions deleted_options;
+    deleted_options.files = touched;
+    SLUICE_ASSIGN_OR_RETURN(ScanPlan deleted_plan, PlanScan(context, *snapshot, deleted_options));
+    std::string deleted_sql = "SELECT *, 'delete' AS _change_type FROM (" + deleted_plan.sql +
+                              ") WHERE coalesce((" + condition + "), false)";
+    DataFileOptions cdc_options;
+    cdc_options.schema = snapshot->schema();
+    cdc_options.partition_columns = snapshot->partition_columns();
+    cdc_options.column_mapping_mode = snapshot->column_mapping_mode();
+    cdc_options.configuration = snapshot->configuration();
+    cdc_options.subdirectory = "_change_data";
+    cdc_options.extra_columns = {"_change_type"};
+    cdc_options.data_change = false;
+    Result<std::vector<AddFile>> files =
+        WriteDataFiles(*context.connection, table_root, deleted_sql, cdc_options);
+    (void)ReleaseScan(*context.connection, deleted_plan);
+    if (!files.ok()) return files.status().WithContext("DELETE on " + table_root);
+    for (AddFile& file : *files) {
+      AddCdcFile cdc;
+      cdc.path = std::move(file.path);
+      cdc.partition_values = std::move(file.partition_values);
+      cdc.size = file.size;
+      txn->AddCdcFile(std::move(cdc));
+    }
+  }
+  txn->SetOperation("DELETE",
+                    {{"predicate", nlohmann::json(std::vector<std::string>{condition}).dump()}});
   txn->SetOperationMetric("numDeletedRows", result.rows_deleted);
   txn->SetOperationMetric("numCopiedRows", result.rows_copied);
   txn->SetOperationMetric("numRemovedFiles", result.files_removed);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "delta/change_data_feed.h"
 #include "delta/history.h"
 #include "delta/optimize.h"
 #include "delta/scan.h"
@@ -128,7 +129,7 @@ TEST_F(WriteTest, AppendOverwriteAndTimeTravel) {
   auto history = std::move(ReadHistory(*context_.fs, root_)).value();
   ASSERT_EQ(history.size(), 3u);
   EXPECT_EQ(history[0].commit_info->operation(), "WRITE");
-  EXPECT_EQ(history[0].commit_info->operation_parameters()->at("mode"), "\"Overwrite\"");
+  EXPECT_EQ(history[0].commit_info->operation_parameters()->at("mode"), "Overwrite");
   EXPECT_EQ(history[2].commit_info->operation(), "CREATE TABLE AS SELECT");
 }
 
@@ -202,6 +203,24 @@ TEST_F(WriteTest, DeleteRewritesOnlyAffectedFiles) {
   auto history = std::move(ReadHistory(*context_.fs, root_)).value();
   EXPECT_EQ(history[0].commit_info->operation(), "DELETE");
   EXPECT_EQ(history[0].commit_info->operation_metrics()->at("numDeletedRows"), "10");
+}
+
+TEST_F(WriteTest, DeleteRecordsChangeDataWhenFeedIsOn) {
+  WriteOptions options;
+  options.table_properties = {{"delta.enableChangeDataFeed", "true"}};
+  Write("SELECT i AS id FROM range(10) t(i)", options);
+  auto deleted = DeleteRows(context_, root_, "id IN (3, 4)");
+  ASSERT_TRUE(deleted.ok()) << deleted.status().ToString();
+  auto changes = ReadChangeDataFeed(context_, root_, deleted->version, deleted->version);
+  ASSERT_TRUE(changes.ok()) << changes.status().ToString();
+  ASSERT_EQ(changes->row_count(), 2u) << "only the deleted rows, not the copied ones";
+  for (const auto& row : changes->rows()) {
+    EXPECT_EQ(row[1].ToString(), "delete");
+  }
+  SnapshotPtr snapshot = Latest();
+  EXPECT_TRUE(std::find(snapshot->protocol().writer_features->begin(),
+                        snapshot->protocol().writer_features->end(),
+                        "changeDataFeed") != snapshot->protocol().writer_features->end());
 }
 
 TEST_F(WriteTest, OptimizeCompactsWithoutChangingData) {
