@@ -18,12 +18,15 @@ step "create a partitioned table from generated rows"
          TIMESTAMPTZ '2026-01-01 00:00:00+00' + to_minutes(i) AS pickup_time
   FROM range(10000) t(i)" --mode overwrite --partition-by borough
 
-step "append more trips (a second commit)"
-"$sluice" table write "$table" "
-  SELECT 10000 + i AS trip_id, 'Staten Island' AS borough,
-         DATE '2026-01-08' AS pickup_date, 12.50::DECIMAL(10, 2) AS fare,
-         TIMESTAMPTZ '2026-01-08 08:00:00+00' + to_minutes(i) AS pickup_time
-  FROM range(500) t(i)"
+step "append three small batches (three more commits, small files in every partition)"
+for batch in 1 2 3; do
+  "$sluice" table write "$table" "
+    SELECT 10000 * $batch + i AS trip_id,
+           ['Manhattan', 'Brooklyn', 'Queens', 'Bronx'][1 + i % 4] AS borough,
+           DATE '2026-01-08' + $batch AS pickup_date, 12.50::DECIMAL(10, 2) AS fare,
+           TIMESTAMPTZ '2026-01-08 08:00:00+00' + to_minutes(i) AS pickup_time
+    FROM range(100) t(i)"
+done
 
 step "describe"
 "$sluice" table describe "$table"

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -104,8 +105,14 @@ Result<std::vector<AddFile>> WriteDataFiles(engine::Connection& connection,
     copy_options += ", PARTITION_BY (" + Join(quoted, ", ") + ")";
   }
   // DuckDB writes no file for an empty result.
+  std::string directory =
+      options.subdirectory.empty() ? table_root : table_root + "/" + options.subdirectory;
+  // Data files always live on the local disk, where DuckDB writes them.
+  std::error_code error;
+  std::filesystem::create_directories(directory, error);
+  if (error) return IOError(directory, ": cannot create directory: ", error.message());
   std::string copy =
-      "COPY (" + shaped + ") TO " + QuoteLiteral(table_root) + " (" + copy_options + ")";
+      "COPY (" + shaped + ") TO " + QuoteLiteral(directory) + " (" + copy_options + ")";
   SLUICE_ASSIGN_OR_RETURN(engine::QueryResult files,
                           connection.Query(copy, /*nested_as_json=*/true));
   SLUICE_ASSIGN_OR_RETURN(

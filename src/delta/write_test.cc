@@ -217,6 +217,16 @@ TEST_F(WriteTest, DeleteRecordsChangeDataWhenFeedIsOn) {
   for (const auto& row : changes->rows()) {
     EXPECT_EQ(row[1].ToString(), "delete");
   }
+  auto commit = ReadCommit(*context_.fs, root_, deleted->version);
+  ASSERT_TRUE(commit.ok());
+  int cdc_files = 0;
+  for (const Action& action : *commit) {
+    if (const auto* cdc = std::get_if<AddCdcFile>(&action)) {
+      ++cdc_files;
+      EXPECT_EQ(cdc->path.rfind("_change_data/", 0), 0u) << cdc->path;
+    }
+  }
+  EXPECT_EQ(cdc_files, 1);
   SnapshotPtr snapshot = Latest();
   EXPECT_TRUE(std::find(snapshot->protocol().writer_features->begin(),
                         snapshot->protocol().writer_features->end(),
