@@ -24,7 +24,10 @@ std::string ParquetList(const std::vector<std::string>& paths) {
 Result<std::vector<Action>> ReadParquetActions(engine::Connection& connection,
                                                const std::vector<std::string>& paths) {
   if (paths.empty()) return std::vector<Action>{};
-  std::string source = "read_parquet(" + ParquetList(paths) + ", union_by_name = true)";
+  // Parts of a multi-part checkpoint or sidecars may differ in columns; one file needs no
+  // schema unification (which costs a footer read per file at bind time).
+  std::string source = "read_parquet(" + ParquetList(paths) +
+                       (paths.size() > 1 ? ", union_by_name = true)" : ")");
   std::string where = paths.size() == 1 ? paths.front() : paths.front() + " and others";
 
   Result<engine::QueryResult> columns = connection.Query("DESCRIBE SELECT * FROM " + source);
