@@ -4,6 +4,7 @@
 
 #include "delta/change_data_feed.h"
 #include "delta/history.h"
+#include "delta/log_validator.h"
 #include "delta/optimize.h"
 #include "delta/scan.h"
 #include "delta/stats.h"
@@ -21,6 +22,13 @@ class WriteTest : public ::testing::Test {
     context_.fs = io::LocalFileSystem();
     context_.connection = connection_.get();
     root_ = dir_.Child("table");
+  }
+  // Every table a test wrote must be a valid Delta table for other readers.
+  void TearDown() override {
+    if (!context_.fs->Exists(root_ + "/_delta_log")) return;
+    auto violations = ValidateLog(*context_.fs, *connection_, root_);
+    ASSERT_TRUE(violations.ok()) << violations.status().ToString();
+    for (const LogViolation& violation : *violations) ADD_FAILURE() << violation.ToString();
   }
 
   WriteResult Write(const std::string& sql, WriteOptions options = {}) {
@@ -284,6 +292,18 @@ TEST_F(WriteTest, VacuumDeletesOnlyUnreferencedOldFiles) {
   auto nothing = Vacuum(context_, root_, kept);
   ASSERT_TRUE(nothing.ok());
   EXPECT_TRUE(nothing->files.empty()) << "default retention keeps recent files";
+}
+
+TEST_F(WriteTest, CheckpointedTableReadsBackAndValidates) {
+  WriteOptions options;
+  options.partition_by = {"p"};
+  for (int i = 0; i < 12; ++i) {
+    Write("SELECT " + std::to_string(i) + " AS id, " + std::to_string(i % 2) + " AS p", options);
+  }
+  ASSERT_TRUE(DeleteRows(context_, root_, "id = 3").ok());
+  SnapshotPtr snapshot = Latest();
+  EXPECT_EQ(snapshot->segment().checkpoint_version, 10);
+  ExpectRows("SELECT i AS id, i % 2 AS p FROM range(12) t(i) WHERE i <> 3");
 }
 
 TEST_F(WriteTest, EmptyResultCommitsNoFile) {
