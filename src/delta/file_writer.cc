@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -71,6 +72,59 @@ std::string JsonText(const engine::Value& value) {
   return value.is_null() ? "null" : value.ToString();
 }
 
+// One file DuckDB wrote, from a row of COPY ... RETURN_STATS.
+struct WrittenFile {
+  std::string path;
+  int64_t records = 0;
+  int64_t size = 0;
+  std::string stats_json;       // column key -> {min, max, null_count}
+  std::string partitions_json;  // partition column -> value text
+};
+
+std::vector<WrittenFile> ReadCopyResult(const engine::QueryResult& result) {
+  std::vector<WrittenFile> files;
+  for (size_t row = 0; row < result.row_count(); ++row) {
+    files.push_back({result.at(row, 0).ToString(), std::get<int64_t>(result.at(row, 1).data),
+                     std::get<int64_t>(result.at(row, 2).data), JsonText(result.at(row, 4)),
+                     JsonText(result.at(row, 5))});
+  }
+  return files;
+}
+
+// Rewrites each file larger than 1.5 times the target into files of about the target size
+// in the same folder, keeping its partition values. Only such files are read again.
+Result<std::vector<WrittenFile>> SplitLargeFiles(engine::Connection& connection,
+                                                 std::vector<WrittenFile> files, int64_t target,
+                                                 const std::string& compression) {
+  std::vector<WrittenFile> out;
+  for (WrittenFile& file : files) {
+    if (file.size <= target + target / 2) {
+      out.push_back(std::move(file));
+      continue;
+    }
+    std::string directory = file.path.substr(0, file.path.rfind('/'));
+    // Files rotate only between row groups: size them to a fraction of a target file.
+    int64_t rows_per_file = std::max<int64_t>(1, file.records * target / file.size);
+    int64_t row_group = std::max<int64_t>(2048, rows_per_file / 2);
+    SLUICE_ASSIGN_OR_RETURN(
+        engine::QueryResult result,
+        connection.Query("COPY (SELECT * FROM read_parquet(" + QuoteLiteral(file.path) + ")) TO " +
+                             QuoteLiteral(directory) + " (FORMAT parquet, COMPRESSION " +
+                             compression + ", FILENAME_PATTERN 'part-{uuid}', FILE_SIZE_BYTES " +
+                             std::to_string(target) + ", ROW_GROUP_SIZE " +
+                             std::to_string(row_group) + ", APPEND, RETURN_STATS)",
+                         /*nested_as_json=*/true));
+    for (WrittenFile& part : ReadCopyResult(result)) {
+      part.partitions_json = file.partitions_json;
+      out.push_back(std::move(part));
+    }
+    if (::unlink(file.path.c_str()) != 0) {
+      return IOError(file.path, ": cannot remove after splitting: ", std::strerror(errno));
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<std::vector<AddFile>> WriteDataFiles(engine::Connection& connection,
@@ -98,8 +152,8 @@ Result<std::vector<AddFile>> WriteDataFiles(engine::Connection& connection,
   if (partition_physical.empty()) {
     copy_options += ", FILE_SIZE_BYTES " + std::to_string(target);
   } else {
-    // DuckDB cannot rotate files within partitions: each write puts one file in each
-    // partition it touches (OPTIMIZE bins keep those files near the target size).
+    // DuckDB cannot rotate files within partitions; files above the target size are split
+    // afterwards (SplitLargeFiles).
     std::vector<std::string> quoted;
     for (const std::string& name : partition_physical) quoted.push_back(QuoteIdentifier(name));
     copy_options += ", PARTITION_BY (" + Join(quoted, ", ") + ")";
@@ -113,21 +167,26 @@ Result<std::vector<AddFile>> WriteDataFiles(engine::Connection& connection,
   if (error) return IOError(directory, ": cannot create directory: ", error.message());
   std::string copy =
       "COPY (" + shaped + ") TO " + QuoteLiteral(directory) + " (" + copy_options + ")";
-  SLUICE_ASSIGN_OR_RETURN(engine::QueryResult files,
+  SLUICE_ASSIGN_OR_RETURN(engine::QueryResult result,
                           connection.Query(copy, /*nested_as_json=*/true));
+  std::vector<WrittenFile> files = ReadCopyResult(result);
+  if (!partition_physical.empty()) {
+    SLUICE_ASSIGN_OR_RETURN(
+        files, SplitLargeFiles(connection, std::move(files), target, options.compression));
+  }
   SLUICE_ASSIGN_OR_RETURN(
       std::vector<StatsColumn> stats_columns,
       StatsColumnsForWrite(schema, options.partition_columns, options.configuration));
 
   std::vector<AddFile> adds;
-  adds.reserve(files.row_count());
-  for (size_t row = 0; row < files.row_count(); ++row) {
-    std::string path = files.at(row, 0).ToString();
+  adds.reserve(files.size());
+  for (const WrittenFile& file : files) {
+    const std::string& path = file.path;
     std::string prefix = table_root + "/";
     if (!StartsWith(path, prefix)) {
       return Internal("DuckDB wrote ", path, " outside the table root ", table_root);
     }
-    int64_t records = std::get<int64_t>(files.at(row, 1).data);
+    int64_t records = file.records;
     if (records == 0) {
       // DuckDB leaves an empty file for an empty result; a table has no use for it.
       if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
@@ -137,7 +196,7 @@ Result<std::vector<AddFile>> WriteDataFiles(engine::Connection& connection,
     }
     AddFile add;
     add.path = EncodeAddPath(path.substr(prefix.size()));
-    add.size = std::get<int64_t>(files.at(row, 2).data);
+    add.size = file.size;
     add.data_change = options.data_change;
     struct stat info {};
     if (::stat(path.c_str(), &info) != 0) {
@@ -146,7 +205,7 @@ Result<std::vector<AddFile>> WriteDataFiles(engine::Connection& connection,
     add.modification_time =
         static_cast<int64_t>(info.st_mtim.tv_sec) * 1000 + info.st_mtim.tv_nsec / 1000000;
 
-    nlohmann::json partitions = nlohmann::json::parse(JsonText(files.at(row, 5)), nullptr, false);
+    nlohmann::json partitions = nlohmann::json::parse(file.partitions_json, nullptr, false);
     for (size_t i = 0; i < partition_fields.size(); ++i) {
       std::optional<std::string> text;
       if (partitions.is_object()) {
@@ -161,7 +220,7 @@ Result<std::vector<AddFile>> WriteDataFiles(engine::Connection& connection,
 
     FileStats stats;
     stats.num_records = records;
-    nlohmann::json columns = nlohmann::json::parse(JsonText(files.at(row, 4)), nullptr, false);
+    nlohmann::json columns = nlohmann::json::parse(file.stats_json, nullptr, false);
     for (const StatsColumn& column : stats_columns) {
       const nlohmann::json* entry = nullptr;
       if (columns.is_object()) {

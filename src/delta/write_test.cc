@@ -125,6 +125,23 @@ TEST_F(WriteTest, PartitionsWithNullsAndSpecialCharacters) {
   EXPECT_TRUE(ReleaseScan(*connection_, *plan).ok());
 }
 
+TEST_F(WriteTest, TargetFileSizeHoldsInsidePartitions) {
+  WriteOptions options;
+  options.partition_by = {"p"};
+  options.table_properties = {{"delta.targetFileSize", "200000"}};
+  const std::string rows =
+      "SELECT i AS id, i % 2 AS p, md5(i::VARCHAR) AS payload FROM range(200000) t(i)";
+  Write(rows, options);
+  ExpectRows(rows);
+  SnapshotPtr snapshot = Latest();
+  EXPECT_GT(snapshot->files().size(), 4u) << "large partitions are split into several files";
+  for (const AddFile& file : snapshot->files()) {
+    EXPECT_LT(file.size, 200000 * 3) << file.path;
+    EXPECT_TRUE(file.partition_values.at("p").has_value());
+  }
+  EXPECT_EQ(snapshot->total_records(), 200000);
+}
+
 TEST_F(WriteTest, AppendOverwriteAndTimeTravel) {
   Write("SELECT 1 AS id");
   Write("SELECT 2 AS id");
