@@ -115,7 +115,12 @@ Status WriteCheckpoint(io::FileSystem& fs, engine::Connection& connection,
     return written.WithContext("writing checkpoint " + final_path);
   }
   SLUICE_SYNC_POINT("delta.checkpoint.before_rename");
-  SLUICE_RETURN_IF_ERROR(fs.Rename(temp_path, final_path));
+  Status renamed = fs.Rename(temp_path, final_path);
+  if (!renamed.ok()) {
+    // Readers ignore the temp file, but a writer that lives on must not leave it behind.
+    (void)fs.DeleteFile(temp_path);
+    return renamed.WithContext("writing checkpoint " + final_path);
+  }
   SLUICE_ASSIGN_OR_RETURN(io::FileInfo info, fs.Stat(final_path));
 
   SLUICE_SYNC_POINT("delta.checkpoint.before_last_checkpoint");

@@ -13,8 +13,6 @@ namespace {
 
 constexpr const char* kEngineInfo = "sluice/0.1.0";
 
-std::string CommitName(int64_t version) { return PadNumber(version, 20) + ".json"; }
-
 }  // namespace
 
 Transaction::Transaction(const DeltaContext& context, std::string table_root, SnapshotPtr snapshot)
@@ -30,6 +28,8 @@ Result<std::unique_ptr<Transaction>> Transaction::Begin(const DeltaContext& cont
     }
     return BeginAt(context, table_root, nullptr);
   }
+  // Refused here, before the caller writes data files that no commit would reference.
+  SLUICE_RETURN_IF_ERROR(CheckWritable((*snapshot)->protocol(), table_root));
   return BeginAt(context, table_root, std::move(*snapshot));
 }
 
