@@ -395,6 +395,33 @@ TEST_F(ThreadedWritersTest, RacingCreatorsOneWinsTheOtherConflicts) {
   EXPECT_EQ(LatestCommitVersion(root_), 1);
 }
 
+// Two lives of one idempotent writer (a restarted one and a zombie that is still running)
+// write the same batch at once: it lands once, and the other gets a Conflict.
+TEST_F(ThreadedWritersTest, DuplicateIdempotentWritersCommitTheBatchOnce) {
+  Writer creator = NewWriter();
+  ASSERT_TRUE(CreateWriterTable(creator.context, root_, 0).ok());
+  std::vector<Status> statuses(2);
+  {
+    CommitBarrier barrier(2);
+    std::vector<std::thread> threads;
+    for (int life = 0; life < 2; ++life) {
+      threads.emplace_back([this, life, &statuses] {
+        Writer writer = NewWriter();
+        statuses[life] = AppendBatches(writer.context, root_, 0, 1, 5);
+      });
+    }
+    for (std::thread& thread : threads) thread.join();
+  }
+  int winner = statuses[0].ok() ? 0 : 1;
+  const Status& loser = statuses[1 - winner];
+  ASSERT_TRUE(statuses[winner].ok()) << statuses[winner].ToString();
+  ASSERT_FALSE(loser.ok()) << "the batch was committed twice";
+  EXPECT_TRUE(loser.IsConflict()) << loser.ToString();
+  EXPECT_EQ(ConflictingVersion(loser.message()), 1) << loser.ToString();
+  EXPECT_TRUE(Contains(loser.message(), "writer-0")) << loser.ToString();
+  ExpectEveryBatchOnce(creator.context, root_, 1, 1, 5, 0, 0);
+}
+
 // The delete has read the table and is about to commit when an append lands first. A
 // delete reads every row of an unpartitioned table, so sluice (like Spark at Serializable
 // isolation, stricter than its WriteSerializable default) treats the new rows as a conflict.

@@ -9,8 +9,8 @@
 // - every file a live `add` references exists, has the recorded size and reads completely;
 // - running the workload again from the interrupted step (idempotent writers skip what
 //   landed) ends with exactly the rows of a crash-free run: nothing lost, nothing
-//   duplicated. (That a rerun of the steps before it changes nothing is checked once, on
-//   the crash-free run.)
+//   duplicated. (That rerunning the steps before it changes nothing is checked once, by
+//   WorkloadTest.FullRerunChangesNoRow.)
 //
 // What is expected when a commit file is torn (only a prefix of it reached the final name,
 // as on a store without atomic put-if-absent; the local file system never does this):
@@ -46,7 +46,9 @@ struct Crash {
 };
 
 // Checks the table at `root` after `crash`, as a restarted process (`env` over the plain
-// local file system), then reruns the workload from the interrupted step to its end. Sets
+// local file system; its DuckDB database keeps nothing of a table between calls, so one is
+// shared by all the crashes of a test), then reruns the workload from the interrupted step to its
+// end. Sets
 // `*torn_commit_found` when the crash left a torn commit (which the check then removes).
 void VerifyRecovery(Env& env, const std::string& root, const Crash& crash,
                     bool torn_commit_possible, bool* torn_commit_found = nullptr) {

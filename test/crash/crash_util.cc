@@ -174,6 +174,4 @@ bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
 
-std::string Describe(const Status& status) { return status.ToString(); }
-
 }  // namespace sluice::crash

@@ -91,7 +91,4 @@ void ExpectLiveFilesComplete(const delta::DeltaContext& context, const delta::Sn
 // True if `haystack` contains `needle` (for error messages).
 bool Contains(const std::string& haystack, const std::string& needle);
 
-// A Status or Result status as text, for failure messages.
-std::string Describe(const Status& status);
-
 }  // namespace sluice::crash
