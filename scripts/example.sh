@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets everything up, builds the Release configuration and runs the example.
+# Sets everything up, builds the Release configuration and runs the retail example pipeline.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -7,4 +7,4 @@ bash scripts/setup.sh
 cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DSLUICE_BUILD_TESTS=OFF \
   -DSLUICE_BUILD_BENCH=OFF >/dev/null
 cmake --build build/release -j "$(nproc)"
-bash examples/run.sh "$root/build/release/bin/sluice"
+bash examples/retail/run.sh "$root/build/release/bin"
