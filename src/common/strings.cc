@@ -95,3 +95,13 @@ std::string PadNumber(uint64_t value, int width) {
 }
 
 }  // namespace sluice
+
+namespace sluice {
+
+std::string ToUpper(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace sluice

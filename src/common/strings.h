@@ -14,6 +14,7 @@ std::string Join(const std::vector<std::string>& parts, std::string_view separat
 bool StartsWith(std::string_view text, std::string_view prefix);
 bool EndsWith(std::string_view text, std::string_view suffix);
 std::string ToLower(std::string_view text);
+std::string ToUpper(std::string_view text);
 std::string Trim(std::string_view text);
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 

@@ -12,6 +12,7 @@
 
 #include "CLI/CLI.hpp"
 #include "common/status.h"
+#include "sluice/pipeline.h"
 #include "sluice/table.h"
 #include "tools/cli/output.h"
 
@@ -32,6 +33,29 @@ void AddTableDelete(CLI::App& table, Runner* run);
 void AddTableOptimize(CLI::App& table, Runner* run);
 void AddTableVacuum(CLI::App& table, Runner* run);
 void AddTableChanges(CLI::App& table, Runner* run);
+
+void AddInit(CLI::App& app, Runner* run);
+void AddValidate(CLI::App& app, Runner* run);
+void AddRun(CLI::App& app, Runner* run);
+void AddGraph(CLI::App& app, Runner* run);
+void AddQuery(CLI::App& app, Runner* run);
+void AddEvents(CLI::App& app, Runner* run);
+
+// What pipeline commands share: the project path (default: the current folder) and
+// --conf overrides.
+struct PipelineArguments {
+  std::string path = ".";
+  std::vector<std::string> conf;
+};
+void AddPipelineArguments(CLI::App& command, PipelineArguments* arguments, bool with_conf = true);
+
+// Opens the pipeline; on failure prints the error and sets *exit_code (2 for a missing or
+// invalid settings file).
+std::unique_ptr<Pipeline> OpenPipeline(const PipelineArguments& arguments, int* exit_code);
+
+// The exit code for a pipeline definition or usage error: 2, or 1 for failures that are
+// not the user's input (I/O, corruption, internal).
+int DefinitionError(const Status& status);
 
 // Adds --format (table, csv or json; default table) bound to `*format`.
 CLI::Option* AddFormatOption(CLI::App& command, std::string* format);

@@ -1,5 +1,5 @@
-// sluice: the command line. `sluice table <subcommand> PATH ...` inspects and changes
-// Delta tables on the local disk (docs/cli.md). Exit codes: 0 success, 1 failure, 2 usage.
+// sluice: the command line. Pipelines: `sluice init|validate|run|graph|query|events`;
+// Delta tables: `sluice table <subcommand> PATH ...` (docs/cli.md). Exit codes: 0 success, 1 failure, 2 usage.
 #include <iostream>
 #include <string>
 
@@ -25,6 +25,13 @@ int main(int argc, char** argv) {
   AddTableOptimize(*table, &run);
   AddTableVacuum(*table, &run);
   AddTableChanges(*table, &run);
+
+  AddInit(app, &run);
+  AddValidate(app, &run);
+  AddRun(app, &run);
+  AddGraph(app, &run);
+  AddQuery(app, &run);
+  AddEvents(app, &run);
 
   try {
     app.parse(argc, argv);

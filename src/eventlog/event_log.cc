@@ -1,0 +1,93 @@
+#include "eventlog/event_log.h"
+
+#include <nlohmann/json.hpp>
+
+#include "common/strings.h"
+#include "common/uuid.h"
+#include "delta/write.h"
+
+namespace sluice::eventlog {
+
+std::string OriginJson(const Origin& origin) {
+  nlohmann::ordered_json json = nlohmann::ordered_json::object();
+  auto put = [&](const char* key, const std::string& value) {
+    if (!value.empty()) json[key] = value;
+  };
+  put("pipeline_id", origin.pipeline_id);
+  put("pipeline_name", origin.pipeline_name);
+  put("update_id", origin.update_id);
+  put("flow_id", origin.flow_id);
+  put("flow_name", origin.flow_name);
+  put("dataset_name", origin.dataset_name);
+  if (origin.batch_id) json["batch_id"] = *origin.batch_id;
+  return json.dump();
+}
+
+std::string ErrorJson(std::string_view class_name, std::string_view message, bool fatal) {
+  nlohmann::ordered_json exception;
+  exception["class_name"] = class_name;
+  exception["message"] = message;
+  nlohmann::ordered_json json;
+  json["exceptions"] = nlohmann::ordered_json::array({exception});
+  json["fatal"] = fatal;
+  return json.dump();
+}
+
+EventLogWriter::EventLogWriter(delta::DeltaContext context, std::string table_root)
+    : context_(context), table_root_(std::move(table_root)), instance_(NewUuid()) {}
+
+void EventLogWriter::Add(Event event) {
+  if (event.id.empty()) event.id = NewUuid();
+  if (event.timestamp_us == 0) event.timestamp_us = context_.clock->NowMicros();
+  std::lock_guard<std::mutex> lock(mutex_);
+  buffer_.push_back(std::move(event));
+  sequences_.push_back(next_sequence_++);
+}
+
+Status EventLogWriter::Flush() {
+  std::vector<Event> events;
+  std::vector<int64_t> sequences;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    events.swap(buffer_);
+    sequences.swap(sequences_);
+  }
+  if (events.empty()) return Status::OK();
+  // The rows as a VALUES list: a few hundred small rows at most per flush.
+  std::vector<std::string> rows;
+  rows.reserve(events.size());
+  for (size_t i = 0; i < events.size(); ++i) {
+    const Event& e = events[i];
+    nlohmann::ordered_json sequence;
+    sequence["data_plane_id"] = {{"instance", instance_}, {"seq_no", sequences[i]}};
+    sequence["control_plane_seq_no"] = sequences[i];
+    rows.push_back("(" + QuoteLiteral(e.id) + ", " + QuoteLiteral(sequence.dump()) + ", " +
+                   QuoteLiteral(OriginJson(e.origin)) + ", make_timestamp(" +
+                   std::to_string(e.timestamp_us) + "::BIGINT), " + QuoteLiteral(e.message) +
+                   ", " + QuoteLiteral(e.level) + ", " + QuoteLiteral(e.maturity_level) + ", " +
+                   (e.error_json ? QuoteLiteral(*e.error_json) : "NULL::VARCHAR") + ", " +
+                   QuoteLiteral(e.details_json) + ", " + QuoteLiteral(e.event_type) + ")");
+  }
+  const std::string sql =
+      "SELECT * FROM (VALUES " + Join(rows, ", ") +
+      ") AS t(id, sequence, origin, \"timestamp\", message, level, maturity_level, error, "
+      "details, event_type)";
+  delta::WriteOptions options;
+  options.mode = delta::WriteMode::kAppend;
+  options.table_name = "event_log";
+  options.description = "The pipeline's event log";
+  options.operation = "WRITE";
+  auto written = delta::WriteTable(context_, table_root_, sql, options);
+  if (!written.ok()) {
+    // Keep the events for the next flush.
+    std::lock_guard<std::mutex> lock(mutex_);
+    events.insert(events.end(), buffer_.begin(), buffer_.end());
+    sequences.insert(sequences.end(), sequences_.begin(), sequences_.end());
+    buffer_.swap(events);
+    sequences_.swap(sequences);
+    return written.status();
+  }
+  return Status::OK();
+}
+
+}  // namespace sluice::eventlog

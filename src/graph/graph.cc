@@ -1,0 +1,358 @@
+#include "graph/graph.h"
+
+#include <algorithm>
+#include <functional>
+
+#include "common/strings.h"
+#include "sql/diagnostics.h"
+
+namespace sluice::graph {
+namespace {
+
+Status DefinitionError(const sql::SourceLocation& at, std::string_view message) {
+  return InvalidArgument(sql::FormatDiagnostic(at, message));
+}
+
+std::string Where(const sql::SourceLocation& at) {
+  return at.file + ":" + std::to_string(at.line);
+}
+
+bool IsAbsolute(std::string_view path) { return !path.empty() && path[0] == '/'; }
+
+std::string ResolvePath(const spec::PipelineSettings& settings, std::string path) {
+  if (StartsWith(path, "file://")) path = path.substr(7);
+  if (StartsWith(path, "file:")) path = path.substr(5);
+  if (IsAbsolute(path)) return path;
+  if (StartsWith(path, "./")) path = path.substr(2);
+  return settings.root_dir + "/" + path;
+}
+
+}  // namespace
+
+// Collects the graph while checking names; orders it afterwards.
+class GraphBuilder {
+ public:
+  explicit GraphBuilder(const spec::PipelineSettings& settings) : settings_(settings) {}
+
+  Status Add(sql::Script& script) {
+    std::map<std::string, std::string> conf;
+    for (sql::Statement& statement : script.statements) {
+      if (auto* set = std::get_if<sql::SetStatement>(&statement)) {
+        conf[set->key] = set->value;
+      } else if (auto* dataset = std::get_if<sql::DatasetStatement>(&statement)) {
+        SLUICE_RETURN_IF_ERROR(AddDataset(std::move(*dataset), conf));
+      } else if (auto* flow = std::get_if<sql::FlowStatement>(&statement)) {
+        SLUICE_RETURN_IF_ERROR(AddFlow(std::move(*flow), conf));
+      }
+    }
+    return Status::OK();
+  }
+
+  Result<Graph> Finish();
+
+ private:
+  Status AddDataset(sql::DatasetStatement definition,
+                    const std::map<std::string, std::string>& conf) {
+    const std::string key = ToLower(definition.name);
+    if (auto it = datasets_.find(key); it != datasets_.end()) {
+      return DefinitionError(definition.location,
+                             "dataset '" + definition.name + "' is already defined at " +
+                                 Where(it->second.definition.location));
+    }
+    Dataset dataset;
+    dataset.conf = conf;
+    if (definition.query && definition.kind != sql::DatasetKind::kTemporaryView &&
+        definition.kind != sql::DatasetKind::kView) {
+      Flow flow;
+      flow.name = definition.name;
+      flow.target = definition.name;
+      flow.implicit = true;
+      flow.streaming = definition.kind == sql::DatasetKind::kStreamingTable;
+      flow.query = *definition.query;
+      flow.conf = conf;
+      flow.location = definition.location;
+      SLUICE_RETURN_IF_ERROR(AddFlowRecord(std::move(flow)));
+    }
+    if (!definition.query && definition.kind != sql::DatasetKind::kStreamingTable) {
+      return DefinitionError(definition.location,
+                             "'" + definition.name + "' needs a query (AS SELECT ...)");
+    }
+    dataset.definition = std::move(definition);
+    order_.push_back(key);
+    datasets_.emplace(key, std::move(dataset));
+    return Status::OK();
+  }
+
+  Status AddFlow(sql::FlowStatement statement, const std::map<std::string, std::string>& conf) {
+    Flow flow;
+    flow.name = statement.name;
+    flow.target = statement.target;
+    flow.once = statement.once;
+    flow.comment = statement.comment;
+    flow.query = std::move(statement.query);
+    flow.conf = conf;
+    flow.location = statement.location;
+    return AddFlowRecord(std::move(flow));
+  }
+
+  Status AddFlowRecord(Flow flow) {
+    const std::string key = ToLower(flow.name);
+    if (auto it = flows_.find(key); it != flows_.end()) {
+      return DefinitionError(flow.location, "flow '" + flow.name + "' is already defined at " +
+                                                Where(it->second.location));
+    }
+    flow_order_.push_back(key);
+    flows_.emplace(key, std::move(flow));
+    return Status::OK();
+  }
+
+  Status ResolveInputs(const sql::Query& query, bool reader_is_streaming_table,
+                       const std::string& reader, std::vector<Input>& inputs);
+  Status CheckFlows();
+  Status Order(Graph& graph);
+
+  const spec::PipelineSettings& settings_;
+  std::map<std::string, Dataset> datasets_;  // lowercase name -> dataset
+  std::vector<std::string> order_;           // definition order
+  std::map<std::string, Flow> flows_;
+  std::vector<std::string> flow_order_;
+  std::map<std::string, std::vector<Input>> view_inputs_;  // lowercase view name -> inputs
+};
+
+Status GraphBuilder::ResolveInputs(const sql::Query& query, bool reader_is_streaming_table,
+                              const std::string& reader, std::vector<Input>& inputs) {
+  for (const sql::Reference& reference : query.references) {
+    Input input;
+    input.kind = reference.kind;
+    input.streaming = reference.streaming;
+    if (reference.kind != sql::ReferenceKind::kDataset) {
+      input.path = ResolvePath(settings_, reference.name);
+      inputs.push_back(std::move(input));
+      continue;
+    }
+    auto it = datasets_.find(ToLower(reference.name));
+    if (it == datasets_.end()) {
+      std::vector<std::string> names;
+      for (const std::string& key : order_) names.push_back(datasets_.at(key).name());
+      std::string message = "unknown dataset '" + reference.name + "'";
+      const std::string nearest = sql::NearestName(reference.name, names);
+      if (!nearest.empty()) message += "; did you mean '" + nearest + "'?";
+      else message += " (external tables are read by path: delta.`/path/to/table`)";
+      return DefinitionError(reference.location, message);
+    }
+    const Dataset& dataset = it->second;
+    if (reference.streaming && dataset.kind() == sql::DatasetKind::kMaterializedView) {
+      return DefinitionError(reference.location,
+                             "'" + reader + "' reads materialized view '" + dataset.name() +
+                                 "' as a stream; a materialized view can only be read in full "
+                                 "(remove STREAM)");
+    }
+    if (reference.streaming && !reader_is_streaming_table) {
+      return DefinitionError(reference.location,
+                             "'" + reader + "' reads '" + dataset.name() +
+                                 "' as a stream, but only streaming tables and their flows "
+                                 "read incrementally (remove STREAM or make '" + reader +
+                                 "' a STREAMING TABLE)");
+    }
+    input.dataset = dataset.name();
+    inputs.push_back(std::move(input));
+  }
+  return Status::OK();
+}
+
+Status GraphBuilder::CheckFlows() {
+  for (const std::string& key : flow_order_) {
+    Flow& flow = flows_.at(key);
+    auto target = datasets_.find(ToLower(flow.target));
+    if (target == datasets_.end()) {
+      std::vector<std::string> names;
+      for (const std::string& name : order_) names.push_back(datasets_.at(name).name());
+      std::string message = "flow '" + flow.name + "' writes to unknown dataset '" +
+                            flow.target + "'";
+      const std::string nearest = sql::NearestName(flow.target, names);
+      if (!nearest.empty()) message += "; did you mean '" + nearest + "'?";
+      return DefinitionError(flow.location, message);
+    }
+    Dataset& dataset = target->second;
+    if (!flow.implicit && dataset.kind() != sql::DatasetKind::kStreamingTable) {
+      return DefinitionError(flow.location, "flow '" + flow.name + "' writes to '" +
+                                                dataset.name() +
+                                                "', but flows can only write streaming tables");
+    }
+    flow.target = dataset.name();
+    flow.streaming = dataset.kind() == sql::DatasetKind::kStreamingTable && !flow.once;
+    dataset.flows.push_back(flow.name);
+    SLUICE_RETURN_IF_ERROR(ResolveInputs(flow.query, flow.streaming, flow.name, flow.inputs));
+    const bool reads_stream =
+        std::any_of(flow.inputs.begin(), flow.inputs.end(),
+                    [](const Input& input) { return input.streaming; });
+    if (flow.streaming && !reads_stream) {
+      return DefinitionError(
+          flow.query.location,
+          "streaming table '" + dataset.name() +
+              "' must read at least one source incrementally, such as STREAM(name) or "
+              "STREAM read_files(...); use a MATERIALIZED VIEW to recompute a query in full");
+    }
+  }
+  for (const std::string& key : order_) {
+    const Dataset& dataset = datasets_.at(key);
+    const bool view = dataset.kind() == sql::DatasetKind::kTemporaryView ||
+                      dataset.kind() == sql::DatasetKind::kView;
+    if (!view) continue;
+    std::vector<Input> inputs;
+    // A view read by a streaming table may itself read streams; it inherits its reader's
+    // mode, so streaming references are allowed here.
+    SLUICE_RETURN_IF_ERROR(ResolveInputs(*dataset.definition.query, true, dataset.name(), inputs));
+    view_inputs_[key] = inputs;
+    datasets_.at(key).view_inputs = std::move(inputs);
+  }
+  return Status::OK();
+}
+
+// Orders flows so that each comes after the flows writing what it reads (through views),
+// and reports a cycle with its members.
+Status GraphBuilder::Order(Graph& graph) {
+  // Dependencies of every node (flows, and views as pass-through nodes), by lowercase name.
+  // Node names: "f:<flow>" and "v:<view>"; a dataset's writers are its flows.
+  std::map<std::string, std::vector<std::string>> edges;
+  auto input_nodes = [&](const std::vector<Input>& inputs) {
+    std::vector<std::string> nodes;
+    for (const Input& input : inputs) {
+      if (input.kind != sql::ReferenceKind::kDataset) continue;
+      const Dataset& dataset = datasets_.at(ToLower(input.dataset));
+      if (!dataset.is_table()) {
+        nodes.push_back("v:" + ToLower(dataset.name()));
+      } else {
+        for (const std::string& writer : dataset.flows) nodes.push_back("f:" + ToLower(writer));
+      }
+    }
+    return nodes;
+  };
+  for (const std::string& key : flow_order_) edges["f:" + key] = input_nodes(flows_.at(key).inputs);
+  for (const auto& [key, inputs] : view_inputs_) edges["v:" + key] = input_nodes(inputs);
+
+  enum class Mark { kNone, kActive, kDone };
+  std::map<std::string, Mark> marks;
+  std::vector<std::string> stack;
+  std::vector<std::string> sorted;
+  auto display = [&](const std::string& node) {
+    const std::string key = node.substr(2);
+    if (node[0] == 'f') return flows_.at(key).target;
+    return datasets_.at(key).name();
+  };
+  std::function<Status(const std::string&)> visit = [&](const std::string& node) -> Status {
+    Mark& mark = marks[node];
+    if (mark == Mark::kDone) return Status::OK();
+    if (mark == Mark::kActive) {
+      auto start = std::find(stack.begin(), stack.end(), node);
+      std::vector<std::string> members;
+      for (auto it = start; it != stack.end(); ++it) {
+        std::string name = display(*it);
+        if (members.empty() || members.back() != name) members.push_back(name);
+      }
+      members.push_back(display(node));
+      const sql::SourceLocation& at = node[0] == 'f'
+                                          ? flows_.at(node.substr(2)).location
+                                          : datasets_.at(node.substr(2)).definition.location;
+      return DefinitionError(at, "the pipeline has a cycle: " + Join(members, " -> "));
+    }
+    mark = Mark::kActive;
+    stack.push_back(node);
+    for (const std::string& next : edges[node]) SLUICE_RETURN_IF_ERROR(visit(next));
+    stack.pop_back();
+    marks[node] = Mark::kDone;
+    sorted.push_back(node);
+    return Status::OK();
+  };
+  for (const std::string& key : flow_order_) SLUICE_RETURN_IF_ERROR(visit("f:" + key));
+  for (const auto& [key, inputs] : view_inputs_) SLUICE_RETURN_IF_ERROR(visit("v:" + key));
+
+  // Upstream flows of each flow, through views (names kept: flows are moved out below).
+  std::map<std::string, std::string> flow_names;
+  for (const auto& [key, flow] : flows_) flow_names[key] = flow.name;
+  std::function<void(const std::string&, std::set<std::string>&)> collect =
+      [&](const std::string& node, std::set<std::string>& out) {
+        for (const std::string& next : edges[node]) {
+          if (next[0] == 'f') out.insert(flow_names.at(next.substr(2)));
+          else collect(next, out);
+        }
+      };
+  std::set<std::string> placed_datasets;
+  for (const std::string& node : sorted) {
+    const std::string key = node.substr(2);
+    std::string dataset_key = key;
+    if (node[0] == 'f') {
+      Flow& flow = flows_.at(key);
+      std::set<std::string> upstream;
+      collect(node, upstream);
+      graph.upstream_[flow.name] = {upstream.begin(), upstream.end()};
+      graph.flow_index_[key] = graph.flows_.size();
+      dataset_key = ToLower(flow.target);
+      graph.flows_.push_back(std::move(flow));
+    }
+    if (placed_datasets.insert(dataset_key).second) {
+      graph.dataset_index_[dataset_key] = graph.datasets_.size();
+      graph.datasets_.push_back(std::move(datasets_.at(dataset_key)));
+    }
+  }
+  // Streaming tables without any flow, and unread views, in definition order.
+  for (const std::string& key : order_) {
+    if (placed_datasets.insert(key).second) {
+      graph.dataset_index_[key] = graph.datasets_.size();
+      graph.datasets_.push_back(std::move(datasets_.at(key)));
+    }
+  }
+  return Status::OK();
+}
+
+Result<Graph> GraphBuilder::Finish() {
+  bool has_table = false;
+  for (const auto& [key, dataset] : datasets_) has_table = has_table || dataset.is_table();
+  if (!has_table) {
+    return InvalidArgument(settings_.settings_file +
+                           ": the pipeline defines no tables (a pipeline needs at least one "
+                           "STREAMING TABLE or MATERIALIZED VIEW); sources read: " +
+                           std::to_string(order_.size()) + " datasets");
+  }
+  SLUICE_RETURN_IF_ERROR(CheckFlows());
+  Graph graph;
+  SLUICE_RETURN_IF_ERROR(Order(graph));
+  return graph;
+}
+
+const Dataset* Graph::FindDataset(std::string_view name) const {
+  auto it = dataset_index_.find(ToLower(name));
+  return it == dataset_index_.end() ? nullptr : &datasets_[it->second];
+}
+
+const Flow* Graph::FindFlow(std::string_view name) const {
+  auto it = flow_index_.find(ToLower(name));
+  return it == flow_index_.end() ? nullptr : &flows_[it->second];
+}
+
+const std::vector<std::string>& Graph::UpstreamFlows(std::string_view flow) const {
+  static const std::vector<std::string> kNone;
+  const Flow* found = FindFlow(flow);
+  if (found == nullptr) return kNone;
+  auto it = upstream_.find(found->name);
+  return it == upstream_.end() ? kNone : it->second;
+}
+
+std::vector<std::string> Graph::InputDatasets(std::string_view flow_name) const {
+  std::vector<std::string> out;
+  const Flow* flow = FindFlow(flow_name);
+  if (flow == nullptr) return out;
+  for (const Input& input : flow->inputs) {
+    std::string name = input.kind == sql::ReferenceKind::kDataset ? input.dataset : input.path;
+    if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(std::move(name));
+  }
+  return out;
+}
+
+Result<Graph> BuildGraph(std::vector<sql::Script> scripts, const spec::PipelineSettings& settings) {
+  GraphBuilder builder(settings);
+  for (sql::Script& script : scripts) SLUICE_RETURN_IF_ERROR(builder.Add(script));
+  return builder.Finish();
+}
+
+}  // namespace sluice::graph

@@ -1,0 +1,105 @@
+// The dataflow graph of a pipeline: its datasets, the flows that write them, and the
+// order to run them in.
+//
+// Every dataset with a query has one implicit flow of the same name; CREATE FLOW adds
+// more flows into streaming tables. Temporary views have no flow: they are inlined into
+// their readers, so a flow depends on whatever the views it reads depend on. Names are
+// matched case-insensitively (as in Spark); a dataset keeps the spelling of its definition.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "spec/settings.h"
+#include "sql/ast.h"
+
+namespace sluice::graph {
+
+// What one reference of a flow's (or view's) query resolves to.
+struct Input {
+  sql::ReferenceKind kind = sql::ReferenceKind::kDataset;
+  std::string dataset;  // kDataset: the canonical dataset name
+  std::string path;     // kDeltaPath / kReadFiles: the path, absolute
+  bool streaming = false;
+};
+
+struct Dataset {
+  sql::DatasetStatement definition;
+  std::vector<std::string> flows;  // names of the flows writing it (none for views)
+  // Views: what their query reads, one per reference (tables have this on their flows).
+  std::vector<Input> view_inputs;
+  // SET values in effect where the dataset was defined.
+  std::map<std::string, std::string> conf;
+
+  const std::string& name() const { return definition.name; }
+  sql::DatasetKind kind() const { return definition.kind; }
+  bool is_table() const {
+    return kind() == sql::DatasetKind::kStreamingTable ||
+           kind() == sql::DatasetKind::kMaterializedView;
+  }
+};
+
+struct Flow {
+  std::string name;
+  std::string target;  // the dataset written
+  bool streaming = false;  // writes a streaming table: its STREAM inputs are read incrementally
+  bool once = false;       // INSERT INTO ONCE: runs once, then again only on full refresh
+  bool implicit = false;   // the dataset's own query (not a CREATE FLOW)
+  std::optional<std::string> comment;
+  sql::Query query;
+  std::vector<Input> inputs;  // one per query reference, same order
+  std::map<std::string, std::string> conf;
+  sql::SourceLocation location;
+};
+
+class Graph {
+ public:
+  // Datasets and flows in an order where everything comes after what it reads.
+  const std::vector<Dataset>& datasets() const { return datasets_; }
+  const std::vector<Flow>& flows() const { return flows_; }
+
+  const Dataset* FindDataset(std::string_view name) const;
+  const Flow* FindFlow(std::string_view name) const;
+
+  // The flows whose output `flow` reads, directly or through temporary views.
+  const std::vector<std::string>& UpstreamFlows(std::string_view flow) const;
+  // The datasets (tables or views) a flow's query reads, after inlining views: the
+  // lineage reported in flow_definition events.
+  std::vector<std::string> InputDatasets(std::string_view flow) const;
+
+ private:
+  friend class GraphBuilder;
+  std::vector<Dataset> datasets_;
+  std::vector<Flow> flows_;
+  std::map<std::string, size_t> dataset_index_;  // lowercase name -> index
+  std::map<std::string, size_t> flow_index_;
+  std::map<std::string, std::vector<std::string>> upstream_;  // flow -> upstream flows
+};
+
+// Builds and checks the graph: duplicate names, flows into missing or non-streaming
+// targets, unknown datasets (with the nearest name as a hint), streaming reads of
+// materialized views, streaming tables without a streaming source, and cycles (listing
+// their members). Errors carry the file, line and column with a caret. Relative paths of
+// external sources are resolved against the settings folder.
+Result<Graph> BuildGraph(std::vector<sql::Script> scripts, const spec::PipelineSettings& settings);
+
+// Which flows an update runs, and which of their targets it resets first.
+struct Selection {
+  std::set<std::string> run;           // flow names
+  std::set<std::string> full_refresh;  // dataset names to truncate (and their checkpoints)
+  std::set<std::string> excluded;      // flows not selected
+};
+
+// Resolves refresh selections (dataset names, case-insensitive): nothing selected = every
+// flow; `refresh`/`full_refresh` = the flows writing those datasets, others excluded;
+// `full_refresh_all` = every flow, every table reset. Unknown names are InvalidArgument
+// with a hint.
+Result<Selection> SelectFlows(const Graph& graph, bool full_refresh_all,
+                              const std::vector<std::string>& full_refresh,
+                              const std::vector<std::string>& refresh);
+
+}  // namespace sluice::graph

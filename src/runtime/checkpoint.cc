@@ -1,0 +1,173 @@
+#include "runtime/checkpoint.h"
+
+#include <nlohmann/json.hpp>
+#include <simdjson.h>
+
+#include "common/strings.h"
+#include "common/sync_point.h"
+#include "common/uuid.h"
+#include "runtime/file_tree.h"
+
+namespace sluice::runtime {
+namespace {
+
+std::string OffsetsPath(const std::string& dir, int64_t batch) {
+  return dir + "/offsets/" + std::to_string(batch) + ".json";
+}
+std::string CommitPath(const std::string& dir, int64_t batch) {
+  return dir + "/commits/" + std::to_string(batch) + ".json";
+}
+
+// Batch numbers present in `dir` as <n>.json files, ascending.
+Result<std::vector<int64_t>> ListBatches(io::FileSystem& fs, const std::string& dir) {
+  std::vector<int64_t> batches;
+  if (!fs.Exists(dir)) return batches;
+  SLUICE_ASSIGN_OR_RETURN(std::vector<io::FileInfo> entries, fs.ListDirectory(dir));
+  for (const io::FileInfo& entry : entries) {
+    if (!EndsWith(entry.name, ".json")) continue;
+    auto number = ParseInt64(entry.name.substr(0, entry.name.size() - 5));
+    if (number && *number >= 0) batches.push_back(*number);
+  }
+  std::sort(batches.begin(), batches.end());
+  return batches;
+}
+
+std::string EncodeOffsets(const BatchOffsets& offsets) {
+  nlohmann::ordered_json sources = nlohmann::ordered_json::object();
+  for (const auto& [key, source] : offsets.sources) {
+    nlohmann::ordered_json entry;
+    if (!source.table_id.empty()) {
+      entry["table_id"] = source.table_id;
+      entry["start_version"] = source.start_version;
+      entry["end_version"] = source.end_version;
+      entry["initial_snapshot"] = source.initial_snapshot;
+    }
+    if (!source.files.empty() || source.table_id.empty()) entry["files"] = source.files;
+    sources[key] = std::move(entry);
+  }
+  nlohmann::ordered_json doc;
+  doc["batch_id"] = offsets.batch_id;
+  doc["sources"] = std::move(sources);
+  return doc.dump() + "\n";
+}
+
+Result<BatchOffsets> DecodeOffsets(const std::string& path, const std::string& text) {
+  auto bad = [&](std::string_view what) {
+    return Corruption(path + ": invalid streaming checkpoint offsets: " + std::string(what));
+  };
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(simdjson::padded_string(text)).get(doc)) return bad("not JSON");
+  BatchOffsets offsets;
+  if (doc["batch_id"].get_int64().get(offsets.batch_id)) return bad("no batch_id");
+  simdjson::dom::object sources;
+  if (doc["sources"].get_object().get(sources)) return bad("no sources");
+  for (auto [key, value] : sources) {
+    SourceOffset source;
+    std::string_view table_id;
+    if (!value["table_id"].get_string().get(table_id)) {
+      source.table_id = std::string(table_id);
+      if (value["start_version"].get_int64().get(source.start_version) ||
+          value["end_version"].get_int64().get(source.end_version)) {
+        return bad("versions of " + std::string(key));
+      }
+      bool initial = false;
+      if (!value["initial_snapshot"].get_bool().get(initial)) source.initial_snapshot = initial;
+    }
+    simdjson::dom::array files;
+    if (!value["files"].get_array().get(files)) {
+      for (simdjson::dom::element file : files) {
+        std::string_view name;
+        if (file.get_string().get(name)) return bad("file of " + std::string(key));
+        source.files.emplace_back(name);
+      }
+    }
+    offsets.sources.emplace(std::string(key), std::move(source));
+  }
+  return offsets;
+}
+
+}  // namespace
+
+Result<FlowCheckpoint> FlowCheckpoint::Open(io::FileSystem& fs, const std::string& dir,
+                                            const std::string& flow) {
+  FlowCheckpoint checkpoint(fs, dir);
+  SLUICE_RETURN_IF_ERROR(checkpoint.Load(flow));
+  return checkpoint;
+}
+
+Status FlowCheckpoint::Reset(io::FileSystem& fs, const std::string& dir) {
+  return RemoveTree(fs, dir);
+}
+
+Status FlowCheckpoint::Load(const std::string& flow) {
+  const std::string metadata_path = dir_ + "/metadata.json";
+  auto metadata = fs_->ReadFile(metadata_path);
+  if (!metadata.ok()) {
+    if (metadata.status().code() != StatusCode::kNotFound) return metadata.status();
+    SLUICE_RETURN_IF_ERROR(fs_->CreateDirectories(dir_ + "/offsets"));
+    SLUICE_RETURN_IF_ERROR(fs_->CreateDirectories(dir_ + "/commits"));
+    nlohmann::ordered_json doc;
+    doc["id"] = NewUuid();
+    doc["flow"] = flow;
+    // Put-if-absent: two updates can never race here (the update lock), but a crash
+    // between creating folders and this file must leave a usable checkpoint.
+    Status put = fs_->PutIfAbsent(metadata_path, doc.dump() + "\n");
+    if (!put.ok() && put.code() != StatusCode::kAlreadyExists) return put;
+    SLUICE_ASSIGN_OR_RETURN(metadata, fs_->ReadFile(metadata_path));
+  }
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  std::string_view id;
+  if (parser.parse(simdjson::padded_string(*metadata)).get(doc) || doc["id"].get_string().get(id)) {
+    return Corruption(metadata_path + ": invalid streaming checkpoint metadata (delete the "
+                      "folder or run with --reset-checkpoint to start the flow over)");
+  }
+  id_ = std::string(id);
+
+  SLUICE_ASSIGN_OR_RETURN(std::vector<int64_t> offsets, ListBatches(*fs_, dir_ + "/offsets"));
+  SLUICE_ASSIGN_OR_RETURN(std::vector<int64_t> commits, ListBatches(*fs_, dir_ + "/commits"));
+  std::set<int64_t> committed(commits.begin(), commits.end());
+  for (int64_t batch : offsets) {
+    const std::string path = OffsetsPath(dir_, batch);
+    SLUICE_ASSIGN_OR_RETURN(std::string text, fs_->ReadFile(path));
+    SLUICE_ASSIGN_OR_RETURN(BatchOffsets parsed, DecodeOffsets(path, text));
+    if (committed.count(batch)) {
+      Fold(parsed);
+      last_committed_ = batch;
+    } else if (batch == offsets.back()) {
+      pending_ = std::move(parsed);
+    } else {
+      return Corruption(path + ": batch " + std::to_string(batch) +
+                        " has no commit marker but later batches exist");
+    }
+  }
+  return Status::OK();
+}
+
+void FlowCheckpoint::Fold(const BatchOffsets& offsets) {
+  for (const auto& [key, source] : offsets.sources) {
+    committed_[key] = source;
+    if (!source.files.empty()) seen_files_[key].insert(source.files.begin(), source.files.end());
+  }
+}
+
+Status FlowCheckpoint::WriteOffsets(const BatchOffsets& offsets) {
+  SLUICE_RETURN_IF_ERROR(fs_->WriteFile(OffsetsPath(dir_, offsets.batch_id), EncodeOffsets(offsets)));
+  pending_ = offsets;
+  SLUICE_SYNC_POINT("checkpoint.offsets_written");
+  return Status::OK();
+}
+
+Status FlowCheckpoint::Commit(const BatchOffsets& offsets, int64_t table_version) {
+  nlohmann::ordered_json doc;
+  doc["batch_id"] = offsets.batch_id;
+  doc["table_version"] = table_version;
+  SLUICE_RETURN_IF_ERROR(fs_->WriteFile(CommitPath(dir_, offsets.batch_id), doc.dump() + "\n"));
+  Fold(offsets);
+  last_committed_ = offsets.batch_id;
+  pending_.reset();
+  return Status::OK();
+}
+
+}  // namespace sluice::runtime

@@ -1,0 +1,81 @@
+// Streaming checkpoints: what each streaming flow has read, batch by batch.
+//
+// Layout under <storage>/checkpoints/<flow>/ (docs/checkpoints.md):
+//   metadata.json      {"id": "<uuid>", "flow": "<name>"}; the id is the flow's `txn` appId
+//   offsets/<n>.json   batch n's planned input: per source, the Delta versions or the files
+//   commits/<n>.json   written after batch n's data is committed
+//
+// Protocol (exactly once): a batch's offsets are written before its data; its data commits
+// with txn(appId = id, version = n); only then is commits/<n> written. After a crash the
+// last offsets without a commit is either already in the table (its txn version is there:
+// the commit marker is written and nothing is redone) or is run again with the very same
+// offsets. Resetting a checkpoint makes a new id, so old txn versions never hide new batches.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "io/file_system.h"
+
+namespace sluice::runtime {
+
+// What one batch read from one source.
+struct SourceOffset {
+  // Delta sources: the versions read, (start_version, end_version]; start_version -1 with
+  // `initial_snapshot` means the whole snapshot at end_version.
+  std::string table_id;
+  int64_t start_version = -1;
+  int64_t end_version = -1;
+  bool initial_snapshot = false;
+  // File sources: the files of this batch, absolute paths.
+  std::vector<std::string> files;
+};
+
+struct BatchOffsets {
+  int64_t batch_id = 0;
+  std::map<std::string, SourceOffset> sources;  // by source key ("dataset:x", "files:/p")
+};
+
+class FlowCheckpoint {
+ public:
+  // Opens (creating when absent) the checkpoint of `flow` at `dir`.
+  static Result<FlowCheckpoint> Open(io::FileSystem& fs, const std::string& dir,
+                                     const std::string& flow);
+  // Deletes the checkpoint folder (reset checkpoint / full refresh).
+  static Status Reset(io::FileSystem& fs, const std::string& dir);
+
+  const std::string& id() const { return id_; }
+  // The last batch whose commit marker exists, if any.
+  std::optional<int64_t> last_committed() const { return last_committed_; }
+  // A batch whose offsets were written but not its commit marker (a crash in between).
+  const std::optional<BatchOffsets>& pending() const { return pending_; }
+  // The last committed batch's offsets per source (where the next batch starts).
+  const std::map<std::string, SourceOffset>& committed_sources() const { return committed_; }
+  // Every file of every committed batch, per file source key.
+  const std::map<std::string, std::set<std::string>>& seen_files() const { return seen_files_; }
+  int64_t next_batch_id() const { return last_committed_ ? *last_committed_ + 1 : 0; }
+
+  Status WriteOffsets(const BatchOffsets& offsets);
+  // Marks a batch committed and folds its offsets into the state.
+  Status Commit(const BatchOffsets& offsets, int64_t table_version);
+
+ private:
+  FlowCheckpoint(io::FileSystem& fs, std::string dir) : fs_(&fs), dir_(std::move(dir)) {}
+  Status Load(const std::string& flow);
+  void Fold(const BatchOffsets& offsets);
+
+  io::FileSystem* fs_;
+  std::string dir_;
+  std::string id_;
+  std::optional<int64_t> last_committed_;
+  std::optional<BatchOffsets> pending_;
+  std::map<std::string, SourceOffset> committed_;
+  std::map<std::string, std::set<std::string>> seen_files_;
+};
+
+}  // namespace sluice::runtime

@@ -1,0 +1,284 @@
+#include "runtime/flow_runner.h"
+
+#include <nlohmann/json.hpp>
+
+#include "common/strings.h"
+#include "common/sync_point.h"
+#include "delta/write.h"
+#include "runtime/checkpoint.h"
+#include "runtime/inputs.h"
+#include "sql/spark_compat.h"
+
+namespace sluice::runtime {
+namespace {
+
+quality::Action ToAction(sql::ViolationAction action) {
+  switch (action) {
+    case sql::ViolationAction::kWarn:
+      return quality::Action::kWarn;
+    case sql::ViolationAction::kDrop:
+      return quality::Action::kDrop;
+    case sql::ViolationAction::kFail:
+      return quality::Action::kFail;
+  }
+  return quality::Action::kWarn;
+}
+
+// Functions that make a query's result differ between runs over the same inputs.
+bool IsNondeterministic(const std::string& query) {
+  const std::string lower = ToLower(query);
+  for (const char* name : {"current_timestamp", "current_date", "now(", "random(", "rand(",
+                           "uuid(", "gen_random_uuid", "unix_timestamp()", "current_time"}) {
+    if (lower.find(name) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// The declared column list applied to a query: the columns in order, cast to their types.
+Result<std::string> ApplyColumnList(const graph::Dataset& dataset, const std::string& sql) {
+  const auto& columns = dataset.definition.columns;
+  if (columns.empty()) return sql;
+  std::vector<std::string> items;
+  for (const sql::ColumnDefinition& column : columns) {
+    if (column.type.empty()) {
+      items.push_back(QuoteIdentifier(column.name));
+    } else {
+      items.push_back("CAST(" + QuoteIdentifier(column.name) + " AS " + column.type + ") AS " +
+                      QuoteIdentifier(column.name));
+    }
+  }
+  SLUICE_ASSIGN_OR_RETURN(
+      std::string cast, sql::TranslateSparkSql("SELECT " + Join(items, ", ") + " FROM __sluice_ref_0__"));
+  const std::string placeholder = "__sluice_ref_0__";
+  cast.replace(cast.find(placeholder), placeholder.size(), "(" + sql + ") AS __sluice_query");
+  return cast;
+}
+
+class FlowExecution {
+ public:
+  FlowExecution(const RuntimeEnv& env, const FlowRequest& request,
+                const std::function<void(const std::string&)>& on_state)
+      : env_(env),
+        request_(request),
+        flow_(*request.flow),
+        target_(*env.graph->FindDataset(flow_.target)),
+        on_state_(on_state) {}
+
+  Status Run(FlowOutcome& outcome);
+
+ private:
+  Status RunStreaming(FlowOutcome& outcome);
+  Status RunBatch(FlowOutcome& outcome);
+  // Checks expectations and NOT NULL columns on `sql`, writes what passes.
+  Status CheckAndWrite(const std::string& sql, FlowOutcome& outcome,
+                       const delta::WriteOptions& write_options);
+  delta::WriteOptions TargetWriteOptions() const;
+  std::string TablePath() const { return env_.settings->TablePath(target_.name()); }
+
+  const RuntimeEnv& env_;
+  const FlowRequest& request_;
+  const graph::Flow& flow_;
+  const graph::Dataset& target_;
+  const std::function<void(const std::string&)>& on_state_;
+  std::unique_ptr<engine::Connection> connection_;
+  delta::DeltaContext context_;
+};
+
+delta::WriteOptions FlowExecution::TargetWriteOptions() const {
+  delta::WriteOptions options;
+  const sql::DatasetStatement& definition = target_.definition;
+  options.partition_by = definition.partition_by;
+  options.table_properties = definition.properties;
+  if (!definition.cluster_by.empty()) {
+    options.table_properties["clusterByColumns"] = Join(definition.cluster_by, ",");
+  }
+  options.table_name = target_.name();
+  options.description = definition.comment;
+  return options;
+}
+
+Status FlowExecution::Run(FlowOutcome& outcome) {
+  SLUICE_ASSIGN_OR_RETURN(connection_, env_.database->Connect());
+  SLUICE_RETURN_IF_ERROR(PrepareConnection(*connection_));
+  context_ = delta::DeltaContext{env_.fs, connection_.get(), env_.clock};
+  if (flow_.streaming || flow_.once) return RunStreaming(outcome);
+  return RunBatch(outcome);
+}
+
+Status FlowExecution::RunStreaming(FlowOutcome& outcome) {
+  const std::string dir = CheckpointDir(*env_.settings, flow_.name);
+  SLUICE_ASSIGN_OR_RETURN(FlowCheckpoint checkpoint,
+                          FlowCheckpoint::Open(*env_.fs, dir, flow_.name));
+  StreamBatch batch;
+  batch.checkpoint = &checkpoint;
+  if (checkpoint.pending()) {
+    // A crash after the batch's offsets were written: if its data is in the table, only
+    // the commit marker is missing; otherwise the same offsets are read again.
+    const BatchOffsets& pending = *checkpoint.pending();
+    auto snapshot = delta::LoadSnapshot(context_, TablePath());
+    std::optional<int64_t> committed;
+    if (snapshot.ok()) committed = (*snapshot)->TransactionVersion(checkpoint.id());
+    if (committed && *committed >= pending.batch_id) {
+      SLUICE_RETURN_IF_ERROR(checkpoint.Commit(pending, (*snapshot)->version()));
+    } else {
+      batch.offsets = pending;
+      batch.replay = true;
+    }
+  }
+  if (flow_.once && checkpoint.last_committed()) {
+    outcome.state = request_.continuous ? "IDLE" : "COMPLETED";
+    return Status::OK();
+  }
+  if (!batch.replay) batch.offsets.batch_id = checkpoint.next_batch_id();
+
+  InputRenderer renderer(context_, *env_.graph, *env_.settings, flow_.once ? nullptr : &batch);
+  auto rendered = renderer.Render(flow_.query, flow_.inputs);
+  if (!rendered.ok()) {
+    // A stream whose source table does not exist yet simply has nothing to read.
+    if (rendered.status().code() == StatusCode::kNotFound && !flow_.once &&
+        rendered.status().message().find("has no data yet") != std::string::npos &&
+        rendered.status().message().find("does not exist") == std::string::npos) {
+      outcome.state = request_.continuous ? "IDLE" : "COMPLETED";
+      return Status::OK();
+    }
+    return rendered.status();
+  }
+  if (!flow_.once && !batch.new_data && !batch.replay) {
+    outcome.state = request_.continuous ? "IDLE" : "COMPLETED";
+    return Status::OK();
+  }
+  if (!batch.replay) SLUICE_RETURN_IF_ERROR(checkpoint.WriteOffsets(batch.offsets));
+  on_state_("RUNNING");
+  SLUICE_ASSIGN_OR_RETURN(std::string sql, ApplyColumnList(target_, *rendered));
+  delta::WriteOptions options = TargetWriteOptions();
+  options.mode = request_.replace_target ? delta::WriteMode::kOverwrite : delta::WriteMode::kAppend;
+  options.overwrite_schema = request_.replace_target;
+  options.merge_schema = !request_.replace_target;
+  options.app_id = checkpoint.id();
+  options.app_version = batch.offsets.batch_id;
+  options.operation = "STREAMING UPDATE";
+  outcome.batch_id = batch.offsets.batch_id;
+  SLUICE_RETURN_IF_ERROR(CheckAndWrite(sql, outcome, options));
+  SLUICE_SYNC_POINT("flow.data_committed");
+  SLUICE_RETURN_IF_ERROR(checkpoint.Commit(batch.offsets, outcome.table_version));
+  return renderer.Release();
+}
+
+Status FlowExecution::RunBatch(FlowOutcome& outcome) {
+  InputRenderer renderer(context_, *env_.graph, *env_.settings, nullptr);
+  SLUICE_ASSIGN_OR_RETURN(std::string rendered, renderer.Render(flow_.query, flow_.inputs));
+  // A materialized view is recomputed only when what it reads (or its definition) changed.
+  const std::string dir = CheckpointDir(*env_.settings, flow_.name);
+  const std::string state_path = dir + "/refresh.json";
+  std::string fingerprint = renderer.InputFingerprint() + "query=" + rendered + "\n";
+  for (const sql::Expectation& e : target_.definition.expectations) {
+    fingerprint += "expect=" + e.name + ":" + e.condition + ":" + sql::ViolationActionName(e.action) + "\n";
+  }
+  for (const sql::ColumnDefinition& c : target_.definition.columns) {
+    fingerprint += "column=" + c.name + ":" + c.type + (c.not_null ? ":not null" : "") + "\n";
+  }
+  const bool deterministic = !IsNondeterministic(flow_.query.text);
+  auto table = delta::LoadSnapshot(context_, TablePath());
+  if (deterministic && table.ok() && !request_.replace_target) {
+    auto previous = env_.fs->ReadFile(state_path);
+    const std::string expected = std::to_string((*table)->version()) + "\n" + fingerprint;
+    if (previous.ok() && *previous == expected) {
+      outcome.up_to_date = true;
+      outcome.table_version = (*table)->version();
+      return renderer.Release();
+    }
+  }
+  on_state_("RUNNING");
+  SLUICE_ASSIGN_OR_RETURN(std::string sql, ApplyColumnList(target_, rendered));
+  delta::WriteOptions options = TargetWriteOptions();
+  options.mode = delta::WriteMode::kOverwrite;
+  options.overwrite_schema = true;
+  options.operation = "CREATE OR REPLACE TABLE AS SELECT";
+  SLUICE_RETURN_IF_ERROR(CheckAndWrite(sql, outcome, options));
+  SLUICE_RETURN_IF_ERROR(env_.fs->CreateDirectories(dir));
+  SLUICE_RETURN_IF_ERROR(
+      env_.fs->WriteFile(state_path, std::to_string(outcome.table_version) + "\n" + fingerprint));
+  return renderer.Release();
+}
+
+Status FlowExecution::CheckAndWrite(const std::string& sql, FlowOutcome& outcome,
+                                    const delta::WriteOptions& write_options) {
+  std::vector<quality::Rule> rules;
+  for (const sql::Expectation& expectation : target_.definition.expectations) {
+    SLUICE_ASSIGN_OR_RETURN(std::string condition, TranslateCondition(expectation.condition));
+    rules.push_back(quality::Rule{expectation.name, condition, ToAction(expectation.action)});
+  }
+  SLUICE_ASSIGN_OR_RETURN(
+      quality::CheckResult check,
+      quality::CheckExpectations(*connection_, sql, rules, "__sluice_check_" + flow_.name));
+  auto release = [&] { (void)quality::ReleaseCheck(*connection_, check); };
+  if (check.failure) {
+    release();
+    return Aborted(quality::FailureMessage(*check.failure, target_.name()));
+  }
+  for (const sql::ColumnDefinition& column : target_.definition.columns) {
+    if (!column.not_null) continue;
+    auto nulls = connection_->Query("SELECT count(*) FROM (" + check.output_sql + ") WHERE " +
+                                    QuoteIdentifier(column.name) + " IS NULL");
+    if (!nulls.ok()) {
+      release();
+      return nulls.status();
+    }
+    auto count = nulls->Scalar();
+    if (count.ok() && !count->is_null() && std::get<int64_t>(count->data) > 0) {
+      release();
+      return Aborted("column '" + column.name + "' of '" + target_.name() +
+                     "' is declared NOT NULL, but " + count->ToString() + " rows have NULL");
+    }
+  }
+  auto written = delta::WriteTable(context_, TablePath(), check.output_sql, write_options);
+  release();
+  if (!written.ok()) return written.status();
+  outcome.output_rows = written->skipped ? 0 : written->rows_written;
+  outcome.dropped_records = check.dropped_records;
+  for (const quality::RuleMetrics& metrics : check.metrics) {
+    if (metrics.action != quality::Action::kFail) outcome.metrics.push_back(metrics);
+  }
+  outcome.wrote = !written->skipped;
+  outcome.table_version = written->version;
+  if (written->skipped) {
+    auto snapshot = delta::LoadSnapshot(context_, TablePath());
+    if (snapshot.ok()) outcome.table_version = (*snapshot)->version();
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+std::string CheckpointDir(const spec::PipelineSettings& settings, const std::string& flow) {
+  return settings.checkpoints_dir() + "/" + flow;
+}
+
+Result<std::string> TranslateCondition(const std::string& condition) {
+  SLUICE_ASSIGN_OR_RETURN(std::string translated, sql::TranslateSparkSql("SELECT " + condition));
+  // The translation keeps the leading SELECT keyword.
+  const size_t keyword = ToLower(translated).find("select");
+  if (keyword == std::string::npos) return Internal("translation lost SELECT: " + translated);
+  return Trim(translated.substr(keyword + 6));
+}
+
+Status PrepareConnection(engine::Connection& connection) {
+  for (const std::string& statement : sql::SparkCompatDefinitions()) {
+    SLUICE_RETURN_IF_ERROR(connection.Execute(statement));
+  }
+  return Status::OK();
+}
+
+FlowOutcome RunFlow(const RuntimeEnv& env, const FlowRequest& request,
+                    const std::function<void(const std::string& state)>& on_state) {
+  FlowOutcome outcome;
+  FlowExecution execution(env, request, on_state);
+  Status status = execution.Run(outcome);
+  if (!status.ok()) {
+    outcome.state = "FAILED";
+    outcome.error = status.message();
+  }
+  return outcome;
+}
+
+}  // namespace sluice::runtime

@@ -1,0 +1,65 @@
+// Runs one flow of an update: render its query, check its expectations, write its target,
+// advance its checkpoint.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "engine/engine.h"
+#include "graph/graph.h"
+#include "io/file_system.h"
+#include "quality/expectations.h"
+#include "spec/settings.h"
+
+namespace sluice::runtime {
+
+// What every flow of an update shares. The database outlives the update.
+struct RuntimeEnv {
+  io::FileSystem* fs = nullptr;
+  engine::Database* database = nullptr;
+  const spec::PipelineSettings* settings = nullptr;
+  const graph::Graph* graph = nullptr;
+  Clock* clock = Clock::Real();
+};
+
+struct FlowRequest {
+  const graph::Flow* flow = nullptr;
+  // The target was truncated by a full refresh in this update and this is its first write:
+  // replace the table (and its schema) rather than append.
+  bool replace_target = false;
+  // Continuous mode: a flow with nothing new reports IDLE instead of COMPLETED.
+  bool continuous = false;
+};
+
+struct FlowOutcome {
+  std::string state = "COMPLETED";  // COMPLETED, FAILED or IDLE
+  int64_t output_rows = 0;
+  int64_t dropped_records = 0;
+  std::vector<quality::RuleMetrics> metrics;  // warn and drop rules
+  std::string error;
+  std::optional<int64_t> batch_id;   // streaming flows: the batch written
+  int64_t table_version = -1;        // the target's version after the write, -1 if none
+  bool wrote = false;                // a commit was made
+  bool up_to_date = false;           // a materialized view whose inputs had not changed
+};
+
+// Runs the flow; errors of the flow itself (bad query, failed expectation, unreadable
+// input) come back as a FAILED outcome with the message.
+FlowOutcome RunFlow(const RuntimeEnv& env, const FlowRequest& request,
+                    const std::function<void(const std::string& state)>& on_state);
+
+// The folder of a flow's checkpoint.
+std::string CheckpointDir(const spec::PipelineSettings& settings, const std::string& flow);
+
+// An expectation's condition (Spark SQL) as DuckDB SQL.
+Result<std::string> TranslateCondition(const std::string& condition);
+
+// The statements every new connection runs first (Spark function compatibility).
+Status PrepareConnection(engine::Connection& connection);
+
+}  // namespace sluice::runtime

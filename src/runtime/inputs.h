@@ -1,0 +1,89 @@
+// Turning a flow's query into runnable DuckDB SQL: every reference becomes a temporary view
+// on the flow's connection that reads exactly what this batch may read.
+//
+//  * a table read in full: a scan of its latest snapshot;
+//  * a table read as a stream: the files its new commits added since the flow's checkpoint
+//    (or its whole snapshot on the first batch); a commit that removes data fails the flow
+//    unless the source has skipChangeCommits, which skips such commits;
+//  * read_files: every matching file, or as a stream only files not seen before;
+//  * a temporary view: its own query, rendered the same way and inlined.
+// Temporary views are named after the dataset they stand for, so qualified column names
+// (`orders.id`) keep working.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "delta/scan.h"
+#include "delta/snapshot.h"
+#include "graph/graph.h"
+#include "runtime/checkpoint.h"
+#include "spec/settings.h"
+
+namespace sluice::runtime {
+
+// Streaming state of the batch being planned: where the checkpoint left off, and the
+// offsets chosen (or, when replaying a batch after a crash, the offsets to read again).
+struct StreamBatch {
+  const FlowCheckpoint* checkpoint = nullptr;
+  BatchOffsets offsets;
+  bool replay = false;
+  bool new_data = false;  // some streaming source has rows (files) to read
+};
+
+class InputRenderer {
+ public:
+  InputRenderer(const delta::DeltaContext& context, const graph::Graph& graph,
+                const spec::PipelineSettings& settings, StreamBatch* stream)
+      : context_(context), graph_(graph), settings_(settings), stream_(stream) {}
+  ~InputRenderer();
+
+  // The DuckDB SQL of `query`, whose references resolved to `inputs`.
+  Result<std::string> Render(const sql::Query& query, const std::vector<graph::Input>& inputs);
+
+  // Versions and file listings of everything read, as text: equal fingerprints mean equal
+  // inputs (used to skip recomputing a materialized view whose inputs did not change).
+  std::string InputFingerprint() const;
+
+  // Validation: tables read the given views (dataset -> view holding its definition's
+  // query) instead of their Delta snapshots; a table missing from the map is NotFound.
+  void UseDefinitions(const std::map<std::string, std::string>* definitions) {
+    definitions_ = definitions;
+  }
+
+  // Drops the temporary views and scan tables; called by the destructor too.
+  Status Release();
+
+ private:
+  Result<std::string> RelationFor(const graph::Input& input, const sql::Reference& reference);
+  Result<std::string> TableRelation(const std::string& key, const std::string& root,
+                                    const std::string& display, bool streaming,
+                                    bool skip_change_commits);
+  Result<std::string> FilesRelation(const std::string& key, const std::string& path,
+                                    const std::map<std::string, std::string>& options,
+                                    bool streaming);
+  Result<std::string> ViewRelation(const graph::Dataset& view);
+  Result<std::string> MakeView(std::string name, const std::string& sql);
+  // A name for a view standing for `display`, unique on the connection when needed.
+  std::string ViewName(const std::string& display);
+  Result<SourceOffset> PlanTableStream(const std::string& key, const delta::Snapshot& latest,
+                                       bool skip_change_commits, const std::string& display);
+  Result<std::vector<delta::AddFile>> FilesOfRange(const delta::Snapshot& end,
+                                                   const SourceOffset& offset,
+                                                   bool skip_change_commits,
+                                                   const std::string& display);
+
+  const delta::DeltaContext& context_;
+  const graph::Graph& graph_;
+  const spec::PipelineSettings& settings_;
+  StreamBatch* stream_;
+  std::vector<std::string> views_;
+  std::vector<delta::ScanPlan> scans_;
+  std::vector<std::vector<delta::AddFile>> scan_files_;  // files the stream scans point at
+  std::map<std::string, std::string> fingerprint_;
+  std::map<std::string, std::string> rendered_views_;  // lowercase dataset -> view name
+  const std::map<std::string, std::string>* definitions_ = nullptr;
+};
+
+}  // namespace sluice::runtime

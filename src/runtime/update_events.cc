@@ -1,0 +1,175 @@
+#include "runtime/update_events.h"
+
+#include <nlohmann/json.hpp>
+
+#include "common/strings.h"
+#include "runtime/update.h"
+
+namespace sluice::runtime {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+const char* DatasetType(sql::DatasetKind kind) {
+  switch (kind) {
+    case sql::DatasetKind::kStreamingTable:
+    case sql::DatasetKind::kMaterializedView:
+      return "TABLE";
+    case sql::DatasetKind::kTemporaryView:
+    case sql::DatasetKind::kView:
+      return "VIEW";
+  }
+  return "TABLE";
+}
+
+Json Expectations(const graph::Dataset& dataset) {
+  Json out = Json::array();
+  for (const sql::Expectation& e : dataset.definition.expectations) {
+    out.push_back({{"name", e.name},
+                   {"expression", e.condition},
+                   {"action", e.action == sql::ViolationAction::kFail   ? "FAIL"
+                              : e.action == sql::ViolationAction::kDrop ? "DROP"
+                                                                        : "ALLOW"}});
+  }
+  return out;
+}
+
+}  // namespace
+
+UpdateEvents::UpdateEvents(const RuntimeEnv& env, engine::Connection& connection,
+                           std::string update_id)
+    : env_(env), update_id_(std::move(update_id)) {
+  writer_ = std::make_unique<eventlog::EventLogWriter>(
+      delta::DeltaContext{env.fs, &connection, env.clock}, env.settings->event_log_dir());
+}
+
+eventlog::Origin UpdateEvents::MakeOrigin(const graph::Flow* flow) const {
+  eventlog::Origin origin;
+  origin.pipeline_id = env_.settings->id;
+  origin.pipeline_name = env_.settings->name;
+  origin.update_id = update_id_;
+  if (flow != nullptr) {
+    origin.flow_id = env_.settings->id + ":" + flow->name;
+    origin.flow_name = flow->name;
+    origin.dataset_name = flow->target;
+  }
+  return origin;
+}
+
+void UpdateEvents::Add(std::string event_type, std::string level, std::string message,
+                       eventlog::Origin origin, std::string details,
+                       std::optional<std::string> error) {
+  eventlog::Event event;
+  event.event_type = std::move(event_type);
+  event.level = std::move(level);
+  event.message = std::move(message);
+  event.origin = std::move(origin);
+  event.details_json = std::move(details);
+  event.error_json = std::move(error);
+  writer_->Add(std::move(event));
+}
+
+void UpdateEvents::CreateUpdate(const UpdateRequest& request) {
+  Json config = {{"name", env_.settings->name},
+                 {"id", env_.settings->id},
+                 {"storage", env_.settings->storage},
+                 {"continuous", request.continuous},
+                 {"development", env_.settings->development},
+                 {"configuration", env_.settings->configuration}};
+  Json details = {{"create_update",
+                   {{"cause", "USER_ACTION"},
+                    {"config", config},
+                    {"full_refresh", request.full_refresh_all},
+                    {"full_refresh_selection", request.full_refresh},
+                    {"refresh_selection", request.refresh},
+                    {"reset_checkpoint_selection", request.reset_checkpoint},
+                    {"validate_only", false}}}};
+  Add("create_update", "INFO",
+      "Update " + update_id_.substr(0, 6) + " started by USER_ACTION.", MakeOrigin(nullptr),
+      details.dump());
+}
+
+void UpdateEvents::UpdateProgress(std::string_view state, std::string_view message) {
+  Json details = {{"update_progress", {{"state", state}}}};
+  std::string text = message.empty()
+                         ? "Update " + update_id_.substr(0, 6) + " is " + std::string(state) + "."
+                         : std::string(message);
+  Add("update_progress", state == "FAILED" ? "ERROR" : "INFO", text, MakeOrigin(nullptr),
+      details.dump());
+}
+
+void UpdateEvents::DatasetDefinition(const graph::Dataset& dataset) {
+  Json definition = {{"dataset_type", DatasetType(dataset.kind())},
+                     {"dataset_kind", sql::DatasetKindName(dataset.kind())},
+                     {"num_flows", dataset.flows.size()},
+                     {"expectations", Expectations(dataset)},
+                     {"partition_columns", dataset.definition.partition_by},
+                     {"properties", dataset.definition.properties},
+                     {"source_code_location",
+                      {{"path", dataset.definition.location.file},
+                       {"line_number", dataset.definition.location.line}}}};
+  if (dataset.definition.comment) definition["comment"] = *dataset.definition.comment;
+  if (dataset.is_table()) definition["storage_location"] = env_.settings->TablePath(dataset.name());
+  eventlog::Origin origin = MakeOrigin(nullptr);
+  origin.dataset_name = dataset.name();
+  Add("dataset_definition", "INFO",
+      "Dataset '" + dataset.name() + "' has been defined as a " +
+          sql::DatasetKindName(dataset.kind()) + ".",
+      origin, Json{{"dataset_definition", definition}}.dump());
+}
+
+void UpdateEvents::FlowDefinition(const graph::Flow& flow) {
+  Json inputs = Json::array();
+  for (const std::string& input : env_.graph->InputDatasets(flow.name)) inputs.push_back(input);
+  Json definition = {{"output_dataset", flow.target},
+                     {"input_datasets", inputs},
+                     {"flow_type", flow.once ? "ONCE" : flow.streaming ? "APPEND" : "COMPLETE"},
+                     {"query_text", flow.query.text},
+                     {"source_code_location",
+                      {{"path", flow.location.file}, {"line_number", flow.location.line}}}};
+  if (flow.comment) definition["comment"] = *flow.comment;
+  Add("flow_definition", "INFO",
+      "Flow '" + flow.name + "' is defined as " + (flow.streaming ? "APPEND" : "COMPLETE") +
+          " into '" + flow.target + "'.",
+      MakeOrigin(&flow), Json{{"flow_definition", definition}}.dump());
+}
+
+void UpdateEvents::FlowProgress(const graph::Flow& flow, std::string_view status,
+                                const FlowOutcome* outcome) {
+  Json progress = {{"status", status}};
+  std::optional<std::string> error;
+  std::string level = "INFO";
+  eventlog::Origin origin = MakeOrigin(&flow);
+  if (outcome != nullptr && (status == "COMPLETED" || status == "IDLE")) {
+    progress["metrics"] = {{"num_output_rows", outcome->output_rows}};
+    if (outcome->up_to_date) progress["metrics"]["up_to_date"] = true;
+    if (!outcome->metrics.empty()) {
+      Json expectations = Json::array();
+      for (const quality::RuleMetrics& m : outcome->metrics) {
+        expectations.push_back({{"name", m.name},
+                                {"dataset", flow.target},
+                                {"passed_records", m.passed_records},
+                                {"failed_records", m.failed_records}});
+      }
+      progress["data_quality"] = {{"dropped_records", outcome->dropped_records},
+                                  {"expectations", expectations}};
+    }
+    if (outcome->batch_id) origin.batch_id = outcome->batch_id;
+  }
+  std::string message = "Flow '" + flow.name + "' is " + std::string(status) + ".";
+  if (outcome != nullptr && status == "FAILED") {
+    level = "ERROR";
+    error = eventlog::ErrorJson("FlowFailed", outcome->error, false);
+    message = "Flow '" + flow.name + "' has FAILED: " + outcome->error;
+  }
+  Add("flow_progress", level, message, origin, Json{{"flow_progress", progress}}.dump(), error);
+}
+
+void UpdateEvents::Warning(std::string_view message, const graph::Flow* flow) {
+  Add("update_progress", "WARN", std::string(message), MakeOrigin(flow),
+      Json{{"update_progress", {{"state", "SETTING_UP_TABLES"}}}}.dump());
+}
+
+Status UpdateEvents::Flush() { return writer_->Flush(); }
+
+}  // namespace sluice::runtime

@@ -1,0 +1,73 @@
+#include "sql/diagnostics.h"
+
+#include <algorithm>
+
+#include "common/strings.h"
+
+namespace sluice::sql {
+
+std::string FormatDiagnostic(const SourceLocation& at, std::string_view message) {
+  std::string out = at.file + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) +
+                    ": " + std::string(message);
+  if (at.line_text.empty()) return out;
+  out += "\n  " + at.line_text + "\n  ";
+  // Tabs stay tabs so that the caret lines up under them.
+  for (int i = 0; i + 1 < at.column && i < static_cast<int>(at.line_text.size()); ++i) {
+    out += at.line_text[i] == '\t' ? '\t' : ' ';
+  }
+  return out + "^";
+}
+
+SourceLocation LocationAt(std::string_view text, std::string_view file, size_t offset, int line,
+                          int column) {
+  SourceLocation at;
+  at.file = std::string(file);
+  at.line = line;
+  at.column = column;
+  offset = std::min(offset, text.size());
+  size_t start = 0;
+  if (offset > 0) {
+    const size_t newline = text.rfind('\n', offset - 1);
+    if (newline != std::string_view::npos) start = newline + 1;
+  }
+  size_t end = text.find('\n', start);
+  if (end == std::string_view::npos) end = text.size();
+  at.line_text = std::string(text.substr(start, end - start));
+  if (!at.line_text.empty() && at.line_text.back() == '\r') at.line_text.pop_back();
+  return at;
+}
+
+namespace {
+
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::string NearestName(std::string_view name, const std::vector<std::string>& candidates) {
+  const std::string lower = ToLower(name);
+  std::string best;
+  size_t best_distance = std::max<size_t>(2, lower.size() / 3) + 1;
+  for (const std::string& candidate : candidates) {
+    const size_t distance = EditDistance(lower, ToLower(candidate));
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+}  // namespace sluice::sql

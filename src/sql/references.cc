@@ -1,0 +1,258 @@
+// Finding the datasets, Delta paths and file sources a query reads.
+#include <set>
+
+#include "common/strings.h"
+#include "sql/diagnostics.h"
+#include "sql/parser_internal.h"
+
+namespace sluice::sql::internal {
+namespace {
+
+bool EndsFromList(const Token& token) {
+  for (const char* word : {"WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "UNION", "EXCEPT",
+                           "INTERSECT", "QUALIFY", "WINDOW", "SELECT", "CLUSTER", "DISTRIBUTE",
+                           "SORT", "OFFSET", "PIVOT", "UNPIVOT"}) {
+    if (token.IsKeyword(word)) return true;
+  }
+  return false;
+}
+
+class ReferenceFinder {
+ public:
+  ReferenceFinder(std::string_view text, std::string_view file, const std::vector<Token>& tokens,
+                  size_t begin, size_t end, size_t query_offset)
+      : text_(text), file_(file), t_(tokens), begin_(begin), end_(end), base_(query_offset) {}
+
+  Result<std::vector<Reference>> Find();
+
+ private:
+  void CollectCteNames();
+  // Reads a table item at i (after FROM, JOIN or a comma of a FROM list); advances i past
+  // what it consumed when it is a reference.
+  Status Item(size_t& i);
+  // name, a.b.c or delta.`/path`; returns the index after it, or i when not a name.
+  size_t NameChain(size_t i, std::vector<const Token*>& parts) const;
+  Status ReadFilesCall(size_t& i, Reference& reference);
+  Status Options(size_t& i, Reference& reference);
+  size_t Matching(size_t open) const;  // index of the `)` closing the `(` at `open`
+  Status Error(const Token& token, std::string_view message) const {
+    return InvalidArgument(FormatDiagnostic(TokenLocation(text_, file_, token), message));
+  }
+
+  std::string_view text_;
+  std::string_view file_;
+  const std::vector<Token>& t_;
+  size_t begin_, end_, base_;
+  std::set<std::string> ctes_;
+  std::vector<Reference> out_;
+};
+
+void ReferenceFinder::CollectCteNames() {
+  for (size_t i = begin_; i + 2 < end_; ++i) {
+    const bool after_with = t_[i].IsKeyword("WITH") || t_[i].IsKeyword("RECURSIVE") || t_[i].IsSymbol(",");
+    if (!after_with || !t_[i + 1].IsName()) continue;
+    size_t k = i + 2;
+    if (t_[k].IsSymbol("(")) k = Matching(k) + 1;
+    if (k + 1 < end_ && t_[k].IsKeyword("AS") && t_[k + 1].IsSymbol("(")) {
+      ctes_.insert(ToLower(t_[i + 1].value));
+    }
+  }
+}
+
+size_t ReferenceFinder::Matching(size_t open) const {
+  int depth = 0;
+  for (size_t i = open; i < end_; ++i) {
+    if (t_[i].IsSymbol("(")) ++depth;
+    if (t_[i].IsSymbol(")") && --depth == 0) return i;
+  }
+  return end_;
+}
+
+size_t ReferenceFinder::NameChain(size_t i, std::vector<const Token*>& parts) const {
+  if (i >= end_ || !t_[i].IsName()) return i;
+  parts.push_back(&t_[i++]);
+  while (i + 1 < end_ && t_[i].IsSymbol(".") && t_[i + 1].IsName()) {
+    parts.push_back(&t_[i + 1]);
+    i += 2;
+  }
+  return i;
+}
+
+Status ReferenceFinder::ReadFilesCall(size_t& i, Reference& reference) {
+  // i is at read_files; i + 1 is `(`.
+  const size_t close = Matching(i + 1);
+  if (close >= end_) return Error(t_[i], "read_files(...) is not closed");
+  reference.kind = ReferenceKind::kReadFiles;
+  reference.location = TokenLocation(text_, file_, t_[i]);
+  size_t k = i + 2;
+  bool has_path = false;
+  while (k < close) {
+    const size_t item_start = k;
+    int depth = 0;
+    while (k < close && !(depth == 0 && t_[k].IsSymbol(","))) {
+      if (t_[k].IsSymbol("(")) ++depth;
+      if (t_[k].IsSymbol(")")) --depth;
+      ++k;
+    }
+    const size_t item_end = k;
+    if (item_end - item_start >= 3 && (t_[item_start + 1].IsSymbol("=>") || t_[item_start + 1].IsSymbol(":="))) {
+      std::string value;
+      for (size_t v = item_start + 2; v < item_end; ++v) {
+        value += t_[v].kind == Token::Kind::kString ? t_[v].value : std::string(t_[v].raw);
+      }
+      reference.options[t_[item_start].value] = value;
+    } else if (!has_path && item_end - item_start == 1 && t_[item_start].kind == Token::Kind::kString) {
+      reference.name = t_[item_start].value;
+      has_path = true;
+    } else {
+      return Error(t_[item_start],
+                   "read_files takes a path string and then named options (name => value)");
+    }
+    if (k < close) ++k;  // the comma
+  }
+  if (!has_path) return Error(t_[i], "read_files needs a path as its first argument");
+  i = close + 1;
+  return Status::OK();
+}
+
+Status ReferenceFinder::Options(size_t& i, Reference& reference) {
+  // WITH ( key [=] value, ... ) directly after a streaming source.
+  if (!(i + 1 < end_ && t_[i].IsKeyword("WITH") && t_[i + 1].IsSymbol("("))) return Status::OK();
+  const size_t close = Matching(i + 1);
+  size_t k = i + 2;
+  while (k < close) {
+    std::string key;
+    while (k < close && !t_[k].IsSymbol("=") && !t_[k].IsSymbol(",")) {
+      key += t_[k].kind == Token::Kind::kString ? t_[k].value : t_[k].value;
+      ++k;
+    }
+    std::string value = "true";
+    if (k < close && t_[k].IsSymbol("=")) {
+      ++k;
+      value.clear();
+      while (k < close && !t_[k].IsSymbol(",")) value += t_[k++].value;
+    }
+    if (key.empty()) return Error(t_[k < close ? k : i], "expected an option name");
+    reference.options[key] = value;
+    if (k < close) ++k;
+  }
+  i = close + 1;
+  return Status::OK();
+}
+
+Status ReferenceFinder::Item(size_t& i) {
+  if (t_[i].IsKeyword("LATERAL")) ++i;
+  if (i >= end_) return Status::OK();
+  Reference reference;
+  const size_t start = i;
+  size_t k = i;
+  bool parenthesized = false;
+  if (t_[k].IsKeyword("STREAM") && k + 1 < end_ &&
+      (t_[k + 1].IsSymbol("(") || t_[k + 1].IsName())) {
+    reference.streaming = true;
+    ++k;
+    if (t_[k].IsSymbol("(")) {
+      parenthesized = true;
+      ++k;
+    }
+  }
+  std::vector<const Token*> parts;
+  size_t after = NameChain(k, parts);
+  if (parts.empty()) {
+    if (reference.streaming) return Error(t_[k], "expected a table name or read_files(...) after STREAM");
+    return Status::OK();
+  }
+  if (after < end_ && t_[after].IsSymbol("(")) {
+    if (parts.size() == 1 && EqualsIgnoreCase(parts[0]->value, "read_files")) {
+      SLUICE_RETURN_IF_ERROR(ReadFilesCall(k, reference));
+      after = k;
+    } else if (parts.size() == 1 && EqualsIgnoreCase(parts[0]->value, "cloud_files")) {
+      return NotSupported(FormatDiagnostic(TokenLocation(text_, file_, *parts[0]),
+                                           "cloud_files(...) is not supported; use read_files(path, format => ...)"));
+    } else {
+      if (reference.streaming) return Error(*parts[0], "STREAM reads a table or read_files(...), not a function");
+      return Status::OK();  // another table function: not a reference
+    }
+  } else {
+    reference.location = TokenLocation(text_, file_, *parts[0]);
+    if (parts.size() == 2 && parts[0]->IsKeyword("delta") &&
+        parts[1]->kind == Token::Kind::kQuotedIdentifier && parts[1]->raw[0] == '`') {
+      reference.kind = ReferenceKind::kDeltaPath;
+      reference.name = parts[1]->value;
+    } else {
+      reference.name = parts.back()->value;
+      std::vector<std::string> qualifier;
+      for (size_t p = 0; p + 1 < parts.size(); ++p) qualifier.push_back(parts[p]->value);
+      reference.qualifier = Join(qualifier, ".");
+      if (parts.size() == 1 && ctes_.count(ToLower(reference.name))) return Status::OK();
+      reference.location = TokenLocation(text_, file_, *parts.back());
+      if (parts.size() > 1) reference.location = TokenLocation(text_, file_, *parts[0]);
+    }
+  }
+  if (parenthesized) {
+    if (after >= end_ || !t_[after].IsSymbol(")")) {
+      return Error(t_[after < end_ ? after : end_], "expected ')' to close STREAM(");
+    }
+    ++after;
+  }
+  if (reference.streaming) SLUICE_RETURN_IF_ERROR(Options(after, reference));
+  const size_t end_offset = after < t_.size() ? t_[after - 1].offset + t_[after - 1].raw.size()
+                                              : t_[start].offset;
+  reference.begin = t_[start].offset - base_;
+  reference.end = end_offset - base_;
+  out_.push_back(std::move(reference));
+  i = after;
+  return Status::OK();
+}
+
+Result<std::vector<Reference>> ReferenceFinder::Find() {
+  CollectCteNames();
+  std::vector<bool> in_from{false};
+  bool expect_item = false;
+  size_t i = begin_;
+  while (i < end_) {
+    const Token& token = t_[i];
+    const size_t depth = in_from.size() - 1;
+    if (expect_item) {
+      expect_item = false;
+      if (!token.IsSymbol("(")) {
+        const size_t before = i;
+        SLUICE_RETURN_IF_ERROR(Item(i));
+        if (i != before) continue;
+      }
+    }
+    if (token.IsSymbol("(")) {
+      in_from.push_back(false);
+    } else if (token.IsSymbol(")")) {
+      if (in_from.size() > 1) in_from.pop_back();
+    } else if (token.IsKeyword("FROM")) {
+      in_from[depth] = true;
+      expect_item = true;
+    } else if (token.IsKeyword("JOIN")) {
+      expect_item = true;
+    } else if (token.IsSymbol(",") && in_from[depth]) {
+      expect_item = true;
+    } else if (EndsFromList(token) || token.IsKeyword("ON") || token.IsKeyword("USING")) {
+      if (!token.IsKeyword("ON") && !token.IsKeyword("USING")) in_from[depth] = false;
+      // Commas inside an ON condition would not start tables, but ON conditions rarely
+      // hold top-level commas; a following `, t` after a join condition does.
+    }
+    ++i;
+  }
+  return out_;
+}
+
+}  // namespace
+
+SourceLocation TokenLocation(std::string_view text, std::string_view file, const Token& token) {
+  return LocationAt(text, file, token.offset, token.line, token.column);
+}
+
+Result<std::vector<Reference>> FindReferences(std::string_view text, std::string_view file,
+                                              const std::vector<Token>& tokens, size_t begin,
+                                              size_t end, size_t query_offset) {
+  ReferenceFinder finder(text, file, tokens, begin, end, query_offset);
+  return finder.Find();
+}
+
+}  // namespace sluice::sql::internal
