@@ -4,6 +4,7 @@
 
 #include "common/strings.h"
 #include "common/sync_point.h"
+#include "delta/schema.h"
 #include "delta/write.h"
 #include "runtime/checkpoint.h"
 #include "runtime/inputs.h"
@@ -73,6 +74,9 @@ class FlowExecution {
   Status CheckAndWrite(const std::string& sql, FlowOutcome& outcome,
                        const delta::WriteOptions& write_options);
   delta::WriteOptions TargetWriteOptions() const;
+  // Appends to an existing table take its column types (a later file inferred as BIGINT
+  // where the table has DOUBLE); new columns pass through for schema evolution.
+  Result<std::string> ConformToTable(const std::string& sql);
   std::string TablePath() const { return env_.settings->TablePath(target_.name()); }
 
   const RuntimeEnv& env_;
@@ -95,6 +99,33 @@ delta::WriteOptions FlowExecution::TargetWriteOptions() const {
   options.table_name = target_.name();
   options.description = definition.comment;
   return options;
+}
+
+Result<std::string> FlowExecution::ConformToTable(const std::string& sql) {
+  auto table = delta::LoadSnapshot(context_, TablePath());
+  if (!table.ok() || (*table)->schema() == nullptr) return sql;
+  SLUICE_ASSIGN_OR_RETURN(engine::QueryResult columns,
+                          connection_->Query("DESCRIBE SELECT * FROM (" + sql + ")"));
+  std::map<std::string, std::string> table_types;
+  for (const delta::StructField& field : (*table)->schema()->fields()) {
+    table_types[ToLower(field.name)] = delta::ToDuckDbType(*field.type);
+  }
+  std::vector<std::string> items;
+  bool changed = false;
+  for (size_t row = 0; row < columns.row_count(); ++row) {
+    const std::string name = columns.at(row, 0).ToString();
+    const std::string type = columns.at(row, 1).ToString();
+    auto it = table_types.find(ToLower(name));
+    if (it != table_types.end() && !EqualsIgnoreCase(it->second, type)) {
+      items.push_back("CAST(" + QuoteIdentifier(name) + " AS " + it->second + ") AS " +
+                      QuoteIdentifier(name));
+      changed = true;
+    } else {
+      items.push_back(QuoteIdentifier(name));
+    }
+  }
+  if (!changed) return sql;
+  return "SELECT " + Join(items, ", ") + " FROM (" + sql + ")";
 }
 
 Status FlowExecution::Run(FlowOutcome& outcome) {
@@ -231,7 +262,16 @@ Status FlowExecution::CheckAndWrite(const std::string& sql, FlowOutcome& outcome
                      "' is declared NOT NULL, but " + count->ToString() + " rows have NULL");
     }
   }
-  auto written = delta::WriteTable(context_, TablePath(), check.output_sql, write_options);
+  std::string output_sql = check.output_sql;
+  if (write_options.mode == delta::WriteMode::kAppend) {
+    auto conformed = ConformToTable(output_sql);
+    if (!conformed.ok()) {
+      release();
+      return conformed.status();
+    }
+    output_sql = *conformed;
+  }
+  auto written = delta::WriteTable(context_, TablePath(), output_sql, write_options);
   release();
   if (!written.ok()) return written.status();
   outcome.output_rows = written->skipped ? 0 : written->rows_written;
