@@ -122,7 +122,7 @@ Result<std::vector<Token>> Tokenize(std::string_view text, std::string_view file
       token.value = std::string(token.raw);
       i = k;
     } else {
-      static const char* kLong[] = {"=>", ":=", "<=>", "<=", ">=", "<>", "!=", "==", "||", "::", "->>", "->", "<<", ">>"};
+      static const char* kLong[] = {"=>", ":=", "<=>", "<=", ">=", "<>", "!=", "==", "||", "::", "->>", "->"};
       size_t length = 1;
       for (const char* op : kLong) {
         const size_t n = std::string_view(op).size();
