@@ -37,8 +37,8 @@ step "expectations of the last update, from the event log"
                                 '[{\"name\":\"VARCHAR\",\"dataset\":\"VARCHAR\",\"passed_records\":\"BIGINT\",\"failed_records\":\"BIGINT\"}]')) AS e
         FROM event_log
         WHERE event_type = 'flow_progress'
-          AND details->>'\$.flow_progress.status' = 'COMPLETED'
-          AND origin->>'\$.update_id' = (SELECT origin->>'\$.update_id' FROM event_log
+          AND (details->>'\$.flow_progress.status') = 'COMPLETED'
+          AND (origin->>'\$.update_id') = (SELECT origin->>'\$.update_id' FROM event_log
                                         WHERE event_type = 'create_update'
                                         ORDER BY timestamp DESC LIMIT 1))
   ORDER BY e.dataset, e.name"

@@ -198,10 +198,10 @@ Result<Rows> Pipeline::Events(const EventQuery& query) {
   std::vector<std::string> where;
   if (query.update == "latest") {
     where.push_back(
-        "origin->>'$.update_id' = (SELECT origin->>'$.update_id' FROM event_log WHERE "
+        "(origin->>'$.update_id') = (SELECT origin->>'$.update_id' FROM event_log WHERE "
         "event_type = 'create_update' ORDER BY timestamp DESC, sequence DESC LIMIT 1)");
   } else if (!query.update.empty()) {
-    where.push_back("origin->>'$.update_id' = " + QuoteLiteral(query.update));
+    where.push_back("(origin->>'$.update_id') = " + QuoteLiteral(query.update));
   }
   if (!query.type.empty()) where.push_back("event_type = " + QuoteLiteral(query.type));
   if (!where.empty()) sql += " WHERE " + Join(where, " AND ");

@@ -127,6 +127,14 @@ Status GraphBuilder::ResolveInputs(const sql::Query& query, bool reader_is_strea
     input.streaming = reference.streaming;
     if (reference.kind != sql::ReferenceKind::kDataset) {
       input.path = ResolvePath(settings_, reference.name);
+      // A pipeline table read by its path still orders its reader after its writers.
+      if (reference.kind == sql::ReferenceKind::kDeltaPath) {
+        for (const auto& [key, dataset] : datasets_) {
+          if (dataset.is_table() && settings_.TablePath(dataset.name()) == input.path) {
+            input.dataset = dataset.name();
+          }
+        }
+      }
       inputs.push_back(std::move(input));
       continue;
     }
@@ -218,7 +226,7 @@ Status GraphBuilder::Order(Graph& graph) {
   auto input_nodes = [&](const std::vector<Input>& inputs) {
     std::vector<std::string> nodes;
     for (const Input& input : inputs) {
-      if (input.kind != sql::ReferenceKind::kDataset) continue;
+      if (input.dataset.empty()) continue;
       const Dataset& dataset = datasets_.at(ToLower(input.dataset));
       if (!dataset.is_table()) {
         nodes.push_back("v:" + ToLower(dataset.name()));
