@@ -83,6 +83,7 @@ class Cycle {
   const std::function<void(const Progress&)>& on_progress_;
 
   std::mutex mutex_;
+  std::recursive_mutex report_mutex_;
   std::condition_variable changed_;
   std::map<std::string, std::string> states_;  // flow -> state
   std::set<std::string> busy_targets_;
@@ -91,6 +92,8 @@ class Cycle {
 
 void Cycle::Report(const graph::Flow& flow, const std::string& state, const FlowOutcome* outcome,
                    double seconds) {
+  // Workers report concurrently; observers see one report at a time.
+  std::lock_guard<std::recursive_mutex> lock(report_mutex_);
   events_.FlowProgress(flow, state, outcome);
   if (!on_progress_) return;
   Progress progress;

@@ -271,5 +271,83 @@ TEST(CliTest, ChangesBetweenVersions) {
   EXPECT_EQ(reversed.err.rfind("error: ", 0), 0u) << reversed.err;
 }
 
+// Pipeline commands, on the project `sluice init` writes.
+
+void WriteText(const std::string& path, const std::string& text) {
+  std::ofstream(path) << text;
+}
+
+TEST(PipelineCliTest, InitRunQueryEventsGraph) {
+  testing::TempDir dir;
+  const std::string project = dir.Child("shop");
+  Outcome init = RunSluice({"init", project});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  EXPECT_NE(init.out.find("sluice run"), std::string::npos);
+  Outcome again = RunSluice({"init", project});
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("already exists"), std::string::npos) << again.err;
+
+  Outcome validate = RunSluice({"validate", project});
+  ASSERT_EQ(validate.exit_code, 0) << validate.err;
+  EXPECT_NE(validate.out.find("3 datasets, 3 flows"), std::string::npos) << validate.out;
+
+  Outcome run = RunSluice({"run", project});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE(run.out.find("flow orders_raw"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("COMPLETED in "), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("3 flows completed, 0 failed, 0 skipped; 13 rows written; "
+                         "expectations: known_status warned 1, positive_amount dropped 1"),
+            std::string::npos)
+      << run.out;
+  EXPECT_EQ(run.out.find("\033["), std::string::npos) << "no colors when not a terminal";
+
+  Outcome query = RunSluice(
+      {"query", project, "SELECT status, orders FROM orders_by_status ORDER BY status", "--format",
+       "csv"});
+  ASSERT_EQ(query.exit_code, 0) << query.err;
+  EXPECT_EQ(query.out, "status,orders\r\nlost,1\r\nnew,1\r\npaid,1\r\nshipped,1\r\n");
+
+  Outcome travel = RunSluice(
+      {"query", project, "SELECT count(*) AS n FROM orders VERSION AS OF 0", "--format", "csv"});
+  ASSERT_EQ(travel.exit_code, 0) << travel.err;
+  EXPECT_EQ(travel.out, "n\r\n4\r\n");
+
+  Outcome events = RunSluice({"events", project, "--update", "latest", "--type", "update_progress",
+                              "--format", "csv"});
+  ASSERT_EQ(events.exit_code, 0) << events.err;
+  EXPECT_NE(events.out.find("is COMPLETED"), std::string::npos) << events.out;
+
+  Outcome dot = RunSluice({"graph", project, "--format", "dot"});
+  ASSERT_EQ(dot.exit_code, 0) << dot.err;
+  EXPECT_NE(dot.out.find("\"orders_raw\" -> \"orders\""), std::string::npos) << dot.out;
+  Outcome mermaid = RunSluice({"graph", project, "--format", "mermaid"});
+  EXPECT_EQ(mermaid.out.rfind("flowchart LR", 0), 0u) << mermaid.out;
+}
+
+TEST(PipelineCliTest, DefinitionErrorsExitTwoAndFailedUpdatesExitOne) {
+  testing::TempDir dir;
+  const std::string project = dir.Child("p");
+  ASSERT_EQ(RunSluice({"init", project}).exit_code, 0);
+  WriteText(project + "/transformations/orders.sql",
+            "CREATE MATERIALIZED VIEW a AS SELECT * FROM nope;\n");
+  Outcome bad = RunSluice({"validate", project});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("orders.sql:1:45: unknown dataset 'nope'"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("\n                                              ^"), std::string::npos)
+      << bad.err;
+
+  WriteText(project + "/transformations/orders.sql",
+            "CREATE MATERIALIZED VIEW a AS SELECT v::INTEGER AS v FROM (VALUES ('broken')) t(v);\n");
+  Outcome failed = RunSluice({"run", project});
+  EXPECT_EQ(failed.exit_code, 1) << failed.out << failed.err;
+  EXPECT_NE(failed.out.find("FAILED"), std::string::npos) << failed.out;
+  EXPECT_NE(failed.out.find("broken"), std::string::npos) << failed.out;
+
+  Outcome usage = RunSluice({"run", project, "--full-refresh-all", "--refresh", "a"});
+  EXPECT_EQ(usage.exit_code, 2);
+  Outcome none = RunSluice({"run", dir.Child("nothing_here")});
+  EXPECT_EQ(none.exit_code, 2);
+}
+
 }  // namespace
 }  // namespace sluice
