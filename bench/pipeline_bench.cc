@@ -71,7 +71,8 @@ double RunPipeline(const fs::path& dir, int64_t* rows) {
 
 // The retail transformations by hand: the same reads, expectation counts and writes
 // (Parquet, zstd) without the framework.
-double RunByHand(sluice::engine::Connection& connection, const fs::path& data, const fs::path& out) {
+double RunByHand(sluice::engine::Connection& connection, const fs::path& data,
+                 const fs::path& out) {
   fs::create_directories(out);
   const std::string b = (out / "bronze.parquet").string();
   const std::string s = (out / "silver.parquet").string();
@@ -81,7 +82,8 @@ double RunByHand(sluice::engine::Connection& connection, const fs::path& data, c
       "', union_by_name = true)) TO '" + b + "' (FORMAT parquet, COMPRESSION zstd)");
   run("CREATE OR REPLACE TEMP TABLE checked AS SELECT order_id, customer_id, "
       "CAST(amount AS DECIMAL(10,2)) AS amount, strptime(order_ts, '%Y-%m-%d %H:%M:%S') AS "
-      "order_time, lower(status) AS status, country FROM read_parquet('" + b + "')");
+      "order_time, lower(status) AS status, country FROM read_parquet('" +
+      b + "')");
   auto counts = connection.Query(
       "SELECT count(*) FILTER (WHERE order_id IS NULL), count(*) FILTER (WHERE NOT amount > 0), "
       "count(*) FILTER (WHERE status NOT IN ('placed','shipped','delivered','returned')) "
@@ -93,8 +95,8 @@ double RunByHand(sluice::engine::Connection& connection, const fs::path& data, c
       s + "') GROUP BY customer_id) TO '" + (out / "by_customer.parquet").string() +
       "' (FORMAT parquet, COMPRESSION zstd)");
   run("COPY (SELECT CAST(date_trunc('month', order_time) AS DATE) AS month, count(*) AS orders, "
-      "sum(amount) AS revenue, count(DISTINCT customer_id) AS customers FROM read_parquet('" + s +
-      "') GROUP BY 1) TO '" + (out / "by_month.parquet").string() +
+      "sum(amount) AS revenue, count(DISTINCT customer_id) AS customers FROM read_parquet('" +
+      s + "') GROUP BY 1) TO '" + (out / "by_month.parquet").string() +
       "' (FORMAT parquet, COMPRESSION zstd)");
   run("DROP TABLE checked");
   return Since(start);
@@ -104,7 +106,8 @@ double RunByHand(sluice::engine::Connection& connection, const fs::path& data, c
 // few levels), run once; then the time of updates that find no new data.
 double FixedCostMillis(const fs::path& dir) {
   std::string sql =
-      "CREATE STREAMING TABLE source AS SELECT * FROM STREAM read_files('data', format => 'json');\n";
+      "CREATE STREAMING TABLE source AS SELECT * FROM STREAM read_files('data', format => "
+      "'json');\n";
   for (int i = 1; i < 50; ++i) {
     const std::string name = "mv_" + std::to_string(i);
     if (i <= 7) {
@@ -130,7 +133,8 @@ double FixedCostMillis(const fs::path& dir) {
 int main(int argc, char** argv) {
   const int64_t rows = argc > 1 ? std::atoll(argv[1]) : 5000000;
   const int64_t files = argc > 2 ? std::atoll(argv[2]) : 100;
-  const fs::path root = fs::temp_directory_path() / ("sluice_pipeline_bench_" + std::to_string(getpid()));
+  const fs::path root =
+      fs::temp_directory_path() / ("sluice_pipeline_bench_" + std::to_string(getpid()));
   fs::remove_all(root);
   auto database = sluice::engine::Database::Open();
   Check(database.status(), "duckdb");
@@ -148,19 +152,23 @@ int main(int argc, char** argv) {
   const double by_hand = RunByHand(**connection, data, root / "by_hand");
   int64_t written = 0;
   const double full = RunPipeline(project, &written);
-  std::printf("full update:        sluice %.3f s, DuckDB by hand %.3f s, ratio %.3f (goal <= 1.15); %lld rows written\n",
-              full, by_hand, full / by_hand, static_cast<long long>(written));
+  std::printf(
+      "full update:        sluice %.3f s, DuckDB by hand %.3f s, ratio %.3f (goal <= 1.15); %lld "
+      "rows written\n",
+      full, by_hand, full / by_hand, static_cast<long long>(written));
 
   const int64_t new_files = std::max<int64_t>(1, files / 100);
-  Check(sluice::examples::GenerateOrders(**connection, data.string(), files, new_files,
-                                         rows / files),
-        "generate new");
+  Check(
+      sluice::examples::GenerateOrders(**connection, data.string(), files, new_files, rows / files),
+      "generate new");
   const double incremental = RunPipeline(project, &written);
-  std::printf("incremental update: %lld new files (1%%) %.3f s = %.1f%% of the full update (goal <= 5%%)\n",
-              static_cast<long long>(new_files), incremental, 100 * incremental / full);
+  std::printf(
+      "incremental update: %lld new files (1%%) %.3f s = %.1f%% of the full update (goal <= 5%%)\n",
+      static_cast<long long>(new_files), incremental, 100 * incremental / full);
 
   const double fixed = FixedCostMillis(root / "fifty");
-  std::printf("no-op update of a 50-dataset pipeline: %.1f ms (median of 5; goal < 100 ms)\n", fixed);
+  std::printf("no-op update of a 50-dataset pipeline: %.1f ms (median of 5; goal < 100 ms)\n",
+              fixed);
   fs::remove_all(root);
   return 0;
 }

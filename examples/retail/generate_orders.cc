@@ -24,8 +24,9 @@ Status GenerateOrders(engine::Connection& connection, const std::string& dir, in
         "  CASE WHEN i % 100 = 3 THEN 'LOST' "
         "       ELSE ['placed', 'shipped', 'delivered', 'returned'][1 + i % 4] END AS status, "
         "  ['DE', 'FR', 'US', 'JP', 'BR'][1 + (i % 5)] AS country "
-        "FROM range(" + std::to_string(first) + ", " + std::to_string(first + rows_per_file) +
-        ") t(i)) TO " + QuoteLiteral(path) + " (FORMAT json)";
+        "FROM range(" +
+        std::to_string(first) + ", " + std::to_string(first + rows_per_file) + ") t(i)) TO " +
+        QuoteLiteral(path) + " (FORMAT json)";
     SLUICE_RETURN_IF_ERROR(connection.Execute(sql));
   }
   return Status::OK();

@@ -11,9 +11,9 @@
 #include "engine/engine.h"
 #include "io/file_system.h"
 #include "runtime/pipeline_loader.h"
+#include "runtime/project.h"
 #include "runtime/query.h"
 #include "runtime/update.h"
-#include "spec/settings.h"
 
 namespace sluice {
 
@@ -100,9 +100,8 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Open(const std::string& path,
       std::filesystem::absolute(path.empty() ? "." : path, error).lexically_normal().string();
   if (error) return InvalidArgument(path + ": " + error.message());
   while (absolute.size() > 1 && absolute.back() == '/') absolute.pop_back();
-  SLUICE_ASSIGN_OR_RETURN(std::string file, spec::FindSettingsFile(*impl->fs, absolute));
-  SLUICE_ASSIGN_OR_RETURN(impl->settings, spec::LoadSettings(*impl->fs, file));
-  SLUICE_RETURN_IF_ERROR(spec::ApplyConfigurationOverrides(impl->settings, options.conf_overrides));
+  SLUICE_ASSIGN_OR_RETURN(impl->settings,
+                          runtime::LoadProject(*impl->fs, absolute, options.conf_overrides));
   SLUICE_ASSIGN_OR_RETURN(impl->database, engine::Database::Open());
   return std::unique_ptr<Pipeline>(new Pipeline(std::move(impl)));
 }
@@ -134,7 +133,8 @@ Result<UpdateReport> Pipeline::Run(const RunOptions& options) {
   request.max_cycles = options.max_cycles;
   std::atomic<bool> never{false};
   request.stop = options.stop != nullptr ? options.stop : &never;
-  struct sigaction previous_int {}, previous_term {};
+  struct sigaction previous_int {
+  }, previous_term{};
   if (options.handle_signals) {
     signal_stop.store(false);
     request.stop = &signal_stop;
@@ -193,8 +193,9 @@ Result<Rows> Pipeline::Query(const std::string& sql) {
 
 Result<Rows> Pipeline::Events(const EventQuery& query) {
   SLUICE_RETURN_IF_ERROR(impl_->Load());
-  std::string sql = "SELECT timestamp, event_type, level, message, details, error, origin, id "
-                    "FROM event_log";
+  std::string sql =
+      "SELECT timestamp, event_type, level, message, details, error, origin, id "
+      "FROM event_log";
   std::vector<std::string> where;
   if (query.update == "latest") {
     where.push_back(

@@ -63,8 +63,8 @@ Status EventLogWriter::Flush() {
     sequence["control_plane_seq_no"] = sequences[i];
     rows.push_back("(" + QuoteLiteral(e.id) + ", " + QuoteLiteral(sequence.dump()) + ", " +
                    QuoteLiteral(OriginJson(e.origin)) + ", make_timestamp(" +
-                   std::to_string(e.timestamp_us) + "::BIGINT), " + QuoteLiteral(e.message) +
-                   ", " + QuoteLiteral(e.level) + ", " + QuoteLiteral(e.maturity_level) + ", " +
+                   std::to_string(e.timestamp_us) + "::BIGINT), " + QuoteLiteral(e.message) + ", " +
+                   QuoteLiteral(e.level) + ", " + QuoteLiteral(e.maturity_level) + ", " +
                    (e.error_json ? QuoteLiteral(*e.error_json) : "NULL::VARCHAR") + ", " +
                    QuoteLiteral(e.details_json) + ", " + QuoteLiteral(e.event_type) + ")");
   }

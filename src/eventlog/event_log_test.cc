@@ -47,12 +47,15 @@ TEST(EventLogTest, WritesEventsThatJsonOperatorsRead) {
   EXPECT_EQ((*snapshot)->version(), 1);
   auto plan = delta::PlanScan(context, **snapshot);
   ASSERT_TRUE(plan.ok());
-  auto rows = (*connection)->Query(
-      "SELECT count(*), count(DISTINCT id), "
-      "max((sequence->>'$.data_plane_id.seq_no')::BIGINT), "
-      "sum((details->'$.flow_progress.data_quality.expectations[0].failed_records')::BIGINT), "
-      "max(error->>'$.exceptions[0].message'), "
-      "min(typeof(\"timestamp\")) FROM (" + plan->sql + ")");
+  auto rows = (*connection)
+                  ->Query(
+                      "SELECT count(*), count(DISTINCT id), "
+                      "max((sequence->>'$.data_plane_id.seq_no')::BIGINT), "
+                      "sum((details->'$.flow_progress.data_quality.expectations[0].failed_records')"
+                      "::BIGINT), "
+                      "max(error->>'$.exceptions[0].message'), "
+                      "min(typeof(\"timestamp\")) FROM (" +
+                      plan->sql + ")");
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   EXPECT_EQ(rows->at(0, 0).ToString(), "41");
   EXPECT_EQ(rows->at(0, 1).ToString(), "41");

@@ -13,9 +13,7 @@ Status DefinitionError(const sql::SourceLocation& at, std::string_view message) 
   return InvalidArgument(sql::FormatDiagnostic(at, message));
 }
 
-std::string Where(const sql::SourceLocation& at) {
-  return at.file + ":" + std::to_string(at.line);
-}
+std::string Where(const sql::SourceLocation& at) { return at.file + ":" + std::to_string(at.line); }
 
 bool IsAbsolute(std::string_view path) { return !path.empty() && path[0] == '/'; }
 
@@ -55,9 +53,9 @@ class GraphBuilder {
                     const std::map<std::string, std::string>& conf) {
     const std::string key = ToLower(definition.name);
     if (auto it = datasets_.find(key); it != datasets_.end()) {
-      return DefinitionError(definition.location,
-                             "dataset '" + definition.name + "' is already defined at " +
-                                 Where(it->second.definition.location));
+      return DefinitionError(definition.location, "dataset '" + definition.name +
+                                                      "' is already defined at " +
+                                                      Where(it->second.definition.location));
     }
     Dataset dataset;
     dataset.conf = conf;
@@ -120,7 +118,7 @@ class GraphBuilder {
 };
 
 Status GraphBuilder::ResolveInputs(const sql::Query& query, bool reader_is_streaming_table,
-                              const std::string& reader, std::vector<Input>& inputs) {
+                                   const std::string& reader, std::vector<Input>& inputs) {
   for (const sql::Reference& reference : query.references) {
     Input input;
     input.kind = reference.kind;
@@ -144,8 +142,10 @@ Status GraphBuilder::ResolveInputs(const sql::Query& query, bool reader_is_strea
       for (const std::string& key : order_) names.push_back(datasets_.at(key).name());
       std::string message = "unknown dataset '" + reference.name + "'";
       const std::string nearest = sql::NearestName(reference.name, names);
-      if (!nearest.empty()) message += "; did you mean '" + nearest + "'?";
-      else message += " (external tables are read by path: delta.`/path/to/table`)";
+      if (!nearest.empty())
+        message += "; did you mean '" + nearest + "'?";
+      else
+        message += " (external tables are read by path: delta.`/path/to/table`)";
       return DefinitionError(reference.location, message);
     }
     const Dataset& dataset = it->second;
@@ -159,8 +159,8 @@ Status GraphBuilder::ResolveInputs(const sql::Query& query, bool reader_is_strea
       return DefinitionError(reference.location,
                              "'" + reader + "' reads '" + dataset.name() +
                                  "' as a stream, but only streaming tables and their flows "
-                                 "read incrementally (remove STREAM or make '" + reader +
-                                 "' a STREAMING TABLE)");
+                                 "read incrementally (remove STREAM or make '" +
+                                 reader + "' a STREAMING TABLE)");
     }
     input.dataset = dataset.name();
     inputs.push_back(std::move(input));
@@ -175,8 +175,8 @@ Status GraphBuilder::CheckFlows() {
     if (target == datasets_.end()) {
       std::vector<std::string> names;
       for (const std::string& name : order_) names.push_back(datasets_.at(name).name());
-      std::string message = "flow '" + flow.name + "' writes to unknown dataset '" +
-                            flow.target + "'";
+      std::string message =
+          "flow '" + flow.name + "' writes to unknown dataset '" + flow.target + "'";
       const std::string nearest = sql::NearestName(flow.target, names);
       if (!nearest.empty()) message += "; did you mean '" + nearest + "'?";
       return DefinitionError(flow.location, message);
@@ -191,9 +191,8 @@ Status GraphBuilder::CheckFlows() {
     flow.streaming = dataset.kind() == sql::DatasetKind::kStreamingTable && !flow.once;
     dataset.flows.push_back(flow.name);
     SLUICE_RETURN_IF_ERROR(ResolveInputs(flow.query, flow.streaming, flow.name, flow.inputs));
-    const bool reads_stream =
-        std::any_of(flow.inputs.begin(), flow.inputs.end(),
-                    [](const Input& input) { return input.streaming; });
+    const bool reads_stream = std::any_of(flow.inputs.begin(), flow.inputs.end(),
+                                          [](const Input& input) { return input.streaming; });
     if (flow.streaming && !reads_stream) {
       return DefinitionError(
           flow.query.location,
@@ -281,8 +280,10 @@ Status GraphBuilder::Order(Graph& graph) {
   std::function<void(const std::string&, std::set<std::string>&)> collect =
       [&](const std::string& node, std::set<std::string>& out) {
         for (const std::string& next : edges[node]) {
-          if (next[0] == 'f') out.insert(flow_names.at(next.substr(2)));
-          else collect(next, out);
+          if (next[0] == 'f')
+            out.insert(flow_names.at(next.substr(2)));
+          else
+            collect(next, out);
         }
       };
   std::set<std::string> placed_datasets;

@@ -45,7 +45,7 @@ struct Dataset {
 
 struct Flow {
   std::string name;
-  std::string target;  // the dataset written
+  std::string target;      // the dataset written
   bool streaming = false;  // writes a streaming table: its STREAM inputs are read incrementally
   bool once = false;       // INSERT INTO ONCE: runs once, then again only on full refresh
   bool implicit = false;   // the dataset's own query (not a CREATE FLOW)

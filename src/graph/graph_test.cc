@@ -35,7 +35,8 @@ TEST(GraphTest, OrdersFlowsAfterWhatTheyRead) {
   auto graph = Build(
       "CREATE MATERIALIZED VIEW gold AS SELECT count(*) FROM silver;\n"
       "CREATE STREAMING TABLE silver AS SELECT * FROM STREAM(bronze);\n"
-      "CREATE STREAMING TABLE bronze AS SELECT * FROM STREAM read_files('data', format => 'json');\n");
+      "CREATE STREAMING TABLE bronze AS SELECT * FROM STREAM read_files('data', format => "
+      "'json');\n");
   ASSERT_TRUE(graph.ok()) << graph.status().ToString();
   EXPECT_EQ(FlowNames(*graph), (std::vector<std::string>{"bronze", "silver", "gold"}));
   EXPECT_EQ(graph->UpstreamFlows("gold"), (std::vector<std::string>{"silver"}));

@@ -12,8 +12,7 @@ Result<const Dataset*> SelectedDataset(const Graph& graph, const std::string& na
   if (dataset != nullptr) return dataset;
   std::vector<std::string> names;
   for (const Dataset& candidate : graph.datasets()) names.push_back(candidate.name());
-  std::string message =
-      std::string(option) + ": the pipeline has no dataset '" + Trim(name) + "'";
+  std::string message = std::string(option) + ": the pipeline has no dataset '" + Trim(name) + "'";
   const std::string nearest = sql::NearestName(Trim(name), names);
   if (!nearest.empty()) message += "; did you mean '" + nearest + "'?";
   return InvalidArgument(message);
@@ -40,8 +39,7 @@ Result<Selection> SelectFlows(const Graph& graph, bool full_refresh_all,
   }
   std::set<std::string> selected;
   for (const std::string& name : full_refresh) {
-    SLUICE_ASSIGN_OR_RETURN(const Dataset* dataset,
-                            SelectedDataset(graph, name, "--full-refresh"));
+    SLUICE_ASSIGN_OR_RETURN(const Dataset* dataset, SelectedDataset(graph, name, "--full-refresh"));
     if (!dataset->is_table()) {
       return InvalidArgument("--full-refresh: '" + dataset->name() +
                              "' is a view; only tables can be refreshed");

@@ -21,8 +21,8 @@ Status RuleError(const Rule& rule, const Status& cause) {
 Status ValidateRules(engine::Connection& connection, const std::string& input_sql,
                      const std::vector<Rule>& rules) {
   for (const Rule& rule : rules) {
-    Status status = connection.Execute("DESCRIBE SELECT (" + rule.condition +
-                                       ")::BOOLEAN FROM (" + input_sql + ") LIMIT 0");
+    Status status = connection.Execute("DESCRIBE SELECT (" + rule.condition + ")::BOOLEAN FROM (" +
+                                       input_sql + ") LIMIT 0");
     if (!status.ok()) return RuleError(rule, status);
   }
   return Status::OK();
@@ -57,7 +57,8 @@ Result<CheckResult> CheckExpectations(engine::Connection& connection, const std:
   }
   const std::string keep = drop_conditions.empty() ? "true" : Join(drop_conditions, " AND ");
   counts.push_back("count(*) FILTER (WHERE NOT (" + keep + "))");
-  auto totals = connection.Query("SELECT " + Join(counts, ", ") + " FROM " + QuoteIdentifier(table));
+  auto totals =
+      connection.Query("SELECT " + Join(counts, ", ") + " FROM " + QuoteIdentifier(table));
   if (!totals.ok()) {
     (void)ReleaseCheck(connection, result);
     return totals.status();
@@ -78,10 +79,9 @@ Result<CheckResult> CheckExpectations(engine::Connection& connection, const std:
   for (size_t i = 0; i < rules.size(); ++i) rule_columns.push_back(RuleColumn(i));
   for (size_t i = 0; i < rules.size(); ++i) {
     if (rules[i].action != Action::kFail || result.metrics[i].failed_records == 0) continue;
-    auto offending = connection.Query("SELECT to_json(t)::VARCHAR FROM (SELECT * EXCLUDE (" +
-                                      Join(rule_columns, ", ") + ") FROM " +
-                                      QuoteIdentifier(table) + " WHERE NOT " + RuleColumn(i) +
-                                      " LIMIT 1) t");
+    auto offending = connection.Query(
+        "SELECT to_json(t)::VARCHAR FROM (SELECT * EXCLUDE (" + Join(rule_columns, ", ") +
+        ") FROM " + QuoteIdentifier(table) + " WHERE NOT " + RuleColumn(i) + " LIMIT 1) t");
     Violation violation{rules[i].name, rules[i].condition, ""};
     if (offending.ok() && offending->row_count() == 1) {
       violation.row_json = offending->at(0, 0).ToString();

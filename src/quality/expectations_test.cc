@@ -20,10 +20,9 @@ class ExpectationsTest : public ::testing::Test {
 };
 
 TEST_F(ExpectationsTest, WarnDropAndNullCounting) {
-  auto result = CheckExpectations(*connection_, "SELECT * FROM t",
-                                  {{"positive", "amount > 0", Action::kDrop},
-                                   {"small_id", "id < 4", Action::kWarn}},
-                                  "check");
+  auto result = CheckExpectations(
+      *connection_, "SELECT * FROM t",
+      {{"positive", "amount > 0", Action::kDrop}, {"small_id", "id < 4", Action::kWarn}}, "check");
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   EXPECT_EQ(result->input_rows, 4);
   EXPECT_EQ(result->dropped_records, 1);  // id 2; the NULL amount passes

@@ -1,7 +1,8 @@
 #include "runtime/checkpoint.h"
 
-#include <nlohmann/json.hpp>
 #include <simdjson.h>
+
+#include <nlohmann/json.hpp>
 
 #include "common/strings.h"
 #include "common/sync_point.h"
@@ -120,7 +121,8 @@ Status FlowCheckpoint::Load(const std::string& flow) {
   simdjson::dom::element doc;
   std::string_view id;
   if (parser.parse(simdjson::padded_string(*metadata)).get(doc) || doc["id"].get_string().get(id)) {
-    return Corruption(metadata_path + ": invalid streaming checkpoint metadata (delete the "
+    return Corruption(metadata_path +
+                      ": invalid streaming checkpoint metadata (delete the "
                       "folder or run with --reset-checkpoint to start the flow over)");
   }
   id_ = std::string(id);
@@ -153,7 +155,8 @@ void FlowCheckpoint::Fold(const BatchOffsets& offsets) {
 }
 
 Status FlowCheckpoint::WriteOffsets(const BatchOffsets& offsets) {
-  SLUICE_RETURN_IF_ERROR(fs_->WriteFile(OffsetsPath(dir_, offsets.batch_id), EncodeOffsets(offsets)));
+  SLUICE_RETURN_IF_ERROR(
+      fs_->WriteFile(OffsetsPath(dir_, offsets.batch_id), EncodeOffsets(offsets)));
   pending_ = offsets;
   SLUICE_SYNC_POINT("checkpoint.offsets_written");
   return Status::OK();

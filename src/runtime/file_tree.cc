@@ -6,7 +6,8 @@ namespace sluice::runtime {
 
 Status RemoveTree(io::FileSystem& fs, const std::string& path) {
   auto info = fs.Stat(path);
-  if (!info.ok()) return info.status().code() == StatusCode::kNotFound ? Status::OK() : info.status();
+  if (!info.ok())
+    return info.status().code() == StatusCode::kNotFound ? Status::OK() : info.status();
   if (!info->is_directory) return fs.DeleteFile(path);
   SLUICE_ASSIGN_OR_RETURN(std::vector<io::FileInfo> entries, fs.ListDirectory(path));
   for (const io::FileInfo& entry : entries) {

@@ -15,7 +15,6 @@ Status RemoveTree(io::FileSystem& fs, const std::string& path);
 // Every regular file below `path` (recursively), as absolute paths, sorted; names starting
 // with '.' or '_' (hidden files, _SUCCESS markers, _delta_log) are skipped. A missing path
 // gives no files.
-Result<std::vector<io::FileInfo>> ListFilesRecursively(io::FileSystem& fs,
-                                                       const std::string& path);
+Result<std::vector<io::FileInfo>> ListFilesRecursively(io::FileSystem& fs, const std::string& path);
 
 }  // namespace sluice::runtime

@@ -28,8 +28,8 @@ quality::Action ToAction(sql::ViolationAction action) {
 // Functions that make a query's result differ between runs over the same inputs.
 bool IsNondeterministic(const std::string& query) {
   const std::string lower = ToLower(query);
-  for (const char* name : {"current_timestamp", "current_date", "now(", "random(", "rand(",
-                           "uuid(", "gen_random_uuid", "unix_timestamp()", "current_time"}) {
+  for (const char* name : {"current_timestamp", "current_date", "now(", "random(", "rand(", "uuid(",
+                           "gen_random_uuid", "unix_timestamp()", "current_time"}) {
     if (lower.find(name) != std::string::npos) return true;
   }
   return false;
@@ -48,8 +48,8 @@ Result<std::string> ApplyColumnList(const graph::Dataset& dataset, const std::st
                       QuoteIdentifier(column.name));
     }
   }
-  SLUICE_ASSIGN_OR_RETURN(
-      std::string cast, sql::TranslateSparkSql("SELECT " + Join(items, ", ") + " FROM __sluice_ref_0__"));
+  SLUICE_ASSIGN_OR_RETURN(std::string cast, sql::TranslateSparkSql("SELECT " + Join(items, ", ") +
+                                                                   " FROM __sluice_ref_0__"));
   const std::string placeholder = "__sluice_ref_0__";
   cast.replace(cast.find(placeholder), placeholder.size(), "(" + sql + ") AS __sluice_query");
   return cast;
@@ -203,7 +203,8 @@ Status FlowExecution::RunBatch(FlowOutcome& outcome) {
   const std::string state_path = dir + "/refresh.json";
   std::string fingerprint = renderer.InputFingerprint() + "query=" + rendered + "\n";
   for (const sql::Expectation& e : target_.definition.expectations) {
-    fingerprint += "expect=" + e.name + ":" + e.condition + ":" + sql::ViolationActionName(e.action) + "\n";
+    fingerprint +=
+        "expect=" + e.name + ":" + e.condition + ":" + sql::ViolationActionName(e.action) + "\n";
   }
   for (const sql::ColumnDefinition& c : target_.definition.columns) {
     fingerprint += "column=" + c.name + ":" + c.type + (c.not_null ? ":not null" : "") + "\n";

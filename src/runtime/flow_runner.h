@@ -42,10 +42,10 @@ struct FlowOutcome {
   int64_t dropped_records = 0;
   std::vector<quality::RuleMetrics> metrics;  // warn and drop rules
   std::string error;
-  std::optional<int64_t> batch_id;   // streaming flows: the batch written
-  int64_t table_version = -1;        // the target's version after the write, -1 if none
-  bool wrote = false;                // a commit was made
-  bool up_to_date = false;           // a materialized view whose inputs had not changed
+  std::optional<int64_t> batch_id;  // streaming flows: the batch written
+  int64_t table_version = -1;       // the target's version after the write, -1 if none
+  bool wrote = false;               // a commit was made
+  bool up_to_date = false;          // a materialized view whose inputs had not changed
 };
 
 // Runs the flow; errors of the flow itself (bad query, failed expectation, unreadable

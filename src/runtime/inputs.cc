@@ -152,7 +152,8 @@ Result<std::string> InputRenderer::RelationFor(const graph::Input& input,
       if (!dataset->is_table()) return ViewRelation(*dataset);
       if (definitions_ != nullptr) {
         auto it = definitions_->find(dataset->name());
-        if (it == definitions_->end()) return NotFound("'" + dataset->name() + "' has no schema yet");
+        if (it == definitions_->end())
+          return NotFound("'" + dataset->name() + "' has no schema yet");
         return MakeView(ViewName(dataset->name()), "SELECT * FROM " + QuoteIdentifier(it->second));
       }
       return TableRelation("dataset:" + dataset->name(), settings_.TablePath(dataset->name()),
@@ -162,8 +163,7 @@ Result<std::string> InputRenderer::RelationFor(const graph::Input& input,
       return TableRelation("delta:" + input.path, input.path, input.path, input.streaming,
                            skip_change_commits);
     case sql::ReferenceKind::kReadFiles:
-      return FilesRelation("files:" + input.path, input.path, reference.options,
-                           input.streaming);
+      return FilesRelation("files:" + input.path, input.path, reference.options, input.streaming);
   }
   return Internal("unknown reference kind");
 }
@@ -296,7 +296,9 @@ Result<std::vector<delta::AddFile>> InputRenderer::FilesOfRange(const delta::Sna
       return InvalidArgument(
           "'" + display + "' version " + std::to_string(version) +
           " updated or deleted rows, but a streaming read only takes appended rows; read it with "
-          "STREAM(" + display + ") WITH (skipChangeCommits = true) to ignore such commits, or "
+          "STREAM(" +
+          display +
+          ") WITH (skipChangeCommits = true) to ignore such commits, or "
           "fully refresh the reading table");
     }
     for (delta::AddFile& add : added) files.push_back(std::move(add));
@@ -320,8 +322,7 @@ Result<std::string> InputRenderer::FilesRelation(const std::string& key, const s
   if (streaming && stream_ != nullptr) {
     if (stream_->replay) {
       auto it = stream_->offsets.sources.find(key);
-      files = it == stream_->offsets.sources.end() ? std::vector<std::string>{}
-                                                   : it->second.files;
+      files = it == stream_->offsets.sources.end() ? std::vector<std::string>{} : it->second.files;
     } else if (auto it = stream_->offsets.sources.find(key); it != stream_->offsets.sources.end()) {
       files = it->second.files;
     } else {

@@ -41,8 +41,7 @@ Status BindError(const sql::SourceLocation& at, const std::string& what, const S
 }  // namespace
 
 Status BindQueries(const RuntimeEnv& env) {
-  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<engine::Connection> connection,
-                          env.database->Connect());
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<engine::Connection> connection, env.database->Connect());
   SLUICE_RETURN_IF_ERROR(PrepareConnection(*connection));
   delta::DeltaContext context{env.fs, connection.get(), env.clock};
   const graph::Graph& graph = *env.graph;
@@ -54,7 +53,8 @@ Status BindQueries(const RuntimeEnv& env) {
   for (const graph::Flow& flow : graph.flows()) {
     bool blocked = false;
     for (const graph::Input& input : flow.inputs) {
-      if (input.kind == sql::ReferenceKind::kDataset && unbound.count(input.dataset)) blocked = true;
+      if (input.kind == sql::ReferenceKind::kDataset && unbound.count(input.dataset))
+        blocked = true;
     }
     const graph::Dataset& target = *graph.FindDataset(flow.target);
     if (!blocked) {

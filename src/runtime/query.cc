@@ -65,8 +65,7 @@ std::optional<TimeTravel> ParseTimeTravel(const std::string& text, size_t at) {
 }  // namespace
 
 Result<engine::QueryResult> QueryPipeline(const RuntimeEnv& env, const std::string& sql) {
-  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<engine::Connection> connection,
-                          env.database->Connect());
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<engine::Connection> connection, env.database->Connect());
   SLUICE_RETURN_IF_ERROR(PrepareConnection(*connection));
   delta::DeltaContext context{env.fs, connection.get(), env.clock};
 
@@ -152,7 +151,8 @@ Result<engine::QueryResult> QueryPipeline(const RuntimeEnv& env, const std::stri
     } else {
       release();
       std::vector<std::string> names{"event_log"};
-      for (const graph::Dataset& candidate : env.graph->datasets()) names.push_back(candidate.name());
+      for (const graph::Dataset& candidate : env.graph->datasets())
+        names.push_back(candidate.name());
       std::string message = "query: unknown dataset '" + reference.name + "'";
       const std::string nearest = sql::NearestName(reference.name, names);
       if (!nearest.empty()) message += "; did you mean '" + nearest + "'?";

@@ -19,8 +19,8 @@ namespace sluice::runtime {
 namespace {
 
 bool IsTerminal(const std::string& state) {
-  return state == "COMPLETED" || state == "FAILED" || state == "SKIPPED" ||
-         state == "EXCLUDED" || state == "IDLE";
+  return state == "COMPLETED" || state == "FAILED" || state == "SKIPPED" || state == "EXCLUDED" ||
+         state == "IDLE";
 }
 
 bool ResetAllowed(const graph::Dataset& dataset) {
@@ -147,8 +147,8 @@ void Cycle::Execute(const graph::Flow* flow) {
     Report(*flow, state, nullptr, Seconds(started));
   });
   if (outcome.state == "FAILED") {
-    outcome.error = sql::FormatDiagnostic(flow->location,
-                                          "flow '" + flow->name + "' failed: " + outcome.error);
+    outcome.error =
+        sql::FormatDiagnostic(flow->location, "flow '" + flow->name + "' failed: " + outcome.error);
   }
   const double seconds = Seconds(started);
   Report(*flow, outcome.state, &outcome, seconds);
@@ -185,9 +185,8 @@ std::vector<FlowResult> Cycle::Run() {
   {
     std::unique_lock<std::mutex> lock(mutex_);
     while (true) {
-      const graph::Flow* next = running < std::max(1, request_.max_parallel_flows)
-                                    ? NextRunnable()
-                                    : nullptr;
+      const graph::Flow* next =
+          running < std::max(1, request_.max_parallel_flows) ? NextRunnable() : nullptr;
       if (next != nullptr) {
         states_[next->name] = "STARTING";
         busy_targets_.insert(next->target);
@@ -227,7 +226,8 @@ Status SetUpTables(const RuntimeEnv& env, const UpdateRequest& request,
       if (!nearest.empty()) message += "; did you mean '" + nearest + "'?";
       return InvalidArgument(message);
     }
-    SLUICE_RETURN_IF_ERROR(FlowCheckpoint::Reset(*env.fs, CheckpointDir(*env.settings, flow->name)));
+    SLUICE_RETURN_IF_ERROR(
+        FlowCheckpoint::Reset(*env.fs, CheckpointDir(*env.settings, flow->name)));
   }
   for (const std::string& name : selection.full_refresh) {
     const graph::Dataset* dataset = env.graph->FindDataset(name);
@@ -250,10 +250,9 @@ Status SetUpTables(const RuntimeEnv& env, const UpdateRequest& request,
 Result<UpdateResult> RunUpdate(const RuntimeEnv& env, const UpdateRequest& request,
                                const std::function<void(const Progress&)>& on_progress) {
   const auto started = std::chrono::steady_clock::now();
-  SLUICE_ASSIGN_OR_RETURN(
-      graph::Selection selection,
-      graph::SelectFlows(*env.graph, request.full_refresh_all, request.full_refresh,
-                         request.refresh));
+  SLUICE_ASSIGN_OR_RETURN(graph::Selection selection,
+                          graph::SelectFlows(*env.graph, request.full_refresh_all,
+                                             request.full_refresh, request.refresh));
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<UpdateLock> lock,
                           UpdateLock::Acquire(env.settings->storage));
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<engine::Connection> events_connection,
@@ -328,7 +327,8 @@ Result<UpdateResult> RunUpdate(const RuntimeEnv& env, const UpdateRequest& reque
       auto parsed = ParseIntervalMillis(it->second);
       if (parsed.ok()) interval_ms = *parsed;
     }
-    const auto wait_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(interval_ms);
+    const auto wait_until =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(interval_ms);
     while (std::chrono::steady_clock::now() < wait_until) {
       if (request.stop != nullptr && request.stop->load()) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));

@@ -51,7 +51,7 @@ struct FlowResult {
 
 struct UpdateResult {
   std::string update_id;
-  std::string state;  // COMPLETED, FAILED, CANCELED
+  std::string state;              // COMPLETED, FAILED, CANCELED
   std::vector<FlowResult> flows;  // per flow, summed over continuous cycles
   double seconds = 0;
   int cycles = 0;

@@ -84,9 +84,8 @@ void UpdateEvents::CreateUpdate(const UpdateRequest& request) {
                     {"refresh_selection", request.refresh},
                     {"reset_checkpoint_selection", request.reset_checkpoint},
                     {"validate_only", false}}}};
-  Add("create_update", "INFO",
-      "Update " + update_id_.substr(0, 6) + " started by USER_ACTION.", MakeOrigin(nullptr),
-      details.dump());
+  Add("create_update", "INFO", "Update " + update_id_.substr(0, 6) + " started by USER_ACTION.",
+      MakeOrigin(nullptr), details.dump());
 }
 
 void UpdateEvents::UpdateProgress(std::string_view state, std::string_view message) {
@@ -123,7 +122,9 @@ void UpdateEvents::FlowDefinition(const graph::Flow& flow) {
   for (const std::string& input : env_.graph->InputDatasets(flow.name)) inputs.push_back(input);
   Json definition = {{"output_dataset", flow.target},
                      {"input_datasets", inputs},
-                     {"flow_type", flow.once ? "ONCE" : flow.streaming ? "APPEND" : "COMPLETE"},
+                     {"flow_type", flow.once        ? "ONCE"
+                                   : flow.streaming ? "APPEND"
+                                                    : "COMPLETE"},
                      {"query_text", flow.query.text},
                      {"source_code_location",
                       {{"path", flow.location.file}, {"line_number", flow.location.line}}}};

@@ -23,8 +23,10 @@ std::string BaseName(const std::string& path) {
 }
 
 std::string Absolute(const std::string& base, std::string path) {
-  if (StartsWith(path, "file://")) path = path.substr(7);
-  else if (StartsWith(path, "file:")) path = path.substr(5);
+  if (StartsWith(path, "file://"))
+    path = path.substr(7);
+  else if (StartsWith(path, "file:"))
+    path = path.substr(5);
   if (!path.empty() && path[0] == '/') return path;
   while (StartsWith(path, "./")) path = path.substr(2);
   if (path.empty() || path == ".") return base;
@@ -77,19 +79,41 @@ class Reader {
 };
 
 const std::set<std::string>& CloudOnlyFields() {
-  static const auto* fields = new std::set<std::string>{
-      "clusters", "photon", "channel", "edition", "serverless", "notifications", "event_log",
-      "budget_policy_id", "tags", "run_as", "root_path", "environment", "deployment", "filters",
-      "dry_run", "allow_duplicate_names", "trigger", "restart_window", "ingestion_definition",
-      "gateway_definition", "pipeline_type", "creator_user_name", "state", "cluster_id",
-      "last_modified", "health", "spec"};
+  static const auto* fields = new std::set<std::string>{"clusters",
+                                                        "photon",
+                                                        "channel",
+                                                        "edition",
+                                                        "serverless",
+                                                        "notifications",
+                                                        "event_log",
+                                                        "budget_policy_id",
+                                                        "tags",
+                                                        "run_as",
+                                                        "root_path",
+                                                        "environment",
+                                                        "deployment",
+                                                        "filters",
+                                                        "dry_run",
+                                                        "allow_duplicate_names",
+                                                        "trigger",
+                                                        "restart_window",
+                                                        "ingestion_definition",
+                                                        "gateway_definition",
+                                                        "pipeline_type",
+                                                        "creator_user_name",
+                                                        "state",
+                                                        "cluster_id",
+                                                        "last_modified",
+                                                        "health",
+                                                        "spec"};
   return *fields;
 }
 
 Status ReadLibraries(const Reader& reader, const YAML::Node& node, PipelineSettings& settings) {
   if (!node.IsSequence()) return reader.Error(node, "'libraries' must be a list");
   for (const YAML::Node& entry : node) {
-    if (!entry.IsMap()) return reader.Error(entry, "each library must be a map such as glob: {include: path}");
+    if (!entry.IsMap())
+      return reader.Error(entry, "each library must be a map such as glob: {include: path}");
     for (const auto& item : entry) {
       const std::string kind = item.first.as<std::string>();
       Library library;
@@ -105,8 +129,8 @@ Status ReadLibraries(const Reader& reader, const YAML::Node& node, PipelineSetti
                                     "' is ignored (only SQL sources run here)");
         continue;
       } else {
-        return reader.Error(item.first, "unknown library field '" + kind +
-                                            "' (expected glob, file or notebook)");
+        return reader.Error(
+            item.first, "unknown library field '" + kind + "' (expected glob, file or notebook)");
       }
       const YAML::Node& value = item.second;
       std::string path;
@@ -133,9 +157,9 @@ Status ReadLibraries(const Reader& reader, const YAML::Node& node, PipelineSetti
 }  // namespace
 
 const std::vector<std::string>& SettingsFileNames() {
-  static const auto* names = new std::vector<std::string>{
-      "pipeline.yml", "pipeline.yaml", "pipeline.json", "spark-pipeline.yml",
-      "spark-pipeline.yaml"};
+  static const auto* names =
+      new std::vector<std::string>{"pipeline.yml", "pipeline.yaml", "pipeline.json",
+                                   "spark-pipeline.yml", "spark-pipeline.yaml"};
   return *names;
 }
 
@@ -203,11 +227,13 @@ Result<PipelineSettings> LoadSettings(io::FileSystem& fs, const std::string& set
       } else if (field == "libraries") {
         SLUICE_RETURN_IF_ERROR(ReadLibraries(reader, value, settings));
       } else if (field == "configuration") {
-        if (!value.IsMap()) return reader.Error(value, "'configuration' must be a map of keys to values");
+        if (!value.IsMap())
+          return reader.Error(value, "'configuration' must be a map of keys to values");
         for (const auto& entry : value) {
           const std::string key = entry.first.as<std::string>();
           if (!entry.second.IsScalar()) {
-            return reader.Error(entry.second, "configuration value '" + key + "' must be a single value");
+            return reader.Error(entry.second,
+                                "configuration value '" + key + "' must be a single value");
           }
           settings.configuration[key] = entry.second.as<std::string>();
         }
@@ -320,7 +346,8 @@ Result<std::vector<std::string>> ListSourceFiles(io::FileSystem& fs,
     if (EndsWith(pattern, "/")) pattern += "**";
     // The folder before the first wildcard is where listing starts.
     const size_t wildcard = pattern.find_first_of("*?");
-    std::string base = wildcard == std::string::npos ? pattern : Folder(pattern.substr(0, wildcard + 1));
+    std::string base =
+        wildcard == std::string::npos ? pattern : Folder(pattern.substr(0, wildcard + 1));
     auto info = fs.Stat(base);
     if (!info.ok()) {
       return NotFound(settings.settings_file + ": library glob " + library.path +

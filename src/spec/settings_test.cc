@@ -40,7 +40,7 @@ TEST(SettingsTest, SparkSpecWithGlobLibraries) {
   auto sources = ListSourceFiles(*io::LocalFileSystem(), *settings);
   ASSERT_TRUE(sources.ok()) << sources.status().ToString();
   EXPECT_EQ(*sources, (std::vector<std::string>{root.string() + "/transformations/a.sql",
-                                                 root.string() + "/transformations/sub/b.sql"}));
+                                                root.string() + "/transformations/sub/b.sql"}));
 }
 
 TEST(SettingsTest, DatabricksJsonWithCloudFieldsWarns) {

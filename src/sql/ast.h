@@ -66,7 +66,7 @@ struct Reference {
   // kDataset: the dataset name as written, without `LIVE.` and without a catalog/schema
   // prefix (those are kept in `qualifier`). kDeltaPath and kReadFiles: the path as written.
   std::string name;
-  std::string qualifier;  // "catalog.schema", "schema" or "LIVE" when written; else empty
+  std::string qualifier;   // "catalog.schema", "schema" or "LIVE" when written; else empty
   bool streaming = false;  // read through STREAM(...) / STREAM ...
   // kReadFiles: the named arguments (format, schemaHints, header, ...), keys as written,
   // values unquoted. Also options from a `WITH (key = value, ...)` after a STREAM source,
@@ -81,7 +81,7 @@ struct Reference {
 };
 
 struct Query {
-  std::string text;  // the query after AS, as written (after ${key} substitution)
+  std::string text;                   // the query after AS, as written (after ${key} substitution)
   std::vector<Reference> references;  // in order of appearance
   SourceLocation location;            // of the query's first character
 };
@@ -90,7 +90,7 @@ struct Query {
 struct DatasetStatement {
   DatasetKind kind = DatasetKind::kMaterializedView;
   std::string name;
-  bool is_private = false;  // PRIVATE or TEMPORARY on a table: not published, still stored
+  bool is_private = false;     // PRIVATE or TEMPORARY on a table: not published, still stored
   bool legacy_syntax = false;  // written with LIVE TABLE
   std::vector<ColumnDefinition> columns;
   std::vector<Expectation> expectations;

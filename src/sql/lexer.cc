@@ -103,11 +103,13 @@ Result<std::vector<Token>> Tokenize(std::string_view text, std::string_view file
       token.value = std::move(value);
       i = k;
     } else if (std::isdigit(static_cast<unsigned char>(c)) ||
-               (c == '.' && i + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[i + 1])))) {
+               (c == '.' && i + 1 < text.size() &&
+                std::isdigit(static_cast<unsigned char>(text[i + 1])))) {
       size_t k = i;
-      while (k < text.size() && (std::isalnum(static_cast<unsigned char>(text[k])) || text[k] == '.' ||
-                                 ((text[k] == '+' || text[k] == '-') && k > i &&
-                                  (text[k - 1] == 'e' || text[k - 1] == 'E')))) {
+      while (k < text.size() &&
+             (std::isalnum(static_cast<unsigned char>(text[k])) || text[k] == '.' ||
+              ((text[k] == '+' || text[k] == '-') && k > i &&
+               (text[k - 1] == 'e' || text[k - 1] == 'E')))) {
         ++k;
       }
       token.kind = Token::Kind::kNumber;
@@ -122,7 +124,8 @@ Result<std::vector<Token>> Tokenize(std::string_view text, std::string_view file
       token.value = std::string(token.raw);
       i = k;
     } else {
-      static const char* kLong[] = {"=>", ":=", "<=>", "<=", ">=", "<>", "!=", "==", "||", "::", "->>", "->"};
+      static const char* kLong[] = {"=>", ":=", "<=>", "<=", ">=",  "<>",
+                                    "!=", "==", "||",  "::", "->>", "->"};
       size_t length = 1;
       for (const char* op : kLong) {
         const size_t n = std::string_view(op).size();

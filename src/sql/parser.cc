@@ -115,8 +115,8 @@ Result<Query> StatementParser::QueryToEnd() {
   const size_t begin = i_;
   query.location = TokenLocation(text_, file_, t_[begin]);
   query.text = Text(begin, end_);
-  SLUICE_ASSIGN_OR_RETURN(query.references, internal::FindReferences(text_, file_, t_, begin, end_,
-                                                                     t_[begin].offset));
+  SLUICE_ASSIGN_OR_RETURN(
+      query.references, internal::FindReferences(text_, file_, t_, begin, end_, t_[begin].offset));
   i_ = end_;
   return query;
 }
@@ -221,9 +221,9 @@ Status StatementParser::ColumnList(DatasetStatement& dataset) {
           SLUICE_ASSIGN_OR_RETURN(column.comment, StringLiteral("a comment string"));
         } else if (Peek().IsKeyword("GENERATED") || Peek().IsKeyword("DEFAULT") ||
                    Peek().IsKeyword("MASK")) {
-          return NotSupported(FormatDiagnostic(TokenLocation(text_, file_, Peek()),
-                                               std::string(Peek().raw) +
-                                                   " columns are not supported"));
+          return NotSupported(
+              FormatDiagnostic(TokenLocation(text_, file_, Peek()),
+                               std::string(Peek().raw) + " columns are not supported"));
         } else {
           break;
         }
@@ -284,9 +284,9 @@ Status StatementParser::Clauses(DatasetStatement& dataset) {
       }
     } else if (Peek().IsKeyword("LOCATION") || Peek().IsKeyword("SCHEDULE") ||
                Peek().IsKeyword("WITH") || Peek().IsKeyword("REFRESH")) {
-      return NotSupported(FormatDiagnostic(
-          TokenLocation(text_, file_, Peek()),
-          std::string(Peek().raw) + " is not supported in pipeline definitions"));
+      return NotSupported(
+          FormatDiagnostic(TokenLocation(text_, file_, Peek()),
+                           std::string(Peek().raw) + " is not supported in pipeline definitions"));
     } else if (Peek().IsKeyword("FLOW")) {
       return NotSupported(FormatDiagnostic(
           TokenLocation(text_, file_, Peek()),
@@ -300,8 +300,7 @@ Status StatementParser::Clauses(DatasetStatement& dataset) {
 
 Result<Statement> StatementParser::Dataset(const Token& create) {
   // After CREATE [OR REFRESH].
-  bool is_private = false, temporary = false, streaming = false, live = false,
-       materialized = false;
+  bool is_private = false, temporary = false, streaming = false, live = false, materialized = false;
   while (true) {
     if (Accept("PRIVATE")) {
       is_private = true;
@@ -400,7 +399,9 @@ Result<Statement> StatementParser::Parse() {
   if (Accept("USE")) {
     SetStatement set;
     set.location = TokenLocation(text_, file_, first);
-    set.key = Accept("CATALOG") ? "catalog" : (Accept("SCHEMA") || Accept("DATABASE")) ? "schema" : "schema";
+    set.key = Accept("CATALOG")                          ? "catalog"
+              : (Accept("SCHEMA") || Accept("DATABASE")) ? "schema"
+                                                         : "schema";
     if (!Peek().IsName()) return Expected("a name");
     set.value = t_[i_++].value;
     if (!AtEnd()) return Expected("';'");

@@ -153,7 +153,8 @@ TEST(ParserTest, StreamingReferencesAndOptions) {
 TEST(ParserTest, StringsAndCommentsHideKeywords) {
   Script script = MustParse(
       "-- FROM fake; CREATE\n"
-      "CREATE MATERIALIZED VIEW m /* FROM nope; */ AS SELECT 'FROM x; y' AS s, \"FROM\" FROM real_t;");
+      "CREATE MATERIALIZED VIEW m /* FROM nope; */ AS SELECT 'FROM x; y' AS s, \"FROM\" FROM "
+      "real_t;");
   ASSERT_EQ(script.statements.size(), 1u);
   const Query& q = *DatasetAt(script, 0).query;
   ASSERT_EQ(q.references.size(), 1u);
@@ -161,7 +162,8 @@ TEST(ParserTest, StringsAndCommentsHideKeywords) {
 }
 
 TEST(ParserTest, ErrorsNameFileLineColumnWithCaret) {
-  auto script = ParseScript("CREATE MATERIALIZED VIEW m AS SELECT 1;\nCREATE TABLE t AS SELECT 1;", "p.sql");
+  auto script =
+      ParseScript("CREATE MATERIALIZED VIEW m AS SELECT 1;\nCREATE TABLE t AS SELECT 1;", "p.sql");
   ASSERT_FALSE(script.ok());
   EXPECT_NE(script.status().message().find("p.sql:2:1: CREATE TABLE is not a pipeline dataset"),
             std::string::npos)
@@ -170,14 +172,17 @@ TEST(ParserTest, ErrorsNameFileLineColumnWithCaret) {
             std::string::npos)
       << script.status().message();
 
-  auto bad = ParseScript("CREATE STREAMING TABLE t (\n  CONSTRAINT c EXPECT (x > 0) ON VIOLATION STOP\n)", "p.sql");
+  auto bad = ParseScript(
+      "CREATE STREAMING TABLE t (\n  CONSTRAINT c EXPECT (x > 0) ON VIOLATION STOP\n)", "p.sql");
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.status().message().find("p.sql:2:44: expected FAIL UPDATE or DROP ROW but found 'STOP'"),
-            std::string::npos)
+  EXPECT_NE(
+      bad.status().message().find("p.sql:2:44: expected FAIL UPDATE or DROP ROW but found 'STOP'"),
+      std::string::npos)
       << bad.status().message();
 
   auto duplicate = ParseScript(
-      "CREATE MATERIALIZED VIEW t (CONSTRAINT c EXPECT (a), CONSTRAINT C EXPECT (b)) AS SELECT 1", "p.sql");
+      "CREATE MATERIALIZED VIEW t (CONSTRAINT c EXPECT (a), CONSTRAINT C EXPECT (b)) AS SELECT 1",
+      "p.sql");
   ASSERT_FALSE(duplicate.ok());
   EXPECT_NE(duplicate.status().message().find("defined twice"), std::string::npos);
 
@@ -187,7 +192,8 @@ TEST(ParserTest, ErrorsNameFileLineColumnWithCaret) {
 
   auto unterminated = ParseScript("CREATE MATERIALIZED VIEW t AS SELECT 'abc", "p.sql");
   ASSERT_FALSE(unterminated.ok());
-  EXPECT_NE(unterminated.status().message().find("p.sql:1:38: unterminated string"), std::string::npos)
+  EXPECT_NE(unterminated.status().message().find("p.sql:1:38: unterminated string"),
+            std::string::npos)
       << unterminated.status().message();
 }
 

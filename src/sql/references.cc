@@ -9,9 +9,9 @@ namespace sluice::sql::internal {
 namespace {
 
 bool EndsFromList(const Token& token) {
-  for (const char* word : {"WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "UNION", "EXCEPT",
-                           "INTERSECT", "QUALIFY", "WINDOW", "SELECT", "CLUSTER", "DISTRIBUTE",
-                           "SORT", "OFFSET", "PIVOT", "UNPIVOT"}) {
+  for (const char* word :
+       {"WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "UNION", "EXCEPT", "INTERSECT", "QUALIFY",
+        "WINDOW", "SELECT", "CLUSTER", "DISTRIBUTE", "SORT", "OFFSET", "PIVOT", "UNPIVOT"}) {
     if (token.IsKeyword(word)) return true;
   }
   return false;
@@ -49,7 +49,8 @@ class ReferenceFinder {
 
 void ReferenceFinder::CollectCteNames() {
   for (size_t i = begin_; i + 2 < end_; ++i) {
-    const bool after_with = t_[i].IsKeyword("WITH") || t_[i].IsKeyword("RECURSIVE") || t_[i].IsSymbol(",");
+    const bool after_with =
+        t_[i].IsKeyword("WITH") || t_[i].IsKeyword("RECURSIVE") || t_[i].IsSymbol(",");
     if (!after_with || !t_[i + 1].IsName()) continue;
     size_t k = i + 2;
     if (t_[k].IsSymbol("(")) k = Matching(k) + 1;
@@ -95,13 +96,15 @@ Status ReferenceFinder::ReadFilesCall(size_t& i, Reference& reference) {
       ++k;
     }
     const size_t item_end = k;
-    if (item_end - item_start >= 3 && (t_[item_start + 1].IsSymbol("=>") || t_[item_start + 1].IsSymbol(":="))) {
+    if (item_end - item_start >= 3 &&
+        (t_[item_start + 1].IsSymbol("=>") || t_[item_start + 1].IsSymbol(":="))) {
       std::string value;
       for (size_t v = item_start + 2; v < item_end; ++v) {
         value += t_[v].kind == Token::Kind::kString ? t_[v].value : std::string(t_[v].raw);
       }
       reference.options[t_[item_start].value] = value;
-    } else if (!has_path && item_end - item_start == 1 && t_[item_start].kind == Token::Kind::kString) {
+    } else if (!has_path && item_end - item_start == 1 &&
+               t_[item_start].kind == Token::Kind::kString) {
       reference.name = t_[item_start].value;
       has_path = true;
     } else {
@@ -159,7 +162,8 @@ Status ReferenceFinder::Item(size_t& i) {
   std::vector<const Token*> parts;
   size_t after = NameChain(k, parts);
   if (parts.empty()) {
-    if (reference.streaming) return Error(t_[k], "expected a table name or read_files(...) after STREAM");
+    if (reference.streaming)
+      return Error(t_[k], "expected a table name or read_files(...) after STREAM");
     return Status::OK();
   }
   if (after < end_ && t_[after].IsSymbol("(")) {
@@ -167,10 +171,12 @@ Status ReferenceFinder::Item(size_t& i) {
       SLUICE_RETURN_IF_ERROR(ReadFilesCall(k, reference));
       after = k;
     } else if (parts.size() == 1 && EqualsIgnoreCase(parts[0]->value, "cloud_files")) {
-      return NotSupported(FormatDiagnostic(TokenLocation(text_, file_, *parts[0]),
-                                           "cloud_files(...) is not supported; use read_files(path, format => ...)"));
+      return NotSupported(FormatDiagnostic(
+          TokenLocation(text_, file_, *parts[0]),
+          "cloud_files(...) is not supported; use read_files(path, format => ...)"));
     } else {
-      if (reference.streaming) return Error(*parts[0], "STREAM reads a table or read_files(...), not a function");
+      if (reference.streaming)
+        return Error(*parts[0], "STREAM reads a table or read_files(...), not a function");
       return Status::OK();  // another table function: not a reference
     }
   } else {
@@ -196,8 +202,8 @@ Status ReferenceFinder::Item(size_t& i) {
     ++after;
   }
   if (reference.streaming) SLUICE_RETURN_IF_ERROR(Options(after, reference));
-  const size_t end_offset = after < t_.size() ? t_[after - 1].offset + t_[after - 1].raw.size()
-                                              : t_[start].offset;
+  const size_t end_offset =
+      after < t_.size() ? t_[after - 1].offset + t_[after - 1].raw.size() : t_[start].offset;
   reference.begin = t_[start].offset - base_;
   reference.end = end_offset - base_;
   out_.push_back(std::move(reference));

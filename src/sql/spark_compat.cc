@@ -117,7 +117,7 @@ size_t Translator::OperandStart(size_t end) const {
 }
 
 Result<std::optional<std::string>> Translator::Special(const std::string& name, size_t open,
-                                                        size_t close) {
+                                                       size_t close) {
   const auto raw_args = Arguments(open, close);
   auto literal_pattern = [&](size_t index) -> Result<std::optional<std::string>> {
     if (raw_args.size() <= index) return std::optional<std::string>();
@@ -133,8 +133,10 @@ Result<std::optional<std::string>> Translator::Special(const std::string& name, 
     SLUICE_ASSIGN_OR_RETURN(std::vector<std::string> args, Args(open, close));
     SLUICE_ASSIGN_OR_RETURN(std::optional<std::string> format, literal_pattern(1));
     if (name == "date_format") {
-      if (args.size() != 2 || !format) return InvalidArgument("date_format(ts, 'pattern') needs a pattern");
-      return std::optional<std::string>("strftime(CAST(" + args[0] + " AS TIMESTAMP), " + *format + ")");
+      if (args.size() != 2 || !format)
+        return InvalidArgument("date_format(ts, 'pattern') needs a pattern");
+      return std::optional<std::string>("strftime(CAST(" + args[0] + " AS TIMESTAMP), " + *format +
+                                        ")");
     }
     if (name == "from_unixtime") {
       if (args.empty()) return InvalidArgument("from_unixtime needs a number of seconds");
@@ -146,13 +148,15 @@ Result<std::optional<std::string>> Translator::Special(const std::string& name, 
       return std::optional<std::string>("CAST(epoch(current_timestamp) AS BIGINT)");
     }
     if (args.empty()) return InvalidArgument(name + " needs an argument");
-    std::string timestamp = format ? "try_strptime(CAST(" + args[0] + " AS VARCHAR), " + *format + ")"
-                                   : "spark_to_timestamp(" + args[0] + ")";
+    std::string timestamp = format
+                                ? "try_strptime(CAST(" + args[0] + " AS VARCHAR), " + *format + ")"
+                                : "spark_to_timestamp(" + args[0] + ")";
     if (name == "to_date") {
       return std::optional<std::string>(format ? "CAST(" + timestamp + " AS DATE)"
                                                : "spark_to_date(" + args[0] + ")");
     }
-    if (name == "to_timestamp") return std::optional<std::string>("CAST(" + timestamp + " AS TIMESTAMP)");
+    if (name == "to_timestamp")
+      return std::optional<std::string>("CAST(" + timestamp + " AS TIMESTAMP)");
     return std::optional<std::string>("CAST(epoch(" + timestamp + ") AS BIGINT)");
   }
   if (name == "current_timestamp" || name == "now") {
@@ -162,7 +166,9 @@ Result<std::optional<std::string>> Translator::Special(const std::string& name, 
   if (name == "window") {
     SLUICE_ASSIGN_OR_RETURN(std::vector<std::string> args, Args(open, close));
     if (args.size() == 3 && args[1] != args[2]) {
-      return NotSupported("window(ts, duration, slide): sliding windows are not supported; use a tumbling window(ts, duration)");
+      return NotSupported(
+          "window(ts, duration, slide): sliding windows are not supported; use a tumbling "
+          "window(ts, duration)");
     }
     if (args.size() < 2 || !IsLiteralString(t_, raw_args[1].first, raw_args[1].second)) {
       return InvalidArgument("window(ts, 'duration') needs a duration string such as '5 minutes'");
@@ -170,8 +176,8 @@ Result<std::optional<std::string>> Translator::Special(const std::string& name, 
     const std::string width = "INTERVAL " + QuoteLiteral(t_[raw_args[1].first].value);
     const std::string start = "time_bucket(" + width + ", CAST(" + args[0] +
                               " AS TIMESTAMP), TIMESTAMP '1970-01-01 00:00:00')";
-    return std::optional<std::string>("struct_pack(\"start\" := " + start + ", \"end\" := " +
-                                      start + " + " + width + ")");
+    return std::optional<std::string>("struct_pack(\"start\" := " + start +
+                                      ", \"end\" := " + start + " + " + width + ")");
   }
   if (name == "named_struct") {
     SLUICE_ASSIGN_OR_RETURN(std::vector<std::string> args, Args(open, close));
@@ -221,8 +227,8 @@ Result<std::string> Translator::Range(size_t from, size_t to, bool leading_gap) 
           SLUICE_ASSIGN_OR_RETURN(std::string value, Range(i + 2, as, false));
           const size_t type_begin = t_[as + 1].offset;
           const size_t type_end = t_[close].offset;
-          SLUICE_ASSIGN_OR_RETURN(std::string type,
-                                  TranslateSparkType(text_.substr(type_begin, type_end - type_begin)));
+          SLUICE_ASSIGN_OR_RETURN(std::string type, TranslateSparkType(text_.substr(
+                                                        type_begin, type_end - type_begin)));
           // Spark casts return NULL for bad input (ANSI mode off): TRY_CAST.
           out += "TRY_CAST(" + Trim(value) + " AS " + type + ")";
           i = close + 1;
@@ -248,13 +254,17 @@ Result<std::string> Translator::Range(size_t from, size_t to, bool leading_gap) 
       if (out.size() >= cut) out.resize(out.size() - cut);
       // Right operand: one primary.
       size_t right_end = i + 2;
-      if (i + 1 < to && t_[i + 1].IsSymbol("(")) right_end = Matching(i + 1) + 1;
-      else if (i + 2 < to && t_[i + 1].IsName() && t_[i + 2].IsSymbol("(")) right_end = Matching(i + 2) + 1;
+      if (i + 1 < to && t_[i + 1].IsSymbol("("))
+        right_end = Matching(i + 1) + 1;
+      else if (i + 2 < to && t_[i + 1].IsName() && t_[i + 2].IsSymbol("("))
+        right_end = Matching(i + 2) + 1;
       else {
-        while (right_end + 1 < to && t_[right_end].IsSymbol(".") && t_[right_end + 1].IsName()) right_end += 2;
+        while (right_end + 1 < to && t_[right_end].IsSymbol(".") && t_[right_end + 1].IsName())
+          right_end += 2;
       }
       SLUICE_ASSIGN_OR_RETURN(std::string right, Range(i + 1, right_end, false));
-      out += std::string(negated ? "NOT " : "") + "regexp_matches(" + Trim(left) + ", " + Trim(right) + ")";
+      out += std::string(negated ? "NOT " : "") + "regexp_matches(" + Trim(left) + ", " +
+             Trim(right) + ")";
       i = right_end;
       continue;
     }
@@ -322,13 +332,15 @@ Result<std::string> TranslateSparkType(std::string_view type) {
       ++i;
       if (name == "ARRAY") {
         SLUICE_ASSIGN_OR_RETURN(std::string element, parse());
-        if (!tokens[i].IsSymbol(">")) return InvalidArgument("unclosed ARRAY<: " + std::string(type));
+        if (!tokens[i].IsSymbol(">"))
+          return InvalidArgument("unclosed ARRAY<: " + std::string(type));
         ++i;
         return element + "[]";
       }
       if (name == "MAP") {
         SLUICE_ASSIGN_OR_RETURN(std::string key, parse());
-        if (!tokens[i].IsSymbol(",")) return InvalidArgument("MAP<key, value> expected: " + std::string(type));
+        if (!tokens[i].IsSymbol(","))
+          return InvalidArgument("MAP<key, value> expected: " + std::string(type));
         ++i;
         SLUICE_ASSIGN_OR_RETURN(std::string value, parse());
         if (!tokens[i].IsSymbol(">")) return InvalidArgument("unclosed MAP<: " + std::string(type));
@@ -338,16 +350,19 @@ Result<std::string> TranslateSparkType(std::string_view type) {
       if (name == "STRUCT") {
         std::vector<std::string> fields;
         while (!tokens[i].IsSymbol(">")) {
-          if (!tokens[i].IsName()) return InvalidArgument("STRUCT field name expected: " + std::string(type));
+          if (!tokens[i].IsName())
+            return InvalidArgument("STRUCT field name expected: " + std::string(type));
           std::string field = QuoteIdentifier(tokens[i].value);
           ++i;
           if (tokens[i].IsSymbol(":")) ++i;
           SLUICE_ASSIGN_OR_RETURN(std::string field_type, parse());
-          if (tokens[i].IsKeyword("NOT") ) i += 2;
+          if (tokens[i].IsKeyword("NOT")) i += 2;
           if (tokens[i].IsKeyword("COMMENT")) i += 2;
           fields.push_back(field + " " + field_type);
-          if (tokens[i].IsSymbol(",")) ++i;
-          else if (!tokens[i].IsSymbol(">")) return InvalidArgument("bad STRUCT: " + std::string(type));
+          if (tokens[i].IsSymbol(","))
+            ++i;
+          else if (!tokens[i].IsSymbol(">"))
+            return InvalidArgument("bad STRUCT: " + std::string(type));
         }
         ++i;
         return "STRUCT(" + Join(fields, ", ") + ")";
@@ -362,18 +377,27 @@ Result<std::string> TranslateSparkType(std::string_view type) {
       i = k + 1;
     }
     static const std::map<std::string, std::string> kNames = {
-        {"LONG", "BIGINT"},      {"STRING", "VARCHAR"},  {"BYTE", "TINYINT"},
-        {"SHORT", "SMALLINT"},   {"BINARY", "BLOB"},     {"INT", "INTEGER"},
-        {"FLOAT", "FLOAT"},      {"REAL", "FLOAT"},      {"TIMESTAMP_NTZ", "TIMESTAMP"},
-        {"TIMESTAMP_LTZ", "TIMESTAMP WITH TIME ZONE"},   {"DEC", "DECIMAL"},
-        {"NUMERIC", "DECIMAL"},  {"VOID", "VARCHAR"},
+        {"LONG", "BIGINT"},
+        {"STRING", "VARCHAR"},
+        {"BYTE", "TINYINT"},
+        {"SHORT", "SMALLINT"},
+        {"BINARY", "BLOB"},
+        {"INT", "INTEGER"},
+        {"FLOAT", "FLOAT"},
+        {"REAL", "FLOAT"},
+        {"TIMESTAMP_NTZ", "TIMESTAMP"},
+        {"TIMESTAMP_LTZ", "TIMESTAMP WITH TIME ZONE"},
+        {"DEC", "DECIMAL"},
+        {"NUMERIC", "DECIMAL"},
+        {"VOID", "VARCHAR"},
     };
     auto it = kNames.find(name);
     if (name == "VARCHAR" || name == "CHAR") return std::string("VARCHAR");
     return (it == kNames.end() ? name : it->second) + args;
   };
   SLUICE_ASSIGN_OR_RETURN(std::string out, parse());
-  if (tokens[i].kind != Token::Kind::kEnd) return InvalidArgument("unknown type: " + std::string(type));
+  if (tokens[i].kind != Token::Kind::kEnd)
+    return InvalidArgument("unknown type: " + std::string(type));
   return out;
 }
 
@@ -384,9 +408,11 @@ Result<std::string> SparkPatternToStrftime(std::string_view pattern) {
     const char c = pattern[i];
     if (c == '\'') {
       const size_t close = pattern.find('\'', i + 1);
-      if (close == std::string_view::npos) return InvalidArgument("unclosed quote in pattern '" + std::string(pattern) + "'");
+      if (close == std::string_view::npos)
+        return InvalidArgument("unclosed quote in pattern '" + std::string(pattern) + "'");
       if (close == i + 1) out += '\'';
-      for (char literal : pattern.substr(i + 1, close - i - 1)) out += literal == '%' ? "%%" : std::string(1, literal);
+      for (char literal : pattern.substr(i + 1, close - i - 1))
+        out += literal == '%' ? "%%" : std::string(1, literal);
       i = close + 1;
       continue;
     }
@@ -400,22 +426,52 @@ Result<std::string> SparkPatternToStrftime(std::string_view pattern) {
     }
     std::string piece;
     switch (c) {
-      case 'y': case 'u': piece = n == 2 ? "%y" : "%Y"; break;
-      case 'M': case 'L': piece = n >= 4 ? "%B" : n == 3 ? "%b" : "%m"; break;
-      case 'd': piece = "%d"; break;
-      case 'D': piece = "%j"; break;
-      case 'H': piece = "%H"; break;
-      case 'h': piece = "%I"; break;
-      case 'm': piece = "%M"; break;
-      case 's': piece = "%S"; break;
-      case 'S': piece = n <= 3 ? "%g" : n <= 6 ? "%f" : "%n"; break;
-      case 'a': piece = "%p"; break;
-      case 'E': piece = n >= 4 ? "%A" : "%a"; break;
-      case 'X': case 'Z': case 'x': piece = "%z"; break;
-      case 'z': piece = "%Z"; break;
+      case 'y':
+      case 'u':
+        piece = n == 2 ? "%y" : "%Y";
+        break;
+      case 'M':
+      case 'L':
+        piece = n >= 4 ? "%B" : n == 3 ? "%b" : "%m";
+        break;
+      case 'd':
+        piece = "%d";
+        break;
+      case 'D':
+        piece = "%j";
+        break;
+      case 'H':
+        piece = "%H";
+        break;
+      case 'h':
+        piece = "%I";
+        break;
+      case 'm':
+        piece = "%M";
+        break;
+      case 's':
+        piece = "%S";
+        break;
+      case 'S':
+        piece = n <= 3 ? "%g" : n <= 6 ? "%f" : "%n";
+        break;
+      case 'a':
+        piece = "%p";
+        break;
+      case 'E':
+        piece = n >= 4 ? "%A" : "%a";
+        break;
+      case 'X':
+      case 'Z':
+      case 'x':
+        piece = "%z";
+        break;
+      case 'z':
+        piece = "%Z";
+        break;
       default:
-        return InvalidArgument("unsupported letter '" + std::string(1, c) + "' in datetime pattern '" +
-                               std::string(pattern) + "'");
+        return InvalidArgument("unsupported letter '" + std::string(1, c) +
+                               "' in datetime pattern '" + std::string(pattern) + "'");
     }
     out += piece;
     i += n;
@@ -438,7 +494,8 @@ const std::vector<std::string>& SparkCompatDefinitions() {
       "CREATE OR REPLACE TEMP MACRO spark_regexp_replace(s, p, r) AS "
       "regexp_replace(s, p, regexp_replace(r, '\\$(\\d)', '\\\\\\1', 'g'), 'g')",
       "CREATE OR REPLACE TEMP MACRO spark_collect_set(x) AS list_distinct(list(x))",
-      "CREATE OR REPLACE TEMP MACRO spark_collect_list(x) AS list_filter(list(x), v -> v IS NOT NULL)",
+      "CREATE OR REPLACE TEMP MACRO spark_collect_list(x) AS list_filter(list(x), v -> v IS NOT "
+      "NULL)",
       "CREATE OR REPLACE TEMP MACRO spark_size(x) AS coalesce(len(x), -1)",
       "CREATE OR REPLACE TEMP MACRO spark_nanvl(a, b) AS CASE WHEN isnan(a) THEN b ELSE a END",
       "CREATE OR REPLACE TEMP MACRO spark_dayofweek(d) AS dayofweek(d) + 1",

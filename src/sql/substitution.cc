@@ -23,8 +23,11 @@ Result<std::string> SubstituteVariables(std::string_view text, std::string_view 
           for (const auto& [name, value] : values) keys.push_back(name);
           std::string message = "unknown configuration key '" + key + "' in ${" + key + "}";
           const std::string nearest = NearestName(key, keys);
-          if (!nearest.empty()) message += "; did you mean '" + nearest + "'?";
-          else message += " (set it under `configuration` in the settings or with --conf " + key + "=...)";
+          if (!nearest.empty())
+            message += "; did you mean '" + nearest + "'?";
+          else
+            message +=
+                " (set it under `configuration` in the settings or with --conf " + key + "=...)";
           return InvalidArgument(FormatDiagnostic(
               LocationAt(text, file, i, line, static_cast<int>(i - line_start) + 1), message));
         }

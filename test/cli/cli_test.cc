@@ -273,9 +273,7 @@ TEST(CliTest, ChangesBetweenVersions) {
 
 // Pipeline commands, on the project `sluice init` writes.
 
-void WriteText(const std::string& path, const std::string& text) {
-  std::ofstream(path) << text;
-}
+void WriteText(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
 TEST(PipelineCliTest, InitRunQueryEventsGraph) {
   testing::TempDir dir;
@@ -301,9 +299,9 @@ TEST(PipelineCliTest, InitRunQueryEventsGraph) {
       << run.out;
   EXPECT_EQ(run.out.find("\033["), std::string::npos) << "no colors when not a terminal";
 
-  Outcome query = RunSluice(
-      {"query", project, "SELECT status, orders FROM orders_by_status ORDER BY status", "--format",
-       "csv"});
+  Outcome query =
+      RunSluice({"query", project, "SELECT status, orders FROM orders_by_status ORDER BY status",
+                 "--format", "csv"});
   ASSERT_EQ(query.exit_code, 0) << query.err;
   EXPECT_EQ(query.out, "status,orders\r\nlost,1\r\nnew,1\r\npaid,1\r\nshipped,1\r\n");
 
@@ -312,8 +310,8 @@ TEST(PipelineCliTest, InitRunQueryEventsGraph) {
   ASSERT_EQ(travel.exit_code, 0) << travel.err;
   EXPECT_EQ(travel.out, "n\r\n4\r\n");
 
-  Outcome events = RunSluice({"events", project, "--update", "latest", "--type", "update_progress",
-                              "--format", "csv"});
+  Outcome events = RunSluice(
+      {"events", project, "--update", "latest", "--type", "update_progress", "--format", "csv"});
   ASSERT_EQ(events.exit_code, 0) << events.err;
   EXPECT_NE(events.out.find("is COMPLETED"), std::string::npos) << events.out;
 
@@ -336,8 +334,9 @@ TEST(PipelineCliTest, DefinitionErrorsExitTwoAndFailedUpdatesExitOne) {
   EXPECT_NE(bad.err.find("\n                                              ^"), std::string::npos)
       << bad.err;
 
-  WriteText(project + "/transformations/orders.sql",
-            "CREATE MATERIALIZED VIEW a AS SELECT v::INTEGER AS v FROM (VALUES ('broken')) t(v);\n");
+  WriteText(
+      project + "/transformations/orders.sql",
+      "CREATE MATERIALIZED VIEW a AS SELECT v::INTEGER AS v FROM (VALUES ('broken')) t(v);\n");
   Outcome failed = RunSluice({"run", project});
   EXPECT_EQ(failed.exit_code, 1) << failed.out << failed.err;
   EXPECT_NE(failed.out.find("FAILED"), std::string::npos) << failed.out;

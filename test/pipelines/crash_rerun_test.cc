@@ -24,7 +24,8 @@ void Write(const fs::path& path, const std::string& text) {
 void MakeProject(const fs::path& dir) {
   Write(dir / "pipeline.yml", "name: crash\n");
   Write(dir / "p.sql",
-        "CREATE STREAMING TABLE bronze AS SELECT * FROM STREAM read_files('data', format => 'json');\n"
+        "CREATE STREAMING TABLE bronze AS SELECT * FROM STREAM read_files('data', format => "
+        "'json');\n"
         "CREATE STREAMING TABLE silver AS SELECT id, v * 2 AS v FROM STREAM(bronze);\n");
   Write(dir / "data" / "1.json", "{\"id\": 1, \"v\": 10}\n{\"id\": 2, \"v\": 20}\n");
 }
@@ -83,16 +84,14 @@ TEST_P(CrashRerunTest, RerunGivesTheRowsOfACrashFreeRun) {
 
 INSTANTIATE_TEST_SUITE_P(
     KillPoints, CrashRerunTest,
-    ::testing::Values(std::make_pair("checkpoint.offsets_written", 0),
-                      std::make_pair("checkpoint.offsets_written", 1),
-                      // Commits of the second update: 0 the event log, 1 bronze, 2 silver.
-                      std::make_pair("delta.commit.before_put", 0),
-                      std::make_pair("delta.commit.before_put", 1),
-                      std::make_pair("delta.commit.before_put", 2),
-                      std::make_pair("delta.commit.after_put", 1),
-                      std::make_pair("delta.commit.after_put", 2),
-                      std::make_pair("flow.data_committed", 0),
-                      std::make_pair("flow.data_committed", 1)));
+    ::testing::Values(
+        std::make_pair("checkpoint.offsets_written", 0),
+        std::make_pair("checkpoint.offsets_written", 1),
+        // Commits of the second update: 0 the event log, 1 bronze, 2 silver.
+        std::make_pair("delta.commit.before_put", 0), std::make_pair("delta.commit.before_put", 1),
+        std::make_pair("delta.commit.before_put", 2), std::make_pair("delta.commit.after_put", 1),
+        std::make_pair("delta.commit.after_put", 2), std::make_pair("flow.data_committed", 0),
+        std::make_pair("flow.data_committed", 1)));
 
 }  // namespace
 }  // namespace sluice

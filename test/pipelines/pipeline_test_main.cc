@@ -11,8 +11,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: pipeline_test FILE.test\n");
     return 2;
   }
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                                    ("sluice_pipeline_test_" + std::to_string(getpid()));
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("sluice_pipeline_test_" + std::to_string(getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const auto failures = sluice::testing::RunPipelineScript(argv[1], dir.string());

@@ -118,21 +118,30 @@ void Runner::RunUpdate(const Record& record, const std::vector<std::string>& wor
   std::vector<std::string> conf;
   for (size_t i = 1; i < words.size(); ++i) {
     const std::string& w = words[i];
-    auto next = [&] { return i + 1 < words.size() ? Split(words[++i], ',') : std::vector<std::string>{}; };
-    if (w == "--full-refresh-all") options.full_refresh_all = true;
-    else if (w == "--full-refresh") options.full_refresh = next();
-    else if (w == "--refresh") options.refresh = next();
-    else if (w == "--reset-checkpoint") options.reset_checkpoint = next();
-    else if (w == "--conf") conf.push_back(next().front());
-    else if (w == "--continuous") options.continuous = true;
-    else if (w == "--max-cycles") options.max_cycles = std::stoi(next().front());
-    else Fail(record.line, "unknown run option " + w);
+    auto next = [&] {
+      return i + 1 < words.size() ? Split(words[++i], ',') : std::vector<std::string>{};
+    };
+    if (w == "--full-refresh-all")
+      options.full_refresh_all = true;
+    else if (w == "--full-refresh")
+      options.full_refresh = next();
+    else if (w == "--refresh")
+      options.refresh = next();
+    else if (w == "--reset-checkpoint")
+      options.reset_checkpoint = next();
+    else if (w == "--conf")
+      conf.push_back(next().front());
+    else if (w == "--continuous")
+      options.continuous = true;
+    else if (w == "--max-cycles")
+      options.max_cycles = std::stoi(next().front());
+    else
+      Fail(record.line, "unknown run option " + w);
   }
   Status error;
   std::unique_ptr<Pipeline> pipeline = Open(record.line, conf, &error);
   Result<UpdateReport> report = pipeline ? pipeline->Run(options) : Result<UpdateReport>(error);
-  const bool expects_error =
-      record.lines.size() > 1 && StartsWith(record.lines[1], "error");
+  const bool expects_error = record.lines.size() > 1 && StartsWith(record.lines[1], "error");
   if (expects_error) {
     CheckError(record, 1, report.ok() ? Status::OK() : report.status());
     return;
@@ -160,15 +169,20 @@ void Runner::RunUpdate(const Record& record, const std::vector<std::string>& wor
         Fail(line, "no flow " + w[1]);
         continue;
       }
-      if (flow->state != w[2]) Fail(line, "flow " + w[1] + " is " + flow->state + ", expected " + w[2] + (flow->error.empty() ? "" : ": " + flow->error));
+      if (flow->state != w[2])
+        Fail(line, "flow " + w[1] + " is " + flow->state + ", expected " + w[2] +
+                       (flow->error.empty() ? "" : ": " + flow->error));
       if (w.size() >= 5 && w[3] == "rows" && std::to_string(flow->output_rows) != w[4]) {
-        Fail(line, "flow " + w[1] + " wrote " + std::to_string(flow->output_rows) + " rows, expected " + w[4]);
+        Fail(line, "flow " + w[1] + " wrote " + std::to_string(flow->output_rows) +
+                       " rows, expected " + w[4]);
       }
       if (w.size() >= 7 && w[5] == "dropped" && std::to_string(flow->dropped_records) != w[6]) {
-        Fail(line, "flow " + w[1] + " dropped " + std::to_string(flow->dropped_records) + ", expected " + w[6]);
+        Fail(line, "flow " + w[1] + " dropped " + std::to_string(flow->dropped_records) +
+                       ", expected " + w[6]);
       }
     } else if (w[0] == "flow-error" && w.size() >= 3) {
-      const std::string expected = record.lines[i].substr(record.lines[i].find(w[1]) + w[1].size() + 1);
+      const std::string expected =
+          record.lines[i].substr(record.lines[i].find(w[1]) + w[1].size() + 1);
       bool found = false;
       for (const FlowReport& flow : report->flows) {
         if (flow.name == w[1] && flow.error.find(expected) != std::string::npos) found = true;
@@ -223,8 +237,8 @@ void Runner::RunQuery(const Record& record, bool rowsort) {
     std::sort(expected.begin(), expected.end());
   }
   if (actual != expected) {
-    Fail(record.line, "query returned:\n  " + Join(actual, "\n  ") + "\nexpected:\n  " +
-                          Join(expected, "\n  "));
+    Fail(record.line,
+         "query returned:\n  " + Join(actual, "\n  ") + "\nexpected:\n  " + Join(expected, "\n  "));
   }
 }
 
@@ -253,7 +267,8 @@ void Runner::Execute(const Record& record) {
     RunQuery(record, words.size() > 1 && words[1] == "rowsort");
   } else if (words[0] == "exists" || words[0] == "missing") {
     const bool exists = fs::exists(fs::path(dir_) / words.at(1));
-    if (exists != (words[0] == "exists")) Fail(record.line, words[1] + (exists ? " exists" : " does not exist"));
+    if (exists != (words[0] == "exists"))
+      Fail(record.line, words[1] + (exists ? " exists" : " does not exist"));
   } else {
     Fail(record.line, "unknown record: " + head);
   }

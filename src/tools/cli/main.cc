@@ -1,5 +1,6 @@
 // sluice: the command line. Pipelines: `sluice init|validate|run|graph|query|events`;
-// Delta tables: `sluice table <subcommand> PATH ...` (docs/cli.md). Exit codes: 0 success, 1 failure, 2 usage.
+// Delta tables: `sluice table <subcommand> PATH ...` (docs/cli.md). Exit codes: 0 success, 1
+// failure, 2 usage.
 #include <iostream>
 #include <string>
 

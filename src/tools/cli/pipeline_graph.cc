@@ -25,7 +25,8 @@ std::string Render(const PipelineGraph& graph, const std::string& format) {
       const std::string shape = d.type == "STREAMING_TABLE"     ? "box"
                                 : d.type == "MATERIALIZED_VIEW" ? "box3d"
                                                                 : "ellipse";
-      out += "  " + Quoted(d.name) + " [shape=" + shape + ", label=" + Quoted(d.name + "\\n" + d.type) + "];\n";
+      out += "  " + Quoted(d.name) + " [shape=" + shape +
+             ", label=" + Quoted(d.name + "\\n" + d.type) + "];\n";
     }
     for (const FlowInfo& f : graph.flows) {
       for (const std::string& input : f.inputs) {
@@ -58,16 +59,17 @@ std::string Render(const PipelineGraph& graph, const std::string& format) {
     out = "{\"datasets\": [";
     for (size_t i = 0; i < graph.datasets.size(); ++i) {
       const DatasetInfo& d = graph.datasets[i];
-      out += std::string(i ? ", " : "") + "{\"name\": " + JsonString(d.name) + ", \"type\": " +
-             JsonString(d.type) + ", \"path\": " + JsonString(d.path) + "}";
+      out += std::string(i ? ", " : "") + "{\"name\": " + JsonString(d.name) +
+             ", \"type\": " + JsonString(d.type) + ", \"path\": " + JsonString(d.path) + "}";
     }
     out += "], \"flows\": [";
     for (size_t i = 0; i < graph.flows.size(); ++i) {
       const FlowInfo& f = graph.flows[i];
-      out += std::string(i ? ", " : "") + "{\"name\": " + JsonString(f.name) + ", \"target\": " +
-             JsonString(f.target) + ", \"streaming\": " + (f.streaming ? "true" : "false") +
-             ", \"inputs\": [";
-      for (size_t k = 0; k < f.inputs.size(); ++k) out += std::string(k ? ", " : "") + JsonString(f.inputs[k]);
+      out += std::string(i ? ", " : "") + "{\"name\": " + JsonString(f.name) +
+             ", \"target\": " + JsonString(f.target) +
+             ", \"streaming\": " + (f.streaming ? "true" : "false") + ", \"inputs\": [";
+      for (size_t k = 0; k < f.inputs.size(); ++k)
+        out += std::string(k ? ", " : "") + JsonString(f.inputs[k]);
       out += "]}";
     }
     return out + "]}\n";

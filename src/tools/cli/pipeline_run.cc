@@ -48,8 +48,10 @@ class Console {
   }
   std::string Paint(const std::string& text, const std::string& state) const {
     if (!color_) return text;
-    const char* code = state == "COMPLETED" ? "32" : state == "FAILED" ? "31"
-                       : state == "SKIPPED" || state == "EXCLUDED" ? "33" : "36";
+    const char* code = state == "COMPLETED"                        ? "32"
+                       : state == "FAILED"                         ? "31"
+                       : state == "SKIPPED" || state == "EXCLUDED" ? "33"
+                                                                   : "36";
     return std::string("\033[") + code + "m" + text + "\033[0m";
   }
   void Line(const std::string& text) {
@@ -73,7 +75,8 @@ class Console {
 };
 
 int RunUpdate(const RunArguments& arguments) {
-  if (arguments.full_refresh_all && (!arguments.full_refresh.empty() || !arguments.refresh.empty())) {
+  if (arguments.full_refresh_all &&
+      (!arguments.full_refresh.empty() || !arguments.refresh.empty())) {
     std::cerr << "error: --full-refresh-all cannot be combined with --full-refresh or --refresh\n";
     return kExitUsage;
   }
@@ -95,7 +98,8 @@ int RunUpdate(const RunArguments& arguments) {
   options.handle_signals = true;
   options.on_progress = [&](const ProgressEvent& event) {
     if (event.kind == ProgressEvent::Kind::kUpdate) {
-      console.Line("Update " + event.update_id.substr(0, 8) + " " + console.Paint(event.state, event.state));
+      console.Line("Update " + event.update_id.substr(0, 8) + " " +
+                   console.Paint(event.state, event.state));
       return;
     }
     states[event.flow] = event.state;
