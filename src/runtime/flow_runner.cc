@@ -217,6 +217,7 @@ Status FlowExecution::RunBatch(FlowOutcome& outcome) {
     if (previous.ok() && *previous == expected) {
       outcome.up_to_date = true;
       outcome.table_version = (*table)->version();
+      if (request_.continuous) outcome.state = "IDLE";
       return renderer.Release();
     }
   }

@@ -11,6 +11,15 @@ bool Token::IsKeyword(std::string_view word) const {
   return kind == Kind::kIdentifier && EqualsIgnoreCase(raw, word);
 }
 
+size_t MatchingParenthesis(const std::vector<Token>& tokens, size_t open, size_t end) {
+  int depth = 0;
+  for (size_t i = open; i < end; ++i) {
+    if (tokens[i].IsSymbol("(")) ++depth;
+    if (tokens[i].IsSymbol(")") && --depth == 0) return i;
+  }
+  return end;
+}
+
 namespace {
 
 bool IsIdentifierStart(char c) {

@@ -25,6 +25,10 @@ struct Token {
   bool IsName() const { return kind == Kind::kIdentifier || kind == Kind::kQuotedIdentifier; }
 };
 
+// The index of the `)` closing the `(` at `open`, searching before `end`; `end` when the
+// parenthesis is not closed there.
+size_t MatchingParenthesis(const std::vector<Token>& tokens, size_t open, size_t end);
+
 // Tokenizes `text`; the last token is kEnd. An unterminated string, quoted identifier or
 // comment is an error at its start: `file:line:col: ...`.
 Result<std::vector<Token>> Tokenize(std::string_view text, std::string_view file);

@@ -82,14 +82,7 @@ class StatementParser {
   size_t end_;
 };
 
-size_t StatementParser::Matching(size_t open) const {
-  int depth = 0;
-  for (size_t k = open; k < end_; ++k) {
-    if (t_[k].IsSymbol("(")) ++depth;
-    if (t_[k].IsSymbol(")") && --depth == 0) return k;
-  }
-  return end_;
-}
+size_t StatementParser::Matching(size_t open) const { return MatchingParenthesis(t_, open, end_); }
 
 Result<std::string> StatementParser::Name(SourceLocation* location) {
   if (!Peek().IsName()) return Expected("a name");

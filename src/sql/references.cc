@@ -60,14 +60,7 @@ void ReferenceFinder::CollectCteNames() {
   }
 }
 
-size_t ReferenceFinder::Matching(size_t open) const {
-  int depth = 0;
-  for (size_t i = open; i < end_; ++i) {
-    if (t_[i].IsSymbol("(")) ++depth;
-    if (t_[i].IsSymbol(")") && --depth == 0) return i;
-  }
-  return end_;
-}
+size_t ReferenceFinder::Matching(size_t open) const { return MatchingParenthesis(t_, open, end_); }
 
 size_t ReferenceFinder::NameChain(size_t i, std::vector<const Token*>& parts) const {
   if (i >= end_ || !t_[i].IsName()) return i;

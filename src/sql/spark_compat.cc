@@ -49,14 +49,7 @@ class Translator {
   Result<std::string> Run() { return Range(0, t_.size() - 1, /*leading_gap=*/true); }
 
  private:
-  size_t Matching(size_t open) const {
-    int depth = 0;
-    for (size_t i = open; i < t_.size(); ++i) {
-      if (t_[i].IsSymbol("(")) ++depth;
-      if (t_[i].IsSymbol(")") && --depth == 0) return i;
-    }
-    return t_.size() - 1;
-  }
+  size_t Matching(size_t open) const { return MatchingParenthesis(t_, open, t_.size() - 1); }
   // The source between token i-1 and token i (spaces, comments).
   std::string_view Gap(size_t i) const {
     const size_t start = i == 0 ? 0 : t_[i - 1].offset + t_[i - 1].raw.size();
@@ -304,7 +297,12 @@ Result<std::string> Translator::Range(size_t from, size_t to, bool leading_gap) 
         continue;
       }
     }
-    // current_timestamp / current_date without parentheses are the same in both.
+    // Spark string literals take backslash escapes; DuckDB's do not: re-quote the value.
+    if (token.kind == Token::Kind::kString) {
+      out += QuoteLiteral(token.value);
+      ++i;
+      continue;
+    }
     out += token.raw;
     ++i;
   }
@@ -491,8 +489,11 @@ const std::vector<std::string>& SparkCompatDefinitions() {
       "CAST(TRY_CAST(end_date AS DATE) - TRY_CAST(start_date AS DATE) AS INTEGER)",
       "CREATE OR REPLACE TEMP MACRO spark_sha2(s, bits) AS CASE WHEN bits IN (0, 256) THEN "
       "sha256(CAST(s AS VARCHAR)) ELSE error('sha2: only 256-bit SHA-2 is supported') END",
-      "CREATE OR REPLACE TEMP MACRO spark_regexp_replace(s, p, r) AS "
-      "regexp_replace(s, p, regexp_replace(r, '\\$(\\d)', '\\\\\\1', 'g'), 'g')",
+      // Spark's optional fourth argument is the 1-based position where matching starts.
+      "CREATE OR REPLACE TEMP MACRO spark_regexp_replace"
+      "(s, p, r) AS regexp_replace(s, p, regexp_replace(r, '\\$(\\d)', '\\\\\\1', 'g'), 'g'), "
+      "(s, p, r, pos) AS substr(s, 1, pos - 1) || "
+      "regexp_replace(substr(s, pos), p, regexp_replace(r, '\\$(\\d)', '\\\\\\1', 'g'), 'g')",
       "CREATE OR REPLACE TEMP MACRO spark_collect_set(x) AS list_distinct(list(x))",
       "CREATE OR REPLACE TEMP MACRO spark_collect_list(x) AS list_filter(list(x), v -> v IS NOT "
       "NULL)",

@@ -41,6 +41,10 @@ TEST(SparkCompatTest, RewritesKeepStringsCommentsAndPlaceholders) {
             "SELECT CAST(try_strptime(CAST(s AS VARCHAR), '%d/%m/%Y') AS DATE)");
 }
 
+TEST(SparkCompatTest, StringLiteralsTakeSparkEscapes) {
+  EXPECT_EQ(Translate("SELECT '(\\\\w+)', 'it\\'s', 'a''b'"), "SELECT '(\\w+)', 'it''s', 'a''b'");
+}
+
 TEST(SparkCompatTest, SlidingWindowsAreRefused) {
   EXPECT_FALSE(TranslateSparkSql("SELECT window(ts, '10 minutes', '5 minutes') FROM t").ok());
   EXPECT_TRUE(TranslateSparkSql("SELECT window(ts, '10 minutes') FROM t").ok());

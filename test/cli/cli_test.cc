@@ -348,5 +348,29 @@ TEST(PipelineCliTest, DefinitionErrorsExitTwoAndFailedUpdatesExitOne) {
   EXPECT_EQ(none.exit_code, 2);
 }
 
+TEST(PipelineCliTest, ContinuousRunStopsCleanlyOnSigterm) {
+  testing::TempDir dir;
+  const std::string project = dir.Child("c");
+  ASSERT_EQ(RunSluice({"init", project}).exit_code, 0);
+  WriteText(project + "/pipeline.yml",
+            "name: c\nconfiguration:\n  source_path: data\n  pipelines.trigger.interval: 100 ms\n");
+  // Start in the background, stop it with SIGTERM after a few cycles, report its exit code.
+  const std::string out = dir.Child("out");
+  const std::string script = ShellQuote(SLUICE_CLI_BINARY) + " run " + ShellQuote(project) +
+                             " --continuous >" + ShellQuote(out) + " 2>&1 & pid=$!; sleep 3; " +
+                             "kill -TERM $pid; wait $pid; echo $?";
+  FILE* pipe = popen(script.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  char buffer[64] = {0};
+  const size_t n = fread(buffer, 1, sizeof(buffer) - 1, pipe);
+  pclose(pipe);
+  EXPECT_EQ(std::string(buffer, n), "0\n");
+  std::ifstream log(out);
+  std::stringstream text;
+  text << log.rdbuf();
+  EXPECT_NE(text.str().find("CANCELED in"), std::string::npos) << text.str();
+  EXPECT_NE(text.str().find("IDLE"), std::string::npos) << text.str();
+}
+
 }  // namespace
 }  // namespace sluice
