@@ -19,7 +19,7 @@ Status GenerateOrders(engine::Connection& connection, const std::string& dir, in
         "  1 + (i * 7919) % 5000 AS customer_id, "
         "  CASE WHEN i % 200 = 7 THEN -1.0 * (i % 50) "
         "       ELSE round(5 + ((i * 104729) % 50000) / 100.0, 2) END AS amount, "
-        "  strftime(TIMESTAMP '2025-01-01' + to_seconds((i * 7) % 31536000), "
+        "  strftime(TIMESTAMP '2025-01-01' + to_seconds((i * 104729) % 31536000), "
         "           '%Y-%m-%d %H:%M:%S') AS order_ts, "
         "  CASE WHEN i % 100 = 3 THEN 'LOST' "
         "       ELSE ['placed', 'shipped', 'delivered', 'returned'][1 + i % 4] END AS status, "

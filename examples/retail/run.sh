@@ -4,7 +4,7 @@
 # the first files, once after new files arrive (only those are read).
 # Usage: run.sh BIN_DIR (holding sluice and retail_generate)
 set -euo pipefail
-bin=${1:?usage: run.sh BIN_DIR}
+bin=$(cd "${1:?usage: run.sh BIN_DIR}" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
 rm -rf .sluice data
