@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "common/strings.h"
+#include "script.h"
+#include "script_checks.h"
 #include "sluice/pipeline.h"
 
 namespace sluice::testing {
@@ -13,272 +16,267 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Record {
-  int line = 0;  // of the record's first line
-  std::vector<std::string> lines;
-};
-
-std::vector<Record> ReadRecords(const std::string& path) {
-  std::ifstream in(path);
-  std::vector<Record> records;
-  Record current;
-  std::string line;
-  int number = 0;
-  auto flush = [&] {
-    if (!current.lines.empty()) records.push_back(current);
-    current = Record{};
-  };
-  bool in_body = false;  // inside a file/query body, blank lines and '#' belong to it
-  while (std::getline(in, line)) {
-    ++number;
-    if (line == "====") {
-      flush();
-      in_body = false;
-      continue;
-    }
-    if (!in_body && (line.empty() || line[0] == '#')) {
-      flush();
-      continue;
-    }
-    if (current.lines.empty()) {
-      current.line = number;
-      // File bodies may hold blank lines and '#'; they end only at '===='.
-      in_body = StartsWith(line, "file ") || StartsWith(line, "input ");
-    }
-    current.lines.push_back(line);
-  }
-  flush();
-  return records;
-}
-
-std::vector<std::string> Words(const std::string& line) {
-  std::istringstream stream(line);
-  std::vector<std::string> words;
-  std::string word;
-  while (stream >> word) words.push_back(word);
-  return words;
-}
-
-std::string RowText(const std::vector<Cell>& row) {
-  std::vector<std::string> cells;
-  for (const Cell& cell : row) cells.push_back(cell.is_null() ? "NULL" : cell.ToString());
-  return Join(cells, " | ");
-}
-
-class Runner {
+class ScriptRunner {
  public:
-  Runner(std::string file, std::string dir) : file_(std::move(file)), dir_(std::move(dir)) {}
+  ScriptRunner(std::string file, std::string dir) : file_(std::move(file)), dir_(std::move(dir)) {}
 
-  std::vector<std::string> Run() {
-    for (const Record& record : ReadRecords(file_)) Execute(record);
-    return failures_;
+  std::vector<ScriptFailure> Run() {
+    std::string error;
+    const std::vector<ScriptRecord> records = ReadScript(file_, &error);
+    if (!error.empty()) return {{0, error}};
+    if (records.empty()) return {{0, "the test has no records"}};
+    for (const ScriptRecord& record : records) Execute(record);
+    return std::move(failures_);
   }
 
  private:
-  void Fail(int line, const std::string& message) {
-    failures_.push_back(file_ + ":" + std::to_string(line) + ": " + message);
-  }
-  void Execute(const Record& record);
-  void RunUpdate(const Record& record, const std::vector<std::string>& words);
-  void RunQuery(const Record& record, bool rowsort);
-  void CheckError(const Record& record, size_t first, const Status& status);
+  void Fail(int line, std::string message) { failures_.push_back({line, std::move(message)}); }
 
-  std::unique_ptr<Pipeline> Open(int line, const std::vector<std::string>& conf, Status* error) {
+  void Execute(const ScriptRecord& record);
+  void WriteFile(const ScriptRecord& record);
+  void RunUpdate(const ScriptRecord& record);
+  void DescribeGraph(const ScriptRecord& record, bool validate);
+  void OpenOnly(const ScriptRecord& record);
+  void RunQuery(const ScriptRecord& record);
+  void RunFailingQuery(const ScriptRecord& record);
+  void CheckPath(const ScriptRecord& record);
+
+  // Checks a failed (or unexpectedly successful) operation against the record's `error`
+  // lines. Returns whether the record expected an error.
+  bool ExpectError(const ScriptRecord& record, const Status& status, const std::string& what);
+
+  Result<std::unique_ptr<Pipeline>> Open(const std::vector<std::string>& conf = {}) {
     PipelineOptions options;
     options.conf_overrides = conf;
-    auto pipeline = Pipeline::Open(dir_, options);
-    if (!pipeline.ok()) {
-      *error = pipeline.status();
-      return nullptr;
+    return Pipeline::Open(dir_, options);
+  }
+
+  // A path of the test folder; relative paths only, so that a test cannot touch
+  // anything outside it.
+  bool Resolve(const ScriptRecord& record, size_t word, fs::path* path) {
+    if (record.words.size() <= word) {
+      Fail(record.line, "'" + record.words[0] + "' needs a path");
+      return false;
     }
-    return std::move(*pipeline);
+    const fs::path relative(record.words[word]);
+    if (relative.is_absolute() || record.words[word].find("..") != std::string::npos) {
+      Fail(record.line, "paths are relative to the test folder, without '..'");
+      return false;
+    }
+    *path = fs::path(dir_) / relative;
+    return true;
   }
 
   std::string file_;
   std::string dir_;
-  std::vector<std::string> failures_;
+  std::vector<ScriptFailure> failures_;
 };
 
-void Runner::CheckError(const Record& record, size_t first, const Status& status) {
+bool ScriptRunner::ExpectError(const ScriptRecord& record, const Status& status,
+                               const std::string& what) {
+  const std::vector<std::string> expected = ErrorLines(record);
+  if (expected.empty()) {
+    if (!status.ok()) Fail(record.line, what + " failed: " + status.ToString());
+    return false;
+  }
   if (status.ok()) {
-    Fail(record.line, "expected an error, but it succeeded");
-    return;
+    Fail(record.line, what + " succeeded, but an error was expected");
+    return true;
   }
-  for (size_t i = first; i < record.lines.size(); ++i) {
-    const std::string expected = record.lines[i].substr(record.lines[i].find(' ') + 1);
-    if (status.message().find(expected) == std::string::npos) {
-      Fail(record.line + static_cast<int>(i),
-           "error message lacks \"" + expected + "\"; it is:\n" + status.message());
-    }
-  }
+  const std::string mismatch = MatchError(expected, status.message());
+  if (!mismatch.empty()) Fail(record.line, mismatch);
+  return true;
 }
 
-void Runner::RunUpdate(const Record& record, const std::vector<std::string>& words) {
+void ScriptRunner::WriteFile(const ScriptRecord& record) {
+  fs::path path;
+  if (!Resolve(record, 1, &path)) return;
+  std::error_code error;
+  fs::create_directories(path.parent_path(), error);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  for (const std::string& line : record.body) out << line << "\n";
+  if (!out) Fail(record.line, path.string() + ": cannot write");
+}
+
+void ScriptRunner::RunUpdate(const ScriptRecord& record) {
   RunOptions options;
   std::vector<std::string> conf;
-  for (size_t i = 1; i < words.size(); ++i) {
-    const std::string& w = words[i];
-    auto next = [&] {
-      return i + 1 < words.size() ? Split(words[++i], ',') : std::vector<std::string>{};
-    };
-    if (w == "--full-refresh-all")
+  const std::vector<std::string>& w = record.words;
+  for (size_t i = 1; i < w.size(); ++i) {
+    const bool has_value = i + 1 < w.size();
+    if (w[i] == "--full-refresh-all") {
       options.full_refresh_all = true;
-    else if (w == "--full-refresh")
-      options.full_refresh = next();
-    else if (w == "--refresh")
-      options.refresh = next();
-    else if (w == "--reset-checkpoint")
-      options.reset_checkpoint = next();
-    else if (w == "--conf")
-      conf.push_back(next().front());
-    else if (w == "--continuous")
+    } else if (w[i] == "--continuous") {
       options.continuous = true;
-    else if (w == "--max-cycles")
-      options.max_cycles = std::stoi(next().front());
-    else
-      Fail(record.line, "unknown run option " + w);
-  }
-  Status error;
-  std::unique_ptr<Pipeline> pipeline = Open(record.line, conf, &error);
-  Result<UpdateReport> report = pipeline ? pipeline->Run(options) : Result<UpdateReport>(error);
-  const bool expects_error = record.lines.size() > 1 && StartsWith(record.lines[1], "error");
-  if (expects_error) {
-    CheckError(record, 1, report.ok() ? Status::OK() : report.status());
-    return;
-  }
-  if (!report.ok()) {
-    Fail(record.line, "run failed: " + report.status().ToString());
-    return;
-  }
-  for (size_t i = 1; i < record.lines.size(); ++i) {
-    const int line = record.line + static_cast<int>(i);
-    const std::vector<std::string> w = Words(record.lines[i]);
-    if (w.empty()) continue;
-    if (w[0] == "state" && w.size() == 2) {
-      if (report->state != w[1]) {
-        std::string errors;
-        for (const FlowReport& flow : report->flows) {
-          if (!flow.error.empty()) errors += "\n" + flow.error;
-        }
-        Fail(line, "update state is " + report->state + ", expected " + w[1] + errors);
-      }
-    } else if (w[0] == "flow" && w.size() >= 3) {
-      auto flow = std::find_if(report->flows.begin(), report->flows.end(),
-                               [&](const FlowReport& f) { return f.name == w[1]; });
-      if (flow == report->flows.end()) {
-        Fail(line, "no flow " + w[1]);
-        continue;
-      }
-      if (flow->state != w[2])
-        Fail(line, "flow " + w[1] + " is " + flow->state + ", expected " + w[2] +
-                       (flow->error.empty() ? "" : ": " + flow->error));
-      if (w.size() >= 5 && w[3] == "rows" && std::to_string(flow->output_rows) != w[4]) {
-        Fail(line, "flow " + w[1] + " wrote " + std::to_string(flow->output_rows) +
-                       " rows, expected " + w[4]);
-      }
-      if (w.size() >= 7 && w[5] == "dropped" && std::to_string(flow->dropped_records) != w[6]) {
-        Fail(line, "flow " + w[1] + " dropped " + std::to_string(flow->dropped_records) +
-                       ", expected " + w[6]);
-      }
-    } else if (w[0] == "flow-error" && w.size() >= 3) {
-      const std::string expected =
-          record.lines[i].substr(record.lines[i].find(w[1]) + w[1].size() + 1);
-      bool found = false;
-      for (const FlowReport& flow : report->flows) {
-        if (flow.name == w[1] && flow.error.find(expected) != std::string::npos) found = true;
-      }
-      if (!found) Fail(line, "flow " + w[1] + " has no error containing \"" + expected + "\"");
-    } else if (w[0] == "expectation" && w.size() == 7) {
-      // expectation FLOW NAME passed N failed M
-      bool found = false;
-      for (const FlowReport& flow : report->flows) {
-        if (flow.name != w[1]) continue;
-        for (const ExpectationReport& e : flow.expectations) {
-          if (e.name != w[2]) continue;
-          found = true;
-          const std::string got = "passed " + std::to_string(e.passed_records) + " failed " +
-                                  std::to_string(e.failed_records);
-          const std::string want = w[3] + " " + w[4] + " " + w[5] + " " + w[6];
-          if (got != want) Fail(line, "expectation " + w[2] + ": " + got + ", expected " + want);
-        }
-      }
-      if (!found) Fail(line, "no metrics for expectation " + w[2] + " of flow " + w[1]);
+    } else if (!has_value) {
+      Fail(record.line, "run option " + w[i] + " needs a value or is unknown");
+      return;
+    } else if (w[i] == "--full-refresh") {
+      options.full_refresh = Split(w[++i], ',');
+    } else if (w[i] == "--refresh") {
+      options.refresh = Split(w[++i], ',');
+    } else if (w[i] == "--reset-checkpoint") {
+      options.reset_checkpoint = Split(w[++i], ',');
+    } else if (w[i] == "--conf") {
+      conf.push_back(w[++i]);
+    } else if (w[i] == "--max-cycles") {
+      options.max_cycles = std::stoi(w[++i]);
     } else {
-      Fail(line, "unknown assertion: " + record.lines[i]);
+      Fail(record.line, "unknown run option " + w[i]);
+      return;
+    }
+  }
+  auto pipeline = Open(conf);
+  if (!pipeline.ok()) {
+    ExpectError(record, pipeline.status(), "opening the pipeline");
+    return;
+  }
+  Result<UpdateReport> report = (*pipeline)->Run(options);
+  if (ExpectError(record, report.status(), "run")) return;
+  if (!report.ok()) return;
+  CheckWarnings(record, (*pipeline)->warnings(), &failures_);
+  CheckUpdate(record, *report, &failures_);
+}
+
+void ScriptRunner::DescribeGraph(const ScriptRecord& record, bool validate) {
+  auto pipeline = Open();
+  if (!pipeline.ok()) {
+    ExpectError(record, pipeline.status(), "opening the pipeline");
+    return;
+  }
+  Result<PipelineGraph> graph = validate ? (*pipeline)->Validate() : (*pipeline)->Graph();
+  if (ExpectError(record, graph.status(), record.words[0])) return;
+  if (!graph.ok()) return;
+  CheckWarnings(record, (*pipeline)->warnings(), &failures_);
+  CheckGraph(record, *graph, dir_, &failures_);
+}
+
+void ScriptRunner::OpenOnly(const ScriptRecord& record) {
+  auto pipeline = Open();
+  if (ExpectError(record, pipeline.status(), "opening the pipeline")) return;
+  if (!pipeline.ok()) return;
+  CheckWarnings(record, (*pipeline)->warnings(), &failures_);
+  for (size_t i = 0; i < record.body.size(); ++i) {
+    if (!StartsWith(record.body[i], "warning")) {
+      Fail(record.line + 1 + static_cast<int>(i), "unknown assertion after open");
     }
   }
 }
 
-void Runner::RunQuery(const Record& record, bool rowsort) {
-  size_t separator = 1;
-  while (separator < record.lines.size() && record.lines[separator] != "----") ++separator;
-  std::vector<std::string> sql_lines(record.lines.begin() + 1, record.lines.begin() + separator);
-  const std::string sql = Join(sql_lines, "\n");
-  std::vector<std::string> expected;
-  for (size_t i = separator + 1; i < record.lines.size(); ++i) expected.push_back(record.lines[i]);
-  Status error;
-  std::unique_ptr<Pipeline> pipeline = Open(record.line, {}, &error);
-  Result<Rows> rows = pipeline ? pipeline->Query(sql) : Result<Rows>(error);
-  if (StartsWith(record.lines[0], "query-error")) {
-    Record errors = record;
-    errors.lines.assign(record.lines.begin() + separator, record.lines.end());
-    errors.line += static_cast<int>(separator);
-    CheckError(errors, 1, rows.ok() ? Status::OK() : rows.status());
+void ScriptRunner::RunQuery(const ScriptRecord& record) {
+  bool rowsort = false;
+  for (size_t i = 1; i < record.words.size(); ++i) {
+    if (record.words[i] == "rowsort") {
+      rowsort = true;
+    } else if (record.words[i] != "nosort") {
+      Fail(record.line, "unknown query mode " + record.words[i] + " (rowsort, nosort)");
+      return;
+    }
+  }
+  auto separator = std::find(record.body.begin(), record.body.end(), "----");
+  const std::string sql = Join(std::vector<std::string>(record.body.begin(), separator), "\n");
+  if (sql.empty()) {
+    Fail(record.line, "the query has no SQL");
     return;
   }
+  auto pipeline = Open();
+  if (!pipeline.ok()) {
+    Fail(record.line, "opening the pipeline failed: " + pipeline.status().ToString());
+    return;
+  }
+  Result<Rows> rows = (*pipeline)->Query(sql);
   if (!rows.ok()) {
-    Fail(record.line, "query failed: " + rows.status().ToString());
+    Fail(record.line, "the query failed: " + rows.status().ToString());
     return;
   }
-  std::vector<std::string> actual;
-  for (const auto& row : rows->rows) actual.push_back(RowText(row));
+  if (separator == record.body.end()) return;  // no expected rows: it only has to run
+  std::vector<std::string> expected(separator + 1, record.body.end());
+  const bool tabs = std::any_of(expected.begin(), expected.end(), [](const std::string& line) {
+    return line.find('\t') != std::string::npos;
+  });
+  std::vector<std::string> actual = RenderRows(*rows, tabs ? "\t" : " | ");
   if (rowsort) {
     std::sort(actual.begin(), actual.end());
     std::sort(expected.begin(), expected.end());
   }
   if (actual != expected) {
-    Fail(record.line,
-         "query returned:\n  " + Join(actual, "\n  ") + "\nexpected:\n  " + Join(expected, "\n  "));
+    Fail(record.line, "the query returned " + std::to_string(actual.size()) + " rows:\n" +
+                          Join(actual, "\n") + "\nexpected " + std::to_string(expected.size()) +
+                          ":\n" + Join(expected, "\n"));
   }
 }
 
-void Runner::Execute(const Record& record) {
-  const std::string& head = record.lines[0];
-  const std::vector<std::string> words = Words(head);
-  if (words[0] == "file" || words[0] == "input") {
-    const fs::path path = fs::path(dir_) / words.at(1);
-    fs::create_directories(path.parent_path());
-    std::ofstream out(path);
-    for (size_t i = 1; i < record.lines.size(); ++i) out << record.lines[i] << "\n";
-  } else if (words[0] == "delete") {
-    fs::remove_all(fs::path(dir_) / words.at(1));
-  } else if (words[0] == "run") {
-    RunUpdate(record, words);
-  } else if (words[0] == "validate") {
-    Status error;
-    std::unique_ptr<Pipeline> pipeline = Open(record.line, {}, &error);
-    Status status = pipeline ? pipeline->Validate().status() : error;
-    if (record.lines.size() > 1) {
-      CheckError(record, 1, status);
-    } else if (!status.ok()) {
-      Fail(record.line, "validate failed: " + status.ToString());
+void ScriptRunner::RunFailingQuery(const ScriptRecord& record) {
+  auto separator = std::find(record.body.begin(), record.body.end(), "----");
+  const std::string sql = Join(std::vector<std::string>(record.body.begin(), separator), "\n");
+  ScriptRecord errors = record;
+  errors.body.assign(separator == record.body.end() ? separator : separator + 1, record.body.end());
+  if (ErrorLines(errors).empty()) {
+    Fail(record.line, "query-error needs '----' and 'error' lines");
+    return;
+  }
+  auto pipeline = Open();
+  if (!pipeline.ok()) {
+    Fail(record.line, "opening the pipeline failed: " + pipeline.status().ToString());
+    return;
+  }
+  ExpectError(errors, (*pipeline)->Query(sql).status(), "the query");
+}
+
+void ScriptRunner::CheckPath(const ScriptRecord& record) {
+  fs::path path;
+  if (!Resolve(record, 1, &path)) return;
+  const std::string& what = record.words[0];
+  const bool exists = fs::exists(path);
+  if (what == "exists" && !exists) Fail(record.line, record.words[1] + " does not exist");
+  if (what == "missing" && exists) Fail(record.line, record.words[1] + " exists");
+  if (what != "contains") return;
+  // contains PATH TEXT: the file holds TEXT.
+  const size_t at = record.head.find(record.words[1]) + record.words[1].size();
+  const std::string text = at < record.head.size() ? record.head.substr(at + 1) : "";
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream content;
+  content << in.rdbuf();
+  if (!exists) {
+    Fail(record.line, record.words[1] + " does not exist");
+  } else if (content.str().find(text) == std::string::npos) {
+    Fail(record.line, record.words[1] + " does not contain \"" + text + "\"; it holds:\n" +
+                          content.str().substr(0, 4000));
+  }
+}
+
+void ScriptRunner::Execute(const ScriptRecord& record) {
+  const std::string& kind = record.words[0];
+  if (kind == "file" || kind == "input") {
+    WriteFile(record);
+  } else if (kind == "delete") {
+    fs::path path;
+    if (Resolve(record, 1, &path) && fs::remove_all(path) == 0) {
+      Fail(record.line, record.words[1] + " does not exist");
     }
-  } else if (words[0] == "query" || words[0] == "query-error") {
-    RunQuery(record, words.size() > 1 && words[1] == "rowsort");
-  } else if (words[0] == "exists" || words[0] == "missing") {
-    const bool exists = fs::exists(fs::path(dir_) / words.at(1));
-    if (exists != (words[0] == "exists"))
-      Fail(record.line, words[1] + (exists ? " exists" : " does not exist"));
+  } else if (kind == "run") {
+    RunUpdate(record);
+  } else if (kind == "validate" || kind == "graph") {
+    DescribeGraph(record, kind == "validate");
+  } else if (kind == "open") {
+    OpenOnly(record);
+  } else if (kind == "query") {
+    RunQuery(record);
+  } else if (kind == "query-error") {
+    RunFailingQuery(record);
+  } else if (kind == "exists" || kind == "missing" || kind == "contains") {
+    CheckPath(record);
   } else {
-    Fail(record.line, "unknown record: " + head);
+    Fail(record.line, "unknown record '" + kind +
+                          "' (file, input, delete, run, validate, graph, open, query, "
+                          "query-error, exists, missing, contains)");
   }
 }
 
 }  // namespace
 
-std::vector<std::string> RunPipelineScript(const std::string& path, const std::string& work_dir) {
-  Runner runner(path, work_dir);
-  return runner.Run();
+std::vector<ScriptFailure> RunPipelineScript(const std::string& path, const std::string& work_dir) {
+  return ScriptRunner(path, work_dir).Run();
 }
 
 }  // namespace sluice::testing

@@ -1,0 +1,98 @@
+// Controlling updates through the public API: a second update of a pipeline while one
+// runs is refused naming the running process, and a continuous update asked to stop
+// finishes its cycle and ends CANCELED with its data complete.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+
+#include "sluice/pipeline.h"
+#include "support/temp_dir.h"
+
+namespace sluice {
+namespace {
+
+namespace fs = std::filesystem;
+
+void Write(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path) << text;
+}
+
+void MakeProject(const fs::path& dir, const std::string& settings) {
+  Write(dir / "pipeline.yml", settings);
+  Write(dir / "p.sql",
+        "CREATE STREAMING TABLE raw AS SELECT * FROM STREAM read_files('data', format => "
+        "'json');\n");
+  Write(dir / "data" / "1.json", "{\"v\": 1}\n{\"v\": 2}\n");
+}
+
+TEST(RunControlTest, SecondRunWhileOneRunsIsRefusedNamingTheProcess) {
+  testing::TempDir dir;
+  MakeProject(dir.path(), "name: lock\n");
+  auto first = Pipeline::Open(dir.path());
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  bool tried = false;
+  Status second_status;
+  RunOptions options;
+  options.on_progress = [&](const ProgressEvent& event) {
+    if (tried || event.kind != ProgressEvent::Kind::kFlow) return;
+    tried = true;
+    auto second = Pipeline::Open(dir.path());
+    second_status = second.ok() ? (*second)->Run().status() : second.status();
+  };
+  auto report = (*first)->Run(options);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->state, "COMPLETED");
+  ASSERT_TRUE(tried) << "no flow progress was reported";
+  EXPECT_FALSE(second_status.ok());
+  EXPECT_NE(second_status.message().find("another update of this pipeline is running"),
+            std::string::npos)
+      << second_status.ToString();
+  EXPECT_NE(second_status.message().find("process " + std::to_string(getpid())), std::string::npos)
+      << second_status.ToString();
+  // Once the first update ended, the next one runs.
+  auto again = Pipeline::Open(dir.path());
+  ASSERT_TRUE(again.ok());
+  auto next = (*again)->Run();
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_EQ(next->state, "COMPLETED");
+}
+
+TEST(RunControlTest, ContinuousRunStopsCleanlyWhenAsked) {
+  testing::TempDir dir;
+  MakeProject(dir.path(),
+              "name: continuous\nconfiguration:\n  pipelines.trigger.interval: 20 ms\n");
+  auto pipeline = Pipeline::Open(dir.path());
+  ASSERT_TRUE(pipeline.ok()) << pipeline.status().ToString();
+  std::atomic<bool> stop{false};
+  int completed_cycles = 0;
+  RunOptions options;
+  options.continuous = true;
+  options.stop = &stop;
+  options.max_cycles = 20;  // ends the test should the stop request be ignored
+  options.on_progress = [&](const ProgressEvent& event) {
+    // Ask to stop once the second cycle's flow ended (IDLE: it found nothing new).
+    if (event.kind == ProgressEvent::Kind::kFlow &&
+        (event.state == "COMPLETED" || event.state == "IDLE") && ++completed_cycles == 2) {
+      stop.store(true);
+    }
+  };
+  auto report = (*pipeline)->Run(options);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->state, "CANCELED");
+  EXPECT_EQ(report->updates, 2);
+  auto rows = (*pipeline)->Query("SELECT count(*) FROM raw");
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ(rows->rows.at(0).at(0).ToString(), "2");
+  auto states = (*pipeline)->Query(
+      "SELECT details->>'$.update_progress.state' FROM event_log "
+      "WHERE event_type = 'update_progress' ORDER BY timestamp DESC LIMIT 1");
+  ASSERT_TRUE(states.ok()) << states.status().ToString();
+  EXPECT_EQ(states->rows.at(0).at(0).ToString(), "CANCELED");
+}
+
+}  // namespace
+}  // namespace sluice
