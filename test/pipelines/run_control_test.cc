@@ -1,6 +1,7 @@
 // Controlling updates through the public API: a second update of a pipeline while one
-// runs is refused naming the running process, and a continuous update asked to stop
-// finishes its cycle and ends CANCELED with its data complete.
+// runs is refused naming the running process; a continuous update reads files arriving
+// between its cycles and, asked to stop, ends CANCELED between cycles with its data
+// complete.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -92,6 +93,42 @@ TEST(RunControlTest, ContinuousRunStopsCleanlyWhenAsked) {
       "WHERE event_type = 'update_progress' ORDER BY timestamp DESC LIMIT 1");
   ASSERT_TRUE(states.ok()) << states.status().ToString();
   EXPECT_EQ(states->rows.at(0).at(0).ToString(), "CANCELED");
+}
+
+TEST(RunControlTest, ContinuousRunReadsFilesArrivingBetweenCycles) {
+  testing::TempDir dir;
+  MakeProject(dir.path(),
+              "name: continuous\nconfiguration:\n  pipelines.trigger.interval: 20 ms\n");
+  auto pipeline = Pipeline::Open(dir.path());
+  ASSERT_TRUE(pipeline.ok()) << pipeline.status().ToString();
+  std::atomic<bool> stop{false};
+  int cycles = 0;
+  int64_t second_cycle_rows = -1;
+  RunOptions options;
+  options.continuous = true;
+  options.stop = &stop;
+  options.max_cycles = 20;  // ends the test should the stop request be ignored
+  options.on_progress = [&](const ProgressEvent& event) {
+    if (event.kind != ProgressEvent::Kind::kFlow ||
+        (event.state != "COMPLETED" && event.state != "IDLE")) {
+      return;
+    }
+    ++cycles;
+    if (cycles == 1) Write(fs::path(dir.path()) / "data" / "2.json", "{\"v\": 3}\n");
+    if (cycles == 2) {
+      second_cycle_rows = event.output_rows;
+      stop.store(true);
+    }
+  };
+  auto report = (*pipeline)->Run(options);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->state, "CANCELED");
+  EXPECT_EQ(second_cycle_rows, 1);
+  ASSERT_EQ(report->flows.size(), 1u);
+  EXPECT_EQ(report->flows[0].output_rows, 3);
+  auto rows = (*pipeline)->Query("SELECT count(*) FROM raw");
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ(rows->rows.at(0).at(0).ToString(), "3");
 }
 
 }  // namespace
