@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "common/strings.h"
@@ -120,7 +121,12 @@ void ScriptRunner::RunUpdate(const ScriptRecord& record) {
     } else if (w[i] == "--conf") {
       conf.push_back(w[++i]);
     } else if (w[i] == "--max-cycles") {
-      options.max_cycles = std::stoi(w[++i]);
+      const std::optional<int64_t> cycles = ParseInt64(w[++i]);
+      if (!cycles || *cycles < 0) {
+        Fail(record.line, "--max-cycles needs a number");
+        return;
+      }
+      options.max_cycles = static_cast<int>(*cycles);
     } else {
       Fail(record.line, "unknown run option " + w[i]);
       return;
