@@ -81,7 +81,8 @@ double RunByHand(sluice::engine::Connection& connection, const fs::path& data,
   run("COPY (SELECT * FROM read_json('" + (data / "*.json").string() +
       "', union_by_name = true)) TO '" + b + "' (FORMAT parquet, COMPRESSION zstd)");
   run("CREATE OR REPLACE TEMP TABLE checked AS SELECT order_id, customer_id, "
-      "CAST(amount AS DECIMAL(10,2)) AS amount, strptime(order_ts, '%Y-%m-%d %H:%M:%S') AS "
+      "CAST(amount AS DECIMAL(10,2)) AS amount, strptime(CAST(order_ts AS VARCHAR), '%Y-%m-%d "
+      "%H:%M:%S') AS "
       "order_time, lower(status) AS status, country FROM read_parquet('" +
       b + "')");
   auto counts = connection.Query(

@@ -10,6 +10,7 @@
 #include "common/strings.h"
 #include "engine/engine.h"
 #include "io/file_system.h"
+#include "runtime/flow_runner.h"
 #include "runtime/pipeline_loader.h"
 #include "runtime/project.h"
 #include "runtime/query.h"
@@ -103,6 +104,7 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Open(const std::string& path,
   SLUICE_ASSIGN_OR_RETURN(impl->settings,
                           runtime::LoadProject(*impl->fs, absolute, options.conf_overrides));
   SLUICE_ASSIGN_OR_RETURN(impl->database, engine::Database::Open());
+  SLUICE_RETURN_IF_ERROR(runtime::InstallSparkCompat(*impl->database));
   return std::unique_ptr<Pipeline>(new Pipeline(std::move(impl)));
 }
 
@@ -124,6 +126,7 @@ Result<PipelineGraph> Pipeline::Validate() {
 
 Result<UpdateReport> Pipeline::Run(const RunOptions& options) {
   SLUICE_RETURN_IF_ERROR(impl_->Load());
+  SLUICE_RETURN_IF_ERROR(runtime::CheckQuerySyntax(impl_->Env()));
   runtime::UpdateRequest request;
   request.full_refresh_all = options.full_refresh_all;
   request.full_refresh = options.full_refresh;

@@ -1,10 +1,12 @@
 #include "eventlog/event_log.h"
 
+#include <atomic>
 #include <nlohmann/json.hpp>
 
 #include "common/strings.h"
 #include "common/uuid.h"
 #include "delta/write.h"
+#include "engine/engine.h"
 
 namespace sluice::eventlog {
 
@@ -53,31 +55,58 @@ Status EventLogWriter::Flush() {
     sequences.swap(sequences_);
   }
   if (events.empty()) return Status::OK();
-  // The rows as a VALUES list: a few hundred small rows at most per flush.
-  std::vector<std::string> rows;
-  rows.reserve(events.size());
-  for (size_t i = 0; i < events.size(); ++i) {
-    const Event& e = events[i];
-    nlohmann::ordered_json sequence;
-    sequence["data_plane_id"] = {{"instance", instance_}, {"seq_no", sequences[i]}};
-    sequence["control_plane_seq_no"] = sequences[i];
-    rows.push_back("(" + QuoteLiteral(e.id) + ", " + QuoteLiteral(sequence.dump()) + ", " +
-                   QuoteLiteral(OriginJson(e.origin)) + ", make_timestamp(" +
-                   std::to_string(e.timestamp_us) + "::BIGINT), " + QuoteLiteral(e.message) + ", " +
-                   QuoteLiteral(e.level) + ", " + QuoteLiteral(e.maturity_level) + ", " +
-                   (e.error_json ? QuoteLiteral(*e.error_json) : "NULL::VARCHAR") + ", " +
-                   QuoteLiteral(e.details_json) + ", " + QuoteLiteral(e.event_type) + ")");
+  // The rows go through an appender into a scratch table (fast for any number of events),
+  // then into the Delta table in one commit.
+  static std::atomic<int64_t> next_table{0};
+  const std::string table = "__sluice_events_" + std::to_string(next_table++);
+  engine::Connection& connection = *context_.connection;
+  Status staged = connection.Execute(
+      "CREATE TABLE " + table +
+      " (id VARCHAR, sequence VARCHAR, origin VARCHAR, timestamp_us BIGINT, message VARCHAR, "
+      "level VARCHAR, maturity_level VARCHAR, error VARCHAR, details VARCHAR, "
+      "event_type VARCHAR)");
+  if (staged.ok()) {
+    auto appender = connection.MakeAppender(table);
+    staged = appender.status();
+    for (size_t i = 0; staged.ok() && i < events.size(); ++i) {
+      const Event& e = events[i];
+      nlohmann::ordered_json sequence;
+      sequence["data_plane_id"] = {{"instance", instance_}, {"seq_no", sequences[i]}};
+      sequence["control_plane_seq_no"] = sequences[i];
+      const engine::Value values[] = {
+          engine::Value::Text(e.id),
+          engine::Value::Text(sequence.dump()),
+          engine::Value::Text(OriginJson(e.origin)),
+          engine::Value::Int(e.timestamp_us),
+          engine::Value::Text(e.message),
+          engine::Value::Text(e.level),
+          engine::Value::Text(e.maturity_level),
+          e.error_json ? engine::Value::Text(*e.error_json) : engine::Value::Null(),
+          engine::Value::Text(e.details_json),
+          engine::Value::Text(e.event_type)};
+      for (const engine::Value& value : values) {
+        if (staged.ok()) staged = (*appender)->Append(value);
+      }
+      if (staged.ok()) staged = (*appender)->EndRow();
+    }
+    if (staged.ok()) staged = (*appender)->Close();
   }
-  const std::string sql =
-      "SELECT * FROM (VALUES " + Join(rows, ", ") +
-      ") AS t(id, sequence, origin, \"timestamp\", message, level, maturity_level, error, "
-      "details, event_type)";
-  delta::WriteOptions options;
-  options.mode = delta::WriteMode::kAppend;
-  options.table_name = "event_log";
-  options.description = "The pipeline's event log";
-  options.operation = "WRITE";
-  auto written = delta::WriteTable(context_, table_root_, sql, options);
+  Result<delta::WriteResult> written = delta::WriteResult{};
+  if (!staged.ok()) written = staged;
+  if (staged.ok()) {
+    delta::WriteOptions options;
+    options.mode = delta::WriteMode::kAppend;
+    options.table_name = "event_log";
+    options.description = "The pipeline's event log";
+    options.operation = "WRITE";
+    written = delta::WriteTable(
+        context_, table_root_,
+        "SELECT id, sequence, origin, make_timestamp(timestamp_us) AS \"timestamp\", message, "
+        "level, maturity_level, error, details, event_type FROM " +
+            table,
+        options);
+  }
+  (void)connection.Execute("DROP TABLE IF EXISTS " + table);
   if (!written.ok()) {
     // Keep the events for the next flush.
     std::lock_guard<std::mutex> lock(mutex_);

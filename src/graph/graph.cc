@@ -351,10 +351,23 @@ std::vector<std::string> Graph::InputDatasets(std::string_view flow_name) const 
   std::vector<std::string> out;
   const Flow* flow = FindFlow(flow_name);
   if (flow == nullptr) return out;
-  for (const Input& input : flow->inputs) {
-    std::string name = input.kind == sql::ReferenceKind::kDataset ? input.dataset : input.path;
-    if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(std::move(name));
-  }
+  // Views are not stored: what they read is the lineage.
+  std::function<void(const std::vector<Input>&, int)> collect =
+      [&](const std::vector<Input>& inputs, int depth) {
+        for (const Input& input : inputs) {
+          if (input.kind == sql::ReferenceKind::kDataset) {
+            const Dataset* dataset = FindDataset(input.dataset);
+            if (dataset != nullptr && !dataset->is_table() && depth < 64) {
+              collect(dataset->view_inputs, depth + 1);
+              continue;
+            }
+          }
+          std::string name =
+              input.kind == sql::ReferenceKind::kDataset ? input.dataset : input.path;
+          if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(std::move(name));
+        }
+      };
+  collect(flow->inputs, 0);
   return out;
 }
 

@@ -67,7 +67,7 @@ class Graph {
 
   // The flows whose output `flow` reads, directly or through temporary views.
   const std::vector<std::string>& UpstreamFlows(std::string_view flow) const;
-  // The datasets (tables or views) a flow's query reads, after inlining views: the
+  // The tables and external sources (paths) a flow's query reads, through views: the
   // lineage reported in flow_definition events.
   std::vector<std::string> InputDatasets(std::string_view flow) const;
 

@@ -130,7 +130,6 @@ Result<std::string> FlowExecution::ConformToTable(const std::string& sql) {
 
 Status FlowExecution::Run(FlowOutcome& outcome) {
   SLUICE_ASSIGN_OR_RETURN(connection_, env_.database->Connect());
-  SLUICE_RETURN_IF_ERROR(PrepareConnection(*connection_));
   context_ = delta::DeltaContext{env_.fs, connection_.get(), env_.clock};
   if (flow_.streaming || flow_.once) return RunStreaming(outcome);
   return RunBatch(outcome);
@@ -167,8 +166,7 @@ Status FlowExecution::RunStreaming(FlowOutcome& outcome) {
   if (!rendered.ok()) {
     // A stream whose source table does not exist yet simply has nothing to read.
     if (rendered.status().code() == StatusCode::kNotFound && !flow_.once &&
-        rendered.status().message().find("has no data yet") != std::string::npos &&
-        rendered.status().message().find("does not exist") == std::string::npos) {
+        rendered.status().message() == kNoDataYet) {
       outcome.state = request_.continuous ? "IDLE" : "COMPLETED";
       return Status::OK();
     }
@@ -196,18 +194,22 @@ Status FlowExecution::RunStreaming(FlowOutcome& outcome) {
 }
 
 Status FlowExecution::RunBatch(FlowOutcome& outcome) {
-  InputRenderer renderer(context_, *env_.graph, *env_.settings, nullptr);
-  SLUICE_ASSIGN_OR_RETURN(std::string rendered, renderer.Render(flow_.query, flow_.inputs));
-  // A materialized view is recomputed only when what it reads (or its definition) changed.
+  // A materialized view is recomputed only when what it reads (or its definition) changed;
+  // deciding that reads only Delta logs and folder listings.
   const std::string dir = CheckpointDir(*env_.settings, flow_.name);
   const std::string state_path = dir + "/refresh.json";
-  std::string fingerprint = renderer.InputFingerprint() + "query=" + rendered + "\n";
+  SLUICE_ASSIGN_OR_RETURN(std::string fingerprint,
+                          InputVersions(context_, *env_.graph, *env_.settings, flow_.inputs));
+  fingerprint += "query=" + flow_.query.text + "\n";
   for (const sql::Expectation& e : target_.definition.expectations) {
     fingerprint +=
         "expect=" + e.name + ":" + e.condition + ":" + sql::ViolationActionName(e.action) + "\n";
   }
   for (const sql::ColumnDefinition& c : target_.definition.columns) {
     fingerprint += "column=" + c.name + ":" + c.type + (c.not_null ? ":not null" : "") + "\n";
+  }
+  for (const auto& [key, value] : target_.definition.properties) {
+    fingerprint += "property=" + key + "=" + value + "\n";
   }
   const bool deterministic = !IsNondeterministic(flow_.query.text);
   auto table = delta::LoadSnapshot(context_, TablePath());
@@ -218,10 +220,12 @@ Status FlowExecution::RunBatch(FlowOutcome& outcome) {
       outcome.up_to_date = true;
       outcome.table_version = (*table)->version();
       if (request_.continuous) outcome.state = "IDLE";
-      return renderer.Release();
+      return Status::OK();
     }
   }
   on_state_("RUNNING");
+  InputRenderer renderer(context_, *env_.graph, *env_.settings, nullptr);
+  SLUICE_ASSIGN_OR_RETURN(std::string rendered, renderer.Render(flow_.query, flow_.inputs));
   SLUICE_ASSIGN_OR_RETURN(std::string sql, ApplyColumnList(target_, rendered));
   delta::WriteOptions options = TargetWriteOptions();
   options.mode = delta::WriteMode::kOverwrite;
@@ -304,9 +308,10 @@ Result<std::string> TranslateCondition(const std::string& condition) {
   return Trim(translated.substr(keyword + 6));
 }
 
-Status PrepareConnection(engine::Connection& connection) {
+Status InstallSparkCompat(engine::Database& database) {
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<engine::Connection> connection, database.Connect());
   for (const std::string& statement : sql::SparkCompatDefinitions()) {
-    SLUICE_RETURN_IF_ERROR(connection.Execute(statement));
+    SLUICE_RETURN_IF_ERROR(connection->Execute(statement));
   }
   return Status::OK();
 }

@@ -59,7 +59,7 @@ std::string CheckpointDir(const spec::PipelineSettings& settings, const std::str
 // An expectation's condition (Spark SQL) as DuckDB SQL.
 Result<std::string> TranslateCondition(const std::string& condition);
 
-// The statements every new connection runs first (Spark function compatibility).
-Status PrepareConnection(engine::Connection& connection);
+// Defines the Spark compatibility macros in `database`; once, before any flow runs.
+Status InstallSparkCompat(engine::Database& database);
 
 }  // namespace sluice::runtime

@@ -9,6 +9,10 @@
 #include "sql/spark_compat.h"
 
 namespace sluice::runtime {
+namespace {}  // namespace
+
+const char* const kNoDataYet = "the stream's source has no data yet";
+
 namespace {
 
 // View names unique across renderers sharing a connection.
@@ -38,26 +42,33 @@ std::string FileList(const std::vector<std::string>& files) {
   return "[" + Join(quoted, ", ") + "]";
 }
 
-// The DuckDB reader for files of `format` with read_files' options.
-Result<std::string> ReaderCall(const std::string& path, const std::vector<std::string>& files,
-                               const std::map<std::string, std::string>& options) {
+// The format of a read_files source: its `format` option, else the first file's extension.
+std::string FileFormat(const std::vector<std::string>& files,
+                       const std::map<std::string, std::string>& options) {
   std::string format = ToLower(Option(options, "format").value_or(""));
-  if (format.empty() && !files.empty()) {
-    const std::string& first = files.front();
-    if (EndsWith(first, ".json") || EndsWith(first, ".jsonl") || EndsWith(first, ".ndjson")) {
-      format = "json";
-    } else if (EndsWith(first, ".csv") || EndsWith(first, ".tsv")) {
-      format = "csv";
-    } else if (EndsWith(first, ".parquet")) {
-      format = "parquet";
-    }
+  if (!format.empty() || files.empty()) return format;
+  const std::string& first = files.front();
+  if (EndsWith(first, ".json") || EndsWith(first, ".jsonl") || EndsWith(first, ".ndjson")) {
+    return "json";
   }
+  if (EndsWith(first, ".csv") || EndsWith(first, ".tsv")) return "csv";
+  if (EndsWith(first, ".parquet")) return "parquet";
+  return "";
+}
+
+// The DuckDB reader for files with read_files' options. `columns` (a DuckDB struct literal
+// of names to types) fixes the schema instead of detecting it on every bind.
+Result<std::string> ReaderCall(const std::string& path, const std::vector<std::string>& files,
+                               const std::map<std::string, std::string>& options,
+                               const std::string& columns = "") {
+  const std::string format = FileFormat(files, options);
   const std::string list = FileList(files);
+  const std::string fixed = columns.empty() ? "" : ", columns = " + columns;
   if (format == "json") {
-    return "read_json(" + list + ", union_by_name = true)";
+    return "read_json(" + list + (columns.empty() ? ", union_by_name = true" : fixed) + ")";
   }
   if (format == "csv") {
-    std::string call = "read_csv(" + list + ", union_by_name = true";
+    std::string call = "read_csv(" + list + (columns.empty() ? ", union_by_name = true" : fixed);
     call += ", header = " + std::string(IsTrue(options, "header") ? "true" : "false");
     if (auto sep = Option(options, "sep")) call += ", delim = " + QuoteLiteral(*sep);
     if (auto sep = Option(options, "delimiter")) call += ", delim = " + QuoteLiteral(*sep);
@@ -91,12 +102,6 @@ Status InputRenderer::Release() {
   views_.clear();
   rendered_views_.clear();
   return first;
-}
-
-std::string InputRenderer::InputFingerprint() const {
-  std::string out;
-  for (const auto& [key, value] : fingerprint_) out += key + "=" + value + "\n";
-  return out;
 }
 
 std::string InputRenderer::ViewName(const std::string& display) {
@@ -195,7 +200,7 @@ Result<std::string> InputRenderer::TableRelation(const std::string& key, const s
       return NotFound("'" + display + "' has no data yet: its table " + root +
                       " does not exist (it is created by the first update that writes it)");
     }
-    return NotFound("'" + display + "' has no data yet");
+    return NotFound(kNoDataYet);
   }
   const delta::Snapshot& latest = **snapshot;
   delta::ScanOptions options;
@@ -236,7 +241,6 @@ Result<std::string> InputRenderer::TableRelation(const std::string& key, const s
     rendered_views_["stream:" + key] = name;
     return name;
   }
-  fingerprint_[key] = latest.metadata().id + "@" + std::to_string(latest.version());
   SLUICE_ASSIGN_OR_RETURN(delta::ScanPlan plan, delta::PlanScan(context_, latest, options));
   SLUICE_ASSIGN_OR_RETURN(std::string name, MakeView(view_name, plan.sql));
   scans_.push_back(std::move(plan));
@@ -312,12 +316,7 @@ Result<std::string> InputRenderer::FilesRelation(const std::string& key, const s
   SLUICE_ASSIGN_OR_RETURN(std::vector<io::FileInfo> listing,
                           ListFilesRecursively(*context_.fs, path));
   std::vector<std::string> all;
-  std::string fingerprint;
-  for (const io::FileInfo& file : listing) {
-    all.push_back(file.name);
-    fingerprint += file.name + ":" + std::to_string(file.size) + ":" +
-                   std::to_string(file.modification_time_ms) + ";";
-  }
+  for (const io::FileInfo& file : listing) all.push_back(file.name);
   std::vector<std::string> files = all;
   if (streaming && stream_ != nullptr) {
     if (stream_->replay) {
@@ -337,12 +336,12 @@ Result<std::string> InputRenderer::FilesRelation(const std::string& key, const s
       stream_->offsets.sources[key] = offset;
     }
     if (!files.empty()) stream_->new_data = true;
-  } else {
-    fingerprint_[key] = fingerprint;
   }
   std::string sql;
   if (files.empty()) {
     if (all.empty()) {
+      // A stream over a folder without files simply has nothing to read yet.
+      if (streaming && stream_ != nullptr) return NotFound(kNoDataYet);
       return NotFound("read_files('" + path + "'): no files found");
     }
     // Nothing new: the relation keeps its columns but has no rows.
@@ -350,9 +349,59 @@ Result<std::string> InputRenderer::FilesRelation(const std::string& key, const s
     sql = "SELECT * FROM " + reader + " LIMIT 0";
   } else {
     SLUICE_ASSIGN_OR_RETURN(std::string reader, ReaderCall(path, files, options));
+    // Text formats detect their schema by sampling every file; do it once here, so that
+    // the binds of the query, the write and its checks do not repeat it.
+    const std::string format = FileFormat(files, options);
+    if (format == "json" || format == "csv") {
+      SLUICE_ASSIGN_OR_RETURN(engine::QueryResult described,
+                              context_.connection->Query("DESCRIBE SELECT * FROM " + reader));
+      std::vector<std::string> columns;
+      for (size_t row = 0; row < described.row_count(); ++row) {
+        columns.push_back(QuoteLiteral(described.at(row, 0).ToString()) + ": " +
+                          QuoteLiteral(described.at(row, 1).ToString()));
+      }
+      SLUICE_ASSIGN_OR_RETURN(reader,
+                              ReaderCall(path, files, options, "{" + Join(columns, ", ") + "}"));
+    }
     sql = "SELECT * FROM " + reader;
   }
   return MakeView("__sluice_files_" + std::to_string(next_view++), sql);
+}
+
+Result<std::string> InputVersions(const delta::DeltaContext& context, const graph::Graph& graph,
+                                  const spec::PipelineSettings& settings,
+                                  const std::vector<graph::Input>& inputs) {
+  std::string out;
+  for (const graph::Input& input : inputs) {
+    const graph::Dataset* dataset =
+        input.kind == sql::ReferenceKind::kDataset ? graph.FindDataset(input.dataset) : nullptr;
+    if (dataset != nullptr && !dataset->is_table()) {
+      SLUICE_ASSIGN_OR_RETURN(std::string view,
+                              InputVersions(context, graph, settings, dataset->view_inputs));
+      out += "view " + dataset->name() + " {\n" + view + "}\n";
+      continue;
+    }
+    if (input.kind == sql::ReferenceKind::kReadFiles) {
+      SLUICE_ASSIGN_OR_RETURN(std::vector<io::FileInfo> listing,
+                              ListFilesRecursively(*context.fs, input.path));
+      out += "files " + input.path + "\n";
+      for (const io::FileInfo& file : listing) {
+        out += "  " + file.name + ":" + std::to_string(file.size) + ":" +
+               std::to_string(file.modification_time_ms) + "\n";
+      }
+      continue;
+    }
+    const std::string root = dataset != nullptr ? settings.TablePath(dataset->name()) : input.path;
+    auto snapshot = delta::LoadSnapshot(context, root);
+    if (!snapshot.ok()) {
+      if (snapshot.status().code() != StatusCode::kNotFound) return snapshot.status();
+      out += "table " + root + " missing\n";
+      continue;
+    }
+    out += "table " + root + " " + (*snapshot)->metadata().id + "@" +
+           std::to_string((*snapshot)->version()) + "\n";
+  }
+  return out;
 }
 
 }  // namespace sluice::runtime

@@ -23,6 +23,10 @@
 
 namespace sluice::runtime {
 
+// The message of the NotFound a render returns when a streaming source has nothing to
+// read at all yet (its table does not exist, its folder has no files): no new data.
+extern const char* const kNoDataYet;
+
 // Streaming state of the batch being planned: where the checkpoint left off, and the
 // offsets chosen (or, when replaying a batch after a crash, the offsets to read again).
 struct StreamBatch {
@@ -41,10 +45,6 @@ class InputRenderer {
 
   // The DuckDB SQL of `query`, whose references resolved to `inputs`.
   Result<std::string> Render(const sql::Query& query, const std::vector<graph::Input>& inputs);
-
-  // Versions and file listings of everything read, as text: equal fingerprints mean equal
-  // inputs (used to skip recomputing a materialized view whose inputs did not change).
-  std::string InputFingerprint() const;
 
   // Validation: tables read the given views (dataset -> view holding its definition's
   // query) instead of their Delta snapshots; a table missing from the map is NotFound.
@@ -81,9 +81,16 @@ class InputRenderer {
   std::vector<std::string> views_;
   std::vector<delta::ScanPlan> scans_;
   std::vector<std::vector<delta::AddFile>> scan_files_;  // files the stream scans point at
-  std::map<std::string, std::string> fingerprint_;
-  std::map<std::string, std::string> rendered_views_;  // lowercase dataset -> view name
+  std::map<std::string, std::string> rendered_views_;    // lowercase dataset -> view name
   const std::map<std::string, std::string>* definitions_ = nullptr;
 };
+
+// What `inputs` read, as text that changes whenever they change: table ids and versions,
+// and file listings (names, sizes, times); views are followed to what they read. Only Delta
+// logs and folder listings are read, so this is cheap enough to decide whether a
+// materialized view must be recomputed.
+Result<std::string> InputVersions(const delta::DeltaContext& context, const graph::Graph& graph,
+                                  const spec::PipelineSettings& settings,
+                                  const std::vector<graph::Input>& inputs);
 
 }  // namespace sluice::runtime

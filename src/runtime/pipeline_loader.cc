@@ -1,5 +1,6 @@
 #include "runtime/pipeline_loader.h"
 
+#include <regex>
 #include <set>
 
 #include "common/strings.h"
@@ -13,6 +14,54 @@
 
 namespace sluice::runtime {
 
+namespace {
+
+// `SET key = value;` at the start of a line: a configuration value for what follows.
+const std::regex& SetStatementPattern() {
+  static const std::regex pattern(R"((^|\n)[ \t]*SET[ \t]+([A-Za-z0-9_.]+)[ \t]*=[ \t]*([^;\n]*))",
+                                  std::regex::icase);
+  return pattern;
+}
+
+std::string Unquote(std::string value) {
+  value = Trim(value);
+  if (value.size() >= 2 && (value.front() == '\'' || value.front() == '"') &&
+      value.back() == value.front()) {
+    return value.substr(1, value.size() - 2);
+  }
+  return value;
+}
+
+// ${key} substitution in which a SET statement changes the value of its key for the text
+// after it (Databricks: definitions after a SET see its value). The text is cut after each
+// SET; every piece is substituted with the values in effect there, led by as many newlines
+// as precede it so that errors keep their line numbers.
+Result<std::string> Substitute(const std::string& text, const std::string& file,
+                               std::map<std::string, std::string> values) {
+  std::string out;
+  size_t position = 0;
+  int lines_before = 0;
+  auto piece = [&](size_t end) -> Status {
+    const std::string lead(static_cast<size_t>(lines_before), '\n');
+    SLUICE_ASSIGN_OR_RETURN(
+        std::string substituted,
+        sql::SubstituteVariables(lead + text.substr(position, end - position), file, values));
+    out += substituted.substr(lead.size());
+    for (size_t i = position; i < end; ++i) lines_before += text[i] == '\n' ? 1 : 0;
+    position = end;
+    return Status::OK();
+  };
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), SetStatementPattern());
+       it != std::sregex_iterator(); ++it) {
+    SLUICE_RETURN_IF_ERROR(piece(static_cast<size_t>(it->position(0) + it->length(0))));
+    values[(*it)[2].str()] = Unquote((*it)[3].str());
+  }
+  SLUICE_RETURN_IF_ERROR(piece(text.size()));
+  return out;
+}
+
+}  // namespace
+
 Result<LoadedPipeline> LoadPipeline(io::FileSystem& fs, const spec::PipelineSettings& settings) {
   LoadedPipeline loaded;
   SLUICE_ASSIGN_OR_RETURN(loaded.sources, spec::ListSourceFiles(fs, settings));
@@ -24,7 +73,7 @@ Result<LoadedPipeline> LoadPipeline(io::FileSystem& fs, const spec::PipelineSett
   for (const std::string& file : loaded.sources) {
     SLUICE_ASSIGN_OR_RETURN(std::string text, fs.ReadFile(file));
     SLUICE_ASSIGN_OR_RETURN(std::string substituted,
-                            sql::SubstituteVariables(text, file, settings.configuration));
+                            Substitute(text, file, settings.configuration));
     SLUICE_ASSIGN_OR_RETURN(sql::Script script, sql::ParseScript(substituted, file));
     scripts.push_back(std::move(script));
   }
@@ -40,9 +89,46 @@ Status BindError(const sql::SourceLocation& at, const std::string& what, const S
 
 }  // namespace
 
+Status CheckQuerySyntax(const RuntimeEnv& env) {
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<engine::Connection> connection, env.database->Connect());
+  auto check = [&](const sql::Query& query, const std::string& what) -> Status {
+    std::string text;
+    size_t position = 0;
+    for (size_t i = 0; i < query.references.size(); ++i) {
+      const sql::Reference& reference = query.references[i];
+      text += query.text.substr(position, reference.begin - position) + "__sluice_ref_" +
+              std::to_string(i) + "__";
+      position = reference.end;
+    }
+    text += query.text.substr(position);
+    auto translated = sql::TranslateSparkSql(text);
+    if (!translated.ok()) {
+      return InvalidArgument(
+          sql::FormatDiagnostic(query.location, what + ": " + translated.status().message()));
+    }
+    SLUICE_ASSIGN_OR_RETURN(
+        engine::QueryResult parsed,
+        connection->Query("SELECT j->>'error_message' FROM (SELECT json_serialize_sql(" +
+                          QuoteLiteral(*translated) +
+                          ")::JSON AS j) WHERE (j->>'error') = 'true'"));
+    if (parsed.row_count() == 0) return Status::OK();
+    return InvalidArgument(
+        sql::FormatDiagnostic(query.location, what + ": " + parsed.at(0, 0).ToString()));
+  };
+  for (const graph::Flow& flow : env.graph->flows()) {
+    SLUICE_RETURN_IF_ERROR(check(flow.query, "the query of flow '" + flow.name + "'"));
+  }
+  for (const graph::Dataset& dataset : env.graph->datasets()) {
+    if (!dataset.is_table() && dataset.definition.query) {
+      SLUICE_RETURN_IF_ERROR(
+          check(*dataset.definition.query, "the query of view '" + dataset.name() + "'"));
+    }
+  }
+  return Status::OK();
+}
+
 Status BindQueries(const RuntimeEnv& env) {
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<engine::Connection> connection, env.database->Connect());
-  SLUICE_RETURN_IF_ERROR(PrepareConnection(*connection));
   delta::DeltaContext context{env.fs, connection.get(), env.clock};
   const graph::Graph& graph = *env.graph;
   std::map<std::string, std::vector<std::string>> flow_sql;  // target -> bound flow queries

@@ -66,7 +66,6 @@ std::optional<TimeTravel> ParseTimeTravel(const std::string& text, size_t at) {
 
 Result<engine::QueryResult> QueryPipeline(const RuntimeEnv& env, const std::string& sql) {
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<engine::Connection> connection, env.database->Connect());
-  SLUICE_RETURN_IF_ERROR(PrepareConnection(*connection));
   delta::DeltaContext context{env.fs, connection.get(), env.clock};
 
   // The parser finds the references (and their places) as it does in pipeline queries.

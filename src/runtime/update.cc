@@ -36,13 +36,17 @@ Result<int64_t> ParseIntervalMillis(const std::string& text) {
   size_t digits = 0;
   while (digits < value.size() && isdigit(static_cast<unsigned char>(value[digits]))) ++digits;
   auto number = ParseInt64(value.substr(0, digits));
-  if (!number) return InvalidArgument("pipelines.trigger.interval: not an interval: " + text);
+  if (!number) {
+    return InvalidArgument("pipelines.trigger.interval: '" + text +
+                           "' is not an interval (such as '5 seconds', '500 ms', '1 minute')");
+  }
   const std::string unit = ToLower(Trim(value.substr(digits)));
   if (unit.empty() || unit == "ms" || StartsWith(unit, "millisecond")) return *number;
   if (unit == "s" || unit == "sec" || StartsWith(unit, "second")) return *number * 1000;
   if (unit == "m" || unit == "min" || StartsWith(unit, "minute")) return *number * 60000;
   if (unit == "h" || StartsWith(unit, "hour")) return *number * 3600000;
-  return InvalidArgument("pipelines.trigger.interval: unknown unit in " + text);
+  return InvalidArgument("pipelines.trigger.interval: unknown unit in '" + text +
+                         "' (ms, seconds, minutes or hours)");
 }
 
 double Seconds(std::chrono::steady_clock::time_point since) {
@@ -253,6 +257,11 @@ Result<UpdateResult> RunUpdate(const RuntimeEnv& env, const UpdateRequest& reque
   SLUICE_ASSIGN_OR_RETURN(graph::Selection selection,
                           graph::SelectFlows(*env.graph, request.full_refresh_all,
                                              request.full_refresh, request.refresh));
+  int64_t interval_ms = 5000;
+  auto interval = env.settings->configuration.find("pipelines.trigger.interval");
+  if (interval != env.settings->configuration.end()) {
+    SLUICE_ASSIGN_OR_RETURN(interval_ms, ParseIntervalMillis(interval->second));
+  }
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<UpdateLock> lock,
                           UpdateLock::Acquire(env.settings->storage));
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<engine::Connection> events_connection,
@@ -283,7 +292,9 @@ Result<UpdateResult> RunUpdate(const RuntimeEnv& env, const UpdateRequest& reque
     return setup;
   }
   update_state("RUNNING");
-  SLUICE_RETURN_IF_ERROR(events.Flush());
+  // Events are appended once per triggered update (an event log commit costs a Delta
+  // write); a continuous update also appends them after every cycle.
+  if (request.continuous) SLUICE_RETURN_IF_ERROR(events.Flush());
 
   std::map<std::string, size_t> index;
   bool failed = false;
@@ -317,16 +328,10 @@ Result<UpdateResult> RunUpdate(const RuntimeEnv& env, const UpdateRequest& reque
       }
     }
     for (const FlowResult& flow : flows) failed = failed || flow.state == "FAILED";
-    SLUICE_RETURN_IF_ERROR(events.Flush());
+    if (request.continuous) SLUICE_RETURN_IF_ERROR(events.Flush());
     if (!request.continuous || failed) break;
     if (request.max_cycles > 0 && result.cycles >= request.max_cycles) break;
     // Wait for the trigger interval, checking for a stop request often.
-    int64_t interval_ms = 5000;
-    auto it = env.settings->configuration.find("pipelines.trigger.interval");
-    if (it != env.settings->configuration.end()) {
-      auto parsed = ParseIntervalMillis(it->second);
-      if (parsed.ok()) interval_ms = *parsed;
-    }
     const auto wait_until =
         std::chrono::steady_clock::now() + std::chrono::milliseconds(interval_ms);
     while (std::chrono::steady_clock::now() < wait_until) {

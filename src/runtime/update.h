@@ -24,7 +24,7 @@ struct UpdateRequest {
   bool continuous = false;
   const std::atomic<bool>* stop = nullptr;  // continuous mode ends when this becomes true
   int max_cycles = 0;                       // continuous mode: 0 = until stopped
-  int max_parallel_flows = 2;
+  int max_parallel_flows = 4;
 };
 
 struct Progress {

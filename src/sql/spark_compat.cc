@@ -479,27 +479,27 @@ Result<std::string> SparkPatternToStrftime(std::string_view pattern) {
 
 const std::vector<std::string>& SparkCompatDefinitions() {
   static const auto* definitions = new std::vector<std::string>{
-      "CREATE OR REPLACE TEMP MACRO spark_to_timestamp(s) AS TRY_CAST(s AS TIMESTAMP)",
-      "CREATE OR REPLACE TEMP MACRO spark_to_date(s) AS TRY_CAST(s AS DATE)",
-      "CREATE OR REPLACE TEMP MACRO spark_date_add(d, n) AS "
+      "CREATE OR REPLACE MACRO spark_to_timestamp(s) AS TRY_CAST(s AS TIMESTAMP)",
+      "CREATE OR REPLACE MACRO spark_to_date(s) AS TRY_CAST(s AS DATE)",
+      "CREATE OR REPLACE MACRO spark_date_add(d, n) AS "
       "CAST(TRY_CAST(d AS DATE) + CAST(n AS INTEGER) AS DATE)",
-      "CREATE OR REPLACE TEMP MACRO spark_date_sub(d, n) AS "
+      "CREATE OR REPLACE MACRO spark_date_sub(d, n) AS "
       "CAST(TRY_CAST(d AS DATE) - CAST(n AS INTEGER) AS DATE)",
-      "CREATE OR REPLACE TEMP MACRO spark_datediff(end_date, start_date) AS "
+      "CREATE OR REPLACE MACRO spark_datediff(end_date, start_date) AS "
       "CAST(TRY_CAST(end_date AS DATE) - TRY_CAST(start_date AS DATE) AS INTEGER)",
-      "CREATE OR REPLACE TEMP MACRO spark_sha2(s, bits) AS CASE WHEN bits IN (0, 256) THEN "
+      "CREATE OR REPLACE MACRO spark_sha2(s, bits) AS CASE WHEN bits IN (0, 256) THEN "
       "sha256(CAST(s AS VARCHAR)) ELSE error('sha2: only 256-bit SHA-2 is supported') END",
       // Spark's optional fourth argument is the 1-based position where matching starts.
-      "CREATE OR REPLACE TEMP MACRO spark_regexp_replace"
+      "CREATE OR REPLACE MACRO spark_regexp_replace"
       "(s, p, r) AS regexp_replace(s, p, regexp_replace(r, '\\$(\\d)', '\\\\\\1', 'g'), 'g'), "
       "(s, p, r, pos) AS substr(s, 1, pos - 1) || "
       "regexp_replace(substr(s, pos), p, regexp_replace(r, '\\$(\\d)', '\\\\\\1', 'g'), 'g')",
-      "CREATE OR REPLACE TEMP MACRO spark_collect_set(x) AS list_distinct(list(x))",
-      "CREATE OR REPLACE TEMP MACRO spark_collect_list(x) AS list_filter(list(x), v -> v IS NOT "
+      "CREATE OR REPLACE MACRO spark_collect_set(x) AS list_distinct(list(x))",
+      "CREATE OR REPLACE MACRO spark_collect_list(x) AS list_filter(list(x), v -> v IS NOT "
       "NULL)",
-      "CREATE OR REPLACE TEMP MACRO spark_size(x) AS coalesce(len(x), -1)",
-      "CREATE OR REPLACE TEMP MACRO spark_nanvl(a, b) AS CASE WHEN isnan(a) THEN b ELSE a END",
-      "CREATE OR REPLACE TEMP MACRO spark_dayofweek(d) AS dayofweek(d) + 1",
+      "CREATE OR REPLACE MACRO spark_size(x) AS coalesce(len(x), -1)",
+      "CREATE OR REPLACE MACRO spark_nanvl(a, b) AS CASE WHEN isnan(a) THEN b ELSE a END",
+      "CREATE OR REPLACE MACRO spark_dayofweek(d) AS dayofweek(d) + 1",
   };
   return *definitions;
 }

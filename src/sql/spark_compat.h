@@ -23,7 +23,7 @@ Result<std::string> TranslateSparkType(std::string_view type);
 Result<std::string> SparkPatternToStrftime(std::string_view pattern);
 
 // Statements defining the helper macros translated queries call (all named spark_*); run
-// once on a database before translated queries.
+// once on a database before translated queries (they are visible to all its connections).
 const std::vector<std::string>& SparkCompatDefinitions();
 
 }  // namespace sluice::sql
