@@ -1,20 +1,24 @@
-// The pipeline event log: a Delta table at <storage>/system/events in Databricks' shape
-// (docs/event-log.md). Columns: id, sequence (JSON), origin (JSON), timestamp (UTC),
-// message, level, maturity_level, error (JSON or NULL), details (JSON), event_type.
+// The pipeline event log: a Delta table (at <storage>/system/events) in the shape of
+// Databricks' pipeline event log (docs/event-log.md). Columns, in order: id STRING,
+// sequence STRING (JSON), origin STRING (JSON), timestamp TIMESTAMP (UTC), message STRING,
+// level STRING, maturity_level STRING, error STRING (JSON or NULL), details STRING (JSON),
+// event_type STRING. The JSON of `details` and `error` comes from eventlog/details.h.
 #pragma once
 
 #include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "common/status.h"
+#include "delta/scan.h"
 #include "delta/snapshot.h"
+#include "eventlog/details.h"
 
 namespace sluice::eventlog {
 
+// Where an event comes from. Empty fields are left out of the JSON.
 struct Origin {
   std::string pipeline_id;
   std::string pipeline_name;
@@ -26,41 +30,86 @@ struct Origin {
 };
 
 struct Event {
-  std::string id;  // filled by the writer when empty
-  std::string event_type;
+  std::string id;  // filled by the writer (a UUID) when empty
+  std::string event_type;  // create_update, update_progress, flow_progress...
   std::string level = "INFO";  // INFO, WARN, ERROR, METRICS
   std::string maturity_level = "STABLE";
-  int64_t timestamp_us = 0;  // filled by the writer when 0
+  int64_t timestamp_us = 0;  // microseconds since the epoch, UTC; filled when 0
   std::string message;
   Origin origin;
-  std::string details_json;
-  std::optional<std::string> error_json;
+  std::string details_json;  // {"<event_type>": {...}}
+  std::optional<std::string> error_json;  // ErrorJson(...), or NULL
 };
+
+// JSON text of an origin, in Databricks' field order (empty fields left out).
+std::string OriginJson(const Origin& origin);
 
 // Buffers events and appends them to the event log table, creating it on first use.
-// Add may be called from several threads; events keep the order of Add in `sequence`.
+//
+// Add is thread-safe and cheap. Each added event gets the next sequence number of this
+// writer (`sequence.data_plane_id.seq_no`, from 0), a `control_plane_seq_no` that also
+// increases across writers of one table (microseconds of the clock, made strictly
+// increasing), and, when it has none, a timestamp that never decreases in sequence order.
+//
+// Flush appends everything buffered in one commit. Flushes are serialized, so commits
+// hold sequence numbers in order; a failed flush keeps its events, ahead of newer ones,
+// for the next flush. Flush runs on the context's connection: no other thread may use
+// that connection meanwhile.
 class EventLogWriter {
  public:
-  EventLogWriter(delta::DeltaContext context, std::string table_root);
+  // `pipeline_id` fills origin.pipeline_id of events that have none.
+  EventLogWriter(delta::DeltaContext context, std::string table_root, std::string pipeline_id);
+  EventLogWriter(delta::DeltaContext context, std::string table_root)
+      : EventLogWriter(context, std::move(table_root), "") {}
+  EventLogWriter(const EventLogWriter&) = delete;
+  EventLogWriter& operator=(const EventLogWriter&) = delete;
 
   void Add(Event event);
-  // Appends every buffered event in one commit (nothing when the buffer is empty). The
-  // context's connection must not be used by another thread meanwhile.
+  // Nothing buffered: no commit.
   Status Flush();
 
+  // Events added but not yet written.
+  size_t pending() const;
+  const std::string& table_root() const { return table_root_; }
+
  private:
-  delta::DeltaContext context_;
-  std::string table_root_;
-  std::string instance_;  // data_plane_id.instance of this writer
-  std::mutex mutex_;
-  std::vector<Event> buffer_;
-  int64_t next_sequence_ = 0;
-  std::vector<int64_t> sequences_;
+  struct Buffered {
+    Event event;
+    int64_t seq_no = 0;
+    int64_t control_plane_seq_no = 0;
+  };
+  Status Write(const std::vector<Buffered>& events);
+
+  const delta::DeltaContext context_;
+  const std::string table_root_;
+  const std::string pipeline_id_;
+  const std::string instance_;  // sequence.data_plane_id.instance: this writer's UUID
+
+  mutable std::mutex mutex_;  // guards the members below
+  std::vector<Buffered> buffer_;
+  int64_t next_seq_no_ = 0;
+  int64_t last_control_plane_seq_no_ = 0;
+  int64_t last_timestamp_us_ = 0;
+
+  std::mutex flush_mutex_;  // held for a whole flush
+  // Tables written before the event log's `timestamp` became a Delta `timestamp` have a
+  // `timestamp_ntz` column; appends to them keep that type. Known after the first flush.
+  std::optional<bool> timestamp_ntz_;
 };
 
-// JSON text of `origin` (empty fields left out).
-std::string OriginJson(const Origin& origin);
-// {"exceptions": [{"class_name": ..., "message": ...}], "fatal": ...}
-std::string ErrorJson(std::string_view class_name, std::string_view message, bool fatal);
+// A planned read of the event log's current snapshot (or of `version`): `plan.sql` is a
+// relation of the table's columns, valid on the context's connection until
+// ReleaseEventLogScan. The snapshot is kept alive because the plan points into it.
+struct EventLogScan {
+  delta::SnapshotPtr snapshot;
+  delta::ScanPlan plan;
+};
+
+// NotFound("<root>: no event log yet ...") when the table does not exist (no update has
+// flushed events); other errors as delta::LoadSnapshot and delta::PlanScan give them.
+Result<EventLogScan> PlanEventLogScan(const delta::DeltaContext& context,
+                                      const std::string& table_root,
+                                      std::optional<int64_t> version = std::nullopt);
+Status ReleaseEventLogScan(engine::Connection& connection, const EventLogScan& scan);
 
 }  // namespace sluice::eventlog

@@ -354,11 +354,14 @@ TEST(PipelineCliTest, ContinuousRunStopsCleanlyOnSigterm) {
   ASSERT_EQ(RunSluice({"init", project}).exit_code, 0);
   WriteText(project + "/pipeline.yml",
             "name: c\nconfiguration:\n  source_path: data\n  pipelines.trigger.interval: 100 ms\n");
-  // Start in the background, stop it with SIGTERM after a few cycles, report its exit code.
+  // Start in the background; once a cycle found nothing new (IDLE, so the update is running
+  // with its signal handler), stop it with SIGTERM and report its exit code. The wait is
+  // bounded (60 s).
   const std::string out = dir.Child("out");
-  const std::string script = ShellQuote(SLUICE_CLI_BINARY) + " run " + ShellQuote(project) +
-                             " --continuous >" + ShellQuote(out) + " 2>&1 & pid=$!; sleep 3; " +
-                             "kill -TERM $pid; wait $pid; echo $?";
+  const std::string script =
+      ShellQuote(SLUICE_CLI_BINARY) + " run " + ShellQuote(project) + " --continuous >" +
+      ShellQuote(out) + " 2>&1 & pid=$!; for i in $(seq 1 600); do grep -q IDLE " +
+      ShellQuote(out) + " && break; sleep 0.1; done; kill -TERM $pid; wait $pid; echo $?";
   FILE* pipe = popen(script.c_str(), "r");
   ASSERT_NE(pipe, nullptr);
   char buffer[64] = {0};
