@@ -54,11 +54,12 @@ struct ExpectationDefinition {
 // details.dataset_definition: one per dataset in each update.
 struct DatasetDefinitionInfo {
   std::string dataset_type = "TABLE";  // "TABLE" or "VIEW"
-  std::string dataset_kind;  // (sluice) STREAMING_TABLE, MATERIALIZED_VIEW, VIEW...; omitted when empty
+  std::string
+      dataset_kind;  // (sluice) STREAMING_TABLE, MATERIALIZED_VIEW, VIEW...; omitted when empty
   int64_t num_flows = 0;
   std::vector<ExpectationDefinition> expectations;
-  std::vector<SchemaField> schema;  // omitted when empty
-  std::vector<std::string> partition_columns;  // (sluice) omitted when empty
+  std::vector<SchemaField> schema;                              // omitted when empty
+  std::vector<std::string> partition_columns;                   // (sluice) omitted when empty
   std::vector<std::pair<std::string, std::string>> properties;  // (sluice) table properties
   std::optional<std::string> comment;
   std::optional<std::string> storage_location;
@@ -70,8 +71,8 @@ std::string DatasetDefinitionDetails(const DatasetDefinitionInfo& info);
 struct FlowDefinitionInfo {
   std::string output_dataset;
   std::vector<std::string> input_datasets;
-  std::string flow_type = "COMPLETE";  // COMPLETE (batch), APPEND (streaming), CHANGE (CDC)
-  bool once = false;                   // a flow that runs once (backfill); omitted when false
+  std::string flow_type = "COMPLETE";       // COMPLETE (batch), APPEND (streaming), CHANGE (CDC)
+  bool once = false;                        // a flow that runs once (backfill); omitted when false
   std::optional<std::string> explain_text;  // the plan, e.g. DuckDB's EXPLAIN output
   std::optional<std::string> query_text;    // (sluice) the flow's query as written
   std::vector<SchemaField> schema;          // omitted when empty

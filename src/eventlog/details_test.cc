@@ -98,7 +98,8 @@ TEST(DetailsTest, DatasetDefinitionLeavesOutWhatItDoesNotHave) {
   info.dataset_type = "VIEW";
   info.num_flows = 1;
   Json body = Body(DatasetDefinitionDetails(info), "dataset_definition");
-  EXPECT_EQ(body, (Json{{"dataset_type", "VIEW"}, {"num_flows", 1}, {"expectations", Json::array()}}));
+  EXPECT_EQ(body,
+            (Json{{"dataset_type", "VIEW"}, {"num_flows", 1}, {"expectations", Json::array()}}));
 }
 
 TEST(DetailsTest, FlowDefinition) {
@@ -144,9 +145,9 @@ TEST(DetailsTest, FlowProgressWithDataQuality) {
   info.expectations = {{"non zero passenger count", "silver", 91939, 32},
                        {"known vendor", "silver", 91971, 0}};
   // Databricks' own example, field for field.
-  EXPECT_EQ(Json::parse(FlowProgressDetails(info))["flow_progress"]["data_quality"]
-                ["expectations"][0],
-            Json::parse(R"({"name":"non zero passenger count","dataset":"silver",
+  EXPECT_EQ(
+      Json::parse(FlowProgressDetails(info))["flow_progress"]["data_quality"]["expectations"][0],
+      Json::parse(R"({"name":"non zero passenger count","dataset":"silver",
                             "passed_records":91939,"failed_records":32})"));
   Json body = Body(FlowProgressDetails(info), "flow_progress");
   EXPECT_EQ(body["status"], "COMPLETED");

@@ -30,14 +30,14 @@ struct Origin {
 };
 
 struct Event {
-  std::string id;  // filled by the writer (a UUID) when empty
-  std::string event_type;  // create_update, update_progress, flow_progress...
+  std::string id;              // filled by the writer (a UUID) when empty
+  std::string event_type;      // create_update, update_progress, flow_progress...
   std::string level = "INFO";  // INFO, WARN, ERROR, METRICS
   std::string maturity_level = "STABLE";
   int64_t timestamp_us = 0;  // microseconds since the epoch, UTC; filled when 0
   std::string message;
   Origin origin;
-  std::string details_json;  // {"<event_type>": {...}}
+  std::string details_json;               // {"<event_type>": {...}}
   std::optional<std::string> error_json;  // ErrorJson(...), or NULL
 };
 

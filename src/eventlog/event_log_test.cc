@@ -72,9 +72,9 @@ class EventLogTest : public ::testing::Test {
 
   // seq_no of every row of `version`, ascending.
   std::vector<int64_t> SeqNos(std::optional<int64_t> version = {}) {
-    engine::QueryResult rows = Read(
-        "SELECT (sequence->>'$.data_plane_id.seq_no')::BIGINT AS s FROM $events ORDER BY s",
-        version);
+    engine::QueryResult rows =
+        Read("SELECT (sequence->>'$.data_plane_id.seq_no')::BIGINT AS s FROM $events ORDER BY s",
+             version);
     std::vector<int64_t> out;
     for (const auto& row : rows.rows()) out.push_back(std::get<int64_t>(row[0].data));
     return out;
@@ -112,9 +112,9 @@ TEST_F(EventLogTest, FlushCreatesTheTableThenAppendsOneCommitEach) {
     EXPECT_EQ(field.type->ToString(), field.name == "timestamp" ? "timestamp" : "string")
         << field.name;
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"id", "sequence", "origin", "timestamp", "message",
-                                             "level", "maturity_level", "error", "details",
-                                             "event_type"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"id", "sequence", "origin", "timestamp", "message", "level",
+                                      "maturity_level", "error", "details", "event_type"}));
   EXPECT_EQ((*snapshot)->protocol().min_reader_version, 1);
   EXPECT_EQ((*snapshot)->protocol().min_writer_version, 2);
   EXPECT_EQ((*snapshot)->metadata().name, "event_log");
@@ -199,8 +199,7 @@ TEST_F(EventLogTest, DuckDbJsonOperatorsReadTheColumns) {
   silver2.dropped_records = 0;
   silver2.expectations = {{"positive", "silver", 5, 0}, {"known", "silver", 3, 2}};
   writer.Add(MakeEvent("flow_progress", FlowProgressDetails(silver2), "silver"));
-  writer.Add(MakeEvent("flow_progress", Progress("COMPLETED", 1),
-                       "gold"));
+  writer.Add(MakeEvent("flow_progress", Progress("COMPLETED", 1), "gold"));
   ASSERT_TRUE(writer.Flush().ok());
 
   engine::QueryResult arrays = Read(
@@ -238,11 +237,11 @@ TEST_F(EventLogTest, DuckDbJsonOperatorsReadTheColumns) {
                  "FROM $events WHERE event_type = 'flow_definition'")
                 .row(0),
             (std::vector<engine::Value>{engine::Value::Text("customers"), engine::Value::Int(2)}));
-  EXPECT_EQ(Read("SELECT (details->'$.create_update.refresh_selection')::VARCHAR, "
-                 "origin->>'$.pipeline_id' FROM $events WHERE event_type = 'create_update'")
-                .row(0),
-            (std::vector<engine::Value>{engine::Value::Text(R"(["gold"])"),
-                                        engine::Value::Text("p1")}));
+  EXPECT_EQ(
+      Read("SELECT (details->'$.create_update.refresh_selection')::VARCHAR, "
+           "origin->>'$.pipeline_id' FROM $events WHERE event_type = 'create_update'")
+          .row(0),
+      (std::vector<engine::Value>{engine::Value::Text(R"(["gold"])"), engine::Value::Text("p1")}));
   EXPECT_EQ(Read("SELECT count(*) FROM $events WHERE (details->>'$.flow_progress.status') = "
                  "'COMPLETED' AND (origin->>'$.flow_name') = 'silver'")
                 .at(0, 0)
@@ -294,8 +293,7 @@ TEST_F(EventLogTest, AFollowingWriterContinuesTheControlPlaneSequence) {
   ASSERT_EQ(rows.row_count(), 5u);
   std::vector<std::string> order;
   for (const auto& row : rows.rows()) order.push_back(row[0].ToString() + row[1].ToString());
-  EXPECT_EQ(order, (std::vector<std::string>{"first0", "first1", "first2", "second0",
-                                             "second1"}));
+  EXPECT_EQ(order, (std::vector<std::string>{"first0", "first1", "first2", "second0", "second1"}));
   EXPECT_EQ(rows.at(0, 2).ToString(), "2");  // one instance per writer
 }
 
@@ -306,9 +304,9 @@ TEST_F(EventLogTest, PipelineIdFillsOriginsWithoutOne) {
   own.origin.pipeline_id = "other";
   writer.Add(own);
   ASSERT_TRUE(writer.Flush().ok());
-  engine::QueryResult rows =
-      Read("SELECT origin->>'$.pipeline_id' FROM $events "
-           "ORDER BY (sequence->>'$.data_plane_id.seq_no')::BIGINT");
+  engine::QueryResult rows = Read(
+      "SELECT origin->>'$.pipeline_id' FROM $events "
+      "ORDER BY (sequence->>'$.data_plane_id.seq_no')::BIGINT");
   ASSERT_EQ(rows.row_count(), 2u);
   EXPECT_EQ(rows.at(0, 0).ToString(), "p1");
   EXPECT_EQ(rows.at(1, 0).ToString(), "other");
