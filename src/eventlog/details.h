@@ -54,8 +54,8 @@ struct ExpectationDefinition {
 // details.dataset_definition: one per dataset in each update.
 struct DatasetDefinitionInfo {
   std::string dataset_type = "TABLE";  // "TABLE" or "VIEW"
-  std::string
-      dataset_kind;  // (sluice) STREAMING_TABLE, MATERIALIZED_VIEW, VIEW...; omitted when empty
+  // (sluice) STREAMING_TABLE, MATERIALIZED_VIEW, VIEW, TEMPORARY_VIEW; omitted when empty.
+  std::string dataset_kind;
   int64_t num_flows = 0;
   std::vector<ExpectationDefinition> expectations;
   std::vector<SchemaField> schema;                              // omitted when empty

@@ -47,9 +47,10 @@ std::string OriginJson(const Origin& origin);
 // Buffers events and appends them to the event log table, creating it on first use.
 //
 // Add is thread-safe and cheap. Each added event gets the next sequence number of this
-// writer (`sequence.data_plane_id.seq_no`, from 0), a `control_plane_seq_no` that also
-// increases across writers of one table (microseconds of the clock, made strictly
-// increasing), and, when it has none, a timestamp that never decreases in sequence order.
+// writer (`sequence.data_plane_id.seq_no`, from 0), a `control_plane_seq_no` that orders
+// the events of successive writers too (the clock's microseconds at Add, made strictly
+// increasing within the writer), and, when it has none, a timestamp that never decreases
+// in sequence order.
 //
 // Flush appends everything buffered in one commit. Flushes are serialized, so commits
 // hold sequence numbers in order; a failed flush keeps its events, ahead of newer ones,
