@@ -65,7 +65,7 @@ Status BlameRule(engine::Connection& connection, const std::string& input_sql,
   if (!connection.Query("SELECT count(*) FROM (" + input_sql + ")").ok()) return cause;
   for (const Rule& rule : rules) {
     auto evaluated = connection.Query("SELECT count(*) FILTER (WHERE (" + rule.condition +
-                                      ") IS NOT TRUE) FROM (" + input_sql + ")");
+                                      ") IS FALSE) FROM (" + input_sql + ")");
     if (!evaluated.ok()) return RuleError(rule, evaluated.status());
   }
   return cause;
@@ -154,15 +154,16 @@ Result<CheckResult> CheckExpectations(engine::Connection& connection, const std:
     if (!IsBooleanType(type)) return fail(NotBoolean(rules[i], type));
   }
 
-  // Only a true result passes: false and NULL are violations.
+  // Only a false result is a violation: a NULL result passes, as on Databricks
+  // (docs/expectations.md gives the evidence).
   std::vector<std::string> counts{"count(*)"};
   std::vector<std::string> drop_violations;
   std::vector<std::string> drop_passes;
   for (size_t i = 0; i < rules.size(); ++i) {
-    counts.push_back("count(*) FILTER (WHERE " + RuleColumn(i) + " IS NOT TRUE)");
+    counts.push_back("count(*) FILTER (WHERE " + RuleColumn(i) + " IS FALSE)");
     if (rules[i].action == Action::kDrop) {
-      drop_violations.push_back(RuleColumn(i) + " IS NOT TRUE");
-      drop_passes.push_back(RuleColumn(i));
+      drop_violations.push_back(RuleColumn(i) + " IS FALSE");
+      drop_passes.push_back(RuleColumn(i) + " IS NOT FALSE");
     }
   }
   counts.push_back(drop_violations.empty()
@@ -188,7 +189,7 @@ Result<CheckResult> CheckExpectations(engine::Connection& connection, const std:
     Violation violation{rules[i].name, rules[i].condition, ""};
     auto offending =
         connection.Query("SELECT to_json(r)::VARCHAR FROM (SELECT * EXCLUDE (" + rule_columns +
-                         ") FROM " + table + " WHERE " + RuleColumn(i) + " IS NOT TRUE LIMIT 1) r");
+                         ") FROM " + table + " WHERE " + RuleColumn(i) + " IS FALSE LIMIT 1) r");
     if (offending.ok() && offending->row_count() == 1) {
       violation.row_json = offending->at(0, 0).ToString();
     }

@@ -3,8 +3,8 @@
 //  * warn (no ON VIOLATION): the row is kept and counted as failed;
 //  * drop (DROP ROW): the row is not written; counted as failed and in dropped_records;
 //  * fail (FAIL UPDATE): one failing row fails the flow; nothing is written.
-// A row passes a rule only when the condition is true: a NULL result is a violation, as
-// Delta Lake's CHECK constraints judge it (docs/expectations.md gives the sources).
+// A row violates a rule only when the condition is false: a NULL result passes, as a
+// Databricks pipeline judges it (docs/expectations.md gives the evidence).
 #pragma once
 
 #include <cstdint>
@@ -32,8 +32,8 @@ struct Rule {
 struct RuleMetrics {
   std::string name;
   Action action = Action::kWarn;
-  int64_t passed_records = 0;  // rows for which the condition was true
-  int64_t failed_records = 0;  // rows for which it was false or NULL
+  int64_t passed_records = 0;  // rows for which the condition was true or NULL
+  int64_t failed_records = 0;  // rows for which it was false
 };
 
 // A row that failed a FAIL UPDATE rule.

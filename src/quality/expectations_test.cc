@@ -55,8 +55,8 @@ TEST_F(ExpectationsTest, WarnKeepsFailingRowsAndCountsThem) {
   ASSERT_EQ(result.metrics.size(), 1u);
   EXPECT_EQ(result.metrics[0].name, "positive");
   EXPECT_EQ(result.metrics[0].action, Action::kWarn);
-  EXPECT_EQ(result.metrics[0].failed_records, 3);  // ids 2, 5 and the NULL amount of 3
-  EXPECT_EQ(result.metrics[0].passed_records, 2);  // 1 and 4
+  EXPECT_EQ(result.metrics[0].failed_records, 2);  // ids 2 and 5
+  EXPECT_EQ(result.metrics[0].passed_records, 3);  // 1, 4 and the NULL amount of 3
   EXPECT_FALSE(result.failure);
   EXPECT_EQ(Ids(result), (std::vector<int64_t>{1, 2, 3, 4, 5}));
   EXPECT_TRUE(ReleaseCheck(*connection_, result).ok());
@@ -67,20 +67,21 @@ TEST_F(ExpectationsTest, OutputHasTheInputColumnsOnly) {
   auto rows = connection_->Query("SELECT * FROM (" + result.output_sql + ") ORDER BY id");
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   EXPECT_EQ(rows->names(), (std::vector<std::string>{"id", "amount", "code"}));
-  ASSERT_EQ(rows->row_count(), 2u);
+  ASSERT_EQ(rows->row_count(), 3u);
   EXPECT_EQ(rows->at(0, 2).ToString(), "a");
-  EXPECT_TRUE(rows->at(1, 2).is_null());  // id 4 keeps its NULL code
+  EXPECT_TRUE(rows->at(1, 1).is_null());  // id 3 keeps its NULL amount
+  EXPECT_TRUE(rows->at(2, 2).is_null());  // id 4 keeps its NULL code
   EXPECT_TRUE(ReleaseCheck(*connection_, result).ok());
 }
 
 TEST_F(ExpectationsTest, DropRemovesFailingRowsAndCountsThem) {
   CheckResult result = Check({{"positive", "amount > 0", Action::kDrop}});
   EXPECT_EQ(result.input_rows, 5);
-  EXPECT_EQ(result.dropped_records, 3);  // 2, 3 (NULL amount), 5
-  EXPECT_EQ(result.output_rows, 2);
-  EXPECT_EQ(result.metrics[0].failed_records, 3);
-  EXPECT_EQ(result.metrics[0].passed_records, 2);
-  EXPECT_EQ(Ids(result), (std::vector<int64_t>{1, 4}));
+  EXPECT_EQ(result.dropped_records, 2);  // 2 and 5; 3's NULL amount passes
+  EXPECT_EQ(result.output_rows, 3);
+  EXPECT_EQ(result.metrics[0].failed_records, 2);
+  EXPECT_EQ(result.metrics[0].passed_records, 3);
+  EXPECT_EQ(Ids(result), (std::vector<int64_t>{1, 3, 4}));
   EXPECT_TRUE(ReleaseCheck(*connection_, result).ok());
 }
 
@@ -88,11 +89,11 @@ TEST_F(ExpectationsTest, ARowFailingTwoDropRulesIsDroppedOnce) {
   // Id 2 fails both rules, 3 and 5 only the first, 1 only the second.
   CheckResult result =
       Check({{"positive", "amount > 0", Action::kDrop}, {"late_id", "id > 2", Action::kDrop}});
-  EXPECT_EQ(result.metrics[0].failed_records, 3);  // 2, 3, 5
+  EXPECT_EQ(result.metrics[0].failed_records, 2);  // 2, 5
   EXPECT_EQ(result.metrics[1].failed_records, 2);  // 1, 2
-  EXPECT_EQ(result.dropped_records, 4);            // 1, 2, 3, 5: rows, not violations
-  EXPECT_EQ(result.output_rows, 1);
-  EXPECT_EQ(Ids(result), (std::vector<int64_t>{4}));
+  EXPECT_EQ(result.dropped_records, 3);            // 1, 2, 5: rows, not violations
+  EXPECT_EQ(result.output_rows, 2);
+  EXPECT_EQ(Ids(result), (std::vector<int64_t>{3, 4}));
   EXPECT_TRUE(ReleaseCheck(*connection_, result).ok());
 }
 
@@ -104,7 +105,7 @@ TEST_F(ExpectationsTest, MetricsOfSeveralRulesComeInRuleOrder) {
   ASSERT_EQ(result.metrics.size(), 4u);
   const std::vector<std::string> names{"small_id", "positive", "has_code", "sane"};
   const std::vector<Action> actions{Action::kWarn, Action::kDrop, Action::kWarn, Action::kFail};
-  const std::vector<int64_t> failed{2, 3, 1, 0};
+  const std::vector<int64_t> failed{2, 2, 1, 0};
   for (size_t i = 0; i < names.size(); ++i) {
     EXPECT_EQ(result.metrics[i].name, names[i]);
     EXPECT_EQ(result.metrics[i].action, actions[i]);
@@ -112,28 +113,34 @@ TEST_F(ExpectationsTest, MetricsOfSeveralRulesComeInRuleOrder) {
     EXPECT_EQ(result.metrics[i].passed_records, 5 - failed[i]) << names[i];
   }
   // Warn rules never remove rows, whatever else fails.
-  EXPECT_EQ(result.dropped_records, 3);
-  EXPECT_EQ(Ids(result), (std::vector<int64_t>{1, 4}));
+  EXPECT_EQ(result.dropped_records, 2);
+  EXPECT_EQ(Ids(result), (std::vector<int64_t>{1, 3, 4}));
   EXPECT_FALSE(result.failure);
   EXPECT_TRUE(ReleaseCheck(*connection_, result).ok());
 }
 
-TEST_F(ExpectationsTest, NullResultsAreViolationsForEveryAction) {
+TEST_F(ExpectationsTest, NullResultsPassForEveryAction) {
   // Only id 3 has a NULL amount; `amount > 0` is NULL for it.
   const std::string input = "SELECT * FROM orders WHERE id = 3";
-  CheckResult warned = Check({{"positive", "amount > 0", Action::kWarn}}, input);
-  EXPECT_EQ(warned.metrics[0].passed_records, 0);
-  EXPECT_EQ(warned.metrics[0].failed_records, 1);
-  EXPECT_EQ(Ids(warned), (std::vector<int64_t>{3}));  // kept
-  EXPECT_TRUE(ReleaseCheck(*connection_, warned).ok());
+  for (Action action : {Action::kWarn, Action::kDrop, Action::kFail}) {
+    CheckResult result = Check({{"positive", "amount > 0", action}}, input);
+    EXPECT_EQ(result.metrics[0].passed_records, 1) << ActionName(action);
+    EXPECT_EQ(result.metrics[0].failed_records, 0) << ActionName(action);
+    EXPECT_EQ(result.dropped_records, 0) << ActionName(action);
+    EXPECT_FALSE(result.failure) << ActionName(action);
+    EXPECT_EQ(Ids(result), (std::vector<int64_t>{3})) << ActionName(action);
+    EXPECT_TRUE(ReleaseCheck(*connection_, result).ok());
+  }
+}
 
-  CheckResult dropped = Check({{"positive", "amount > 0", Action::kDrop}}, input);
-  EXPECT_EQ(dropped.metrics[0].failed_records, 1);
-  EXPECT_EQ(dropped.dropped_records, 1);
-  EXPECT_TRUE(Ids(dropped).empty());
-  EXPECT_TRUE(ReleaseCheck(*connection_, dropped).ok());
+TEST_F(ExpectationsTest, IsNotNullMakesNullsFail) {
+  CheckResult result = Check({{"positive", "amount IS NOT NULL AND amount > 0", Action::kDrop}});
+  EXPECT_EQ(result.metrics[0].failed_records, 3);  // 2, 3 (NULL), 5
+  EXPECT_EQ(Ids(result), (std::vector<int64_t>{1, 4}));
+  EXPECT_TRUE(ReleaseCheck(*connection_, result).ok());
 
-  CheckResult failed = Check({{"positive", "amount > 0", Action::kFail}}, input);
+  CheckResult failed = Check({{"positive", "amount IS NOT NULL AND amount > 0", Action::kFail}},
+                             "SELECT * FROM orders WHERE id = 3");
   ASSERT_TRUE(failed.failure);
   EXPECT_EQ(failed.failure->row_json, R"({"id":3,"amount":null,"code":"c"})");
   EXPECT_TRUE(ReleaseCheck(*connection_, failed).ok());
@@ -157,7 +164,7 @@ TEST_F(ExpectationsTest, FailReportsTheRuleAndAnOffendingRow) {
   EXPECT_EQ(result.failure->row_json, R"({"id":5,"amount":-3,"code":"e"})");
   // Every rule still has its counts.
   EXPECT_EQ(result.metrics[1].failed_records, 1);
-  EXPECT_EQ(result.metrics[2].failed_records, 3);  // 2, 3 (NULL), 5
+  EXPECT_EQ(result.metrics[2].failed_records, 2);  // 2, 5; 3's NULL passes
   EXPECT_TRUE(ReleaseCheck(*connection_, result).ok());
 }
 
