@@ -102,14 +102,63 @@ struct DatasetStatement {
   SourceLocation location;     // of the dataset name
 };
 
+// An SQL expression kept as text, as written (e.g. an AUTO CDC condition).
+struct Expression {
+  std::string text;
+  SourceLocation location;  // of its first token
+};
+
+// A column choice of an AUTO CDC clause: `c1, c2` (or `(c1, c2)`), or `* EXCEPT (c1, c2)`.
+struct ColumnSelection {
+  std::vector<std::string> names;  // as written, unquoted
+  bool except = false;             // `* EXCEPT (names)`: every column but `names`
+  SourceLocation location;         // of the list's first token (`*` or the first name)
+};
+
+// The change-data-capture part of an AUTO CDC / APPLY CHANGES flow:
+//
+//   AUTO CDC INTO target FROM {STREAM(source) | SNAPSHOT source} KEYS (k, ...)
+//     [IGNORE NULL UPDATES [ON selection]] [APPLY AS DELETE WHEN cond]
+//     [APPLY AS TRUNCATE WHEN cond] [SEQUENCE BY expr] [COLUMNS selection]
+//     [STORED AS SCD TYPE {1 | 2}] [TRACK HISTORY ON selection]
+//
+// The source is not stored here: the flow's Query is `SELECT * FROM <source as written>`
+// with the source as its only Reference, so that it is resolved and read like any other
+// query's (STREAM: new rows only; SNAPSHOT: in full). The parser checks the shape only;
+// the graph checks the rules (SEQUENCE BY required, TRUNCATE only for SCD type 1, ...), so
+// that every field here may be missing or contradictory until then.
+struct AutoCdc {
+  std::string target;  // the last part of the name as written (no LIVE. or qualifier)
+  SourceLocation target_location;
+  bool from_snapshot = false;     // FROM SNAPSHOT: the source is a full snapshot each update
+  std::vector<std::string> keys;  // KEYS, as written and unquoted
+  std::vector<SourceLocation> key_locations;  // one per key
+  SourceLocation keys_location;               // of the KEYS keyword
+  bool ignore_null_updates = false;           // IGNORE NULL UPDATES
+  // IGNORE NULL UPDATES ON ...: only these columns keep their value when NULL; absent: all.
+  std::optional<ColumnSelection> ignore_null_updates_on;
+  std::optional<Expression> delete_condition;        // APPLY AS DELETE WHEN
+  std::optional<Expression> truncate_condition;      // APPLY AS TRUNCATE WHEN
+  std::optional<Expression> sequence_by;             // e.g. `ts` or `struct(ts, seq)`
+  std::optional<ColumnSelection> columns;            // COLUMNS; absent: every source column
+  int scd_type = 1;                                  // STORED AS SCD TYPE 1 | 2
+  std::optional<SourceLocation> stored_as_location;  // of STORED, when written
+  std::optional<ColumnSelection> track_history;      // TRACK HISTORY ON; absent: all columns
+  SourceLocation location;                           // of AUTO (or APPLY in APPLY CHANGES)
+};
+
 // CREATE FLOW name [COMMENT c] AS INSERT INTO [ONCE] target BY NAME query
+// CREATE FLOW name [COMMENT c] AS {AUTO CDC | APPLY CHANGES} INTO target ...
+// APPLY CHANGES INTO target ... (the flow is named after its target)
+// CREATE STREAMING TABLE t ... FLOW AUTO CDC ... (a DatasetStatement plus a flow named t)
 struct FlowStatement {
   std::string name;
   std::string target;
   bool once = false;
   std::optional<std::string> comment;
-  Query query;
-  SourceLocation location;  // of the flow name
+  Query query;  // AUTO CDC: `SELECT * FROM <source>`, see AutoCdc
+  std::optional<AutoCdc> cdc;
+  SourceLocation location;  // of the flow name (APPLY CHANGES INTO: of the target name)
 };
 
 // SET key = value: configuration for the statements after it in the same file.

@@ -5,102 +5,80 @@
 #include "sql/parser_internal.h"
 
 namespace sluice::sql {
-namespace {
+namespace internal {
 
-using internal::TokenLocation;
+Status TokenCursor::Expected(std::string_view what) const {
+  const Token& at = Peek();
+  const std::string found = at.kind == Token::Kind::kEnd || AtEnd()
+                                ? "the end of the statement"
+                                : "'" + std::string(at.raw) + "'";
+  return Error(at, "expected " + std::string(what) + " but found " + found);
+}
 
-class StatementParser {
- public:
-  StatementParser(std::string_view text, std::string_view file, const std::vector<Token>& tokens,
-                  size_t begin, size_t end)
-      : text_(text), file_(file), t_(tokens), i_(begin), end_(end) {}
-
-  Result<Statement> Parse();
-
- private:
-  const Token& Peek(size_t ahead = 0) const {
-    return i_ + ahead < end_ ? t_[i_ + ahead] : t_[end_];
-  }
-  bool AtEnd() const { return i_ >= end_; }
-  bool Accept(std::string_view keyword) {
-    if (Peek().IsKeyword(keyword)) {
-      ++i_;
-      return true;
-    }
-    return false;
-  }
-  bool AcceptSymbol(std::string_view symbol) {
-    if (Peek().IsSymbol(symbol)) {
-      ++i_;
-      return true;
-    }
-    return false;
-  }
-  Status Error(const Token& at, std::string_view message) const {
-    return InvalidArgument(FormatDiagnostic(TokenLocation(text_, file_, at), message));
-  }
-  Status Expected(std::string_view what) const {
-    const Token& at = Peek();
-    const std::string found = at.kind == Token::Kind::kEnd || AtEnd()
-                                  ? "the end of the statement"
-                                  : "'" + std::string(at.raw) + "'";
-    return Error(at, "expected " + std::string(what) + " but found " + found);
-  }
-  Status ExpectKeyword(std::string_view keyword) {
-    if (Accept(keyword)) return Status::OK();
-    return Expected(keyword);
-  }
-  Status ExpectSymbol(std::string_view symbol) {
-    if (AcceptSymbol(symbol)) return Status::OK();
-    return Expected("'" + std::string(symbol) + "'");
-  }
-  // A possibly qualified name; returns its last part.
-  Result<std::string> Name(SourceLocation* location);
-  Result<std::string> StringLiteral(std::string_view what);
-  // Text of the source between tokens [from, to).
-  std::string Text(size_t from, size_t to) const {
-    if (from >= to) return "";
-    const size_t begin = t_[from].offset;
-    const size_t end = t_[to - 1].offset + t_[to - 1].raw.size();
-    return std::string(text_.substr(begin, end - begin));
-  }
-  size_t Matching(size_t open) const;
-  Result<Query> QueryToEnd();
-  Result<std::vector<std::string>> ColumnNameList();
-
-  Result<Statement> Dataset(const Token& create);
-  Status ColumnList(DatasetStatement& dataset);
-  Status Constraint(DatasetStatement& dataset);
-  Status Clauses(DatasetStatement& dataset);
-  Result<Statement> Flow();
-  Result<Statement> Set();
-
-  std::string_view text_;
-  std::string_view file_;
-  const std::vector<Token>& t_;
-  size_t i_;
-  size_t end_;
-};
-
-size_t StatementParser::Matching(size_t open) const { return MatchingParenthesis(t_, open, end_); }
-
-Result<std::string> StatementParser::Name(SourceLocation* location) {
+Result<std::string> TokenCursor::Name(SourceLocation* location) {
   if (!Peek().IsName()) return Expected("a name");
-  if (location != nullptr) *location = TokenLocation(text_, file_, Peek());
+  if (location != nullptr) *location = Location(Peek());
   std::string name = Peek().value;
   ++i_;
   while (Peek().IsSymbol(".") && Peek(1).IsName()) {
     name = Peek(1).value;
-    if (location != nullptr) *location = TokenLocation(text_, file_, Peek(1));
+    if (location != nullptr) *location = Location(Peek(1));
     i_ += 2;
   }
   return name;
 }
 
-Result<std::string> StatementParser::StringLiteral(std::string_view what) {
+Result<std::string> TokenCursor::StringLiteral(std::string_view what) {
   if (Peek().kind != Token::Kind::kString) return Expected(what);
   return t_[i_++].value;
 }
+
+Result<std::vector<std::string>> TokenCursor::ColumnNameList(
+    std::vector<SourceLocation>* locations) {
+  std::vector<std::string> names;
+  SLUICE_RETURN_IF_ERROR(ExpectSymbol("("));
+  while (true) {
+    if (!Peek().IsName()) return Expected("a column name");
+    if (locations != nullptr) locations->push_back(Location(Peek()));
+    names.push_back(t_[i_++].value);
+    if (AcceptSymbol(")")) break;
+    SLUICE_RETURN_IF_ERROR(ExpectSymbol(","));
+  }
+  return names;
+}
+
+std::string TokenCursor::Text(size_t from, size_t to) const {
+  if (from >= to) return "";
+  const size_t begin = t_[from].offset;
+  const size_t end = t_[to - 1].offset + t_[to - 1].raw.size();
+  return std::string(text_.substr(begin, end - begin));
+}
+
+}  // namespace internal
+
+namespace {
+
+using internal::TokenLocation;
+
+class StatementParser : private internal::TokenCursor {
+ public:
+  using TokenCursor::TokenCursor;
+
+  // Appends what the statement declares: one statement, or two for CREATE STREAMING TABLE
+  // ... FLOW AUTO CDC (the table and its flow).
+  Status Parse(std::vector<Statement>& out);
+
+ private:
+  Result<Query> QueryToEnd();
+
+  Status Dataset(const Token& create, std::vector<Statement>& out);
+  Status ColumnList(DatasetStatement& dataset);
+  Status Constraint(DatasetStatement& dataset);
+  Status Clauses(DatasetStatement& dataset, std::optional<FlowStatement>& flow);
+  Result<Statement> Flow();
+  Result<Statement> ApplyChanges();
+  Result<Statement> Set();
+};
 
 Result<Query> StatementParser::QueryToEnd() {
   if (AtEnd()) return Expected("a query");
@@ -112,18 +90,6 @@ Result<Query> StatementParser::QueryToEnd() {
       query.references, internal::FindReferences(text_, file_, t_, begin, end_, t_[begin].offset));
   i_ = end_;
   return query;
-}
-
-Result<std::vector<std::string>> StatementParser::ColumnNameList() {
-  std::vector<std::string> names;
-  SLUICE_RETURN_IF_ERROR(ExpectSymbol("("));
-  while (true) {
-    if (!Peek().IsName()) return Expected("a column name");
-    names.push_back(t_[i_++].value);
-    if (AcceptSymbol(")")) break;
-    SLUICE_RETURN_IF_ERROR(ExpectSymbol(","));
-  }
-  return names;
 }
 
 Status StatementParser::Constraint(DatasetStatement& dataset) {
@@ -228,7 +194,7 @@ Status StatementParser::ColumnList(DatasetStatement& dataset) {
   }
 }
 
-Status StatementParser::Clauses(DatasetStatement& dataset) {
+Status StatementParser::Clauses(DatasetStatement& dataset, std::optional<FlowStatement>& flow) {
   while (!AtEnd()) {
     if (Accept("AS")) {
       SLUICE_ASSIGN_OR_RETURN(Query query, QueryToEnd());
@@ -280,18 +246,31 @@ Status StatementParser::Clauses(DatasetStatement& dataset) {
       return NotSupported(
           FormatDiagnostic(TokenLocation(text_, file_, Peek()),
                            std::string(Peek().raw) + " is not supported in pipeline definitions"));
+    } else if (Peek().IsKeyword("FLOW") && Peek(1).IsKeyword("AUTO")) {
+      if (dataset.kind != DatasetKind::kStreamingTable) {
+        return Error(Peek(), "FLOW AUTO CDC is only for streaming tables");
+      }
+      flow.emplace();
+      flow->name = dataset.name;
+      flow->location = dataset.location;
+      SLUICE_RETURN_IF_ERROR(
+          internal::ParseAutoCdc(text_, file_, t_, i_ + 1, end_, dataset.name, *flow));
+      flow->cdc->target_location = dataset.location;
+      i_ = end_;
+      return Status::OK();
     } else if (Peek().IsKeyword("FLOW")) {
       return NotSupported(FormatDiagnostic(
           TokenLocation(text_, file_, Peek()),
-          "FLOW clauses are not supported yet; use CREATE FLOW ... AS INSERT INTO"));
+          "this FLOW clause is not supported; use FLOW AUTO CDC, AS query or CREATE FLOW ... AS "
+          "INSERT INTO"));
     } else {
-      return Expected("AS, COMMENT, PARTITIONED BY, CLUSTER BY, TBLPROPERTIES or ';'");
+      return Expected("AS, FLOW, COMMENT, PARTITIONED BY, CLUSTER BY, TBLPROPERTIES or ';'");
     }
   }
   return Status::OK();
 }
 
-Result<Statement> StatementParser::Dataset(const Token& create) {
+Status StatementParser::Dataset(const Token& create, std::vector<Statement>& out) {
   // After CREATE [OR REFRESH].
   bool is_private = false, temporary = false, streaming = false, live = false, materialized = false;
   while (true) {
@@ -340,11 +319,14 @@ Result<Statement> StatementParser::Dataset(const Token& create) {
   }
   SLUICE_ASSIGN_OR_RETURN(dataset.name, Name(&dataset.location));
   if (AcceptSymbol("(")) SLUICE_RETURN_IF_ERROR(ColumnList(dataset));
-  SLUICE_RETURN_IF_ERROR(Clauses(dataset));
+  std::optional<FlowStatement> flow;
+  SLUICE_RETURN_IF_ERROR(Clauses(dataset, flow));
   if (!dataset.query && dataset.kind != DatasetKind::kStreamingTable) {
     return Error(t_[end_], "'" + dataset.name + "' needs AS followed by a query");
   }
-  return Statement(std::move(dataset));
+  out.push_back(std::move(dataset));
+  if (flow) out.push_back(std::move(*flow));
+  return Status::OK();
 }
 
 Result<Statement> StatementParser::Flow() {
@@ -355,9 +337,11 @@ Result<Statement> StatementParser::Flow() {
   }
   SLUICE_RETURN_IF_ERROR(ExpectKeyword("AS"));
   if (Peek().IsKeyword("AUTO") || Peek().IsKeyword("APPLY")) {
-    return NotSupported(FormatDiagnostic(TokenLocation(text_, file_, Peek()),
-                                         "AUTO CDC flows are not supported yet"));
+    SLUICE_RETURN_IF_ERROR(internal::ParseAutoCdc(text_, file_, t_, i_, end_, std::nullopt, flow));
+    i_ = end_;
+    return Statement(std::move(flow));
   }
+  if (!Peek().IsKeyword("INSERT")) return Expected("INSERT INTO, AUTO CDC or APPLY CHANGES");
   SLUICE_RETURN_IF_ERROR(ExpectKeyword("INSERT"));
   SLUICE_RETURN_IF_ERROR(ExpectKeyword("INTO"));
   flow.once = Accept("ONCE");
@@ -365,6 +349,16 @@ Result<Statement> StatementParser::Flow() {
   SLUICE_RETURN_IF_ERROR(ExpectKeyword("BY"));
   SLUICE_RETURN_IF_ERROR(ExpectKeyword("NAME"));
   SLUICE_ASSIGN_OR_RETURN(flow.query, QueryToEnd());
+  return Statement(std::move(flow));
+}
+
+// The legacy statement APPLY CHANGES INTO target ...: a flow named after its target.
+Result<Statement> StatementParser::ApplyChanges() {
+  FlowStatement flow;
+  SLUICE_RETURN_IF_ERROR(internal::ParseAutoCdc(text_, file_, t_, i_, end_, std::nullopt, flow));
+  i_ = end_;
+  flow.name = flow.target;
+  flow.location = flow.cdc->target_location;
   return Statement(std::move(flow));
 }
 
@@ -386,9 +380,14 @@ Result<Statement> StatementParser::Set() {
   return Statement(std::move(set));
 }
 
-Result<Statement> StatementParser::Parse() {
+Status StatementParser::Parse(std::vector<Statement>& out) {
   const Token& first = Peek();
-  if (Accept("SET")) return Set();
+  auto one = [&out](Result<Statement> statement) -> Status {
+    if (!statement.ok()) return statement.status();
+    out.push_back(std::move(*statement));
+    return Status::OK();
+  };
+  if (Accept("SET")) return one(Set());
   if (Accept("USE")) {
     SetStatement set;
     set.location = TokenLocation(text_, file_, first);
@@ -398,22 +397,20 @@ Result<Statement> StatementParser::Parse() {
     if (!Peek().IsName()) return Expected("a name");
     set.value = t_[i_++].value;
     if (!AtEnd()) return Expected("';'");
-    return Statement(std::move(set));
+    out.push_back(std::move(set));
+    return Status::OK();
   }
-  if (Peek().IsKeyword("APPLY")) {
-    return NotSupported(FormatDiagnostic(TokenLocation(text_, file_, first),
-                                         "APPLY CHANGES (AUTO CDC) is not supported yet"));
-  }
+  if (Peek().IsKeyword("APPLY")) return one(ApplyChanges());
   if (!Accept("CREATE")) {
     return Error(first,
                  "unsupported statement; a pipeline file may contain CREATE STREAMING TABLE, "
-                 "CREATE MATERIALIZED VIEW, CREATE VIEW, CREATE FLOW and SET");
+                 "CREATE MATERIALIZED VIEW, CREATE VIEW, CREATE FLOW, APPLY CHANGES INTO and SET");
   }
   if (Accept("OR")) {
     if (!Accept("REFRESH") && !Accept("REPLACE")) return Expected("REFRESH");
   }
-  if (Accept("FLOW")) return Flow();
-  return Dataset(first);
+  if (Accept("FLOW")) return one(Flow());
+  return Dataset(first, out);
 }
 
 }  // namespace
@@ -432,8 +429,7 @@ Result<Script> ParseScript(std::string_view text, std::string_view file) {
     if (!end) continue;
     if (i > begin) {
       StatementParser parser(text, file, tokens, begin, i);
-      SLUICE_ASSIGN_OR_RETURN(Statement statement, parser.Parse());
-      script.statements.push_back(std::move(statement));
+      SLUICE_RETURN_IF_ERROR(parser.Parse(script.statements));
     }
     begin = i + 1;
     depth = 0;

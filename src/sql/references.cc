@@ -1,4 +1,5 @@
 // Finding the datasets, Delta paths and file sources a query reads.
+#include <optional>
 #include <set>
 
 #include "common/strings.h"
@@ -24,6 +25,8 @@ class ReferenceFinder {
       : text_(text), file_(file), t_(tokens), begin_(begin), end_(end), base_(query_offset) {}
 
   Result<std::vector<Reference>> Find();
+  // The reference at `*i`, if the tokens there are one; advances `*i` past it.
+  Result<std::optional<Reference>> One(size_t* i);
 
  private:
   void CollectCteNames();
@@ -241,6 +244,14 @@ Result<std::vector<Reference>> ReferenceFinder::Find() {
   return out_;
 }
 
+Result<std::optional<Reference>> ReferenceFinder::One(size_t* i) {
+  size_t k = *i;
+  SLUICE_RETURN_IF_ERROR(Item(k));
+  if (out_.empty()) return std::optional<Reference>();
+  *i = k;
+  return std::optional<Reference>(std::move(out_.back()));
+}
+
 }  // namespace
 
 SourceLocation TokenLocation(std::string_view text, std::string_view file, const Token& token) {
@@ -252,6 +263,13 @@ Result<std::vector<Reference>> FindReferences(std::string_view text, std::string
                                               size_t end, size_t query_offset) {
   ReferenceFinder finder(text, file, tokens, begin, end, query_offset);
   return finder.Find();
+}
+
+Result<std::optional<Reference>> ReadReference(std::string_view text, std::string_view file,
+                                               const std::vector<Token>& tokens, size_t* i,
+                                               size_t end, size_t query_offset) {
+  ReferenceFinder finder(text, file, tokens, *i, end, query_offset);
+  return finder.One(i);
 }
 
 }  // namespace sluice::sql::internal
