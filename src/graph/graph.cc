@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "common/strings.h"
+#include "graph/auto_cdc_checks.h"
 #include "sql/diagnostics.h"
 
 namespace sluice::graph {
@@ -88,6 +89,7 @@ class GraphBuilder {
     flow.once = statement.once;
     flow.comment = statement.comment;
     flow.query = std::move(statement.query);
+    flow.cdc = std::move(statement.cdc);
     flow.conf = conf;
     flow.location = statement.location;
     return AddFlowRecord(std::move(flow));
@@ -182,13 +184,18 @@ Status GraphBuilder::CheckFlows() {
       return DefinitionError(flow.location, message);
     }
     Dataset& dataset = target->second;
+    if (flow.cdc) {
+      SLUICE_RETURN_IF_ERROR(internal::CheckAutoCdcTarget(flow, dataset));
+      SLUICE_RETURN_IF_ERROR(internal::CheckAutoCdcFlow(flow));
+    }
     if (!flow.implicit && dataset.kind() != sql::DatasetKind::kStreamingTable) {
       return DefinitionError(flow.location, "flow '" + flow.name + "' writes to '" +
                                                 dataset.name() +
                                                 "', but flows can only write streaming tables");
     }
     flow.target = dataset.name();
-    flow.streaming = dataset.kind() == sql::DatasetKind::kStreamingTable && !flow.once;
+    flow.streaming = dataset.kind() == sql::DatasetKind::kStreamingTable && !flow.once &&
+                     !(flow.cdc && flow.cdc->from_snapshot);
     dataset.flows.push_back(flow.name);
     SLUICE_RETURN_IF_ERROR(ResolveInputs(flow.query, flow.streaming, flow.name, flow.inputs));
     const bool reads_stream = std::any_of(flow.inputs.begin(), flow.inputs.end(),
@@ -200,6 +207,9 @@ Status GraphBuilder::CheckFlows() {
               "' must read at least one source incrementally, such as STREAM(name) or "
               "STREAM read_files(...); use a MATERIALIZED VIEW to recompute a query in full");
     }
+  }
+  for (const std::string& key : order_) {
+    SLUICE_RETURN_IF_ERROR(internal::CheckAutoCdcWriters(datasets_.at(key), flows_));
   }
   for (const std::string& key : order_) {
     const Dataset& dataset = datasets_.at(key);

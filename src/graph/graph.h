@@ -45,13 +45,19 @@ struct Dataset {
 
 struct Flow {
   std::string name;
-  std::string target;      // the dataset written
-  bool streaming = false;  // writes a streaming table: its STREAM inputs are read incrementally
-  bool once = false;       // INSERT INTO ONCE: runs once, then again only on full refresh
-  bool implicit = false;   // the dataset's own query (not a CREATE FLOW)
+  std::string target;  // the dataset written
+  // Its STREAM inputs are read incrementally: flows into streaming tables, except ONCE
+  // flows and AUTO CDC FROM SNAPSHOT flows (which read their source in full).
+  bool streaming = false;
+  bool once = false;      // INSERT INTO ONCE: runs once, then again only on full refresh
+  bool implicit = false;  // the dataset's own query (not a CREATE FLOW)
   std::optional<std::string> comment;
+  // AUTO CDC flows: `SELECT * FROM <source>` (see sql::AutoCdc); inputs[0] is the source.
   sql::Query query;
   std::vector<Input> inputs;  // one per query reference, same order
+  // Present for AUTO CDC / APPLY CHANGES flows: the query's rows are changes to merge into
+  // the target by key (SCD type 1 or 2), not rows to append. Checked by BuildGraph.
+  std::optional<sql::AutoCdc> cdc;
   std::map<std::string, std::string> conf;
   sql::SourceLocation location;
 };
@@ -83,8 +89,12 @@ class Graph {
 // Builds and checks the graph: duplicate names, flows into missing or non-streaming
 // targets, unknown datasets (with the nearest name as a hint), streaming reads of
 // materialized views, streaming tables without a streaming source, and cycles (listing
-// their members). Errors carry the file, line and column with a caret. Relative paths of
-// external sources are resolved against the settings folder.
+// their members). AUTO CDC flows also get the rules of their own (auto_cdc_checks.h): a
+// target declared without a query and written only by AUTO CDC flows that agree on KEYS
+// and SCD type, STREAM sources (none for FROM SNAPSHOT), SEQUENCE BY, clauses that fit the
+// SCD type, and KEYS and __START_AT/__END_AT among the target's declared columns. Errors
+// carry the file, line and column with a caret. Relative paths of external sources are
+// resolved against the settings folder.
 Result<Graph> BuildGraph(std::vector<sql::Script> scripts, const spec::PipelineSettings& settings);
 
 // Which flows an update runs, and which of their targets it resets first.
