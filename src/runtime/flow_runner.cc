@@ -6,6 +6,7 @@
 #include "common/sync_point.h"
 #include "delta/schema.h"
 #include "delta/write.h"
+#include "runtime/aggregate_refresh.h"
 #include "runtime/checkpoint.h"
 #include "runtime/inputs.h"
 #include "sql/spark_compat.h"
@@ -198,19 +199,20 @@ Status FlowExecution::RunBatch(FlowOutcome& outcome) {
   // deciding that reads only Delta logs and folder listings.
   const std::string dir = CheckpointDir(*env_.settings, flow_.name);
   const std::string state_path = dir + "/refresh.json";
-  SLUICE_ASSIGN_OR_RETURN(std::string fingerprint,
-                          InputVersions(context_, *env_.graph, *env_.settings, flow_.inputs));
-  fingerprint += "query=" + flow_.query.text + "\n";
+  std::string definition = "query=" + flow_.query.text + "\n";
   for (const sql::Expectation& e : target_.definition.expectations) {
-    fingerprint +=
+    definition +=
         "expect=" + e.name + ":" + e.condition + ":" + sql::ViolationActionName(e.action) + "\n";
   }
   for (const sql::ColumnDefinition& c : target_.definition.columns) {
-    fingerprint += "column=" + c.name + ":" + c.type + (c.not_null ? ":not null" : "") + "\n";
+    definition += "column=" + c.name + ":" + c.type + (c.not_null ? ":not null" : "") + "\n";
   }
   for (const auto& [key, value] : target_.definition.properties) {
-    fingerprint += "property=" + key + "=" + value + "\n";
+    definition += "property=" + key + "=" + value + "\n";
   }
+  SLUICE_ASSIGN_OR_RETURN(std::string fingerprint,
+                          InputVersions(context_, *env_.graph, *env_.settings, flow_.inputs));
+  fingerprint += definition;
   const bool deterministic = !IsNondeterministic(flow_.query.text);
   auto table = delta::LoadSnapshot(context_, TablePath());
   if (deterministic && table.ok() && !request_.replace_target) {
@@ -224,17 +226,49 @@ Status FlowExecution::RunBatch(FlowOutcome& outcome) {
     }
   }
   on_state_("RUNNING");
-  InputRenderer renderer(context_, *env_.graph, *env_.settings, nullptr);
-  SLUICE_ASSIGN_OR_RETURN(std::string rendered, renderer.Render(flow_.query, flow_.inputs));
-  SLUICE_ASSIGN_OR_RETURN(std::string sql, ApplyColumnList(target_, rendered));
   delta::WriteOptions options = TargetWriteOptions();
   options.mode = delta::WriteMode::kOverwrite;
   options.overwrite_schema = true;
   options.operation = "CREATE OR REPLACE TABLE AS SELECT";
+  auto remember = [&](int64_t version) -> Status {
+    SLUICE_RETURN_IF_ERROR(env_.fs->CreateDirectories(dir));
+    return env_.fs->WriteFile(state_path, std::to_string(version) + "\n" + fingerprint);
+  };
+
+  if (deterministic) {
+    AggregateRefresh refresh;
+    refresh.context = &context_;
+    refresh.graph = env_.graph;
+    refresh.settings = env_.settings;
+    refresh.flow = &flow_;
+    refresh.checkpoint_dir = dir;
+    refresh.table_path = TablePath();
+    refresh.definition = definition;
+    refresh.replace_target = request_.replace_target;
+    refresh.write = [&](const std::string& sql) -> Result<int64_t> {
+      SLUICE_ASSIGN_OR_RETURN(std::string listed, ApplyColumnList(target_, sql));
+      SLUICE_RETURN_IF_ERROR(CheckAndWrite(listed, outcome, options));
+      return outcome.table_version;
+    };
+    SLUICE_ASSIGN_OR_RETURN(AggregateRefreshResult refreshed, RefreshAggregateView(refresh));
+    if (refreshed.handled) {
+      outcome.table_version = refreshed.table_version;
+      outcome.maintenance_type = refreshed.incremental ? "MAINTENANCE_TYPE_ROW_BASED"
+                                                       : "MAINTENANCE_TYPE_COMPLETE_RECOMPUTE";
+      outcome.incrementalization_issue = refreshed.issue;
+      return remember(refreshed.table_version);
+    }
+    outcome.incrementalization_issue = refreshed.issue;
+  } else {
+    outcome.incrementalization_issue = "PLAN_NOT_DETERMINISTIC";
+  }
+  outcome.maintenance_type = "MAINTENANCE_TYPE_COMPLETE_RECOMPUTE";
+
+  InputRenderer renderer(context_, *env_.graph, *env_.settings, nullptr);
+  SLUICE_ASSIGN_OR_RETURN(std::string rendered, renderer.Render(flow_.query, flow_.inputs));
+  SLUICE_ASSIGN_OR_RETURN(std::string sql, ApplyColumnList(target_, rendered));
   SLUICE_RETURN_IF_ERROR(CheckAndWrite(sql, outcome, options));
-  SLUICE_RETURN_IF_ERROR(env_.fs->CreateDirectories(dir));
-  SLUICE_RETURN_IF_ERROR(
-      env_.fs->WriteFile(state_path, std::to_string(outcome.table_version) + "\n" + fingerprint));
+  SLUICE_RETURN_IF_ERROR(remember(outcome.table_version));
   return renderer.Release();
 }
 

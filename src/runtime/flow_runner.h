@@ -46,6 +46,11 @@ struct FlowOutcome {
   int64_t table_version = -1;       // the target's version after the write, -1 if none
   bool wrote = false;               // a commit was made
   bool up_to_date = false;          // a materialized view whose inputs had not changed
+  // Materialized views that were refreshed: how (Databricks' maintenance types,
+  // MAINTENANCE_TYPE_ROW_BASED or MAINTENANCE_TYPE_COMPLETE_RECOMPUTE) and, for a complete
+  // recompute, why not incrementally (an issue type; docs/event-log.md).
+  std::string maintenance_type;
+  std::string incrementalization_issue;
 };
 
 // Runs the flow; errors of the flow itself (bad query, failed expectation, unreadable

@@ -9,7 +9,6 @@
 #include "sql/spark_compat.h"
 
 namespace sluice::runtime {
-namespace {}  // namespace
 
 const char* const kNoDataYet = "the stream's source has no data yet";
 
@@ -17,8 +16,6 @@ namespace {
 
 // View names unique across renderers sharing a connection.
 std::atomic<int64_t> next_view{0};
-
-std::string Placeholder(size_t index) { return "__sluice_ref_" + std::to_string(index) + "__"; }
 
 bool IsTrue(const std::map<std::string, std::string>& options, std::string_view key) {
   for (const auto& [name, value] : options) {
@@ -121,10 +118,11 @@ Result<std::string> InputRenderer::MakeView(std::string name, const std::string&
   return QuoteIdentifier(name);
 }
 
-Result<std::string> InputRenderer::Render(const sql::Query& query,
-                                          const std::vector<graph::Input>& inputs) {
-  // References are replaced by placeholders, the Spark SQL is translated, and then the
-  // placeholders become the views, so that nothing generated here is ever rewritten.
+std::string InputRenderer::Placeholder(size_t index) {
+  return "__sluice_ref_" + std::to_string(index) + "__";
+}
+
+Result<std::string> InputRenderer::TranslateWithPlaceholders(const sql::Query& query) {
   std::string text;
   size_t position = 0;
   for (size_t i = 0; i < query.references.size(); ++i) {
@@ -134,7 +132,14 @@ Result<std::string> InputRenderer::Render(const sql::Query& query,
     position = reference.end;
   }
   text += query.text.substr(position);
-  SLUICE_ASSIGN_OR_RETURN(std::string translated, sql::TranslateSparkSql(text));
+  return sql::TranslateSparkSql(text);
+}
+
+Result<std::string> InputRenderer::Render(const sql::Query& query,
+                                          const std::vector<graph::Input>& inputs) {
+  // References are replaced by placeholders, the Spark SQL is translated, and then the
+  // placeholders become the views, so that nothing generated here is ever rewritten.
+  SLUICE_ASSIGN_OR_RETURN(std::string translated, TranslateWithPlaceholders(query));
   for (size_t i = 0; i < query.references.size(); ++i) {
     SLUICE_ASSIGN_OR_RETURN(std::string relation, RelationFor(inputs[i], query.references[i]));
     const std::string placeholder = Placeholder(i);

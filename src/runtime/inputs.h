@@ -46,6 +46,15 @@ class InputRenderer {
   // The DuckDB SQL of `query`, whose references resolved to `inputs`.
   Result<std::string> Render(const sql::Query& query, const std::vector<graph::Input>& inputs);
 
+  // The relation (a quoted view name) standing for one reference, as Render uses it.
+  Result<std::string> Relation(const graph::Input& input, const sql::Reference& reference) {
+    return RelationFor(input, reference);
+  }
+
+  // `query` translated to DuckDB SQL with reference i replaced by Placeholder(i).
+  static Result<std::string> TranslateWithPlaceholders(const sql::Query& query);
+  static std::string Placeholder(size_t index);
+
   // Validation: tables read the given views (dataset -> view holding its definition's
   // query) instead of their Delta snapshots; a table missing from the map is NotFound.
   void UseDefinitions(const std::map<std::string, std::string>* definitions) {

@@ -157,6 +157,9 @@ void UpdateEvents::FlowProgress(const graph::Flow& flow, std::string_view status
     }
     if (outcome->batch_id) origin.batch_id = outcome->batch_id;
   }
+  if (outcome != nullptr && status == "COMPLETED" && !outcome->maintenance_type.empty()) {
+    PlanningInformation(flow, *outcome);
+  }
   std::string message = "Flow '" + flow.name + "' is " + std::string(status) + ".";
   if (outcome != nullptr && status == "FAILED") {
     level = "ERROR";
@@ -164,6 +167,20 @@ void UpdateEvents::FlowProgress(const graph::Flow& flow, std::string_view status
     message = "Flow '" + flow.name + "' has FAILED: " + outcome->error;
   }
   Add("flow_progress", level, message, origin, Json{{"flow_progress", progress}}.dump(), error);
+}
+
+void UpdateEvents::PlanningInformation(const graph::Flow& flow, const FlowOutcome& outcome) {
+  Json technique = {
+      {"maintenance_type", outcome.maintenance_type}, {"is_chosen", true}, {"is_applicable", true}};
+  if (!outcome.incrementalization_issue.empty()) {
+    technique["incrementalization_issues"] = Json::array(
+        {{{"issue_type", outcome.incrementalization_issue}, {"prevent_incrementalization", true}}});
+  }
+  Add("planning_information", "INFO",
+      "Flow '" + flow.name + "' has been planned to be executed as " +
+          outcome.maintenance_type.substr(std::string("MAINTENANCE_TYPE_").size()) + ".",
+      MakeOrigin(&flow),
+      Json{{"planning_information", {{"technique_information", Json::array({technique})}}}}.dump());
 }
 
 void UpdateEvents::Warning(std::string_view message, const graph::Flow* flow) {

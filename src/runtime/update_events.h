@@ -24,6 +24,8 @@ class UpdateEvents {
   // A flow's state change; `outcome` carries metrics for terminal states.
   void FlowProgress(const graph::Flow& flow, std::string_view status, const FlowOutcome* outcome);
   void Warning(std::string_view message, const graph::Flow* flow = nullptr);
+  // How a materialized view was refreshed: incrementally or in full, and why.
+  void PlanningInformation(const graph::Flow& flow, const FlowOutcome& outcome);
 
   // Appends the buffered events to the event log table (one commit).
   Status Flush();
