@@ -18,9 +18,13 @@
 namespace sluice::runtime {
 namespace {
 
+// A selected flow whose own trigger interval has not passed yet in a continuous update sits
+// out the cycle (not reported; its readers read what it wrote before).
+const char* const kWaiting = "WAITING";
+
 bool IsTerminal(const std::string& state) {
   return state == "COMPLETED" || state == "FAILED" || state == "SKIPPED" || state == "EXCLUDED" ||
-         state == "IDLE";
+         state == "IDLE" || state == kWaiting;
 }
 
 bool ResetAllowed(const graph::Dataset& dataset) {
@@ -49,6 +53,30 @@ Result<int64_t> ParseIntervalMillis(const std::string& text) {
                          "' (ms, seconds, minutes or hours)");
 }
 
+// Each flow's pipelines.trigger.interval: a SET before its definition, else the pipeline's
+// configuration, else 5 seconds. Checked before anything runs.
+Result<std::map<std::string, int64_t>> TriggerIntervals(const RuntimeEnv& env) {
+  const std::string key = "pipelines.trigger.interval";
+  int64_t pipeline_ms = 5000;
+  auto configured = env.settings->configuration.find(key);
+  if (configured != env.settings->configuration.end()) {
+    SLUICE_ASSIGN_OR_RETURN(pipeline_ms, ParseIntervalMillis(configured->second));
+  }
+  std::map<std::string, int64_t> intervals;
+  for (const graph::Flow& flow : env.graph->flows()) {
+    intervals[flow.name] = pipeline_ms;
+    auto set = flow.conf.find(key);
+    if (set == flow.conf.end()) continue;
+    auto parsed = ParseIntervalMillis(set->second);
+    if (!parsed.ok()) {
+      return InvalidArgument(sql::FormatDiagnostic(
+          flow.location, "flow '" + flow.name + "': " + parsed.status().message()));
+    }
+    intervals[flow.name] = *parsed;
+  }
+  return intervals;
+}
+
 double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
@@ -56,13 +84,16 @@ double Seconds(std::chrono::steady_clock::time_point since) {
 // One update cycle over the selected flows.
 class Cycle {
  public:
+  // `due`: the selected flows this cycle runs (the others wait for their trigger interval).
   Cycle(const RuntimeEnv& env, const UpdateRequest& request, UpdateEvents& events,
-        const graph::Selection& selection, std::set<std::string>& replace_targets,
-        const std::string& update_id, const std::function<void(const Progress&)>& on_progress)
+        const graph::Selection& selection, const std::set<std::string>& due,
+        std::set<std::string>& replace_targets, const std::string& update_id,
+        const std::function<void(const Progress&)>& on_progress)
       : env_(env),
         request_(request),
         events_(events),
         selection_(selection),
+        due_(due),
         replace_targets_(replace_targets),
         update_id_(update_id),
         on_progress_(on_progress) {}
@@ -82,6 +113,7 @@ class Cycle {
   const UpdateRequest& request_;
   UpdateEvents& events_;
   const graph::Selection& selection_;
+  const std::set<std::string>& due_;
   std::set<std::string>& replace_targets_;
   const std::string& update_id_;
   const std::function<void(const Progress&)>& on_progress_;
@@ -175,7 +207,10 @@ std::vector<FlowResult> Cycle::Run() {
     FlowResult& result = results_[flow.name];
     result.flow = flow.name;
     result.dataset = flow.target;
-    if (selection_.run.count(flow.name)) {
+    if (selection_.run.count(flow.name) && !due_.count(flow.name)) {
+      states_[flow.name] = kWaiting;
+      result.state = kWaiting;
+    } else if (selection_.run.count(flow.name)) {
       states_[flow.name] = "QUEUED";
       Report(flow, "QUEUED", nullptr, 0);
     } else {
@@ -257,11 +292,8 @@ Result<UpdateResult> RunUpdate(const RuntimeEnv& env, const UpdateRequest& reque
   SLUICE_ASSIGN_OR_RETURN(graph::Selection selection,
                           graph::SelectFlows(*env.graph, request.full_refresh_all,
                                              request.full_refresh, request.refresh));
-  int64_t interval_ms = 5000;
-  auto interval = env.settings->configuration.find("pipelines.trigger.interval");
-  if (interval != env.settings->configuration.end()) {
-    SLUICE_ASSIGN_OR_RETURN(interval_ms, ParseIntervalMillis(interval->second));
-  }
+  using Intervals = std::map<std::string, int64_t>;
+  SLUICE_ASSIGN_OR_RETURN(Intervals intervals, TriggerIntervals(env));
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<UpdateLock> lock,
                           UpdateLock::Acquire(env.settings->storage));
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<engine::Connection> events_connection,
@@ -299,11 +331,25 @@ Result<UpdateResult> RunUpdate(const RuntimeEnv& env, const UpdateRequest& reque
   std::map<std::string, size_t> index;
   bool failed = false;
   bool stopped = false;
+  // Continuous mode: when each flow is next due (all at once in the first cycle).
+  using SteadyClock = std::chrono::steady_clock;
+  std::map<std::string, SteadyClock::time_point> next_due;
   while (true) {
-    Cycle cycle(env, request, events, selection, replace_targets, result.update_id, on_progress);
+    const auto cycle_start = SteadyClock::now();
+    std::set<std::string> due;
+    for (const std::string& flow : selection.run) {
+      auto it = next_due.find(flow);
+      if (it == next_due.end() || it->second <= cycle_start) due.insert(flow);
+    }
+    for (const std::string& flow : due) {
+      next_due[flow] = cycle_start + std::chrono::milliseconds(intervals.at(flow));
+    }
+    Cycle cycle(env, request, events, selection, due, replace_targets, result.update_id,
+                on_progress);
     std::vector<FlowResult> flows = cycle.Run();
     ++result.cycles;
     for (FlowResult& flow : flows) {
+      if (flow.state == kWaiting) continue;
       auto [it, inserted] = index.emplace(flow.flow, result.flows.size());
       if (inserted) {
         result.flows.push_back(flow);
@@ -331,10 +377,10 @@ Result<UpdateResult> RunUpdate(const RuntimeEnv& env, const UpdateRequest& reque
     if (request.continuous) SLUICE_RETURN_IF_ERROR(events.Flush());
     if (!request.continuous || failed) break;
     if (request.max_cycles > 0 && result.cycles >= request.max_cycles) break;
-    // Wait for the trigger interval, checking for a stop request often.
-    const auto wait_until =
-        std::chrono::steady_clock::now() + std::chrono::milliseconds(interval_ms);
-    while (std::chrono::steady_clock::now() < wait_until) {
+    // Wait until the next flow is due, checking for a stop request often.
+    auto wait_until = SteadyClock::time_point::max();
+    for (const auto& [flow, due_at] : next_due) wait_until = std::min(wait_until, due_at);
+    while (SteadyClock::now() < wait_until) {
       if (request.stop != nullptr && request.stop->load()) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
