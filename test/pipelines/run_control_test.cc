@@ -18,8 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 
 void Write(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path) << text;
+  testing::WriteTextFile(path.string(), text);
 }
 
 void MakeProject(const fs::path& dir, const std::string& settings) {

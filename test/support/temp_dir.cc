@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 namespace sluice::testing {
@@ -22,6 +23,12 @@ std::string TempDir::Child(const std::string& relative) const { return path_ + "
 
 std::string ConformancePath(const std::string& relative) {
   return std::string(SLUICE_CONFORMANCE_DIR) + "/" + relative;
+}
+
+void WriteTextFile(const std::string& path, const std::string& text) {
+  const std::filesystem::path file(path);
+  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+  std::ofstream(file) << text;
 }
 
 void CopyTree(const std::string& from, const std::string& to) {

@@ -25,6 +25,9 @@ class TempDir {
 // Absolute path of ../shared/conformance/<relative> as seen from the source tree.
 std::string ConformancePath(const std::string& relative);
 
+// Writes `text` to `path`, creating its parent directories.
+void WriteTextFile(const std::string& path, const std::string& text);
+
 // Recursively copies a directory tree (for tests that must write to a read-only table).
 void CopyTree(const std::string& from, const std::string& to);
 
