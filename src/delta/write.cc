@@ -10,11 +10,10 @@
 #include "delta/scan.h"
 #include "delta/table_properties.h"
 #include "delta/transaction.h"
+#include "delta/write_internal.h"
 
 namespace sluice::delta {
-namespace {
 
-// The Delta schema of a query's result.
 Result<Schema> SchemaOfQuery(engine::Connection& connection, const std::string& source_sql) {
   Result<engine::QueryResult> described = connection.Query("DESCRIBE " + source_sql);
   if (!described.ok()) return described.status().WithContext("the query to write is invalid");
@@ -34,6 +33,8 @@ Result<Schema> SchemaOfQuery(engine::Connection& connection, const std::string& 
   }
   return Schema(std::move(fields));
 }
+
+namespace {
 
 bool ContainsTimestampNtz(const DataType& type) {
   switch (type.kind()) {
@@ -109,6 +110,63 @@ Result<Metadata> NewTableMetadata(const Schema& schema, const WriteOptions& opti
 
 }  // namespace
 
+Status EvolveSchemaForWrite(const std::string& table_root, const Snapshot& snapshot,
+                            const Schema& incoming, bool merge_schema, Transaction& txn,
+                            Metadata& metadata, Protocol& protocol) {
+  metadata = snapshot.metadata();
+  protocol = snapshot.protocol();
+  if (snapshot.schema() == nullptr) {
+    return InvalidArgument(table_root, " has no schema yet; write with overwrite_schema");
+  }
+  Result<Schema> merged = MergeSchemaForWrite(*snapshot.schema(), incoming, merge_schema);
+  if (!merged.ok()) {
+    return merged.status().WithContext("cannot write to " + table_root);
+  }
+  std::string merged_text = SerializeSchema(*merged);
+  if (merged_text != metadata.schema_string) {
+    metadata.schema_string = merged_text;
+    if (ContainsTimestampNtz(*merged)) {
+      Protocol needed = MinimalProtocolForNewTable(metadata.configuration, true);
+      Protocol upgraded = MergeProtocols(protocol, needed);
+      if (!(upgraded == protocol)) {
+        protocol = upgraded;
+        txn.SetProtocol(protocol);
+      }
+    }
+    txn.SetMetadata(metadata);
+  }
+  return Status::OK();
+}
+
+Result<DataFileOptions> DataFileOptionsFor(const Schema& schema, const Metadata& metadata,
+                                           const Protocol& protocol) {
+  DataFileOptions options;
+  options.schema = &schema;
+  options.partition_columns = metadata.partition_columns;
+  SLUICE_ASSIGN_OR_RETURN(options.column_mapping_mode, GetColumnMappingMode(protocol, metadata));
+  options.configuration = metadata.configuration;
+  options.data_change = true;
+  return options;
+}
+
+Status StageChangeDataFiles(engine::Connection& connection, const std::string& table_root,
+                            const std::string& changes_sql, DataFileOptions options,
+                            Transaction& txn) {
+  options.subdirectory = "_change_data";
+  options.extra_columns = {"_change_type"};
+  options.data_change = false;
+  SLUICE_ASSIGN_OR_RETURN(std::vector<AddFile> files,
+                          WriteDataFiles(connection, table_root, changes_sql, options));
+  for (AddFile& file : files) {
+    AddCdcFile cdc;
+    cdc.path = std::move(file.path);
+    cdc.partition_values = std::move(file.partition_values);
+    cdc.size = file.size;
+    txn.AddCdcFile(std::move(cdc));
+  }
+  return Status::OK();
+}
+
 Result<WriteResult> WriteTable(const DeltaContext& context, const std::string& table_root,
                                const std::string& source_sql, const WriteOptions& options) {
   WriteResult result;
@@ -147,39 +205,13 @@ Result<WriteResult> WriteTable(const DeltaContext& context, const std::string& t
     txn->SetProtocol(protocol);
     txn->SetMetadata(metadata);
   } else {
-    metadata = snapshot->metadata();
-    protocol = snapshot->protocol();
-    if (snapshot->schema() == nullptr) {
-      return InvalidArgument(table_root, " has no schema yet; write with overwrite_schema");
-    }
-    Result<Schema> merged =
-        MergeSchemaForWrite(*snapshot->schema(), incoming, options.merge_schema);
-    if (!merged.ok()) {
-      return merged.status().WithContext("cannot write to " + table_root);
-    }
-    std::string merged_text = SerializeSchema(*merged);
-    if (merged_text != metadata.schema_string) {
-      metadata.schema_string = merged_text;
-      if (ContainsTimestampNtz(*merged)) {
-        Protocol needed = MinimalProtocolForNewTable(metadata.configuration, true);
-        Protocol upgraded = MergeProtocols(protocol, needed);
-        if (!(upgraded == protocol)) {
-          protocol = upgraded;
-          txn->SetProtocol(protocol);
-        }
-      }
-      txn->SetMetadata(metadata);
-    }
+    SLUICE_RETURN_IF_ERROR(EvolveSchemaForWrite(table_root, *snapshot, incoming,
+                                                options.merge_schema, *txn, metadata, protocol));
   }
 
   SLUICE_ASSIGN_OR_RETURN(Schema schema, ParseSchema(*metadata.schema_string));
-  DataFileOptions file_options;
-  file_options.schema = &schema;
-  file_options.partition_columns = metadata.partition_columns;
-  SLUICE_ASSIGN_OR_RETURN(file_options.column_mapping_mode,
-                          GetColumnMappingMode(protocol, metadata));
-  file_options.configuration = metadata.configuration;
-  file_options.data_change = true;
+  SLUICE_ASSIGN_OR_RETURN(DataFileOptions file_options,
+                          DataFileOptionsFor(schema, metadata, protocol));
   SLUICE_ASSIGN_OR_RETURN(
       std::vector<AddFile> files,
       WriteDataFiles(*context.connection, table_root, source_sql, file_options));
@@ -263,18 +295,15 @@ Result<DeleteResult> DeleteRows(const DeltaContext& context, const std::string& 
   (void)ReleaseScan(*context.connection, all_plan);
   if (result.files_removed == 0) return result;
 
+  SLUICE_ASSIGN_OR_RETURN(
+      DataFileOptions file_options,
+      DataFileOptionsFor(*snapshot->schema(), snapshot->metadata(), snapshot->protocol()));
   if (!rewrite.empty()) {
     ScanOptions keep_options;
     keep_options.files = rewrite;
     SLUICE_ASSIGN_OR_RETURN(ScanPlan keep_plan, PlanScan(context, *snapshot, keep_options));
     std::string keep_sql =
         "SELECT * FROM (" + keep_plan.sql + ") WHERE NOT coalesce((" + condition + "), false)";
-    DataFileOptions file_options;
-    file_options.schema = snapshot->schema();
-    file_options.partition_columns = snapshot->partition_columns();
-    file_options.column_mapping_mode = snapshot->column_mapping_mode();
-    file_options.configuration = snapshot->configuration();
-    file_options.data_change = true;
     Result<std::vector<AddFile>> files =
         WriteDataFiles(*context.connection, table_root, keep_sql, file_options);
     (void)ReleaseScan(*context.connection, keep_plan);
@@ -293,25 +322,10 @@ Result<DeleteResult> DeleteRows(const DeltaContext& context, const std::string& 
     SLUICE_ASSIGN_OR_RETURN(ScanPlan deleted_plan, PlanScan(context, *snapshot, deleted_options));
     std::string deleted_sql = "SELECT *, 'delete' AS _change_type FROM (" + deleted_plan.sql +
                               ") WHERE coalesce((" + condition + "), false)";
-    DataFileOptions cdc_options;
-    cdc_options.schema = snapshot->schema();
-    cdc_options.partition_columns = snapshot->partition_columns();
-    cdc_options.column_mapping_mode = snapshot->column_mapping_mode();
-    cdc_options.configuration = snapshot->configuration();
-    cdc_options.subdirectory = "_change_data";
-    cdc_options.extra_columns = {"_change_type"};
-    cdc_options.data_change = false;
-    Result<std::vector<AddFile>> files =
-        WriteDataFiles(*context.connection, table_root, deleted_sql, cdc_options);
+    Status staged =
+        StageChangeDataFiles(*context.connection, table_root, deleted_sql, file_options, *txn);
     (void)ReleaseScan(*context.connection, deleted_plan);
-    if (!files.ok()) return files.status().WithContext("DELETE on " + table_root);
-    for (AddFile& file : *files) {
-      AddCdcFile cdc;
-      cdc.path = std::move(file.path);
-      cdc.partition_values = std::move(file.partition_values);
-      cdc.size = file.size;
-      txn->AddCdcFile(std::move(cdc));
-    }
+    if (!staged.ok()) return staged.WithContext("DELETE on " + table_root);
   }
   txn->SetOperation("DELETE",
                     {{"predicate", nlohmann::json(std::vector<std::string>{condition}).dump()}});
