@@ -7,6 +7,7 @@
 #include "delta/schema.h"
 #include "delta/write.h"
 #include "runtime/aggregate_refresh.h"
+#include "runtime/auto_cdc.h"
 #include "runtime/checkpoint.h"
 #include "runtime/inputs.h"
 #include "sql/spark_compat.h"
@@ -36,6 +37,13 @@ bool IsNondeterministic(const std::string& query) {
   return false;
 }
 
+// An identifier quoted the Spark way (backquotes), for SQL that is translated.
+std::string SparkIdentifier(const std::string& name) {
+  std::string out = "`";
+  for (char c : name) out += c == '`' ? std::string("``") : std::string(1, c);
+  return out + "`";
+}
+
 // The declared column list applied to a query: the columns in order, cast to their types.
 Result<std::string> ApplyColumnList(const graph::Dataset& dataset, const std::string& sql) {
   const auto& columns = dataset.definition.columns;
@@ -43,10 +51,10 @@ Result<std::string> ApplyColumnList(const graph::Dataset& dataset, const std::st
   std::vector<std::string> items;
   for (const sql::ColumnDefinition& column : columns) {
     if (column.type.empty()) {
-      items.push_back(QuoteIdentifier(column.name));
+      items.push_back(SparkIdentifier(column.name));
     } else {
-      items.push_back("CAST(" + QuoteIdentifier(column.name) + " AS " + column.type + ") AS " +
-                      QuoteIdentifier(column.name));
+      items.push_back("CAST(" + SparkIdentifier(column.name) + " AS " + column.type + ") AS " +
+                      SparkIdentifier(column.name));
     }
   }
   SLUICE_ASSIGN_OR_RETURN(std::string cast, sql::TranslateSparkSql("SELECT " + Join(items, ", ") +
@@ -72,6 +80,13 @@ class FlowExecution {
   Status RunStreaming(FlowOutcome& outcome);
   Status RunBatch(FlowOutcome& outcome);
   // Checks expectations and NOT NULL columns on `sql`, writes what passes.
+  // AUTO CDC: checks the target's expectations on the batch's change events and applies
+  // them (auto_cdc.h).
+  Status ApplyCdc(const std::string& events_sql, const std::string& app_id, int64_t batch_id,
+                  FlowOutcome& outcome, int64_t snapshot_version = 0);
+  // AUTO CDC FROM SNAPSHOT: applies the source's current version when it is new.
+  Status RunSnapshotCdc(FlowOutcome& outcome);
+  Result<std::vector<quality::Rule>> Rules() const;
   Status CheckAndWrite(const std::string& sql, FlowOutcome& outcome,
                        const delta::WriteOptions& write_options);
   delta::WriteOptions TargetWriteOptions() const;
@@ -132,6 +147,7 @@ Result<std::string> FlowExecution::ConformToTable(const std::string& sql) {
 Status FlowExecution::Run(FlowOutcome& outcome) {
   SLUICE_ASSIGN_OR_RETURN(connection_, env_.database->Connect());
   context_ = delta::DeltaContext{env_.fs, connection_.get(), env_.clock};
+  if (flow_.cdc && flow_.cdc->from_snapshot) return RunSnapshotCdc(outcome);
   if (flow_.streaming || flow_.once) return RunStreaming(outcome);
   return RunBatch(outcome);
 }
@@ -148,8 +164,14 @@ Status FlowExecution::RunStreaming(FlowOutcome& outcome) {
     const BatchOffsets& pending = *checkpoint.pending();
     auto snapshot = delta::LoadSnapshot(context_, TablePath());
     std::optional<int64_t> committed;
-    if (snapshot.ok()) committed = (*snapshot)->TransactionVersion(checkpoint.id());
-    if (committed && *committed >= pending.batch_id) {
+    if (flow_.cdc) {
+      // An AUTO CDC batch is complete once its state commit (the second) exists.
+      committed = CdcCommittedBatch(context_, CdcStatePath(env_.settings->storage, target_.name()),
+                                    checkpoint.id());
+    } else if (snapshot.ok()) {
+      committed = (*snapshot)->TransactionVersion(checkpoint.id());
+    }
+    if (committed && *committed >= pending.batch_id && snapshot.ok()) {
       SLUICE_RETURN_IF_ERROR(checkpoint.Commit(pending, (*snapshot)->version()));
     } else {
       batch.offsets = pending;
@@ -188,7 +210,11 @@ Status FlowExecution::RunStreaming(FlowOutcome& outcome) {
   options.app_version = batch.offsets.batch_id;
   options.operation = "STREAMING UPDATE";
   outcome.batch_id = batch.offsets.batch_id;
-  SLUICE_RETURN_IF_ERROR(CheckAndWrite(sql, outcome, options));
+  if (flow_.cdc) {
+    SLUICE_RETURN_IF_ERROR(ApplyCdc(*rendered, checkpoint.id(), batch.offsets.batch_id, outcome));
+  } else {
+    SLUICE_RETURN_IF_ERROR(CheckAndWrite(sql, outcome, options));
+  }
   SLUICE_SYNC_POINT("flow.data_committed");
   SLUICE_RETURN_IF_ERROR(checkpoint.Commit(batch.offsets, outcome.table_version));
   return renderer.Release();
@@ -272,13 +298,113 @@ Status FlowExecution::RunBatch(FlowOutcome& outcome) {
   return renderer.Release();
 }
 
-Status FlowExecution::CheckAndWrite(const std::string& sql, FlowOutcome& outcome,
-                                    const delta::WriteOptions& write_options) {
+Result<std::vector<quality::Rule>> FlowExecution::Rules() const {
   std::vector<quality::Rule> rules;
   for (const sql::Expectation& expectation : target_.definition.expectations) {
     SLUICE_ASSIGN_OR_RETURN(std::string condition, TranslateCondition(expectation.condition));
     rules.push_back(quality::Rule{expectation.name, condition, ToAction(expectation.action)});
   }
+  return rules;
+}
+
+// pipelines.cdc.tombstoneGCThresholdInSeconds: the target's property, else the flow's or
+// the pipeline's configuration, else two days.
+int64_t TombstoneThresholdMillis(const graph::Dataset& target, const graph::Flow& flow,
+                                 const spec::PipelineSettings& settings) {
+  const std::string key = "pipelines.cdc.tombstoneGCThresholdInSeconds";
+  std::optional<std::string> value;
+  for (const auto& [name, text] : target.definition.properties) {
+    if (EqualsIgnoreCase(name, key)) value = text;
+  }
+  if (!value) {
+    for (const auto* conf : {&flow.conf, &settings.configuration}) {
+      for (const auto& [name, text] : *conf) {
+        if (!value && EqualsIgnoreCase(name, key)) value = text;
+      }
+    }
+  }
+  if (value) {
+    if (auto seconds = ParseInt64(Trim(*value))) return *seconds * 1000;
+  }
+  return 2LL * 24 * 3600 * 1000;
+}
+
+Status FlowExecution::RunSnapshotCdc(FlowOutcome& outcome) {
+  const std::string dir = CheckpointDir(*env_.settings, flow_.name);
+  SLUICE_ASSIGN_OR_RETURN(FlowCheckpoint checkpoint,
+                          FlowCheckpoint::Open(*env_.fs, dir, flow_.name));
+  const graph::Input& input = flow_.inputs.at(0);
+  const std::string source = input.kind == sql::ReferenceKind::kDataset
+                                 ? env_.settings->TablePath(input.dataset)
+                                 : input.path;
+  auto snapshot = delta::LoadSnapshot(context_, source);
+  if (!snapshot.ok()) {
+    if (snapshot.status().code() != StatusCode::kNotFound) return snapshot.status();
+    return NotFound("the snapshot source '" + (input.dataset.empty() ? input.path : input.dataset) +
+                    "' has no data yet");
+  }
+  // Each version of the source is applied once: its version is the batch's txn version.
+  const int64_t version = (*snapshot)->version();
+  std::optional<int64_t> applied = CdcCommittedBatch(
+      context_, CdcStatePath(env_.settings->storage, target_.name()), checkpoint.id());
+  if (!request_.replace_target && applied && *applied >= version) {
+    outcome.up_to_date = true;
+    if (request_.continuous) outcome.state = "IDLE";
+    return Status::OK();
+  }
+  on_state_("RUNNING");
+  InputRenderer renderer(context_, *env_.graph, *env_.settings, nullptr);
+  SLUICE_ASSIGN_OR_RETURN(std::string rendered, renderer.Render(flow_.query, flow_.inputs));
+  outcome.batch_id = version;
+  SLUICE_RETURN_IF_ERROR(ApplyCdc(rendered, checkpoint.id(), version, outcome, version));
+  return renderer.Release();
+}
+
+Status FlowExecution::ApplyCdc(const std::string& events_sql, const std::string& app_id,
+                               int64_t batch_id, FlowOutcome& outcome, int64_t snapshot_version) {
+  SLUICE_ASSIGN_OR_RETURN(std::vector<quality::Rule> rules, Rules());
+  SLUICE_ASSIGN_OR_RETURN(
+      quality::CheckResult check,
+      quality::CheckExpectations(*connection_, events_sql, rules, "__sluice_check_" + flow_.name));
+  auto release = [&] { (void)quality::ReleaseCheck(*connection_, check); };
+  if (check.failure) {
+    release();
+    return Aborted(quality::FailureMessage(*check.failure, target_.name()));
+  }
+  CdcBatch batch;
+  batch.context = &context_;
+  batch.flow = &flow_;
+  batch.target_path = TablePath();
+  batch.state_path = CdcStatePath(env_.settings->storage, target_.name());
+  batch.events_sql = check.output_sql;
+  batch.snapshot_version = snapshot_version;
+  batch.replace = request_.replace_target;
+  batch.app_id = app_id;
+  batch.batch_id = batch_id;
+  batch.now_ms = env_.clock->NowMillis();
+  batch.tombstone_gc_threshold_ms = TombstoneThresholdMillis(target_, flow_, *env_.settings);
+  batch.target_options = TargetWriteOptions();
+  for (const sql::ColumnDefinition& column : target_.definition.columns) {
+    batch.declared_columns.push_back(column.name);
+  }
+  auto applied = ApplyChanges(batch);
+  release();
+  if (!applied.ok()) return applied.status();
+  outcome.output_rows = applied->upserted_rows + applied->deleted_rows;
+  outcome.upserted_rows = applied->upserted_rows;
+  outcome.deleted_rows = applied->deleted_rows;
+  outcome.dropped_records = check.dropped_records;
+  for (const quality::RuleMetrics& metrics : check.metrics) {
+    if (metrics.action != quality::Action::kFail) outcome.metrics.push_back(metrics);
+  }
+  outcome.wrote = applied->wrote;
+  outcome.table_version = applied->target_version;
+  return Status::OK();
+}
+
+Status FlowExecution::CheckAndWrite(const std::string& sql, FlowOutcome& outcome,
+                                    const delta::WriteOptions& write_options) {
+  SLUICE_ASSIGN_OR_RETURN(std::vector<quality::Rule> rules, Rules());
   SLUICE_ASSIGN_OR_RETURN(
       quality::CheckResult check,
       quality::CheckExpectations(*connection_, sql, rules, "__sluice_check_" + flow_.name));

@@ -43,9 +43,12 @@ struct FlowOutcome {
   std::vector<quality::RuleMetrics> metrics;  // warn and drop rules
   std::string error;
   std::optional<int64_t> batch_id;  // streaming flows: the batch written
-  int64_t table_version = -1;       // the target's version after the write, -1 if none
-  bool wrote = false;               // a commit was made
-  bool up_to_date = false;          // a materialized view whose inputs had not changed
+  // AUTO CDC flows: change events applied as upserts and as deletes.
+  std::optional<int64_t> upserted_rows;
+  std::optional<int64_t> deleted_rows;
+  int64_t table_version = -1;  // the target's version after the write, -1 if none
+  bool wrote = false;          // a commit was made
+  bool up_to_date = false;     // a materialized view whose inputs had not changed
   // Materialized views that were refreshed: how (Databricks' maintenance types,
   // MAINTENANCE_TYPE_ROW_BASED or MAINTENANCE_TYPE_COMPLETE_RECOMPUTE) and, for a complete
   // recompute, why not incrementally (an issue type; docs/event-log.md).

@@ -122,7 +122,8 @@ void UpdateEvents::FlowDefinition(const graph::Flow& flow) {
   for (const std::string& input : env_.graph->InputDatasets(flow.name)) inputs.push_back(input);
   Json definition = {{"output_dataset", flow.target},
                      {"input_datasets", inputs},
-                     {"flow_type", flow.once        ? "ONCE"
+                     {"flow_type", flow.cdc         ? "CHANGE"
+                                   : flow.once      ? "ONCE"
                                    : flow.streaming ? "APPEND"
                                                     : "COMPLETE"},
                      {"query_text", flow.query.text},
@@ -144,6 +145,8 @@ void UpdateEvents::FlowProgress(const graph::Flow& flow, std::string_view status
   if (outcome != nullptr && (status == "COMPLETED" || status == "IDLE")) {
     progress["metrics"] = {{"num_output_rows", outcome->output_rows}};
     if (outcome->up_to_date) progress["metrics"]["up_to_date"] = true;
+    if (outcome->upserted_rows) progress["metrics"]["num_upserted_rows"] = *outcome->upserted_rows;
+    if (outcome->deleted_rows) progress["metrics"]["num_deleted_rows"] = *outcome->deleted_rows;
     if (!outcome->metrics.empty()) {
       Json expectations = Json::array();
       for (const quality::RuleMetrics& m : outcome->metrics) {

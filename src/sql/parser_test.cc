@@ -161,6 +161,16 @@ TEST(ParserTest, StringsAndCommentsHideKeywords) {
   EXPECT_EQ(q.references[0].name, "real_t");
 }
 
+TEST(ParserTest, IsDistinctFromReadsNoTable) {
+  Script script = MustParse(
+      "CREATE MATERIALIZED VIEW m AS SELECT a IS DISTINCT FROM b, a IS NOT DISTINCT FROM c "
+      "FROM t JOIN u ON t.k IS NOT DISTINCT FROM u.k;");
+  const Query& q = *DatasetAt(script, 0).query;
+  ASSERT_EQ(q.references.size(), 2u) << q.text;
+  EXPECT_EQ(q.references[0].name, "t");
+  EXPECT_EQ(q.references[1].name, "u");
+}
+
 TEST(ParserTest, ErrorsNameFileLineColumnWithCaret) {
   auto script =
       ParseScript("CREATE MATERIALIZED VIEW m AS SELECT 1;\nCREATE TABLE t AS SELECT 1;", "p.sql");

@@ -227,7 +227,8 @@ Result<std::vector<Reference>> ReferenceFinder::Find() {
       in_from.push_back(false);
     } else if (token.IsSymbol(")")) {
       if (in_from.size() > 1) in_from.pop_back();
-    } else if (token.IsKeyword("FROM")) {
+    } else if (token.IsKeyword("FROM") && !(i > 0 && t_[i - 1].IsKeyword("DISTINCT"))) {
+      // (`x IS [NOT] DISTINCT FROM y` compares; it reads no table.)
       in_from[depth] = true;
       expect_item = true;
     } else if (token.IsKeyword("JOIN")) {

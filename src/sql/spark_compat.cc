@@ -298,7 +298,15 @@ Result<std::string> Translator::Range(size_t from, size_t to, bool leading_gap) 
       }
     }
     // Spark string literals take backslash escapes; DuckDB's do not: re-quote the value.
-    if (token.kind == Token::Kind::kString) {
+    // In Spark SQL "text" is a string literal too, and identifiers take backquotes.
+    if (token.kind == Token::Kind::kQuotedIdentifier && !token.raw.empty() &&
+        token.raw.front() == '`') {
+      out += QuoteIdentifier(token.value);
+      ++i;
+      continue;
+    }
+    if (token.kind == Token::Kind::kString || (token.kind == Token::Kind::kQuotedIdentifier &&
+                                               !token.raw.empty() && token.raw.front() == '"')) {
       out += QuoteLiteral(token.value);
       ++i;
       continue;

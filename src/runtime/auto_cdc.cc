@@ -1,0 +1,649 @@
+#include "runtime/auto_cdc.h"
+
+#include "common/strings.h"
+#include "delta/merge.h"
+#include "delta/scan.h"
+#include "runtime/flow_runner.h"
+#include "sql/diagnostics.h"
+
+namespace sluice::runtime {
+namespace {
+
+constexpr const char* kEvents = "__sluice_cdc_events";
+constexpr const char* kState = "__sluice_cdc_state";
+constexpr const char* kLatest = "__sluice_cdc_latest";
+constexpr const char* kVersions = "__sluice_cdc_versions";
+
+struct Column {
+  std::string name;
+  std::string type;
+};
+
+bool Contains(const std::vector<std::string>& names, const std::string& name) {
+  for (const std::string& candidate : names) {
+    if (EqualsIgnoreCase(candidate, name)) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> Quoted(const std::vector<std::string>& names,
+                                const std::string& prefix = "") {
+  std::vector<std::string> out;
+  for (const std::string& name : names) out.push_back(prefix + QuoteIdentifier(name));
+  return out;
+}
+
+// `a.k1 IS NOT DISTINCT FROM b.k1 AND ...`: keys match, NULLs included.
+std::string KeysMatch(const std::vector<std::string>& keys, const std::string& a,
+                      const std::string& b) {
+  std::vector<std::string> parts;
+  for (const std::string& key : keys) {
+    parts.push_back(a + "." + QuoteIdentifier(key) + " IS NOT DISTINCT FROM " + b + "." +
+                    QuoteIdentifier(key));
+  }
+  return Join(parts, " AND ");
+}
+
+class CdcApplier {
+ public:
+  explicit CdcApplier(const CdcBatch& batch)
+      : batch_(batch), cdc_(*batch.flow->cdc), connection_(*batch.context->connection) {}
+  ~CdcApplier() {
+    for (const std::string& table : temp_tables_) {
+      (void)connection_.Execute("DROP TABLE IF EXISTS " + table);
+    }
+    for (const delta::ScanPlan& plan : scans_) (void)delta::ReleaseScan(connection_, plan);
+  }
+
+  Result<CdcResult> Apply();
+
+ private:
+  Status Error(const sql::SourceLocation& location, const std::string& message) const {
+    return InvalidArgument(
+        sql::FormatDiagnostic(location, "AUTO CDC flow '" + batch_.flow->name + "': " + message));
+  }
+  Status LoadEvents();
+  Status CheckSequences();
+  const sql::SourceLocation& SequenceLocation() const {
+    return cdc_.sequence_by ? cdc_.sequence_by->location : cdc_.location;
+  }
+  // FROM SNAPSHOT: the events that turn the target into the snapshot.
+  Status SnapshotEvents(const std::vector<std::string>& names);
+  // The rows of the table at `path` whose keys are in the batch; empty when the table does
+  // not exist or the batch starts over.
+  Result<std::string> KeyedRows(const std::string& path, const std::string& temp_name);
+  Status CheckState();
+  Status ApplyScd1(CdcResult& result);
+  Status ApplyScd2(CdcResult& result);
+  Status WriteTarget(const std::string& keys_sql, const std::string& rows_sql, bool replace_all,
+                     CdcResult& result);
+  Status WriteState(const std::string& keys_sql, const std::string& rows_sql, bool replace_all);
+  // Replaces the table's rows and schema (a full refresh), idempotently for the batch.
+  Result<delta::WriteResult> Overwrite(const std::string& path, const std::string& rows_sql,
+                                       delta::WriteOptions options) {
+    options.mode = delta::WriteMode::kOverwrite;
+    options.overwrite_schema = true;
+    options.app_id = batch_.app_id;
+    options.app_version = batch_.batch_id;
+    options.operation = "CREATE OR REPLACE TABLE AS SELECT";
+    return delta::WriteTable(*batch_.context, path, rows_sql, options);
+  }
+  Status Temp(const std::string& name, const std::string& sql) {
+    SLUICE_RETURN_IF_ERROR(
+        connection_.Execute("CREATE OR REPLACE TEMP TABLE " + name + " AS " + sql));
+    temp_tables_.push_back(name);
+    return Status::OK();
+  }
+  Result<int64_t> Count(const std::string& sql) {
+    SLUICE_ASSIGN_OR_RETURN(engine::QueryResult result, connection_.Query(sql));
+    if (result.row_count() != 1 || result.at(0, 0).is_null()) return int64_t{0};
+    return std::get<int64_t>(result.at(0, 0).data);
+  }
+  std::string KeyList(const std::string& prefix = "") const {
+    return Join(Quoted(keys_, prefix), ", ");
+  }
+  // The ignored-NULL columns: IGNORE NULL UPDATES [ON ...].
+  bool IgnoresNulls(const std::string& column) const;
+  bool Tracked(const std::string& column) const;
+
+  const CdcBatch& batch_;
+  const sql::AutoCdc& cdc_;
+  engine::Connection& connection_;
+  std::vector<std::string> keys_;  // as the source spells them
+  std::vector<Column> stored_;     // stored columns, source order
+  std::string sequence_type_;
+  bool starts_over_ = false;  // full refresh or truncate: target and state empty
+  std::vector<std::string> temp_tables_;
+  std::vector<delta::ScanPlan> scans_;
+};
+
+bool CdcApplier::IgnoresNulls(const std::string& column) const {
+  if (!cdc_.ignore_null_updates || Contains(keys_, column)) return false;
+  if (!cdc_.ignore_null_updates_on) return true;
+  const bool listed = Contains(cdc_.ignore_null_updates_on->names, column);
+  return cdc_.ignore_null_updates_on->except ? !listed : listed;
+}
+
+bool CdcApplier::Tracked(const std::string& column) const {
+  if (Contains(keys_, column)) return false;
+  if (!cdc_.track_history) return true;
+  const bool listed = Contains(cdc_.track_history->names, column);
+  return cdc_.track_history->except ? !listed : listed;
+}
+
+Status CdcApplier::LoadEvents() {
+  SLUICE_ASSIGN_OR_RETURN(engine::QueryResult described,
+                          connection_.Query("DESCRIBE SELECT * FROM (" + batch_.events_sql + ")"));
+  std::vector<Column> source;
+  for (size_t row = 0; row < described.row_count(); ++row) {
+    source.push_back({described.at(row, 0).ToString(), described.at(row, 1).ToString()});
+  }
+  auto find = [&](const std::string& name) -> const Column* {
+    for (const Column& column : source) {
+      if (EqualsIgnoreCase(column.name, name)) return &column;
+    }
+    return nullptr;
+  };
+  std::vector<std::string> source_names;
+  for (const Column& column : source) source_names.push_back(column.name);
+  for (size_t i = 0; i < cdc_.keys.size(); ++i) {
+    const Column* column = find(cdc_.keys[i]);
+    if (column == nullptr) {
+      return Error(cdc_.key_locations.size() > i ? cdc_.key_locations[i] : cdc_.keys_location,
+                   "key column '" + cdc_.keys[i] + "' is not a column of the source (" +
+                       Join(source_names, ", ") + ")");
+    }
+    keys_.push_back(column->name);
+  }
+  if (cdc_.columns) {
+    for (const std::string& name : cdc_.columns->names) {
+      if (find(name) == nullptr) {
+        return Error(cdc_.columns->location, "COLUMNS names '" + name +
+                                                 "', which is not a column of the source (" +
+                                                 Join(source_names, ", ") + ")");
+      }
+    }
+  }
+  for (const Column& column : source) {
+    bool keep = true;
+    if (cdc_.columns) {
+      const bool listed = Contains(cdc_.columns->names, column.name);
+      keep = cdc_.columns->except ? !listed : listed;
+    }
+    if (keep || Contains(keys_, column.name)) stored_.push_back(column);
+  }
+
+  std::vector<std::string> names;
+  for (const Column& column : stored_) names.push_back(column.name);
+  if (cdc_.from_snapshot) {
+    SLUICE_RETURN_IF_ERROR(SnapshotEvents(names));
+  } else {
+    SLUICE_ASSIGN_OR_RETURN(std::string sequence, TranslateCondition(cdc_.sequence_by->text));
+    std::string is_delete = "false";
+    if (cdc_.delete_condition) {
+      SLUICE_ASSIGN_OR_RETURN(std::string condition,
+                              TranslateCondition(cdc_.delete_condition->text));
+      is_delete = "coalesce((" + condition + "), false)";
+    }
+    std::string is_truncate = "false";
+    if (cdc_.truncate_condition) {
+      SLUICE_ASSIGN_OR_RETURN(std::string condition,
+                              TranslateCondition(cdc_.truncate_condition->text));
+      is_truncate = "coalesce((" + condition + "), false)";
+    }
+    Status created = Temp(kEvents, "SELECT " + Join(Quoted(names), ", ") + ", (" + sequence +
+                                       ") AS __seq, " + is_delete + " AS __del, " + is_truncate +
+                                       " AS __trunc, row_number() OVER () AS __ord FROM (" +
+                                       batch_.events_sql + ")");
+    if (!created.ok()) {
+      return Error(SequenceLocation(),
+                   "the SEQUENCE BY, DELETE or TRUNCATE expressions do not apply to the source: " +
+                       created.message());
+    }
+  }
+  SLUICE_ASSIGN_OR_RETURN(
+      engine::QueryResult type,
+      connection_.Query(std::string("SELECT typeof(__seq) FROM ") + kEvents + " LIMIT 1"));
+  if (type.row_count() == 1) sequence_type_ = type.at(0, 0).ToString();
+  return cdc_.from_snapshot ? Status::OK() : CheckSequences();
+}
+
+Status CdcApplier::SnapshotEvents(const std::vector<std::string>& names) {
+  // The target's current rows (SCD2: its current versions) against the snapshot: rows not
+  // stored as they are become upserts, stored keys missing from the snapshot deletes.
+  const std::string version = std::to_string(batch_.snapshot_version) + "::BIGINT";
+  const std::string columns = Join(Quoted(names), ", ");
+  const std::string snapshot = "SELECT DISTINCT " + columns + " FROM (" + batch_.events_sql + ")";
+  const std::string hidden = " AS __seq, false AS __trunc, 0::BIGINT AS __ord";
+  std::string events = "SELECT *, " + version + hidden + ", false AS __del FROM (" + snapshot + ")";
+  auto table = delta::LoadSnapshot(*batch_.context, batch_.target_path);
+  if (!batch_.replace && table.ok()) {
+    SLUICE_ASSIGN_OR_RETURN(delta::ScanPlan plan, delta::PlanScan(*batch_.context, **table));
+    const std::string current = "SELECT " + columns + " FROM (" + plan.sql + ")" +
+                                (cdc_.scd_type == 2 ? " WHERE __END_AT IS NULL" : "");
+    scans_.push_back(std::move(plan));
+    std::vector<std::string> same;
+    for (const std::string& name : names) {
+      same.push_back("c." + QuoteIdentifier(name) + " IS NOT DISTINCT FROM s." +
+                     QuoteIdentifier(name));
+    }
+    events = "SELECT s.*, " + version + hidden + ", false AS __del FROM (" + snapshot +
+             ") s WHERE NOT EXISTS (SELECT 1 FROM (" + current + ") c WHERE " +
+             Join(same, " AND ") + ") UNION ALL BY NAME SELECT " + KeyList("c.") + ", " + version +
+             hidden + ", true AS __del FROM (" + current + ") c WHERE NOT EXISTS (SELECT 1 FROM (" +
+             snapshot + ") s WHERE " + KeysMatch(keys_, "c", "s") + ")";
+  } else if (!table.ok() && table.status().code() != StatusCode::kNotFound) {
+    return table.status();
+  }
+  return Temp(kEvents, "SELECT " + columns +
+                           ", __seq, __del, __trunc, row_number() OVER () AS __ord FROM (" +
+                           events + ")");
+}
+
+Status CdcApplier::CheckSequences() {
+  SLUICE_ASSIGN_OR_RETURN(
+      engine::QueryResult nulls,
+      connection_.Query(std::string("SELECT count(*), any_value(to_json(e)::VARCHAR) FROM (SELECT "
+                                    "* EXCLUDE (__seq, __del, __trunc, __ord) FROM ") +
+                        kEvents + " WHERE __seq IS NULL) e"));
+  const int64_t count = std::get<int64_t>(nulls.at(0, 0).data);
+  if (count == 0) return Status::OK();
+  return Error(SequenceLocation(), "SEQUENCE BY (" + cdc_.sequence_by->text + ") is NULL for " +
+                                       std::to_string(count) + " change event(s), e.g. " +
+                                       nulls.at(0, 1).ToString() +
+                                       "; every event needs a sequence");
+}
+
+Result<std::string> CdcApplier::KeyedRows(const std::string& path, const std::string& temp_name) {
+  auto snapshot = delta::LoadSnapshot(*batch_.context, path);
+  std::string rows;
+  if (!starts_over_ && snapshot.ok()) {
+    SLUICE_ASSIGN_OR_RETURN(delta::ScanPlan plan, delta::PlanScan(*batch_.context, **snapshot));
+    rows = "SELECT t.* FROM (" + plan.sql + ") t WHERE EXISTS (SELECT 1 FROM " + kEvents +
+           " e WHERE " + KeysMatch(keys_, "t", "e") + ")";
+    scans_.push_back(std::move(plan));
+    SLUICE_RETURN_IF_ERROR(Temp(temp_name, rows));
+    return std::string(temp_name);
+  }
+  if (!snapshot.ok() && snapshot.status().code() != StatusCode::kNotFound) return snapshot.status();
+  return std::string();
+}
+
+Status CdcApplier::CheckState() {
+  auto snapshot = delta::LoadSnapshot(*batch_.context, batch_.state_path);
+  if (starts_over_ || !snapshot.ok()) return Status::OK();
+  SLUICE_ASSIGN_OR_RETURN(delta::ScanPlan plan, delta::PlanScan(*batch_.context, **snapshot));
+  auto described = connection_.Query("DESCRIBE SELECT * FROM (" + plan.sql + ")");
+  (void)delta::ReleaseScan(connection_, plan);
+  if (!described.ok()) return described.status();
+  std::vector<std::string> state_keys;
+  std::string state_sequence;
+  for (size_t row = 0; row < described->row_count(); ++row) {
+    const std::string name = described->at(row, 0).ToString();
+    if (name == "__sequence") state_sequence = described->at(row, 1).ToString();
+    if (!StartsWith(name, "__")) state_keys.push_back(name);
+  }
+  if (state_keys.size() != keys_.size() ||
+      !std::equal(state_keys.begin(), state_keys.end(), keys_.begin(),
+                  [](auto& a, auto& b) { return EqualsIgnoreCase(a, b); })) {
+    return Error(cdc_.keys_location, "KEYS (" + Join(keys_, ", ") +
+                                         ") differ from the keys the target was built with (" +
+                                         Join(state_keys, ", ") + "); a full refresh of '" +
+                                         cdc_.target + "' is needed");
+  }
+  if (!sequence_type_.empty() && !EqualsIgnoreCase(state_sequence, sequence_type_)) {
+    return Error(SequenceLocation(), "SEQUENCE BY is now " + sequence_type_ +
+                                         " but the target was built with " + state_sequence +
+                                         "; a full refresh of '" + cdc_.target + "' is needed");
+  }
+  return Status::OK();
+}
+
+Status CdcApplier::WriteTarget(const std::string& keys_sql, const std::string& rows_sql,
+                               bool replace_all, CdcResult& result) {
+  delta::MergeOptions options;
+  options.key_columns = keys_;
+  options.keys_sql = keys_sql;
+  options.rows_sql = rows_sql;
+  options.replace_all = replace_all;
+  options.app_id = batch_.app_id;
+  options.app_version = batch_.batch_id;
+  options.partition_by = batch_.target_options.partition_by;
+  options.table_properties = batch_.target_options.table_properties;
+  options.table_name = batch_.target_options.table_name;
+  options.description = batch_.target_options.description;
+  options.extra_metrics = {{"numTargetRowsInserted", result.inserted_rows},
+                           {"numTargetRowsUpdated", result.upserted_rows - result.inserted_rows},
+                           {"numTargetRowsDeleted", result.removed_rows}};
+  if (batch_.replace) {
+    // A full refresh: the table (and its schema) start over.
+    SLUICE_ASSIGN_OR_RETURN(delta::WriteResult written,
+                            Overwrite(batch_.target_path, rows_sql, batch_.target_options));
+    result.wrote = !written.skipped;
+    result.target_version = written.version;
+    return Status::OK();
+  }
+  SLUICE_ASSIGN_OR_RETURN(delta::MergeResult merged,
+                          delta::MergeRows(*batch_.context, batch_.target_path, options));
+  result.wrote = merged.version >= 0;
+  result.target_version = merged.version;
+  if (merged.version < 0) {
+    auto snapshot = delta::LoadSnapshot(*batch_.context, batch_.target_path);
+    if (snapshot.ok()) result.target_version = (*snapshot)->version();
+  }
+  return Status::OK();
+}
+
+Status CdcApplier::WriteState(const std::string& keys_sql, const std::string& rows_sql,
+                              bool replace_all) {
+  delta::MergeOptions options;
+  options.key_columns = keys_;
+  options.keys_sql = keys_sql;
+  options.rows_sql = rows_sql;
+  options.replace_all = replace_all;
+  options.app_id = batch_.app_id;
+  options.app_version = batch_.batch_id;
+  options.table_name = cdc_.target + " AUTO CDC state";
+  if (batch_.replace) {
+    delta::WriteOptions create;
+    create.table_name = options.table_name;
+    return Overwrite(batch_.state_path, rows_sql, create).status();
+  }
+  return delta::MergeRows(*batch_.context, batch_.state_path, options).status();
+}
+
+Status CdcApplier::ApplyScd1(CdcResult& result) {
+  // TRUNCATE: the target empties at the latest truncate; only later events apply.
+  SLUICE_ASSIGN_OR_RETURN(engine::QueryResult truncate,
+                          connection_.Query(std::string("SELECT max(__seq) IS NOT NULL FROM ") +
+                                            kEvents + " WHERE __trunc"));
+  if (std::get<bool>(truncate.at(0, 0).data)) {
+    starts_over_ = true;
+    SLUICE_RETURN_IF_ERROR(connection_.Execute(std::string("DELETE FROM ") + kEvents +
+                                               " WHERE __trunc OR __seq <= (SELECT max(__seq) "
+                                               "FROM " +
+                                               kEvents + " WHERE __trunc)"));
+  }
+  SLUICE_RETURN_IF_ERROR(CheckState());
+  SLUICE_ASSIGN_OR_RETURN(std::string state, KeyedRows(batch_.state_path, kState));
+  std::vector<std::string> names;
+  for (const Column& column : stored_) names.push_back(column.name);
+  const std::string columns = Join(Quoted(names), ", ");
+
+  // Events newer than what is applied for their key (live row or tombstone).
+  std::string fresh = std::string("SELECT e.* FROM ") + kEvents + " e";
+  if (!state.empty()) {
+    fresh += " LEFT JOIN " + state + " s ON " + KeysMatch(keys_, "e", "s") +
+             " WHERE s.__sequence IS NULL OR e.__seq > s.__sequence";
+  }
+  // IGNORE NULL UPDATES: a NULL keeps the value of the key's previous event since its last
+  // delete (in the batch, or the stored row).
+  std::string filled = fresh;
+  bool ignores = false;
+  for (const std::string& name : names) ignores = ignores || IgnoresNulls(name);
+  if (ignores) {
+    std::string previous;
+    SLUICE_ASSIGN_OR_RETURN(std::string target,
+                            KeyedRows(batch_.target_path, "__sluice_cdc_target"));
+    std::string combined = "SELECT *, 1 AS __new FROM (" + fresh + ")";
+    if (!target.empty() && !state.empty()) {
+      combined +=
+          " UNION ALL BY NAME SELECT t.*, s.__sequence AS __seq, false AS __del, false "
+          "AS __trunc, 0 AS __ord, 0 AS __new FROM " +
+          target + " t JOIN " + state + " s ON " + KeysMatch(keys_, "t", "s") +
+          " WHERE NOT s.__deleted";
+    }
+    std::vector<std::string> items;
+    const std::string window = "(PARTITION BY " + KeyList() +
+                               ", __epoch ORDER BY __seq, __new, __ord ROWS UNBOUNDED PRECEDING)";
+    for (const std::string& name : names) {
+      const std::string column = QuoteIdentifier(name);
+      items.push_back(IgnoresNulls(name) ? "last_value(" + column + " IGNORE NULLS) OVER " +
+                                               window + " AS " + column
+                                         : column);
+    }
+    // Windows run before WHERE: the stored rows are dropped only after the fill.
+    filled = "SELECT * EXCLUDE (__new) FROM (SELECT " + Join(items, ", ") +
+             ", __seq, __del, __trunc, __ord, __new FROM (SELECT *, count(*) FILTER (WHERE __del) "
+             "OVER (PARTITION BY " +
+             KeyList() +
+             " ORDER BY __seq, __new, __ord ROWS UNBOUNDED PRECEDING) AS __epoch FROM (" +
+             combined + "))) WHERE __new = 1";
+  }
+  SLUICE_RETURN_IF_ERROR(Temp(kLatest,
+                              "SELECT * EXCLUDE (__rn) FROM (SELECT *, row_number() OVER "
+                              "(PARTITION BY " +
+                                  KeyList() +
+                                  " ORDER BY __seq DESC, __del DESC, __ord DESC) AS __rn "
+                                  "FROM (" +
+                                  filled + ")) WHERE __rn = 1"));
+
+  std::string live_before = "false";
+  std::string joined = std::string(kLatest) + " l";
+  if (!state.empty()) {
+    joined += " LEFT JOIN " + state + " s ON " + KeysMatch(keys_, "l", "s");
+    live_before = "coalesce(NOT s.__deleted, false)";
+  }
+  SLUICE_ASSIGN_OR_RETURN(
+      engine::QueryResult counts,
+      connection_.Query("SELECT count(*) FILTER (WHERE NOT l.__del), count(*) FILTER (WHERE NOT "
+                        "l.__del AND NOT " +
+                        live_before +
+                        "), count(*) FILTER (WHERE l.__del), count(*) FILTER (WHERE "
+                        "l.__del AND " +
+                        live_before + ") FROM " + joined));
+  result.upserted_rows = std::get<int64_t>(counts.at(0, 0).data);
+  result.inserted_rows = std::get<int64_t>(counts.at(0, 1).data);
+  result.deleted_rows = std::get<int64_t>(counts.at(0, 2).data);
+  result.removed_rows = std::get<int64_t>(counts.at(0, 3).data);
+
+  std::vector<std::string> target_columns = names;
+  if (!batch_.declared_columns.empty()) target_columns = batch_.declared_columns;
+  SLUICE_RETURN_IF_ERROR(WriteTarget(
+      "SELECT " + KeyList() + " FROM " + kLatest,
+      "SELECT " + Join(Quoted(target_columns), ", ") + " FROM " + kLatest + " WHERE NOT __del",
+      starts_over_, result));
+  (void)columns;
+
+  // State: the batch's keys with their sequence; tombstones past the threshold go.
+  std::string expired;
+  auto state_snapshot = delta::LoadSnapshot(*batch_.context, batch_.state_path);
+  const int64_t cutoff = batch_.now_ms - batch_.tombstone_gc_threshold_ms;
+  std::string state_keys = "SELECT " + KeyList() + " FROM " + kLatest;
+  if (!starts_over_ && state_snapshot.ok()) {
+    delta::ScanOptions scan_options;
+    scan_options.filter = "__deleted_at_ms < " + std::to_string(cutoff);
+    SLUICE_ASSIGN_OR_RETURN(delta::ScanPlan plan,
+                            delta::PlanScan(*batch_.context, **state_snapshot, scan_options));
+    state_keys += " UNION ALL SELECT " + KeyList() + " FROM (" + plan.sql + ") WHERE __deleted";
+    scans_.push_back(std::move(plan));
+  }
+  return WriteState(
+      state_keys,
+      "SELECT " + KeyList() + ", __seq AS __sequence, __del AS __deleted, CASE WHEN __del THEN " +
+          std::to_string(batch_.now_ms) + "::BIGINT END AS __deleted_at_ms FROM " + kLatest,
+      starts_over_);
+}
+
+Status CdcApplier::ApplyScd2(CdcResult& result) {
+  SLUICE_RETURN_IF_ERROR(CheckState());
+  SLUICE_ASSIGN_OR_RETURN(std::string state, KeyedRows(batch_.state_path, kState));
+  SLUICE_ASSIGN_OR_RETURN(std::string versions,
+                          KeyedRows(batch_.target_path, "__sluice_cdc_target"));
+  std::vector<std::string> names;
+  for (const Column& column : stored_) names.push_back(column.name);
+  const std::string keys = KeyList();
+
+  // Every event of the touched keys: stored versions (an upsert at __START_AT; a delete at
+  // an __END_AT no version starts at) and the batch's. A stored version's values stand
+  // for its latest event: they win over an older new event in the same version.
+  std::string combined =
+      std::string("SELECT * EXCLUDE (__trunc), 1 AS __new, __seq AS __prio FROM ") + kEvents;
+  if (!versions.empty()) {
+    const std::string latest = state.empty() ? "NULL" : "s.__sequence";
+    std::string stored =
+        "SELECT v.* EXCLUDE (__START_AT, __END_AT), v.__START_AT AS __seq, false "
+        "AS __del, 0::BIGINT AS __ord, 0 AS __new, coalesce(v.__END_AT, " +
+        latest + ", v.__START_AT) AS __prio FROM " + versions + " v";
+    if (!state.empty()) {
+      stored += " LEFT JOIN " + state + " s ON " + KeysMatch(keys_, "v", "s");
+      // Every upsert a version absorbed (equal on the tracked columns) is an event of it
+      // too: a late event that splits the version lets the later ones open a new one.
+      stored +=
+          " UNION ALL BY NAME SELECT v.* EXCLUDE (__START_AT, __END_AT), u.__seq, false "
+          "AS __del, 0::BIGINT AS __ord, 0 AS __new, coalesce(v.__END_AT, u.__latest, "
+          "v.__START_AT) AS __prio FROM " +
+          versions + " v JOIN (SELECT " + keys +
+          ", unnest(__upserts) AS __seq, __sequence AS __latest FROM " + state + ") u ON " +
+          KeysMatch(keys_, "v", "u") +
+          " AND u.__seq > v.__START_AT AND (v.__END_AT IS NULL OR u.__seq < v.__END_AT)";
+    }
+    std::string deletes =
+        "SELECT " + KeyList("v.") +
+        ", v.__END_AT AS __seq, true AS __del, 0::BIGINT AS __ord, 0 AS __new, "
+        "v.__END_AT AS __prio FROM " +
+        versions + " v WHERE v.__END_AT IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + versions +
+        " w WHERE " + KeysMatch(keys_, "v", "w") + " AND w.__START_AT = v.__END_AT)";
+    combined += " UNION ALL BY NAME " + stored + " UNION ALL BY NAME " + deletes;
+  }
+  if (!state.empty()) {
+    // Deletes that closed no version (of a key not live then) still bound later history.
+    combined += " UNION ALL BY NAME SELECT " + KeyList("s.") +
+                ", unnest(s.__deletes) AS __seq, true AS __del, 0::BIGINT AS __ord, 0 AS __new, "
+                "NULL AS __prio FROM " +
+                state + " s";
+  }
+  // One event per key, sequence and kind: a stored one wins over a repeated delivery.
+  std::string unique = "SELECT * EXCLUDE (__dup) FROM (SELECT *, row_number() OVER (PARTITION BY " +
+                       keys + ", __seq, __del ORDER BY __new, __ord DESC) AS __dup FROM (" +
+                       combined + ")) WHERE __dup = 1";
+  std::string filled = unique;
+  bool ignores = false;
+  for (const std::string& name : names) ignores = ignores || IgnoresNulls(name);
+  if (ignores) {
+    const std::string window =
+        "(PARTITION BY " + keys + ", __epoch ORDER BY __seq, __del ROWS UNBOUNDED PRECEDING)";
+    std::vector<std::string> items;
+    for (const std::string& name : names) {
+      const std::string column = QuoteIdentifier(name);
+      items.push_back(IgnoresNulls(name) ? "CASE WHEN __del THEN NULL ELSE last_value(" + column +
+                                               " IGNORE NULLS) OVER " + window + " END AS " + column
+                                         : column);
+    }
+    filled = "SELECT " + Join(items, ", ") +
+             ", __seq, __del, __ord, __new, __prio FROM (SELECT *, count(*) FILTER (WHERE __del) "
+             "OVER (PARTITION BY " +
+             keys + " ORDER BY __seq, __del ROWS UNBOUNDED PRECEDING) AS __epoch FROM (" + unique +
+             "))";
+  }
+  std::vector<std::string> tracked;
+  for (const std::string& name : names) {
+    if (Tracked(name)) tracked.push_back(QuoteIdentifier(name) + " := " + QuoteIdentifier(name));
+  }
+  const std::string tracked_value =
+      tracked.empty() ? "NULL::INTEGER" : "struct_pack(" + Join(tracked, ", ") + ")";
+  const std::string order = "PARTITION BY " + keys + " ORDER BY __seq, __del";
+  // Islands: a version starts at an upsert after a delete, or whose tracked values differ
+  // from the previous upsert's; it ends at the next delete or next start.
+  std::string marked = "SELECT *, NOT __del AND (lag(__del) OVER (" + order +
+                       ") IS NOT FALSE OR lag(__tracked) OVER (" + order +
+                       ") IS DISTINCT FROM __tracked) AS __starts FROM (SELECT *, CASE WHEN __del "
+                       "THEN NULL ELSE " +
+                       tracked_value + " END AS __tracked FROM (" + filled + "))";
+  std::string islands = "SELECT *, sum(CASE WHEN __starts THEN 1 ELSE 0 END) OVER (" + order +
+                        " ROWS UNBOUNDED PRECEDING) AS __island, min(CASE WHEN __starts OR __del "
+                        "THEN __seq END) OVER (" +
+                        order +
+                        " ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS __boundary FROM (" +
+                        marked + ")";
+  std::vector<std::string> items;
+  for (const std::string& name : names) {
+    const std::string column = QuoteIdentifier(name);
+    if (Contains(keys_, name)) {
+      items.push_back(column);
+    } else if (Tracked(name)) {
+      items.push_back("arg_min_null(" + column + ", __seq) AS " + column);
+    } else {
+      items.push_back("arg_max_null(" + column + ", __prio) AS " + column);
+    }
+  }
+  SLUICE_RETURN_IF_ERROR(Temp(kVersions, "SELECT " + Join(items, ", ") +
+                                             ", min(__seq) AS __START_AT, arg_min_null(__boundary, "
+                                             "__seq) AS __END_AT FROM (" +
+                                             islands +
+                                             ") WHERE NOT __del AND __island > 0 GROUP BY " + keys +
+                                             ", __island"));
+  SLUICE_RETURN_IF_ERROR(Temp(kLatest, "SELECT " + keys +
+                                           ", arg_max_null(__del, __seq) AS __deleted, max(__seq) "
+                                           "AS __sequence, list(DISTINCT __seq) FILTER (WHERE "
+                                           "__del) AS __deletes, list(DISTINCT __seq) FILTER "
+                                           "(WHERE NOT __del) AS __upserts FROM (" +
+                                           unique + ") GROUP BY " + keys));
+  SLUICE_ASSIGN_OR_RETURN(
+      engine::QueryResult counts,
+      connection_.Query("SELECT count(*) FILTER (WHERE NOT __del), count(*) FILTER (WHERE __del) "
+                        "FROM (" +
+                        unique + ") WHERE __new = 1"));
+  result.upserted_rows = std::get<int64_t>(counts.at(0, 0).data);
+  result.deleted_rows = std::get<int64_t>(counts.at(0, 1).data);
+  SLUICE_ASSIGN_OR_RETURN(
+      result.inserted_rows,
+      Count("SELECT count(*) FROM " + std::string(kLatest) + " l" +
+            (state.empty() ? ""
+                           : " WHERE NOT EXISTS (SELECT 1 FROM " + state + " s WHERE " +
+                                 KeysMatch(keys_, "l", "s") + ")")));
+
+  std::vector<std::string> target_columns = names;
+  target_columns.push_back("__START_AT");
+  target_columns.push_back("__END_AT");
+  if (!batch_.declared_columns.empty()) target_columns = batch_.declared_columns;
+  SLUICE_RETURN_IF_ERROR(WriteTarget(
+      "SELECT DISTINCT " + keys + " FROM " + kEvents,
+      "SELECT " + Join(Quoted(target_columns), ", ") + " FROM " + kVersions, starts_over_, result));
+  std::string previous_deleted_at = "NULL::BIGINT";
+  std::string joined = std::string(kLatest) + " l";
+  if (!state.empty()) {
+    joined += " LEFT JOIN " + state + " s ON " + KeysMatch(keys_, "l", "s");
+    previous_deleted_at = "CASE WHEN s.__deleted THEN s.__deleted_at_ms END";
+  }
+  return WriteState("SELECT " + keys + " FROM " + kLatest,
+                    "SELECT " + KeyList("l.") +
+                        ", l.__sequence, l.__deleted, list_sort(coalesce(l.__deletes, [])) AS "
+                        "__deletes, list_sort(coalesce(l.__upserts, [])) AS __upserts, CASE WHEN "
+                        "l.__deleted THEN coalesce(" +
+                        previous_deleted_at + ", " + std::to_string(batch_.now_ms) +
+                        "::BIGINT) END AS __deleted_at_ms FROM " + joined,
+                    starts_over_);
+}
+
+Result<CdcResult> CdcApplier::Apply() {
+  starts_over_ = batch_.replace;
+  SLUICE_RETURN_IF_ERROR(LoadEvents());
+  CdcResult result;
+  if (cdc_.scd_type == 2) {
+    SLUICE_RETURN_IF_ERROR(ApplyScd2(result));
+  } else {
+    SLUICE_RETURN_IF_ERROR(ApplyScd1(result));
+  }
+  return result;
+}
+
+}  // namespace
+
+std::string CdcStatePath(const std::string& storage, const std::string& target) {
+  return storage + "/system/auto_cdc/" + target;
+}
+
+std::optional<int64_t> CdcCommittedBatch(const delta::DeltaContext& context,
+                                         const std::string& state_path, const std::string& app_id) {
+  auto snapshot = delta::LoadSnapshot(context, state_path);
+  if (!snapshot.ok()) return std::nullopt;
+  return (*snapshot)->TransactionVersion(app_id);
+}
+
+Result<CdcResult> ApplyChanges(const CdcBatch& batch) {
+  CdcApplier applier(batch);
+  return applier.Apply();
+}
+
+}  // namespace sluice::runtime
