@@ -630,6 +630,45 @@ Result<CdcResult> CdcApplier::Apply() {
 
 }  // namespace
 
+Result<std::string> CdcTargetShape(engine::Connection& connection, const graph::Flow& flow,
+                                   const std::string& source_sql) {
+  const sql::AutoCdc& cdc = *flow.cdc;
+  auto fail = [&](const sql::SourceLocation& location, const std::string& what,
+                  const Status& status) {
+    return InvalidArgument(sql::FormatDiagnostic(
+        location, "AUTO CDC flow '" + flow.name + "': " + what + ": " + status.message()));
+  };
+  std::vector<std::pair<const sql::Expression*, const char*>> expressions{
+      {cdc.sequence_by ? &*cdc.sequence_by : nullptr, "SEQUENCE BY"},
+      {cdc.delete_condition ? &*cdc.delete_condition : nullptr, "APPLY AS DELETE WHEN"},
+      {cdc.truncate_condition ? &*cdc.truncate_condition : nullptr, "APPLY AS TRUNCATE WHEN"}};
+  std::string sequence = "0::BIGINT";
+  for (const auto& [expression, what] : expressions) {
+    if (expression == nullptr) continue;
+    auto translated = TranslateCondition(expression->text);
+    if (!translated.ok()) return fail(expression->location, what, translated.status());
+    auto bound =
+        connection.Query("DESCRIBE SELECT (" + *translated + ") FROM (" + source_sql + ")");
+    if (!bound.ok()) return fail(expression->location, what, bound.status());
+    if (expression == &*cdc.sequence_by) sequence = "(" + *translated + ")";
+  }
+  SLUICE_ASSIGN_OR_RETURN(engine::QueryResult described,
+                          connection.Query("DESCRIBE SELECT * FROM (" + source_sql + ")"));
+  std::vector<std::string> names;
+  for (size_t row = 0; row < described.row_count(); ++row) {
+    const std::string name = described.at(row, 0).ToString();
+    bool keep = true;
+    if (cdc.columns) {
+      const bool listed = Contains(cdc.columns->names, name);
+      keep = cdc.columns->except ? !listed : listed;
+    }
+    if (keep || Contains(cdc.keys, name)) names.push_back(QuoteIdentifier(name));
+  }
+  std::string shape = "SELECT " + Join(names, ", ");
+  if (cdc.scd_type == 2) shape += ", " + sequence + " AS __START_AT, " + sequence + " AS __END_AT";
+  return shape + " FROM (" + source_sql + ")";
+}
+
 std::string CdcStatePath(const std::string& storage, const std::string& target) {
   return storage + "/system/auto_cdc/" + target;
 }

@@ -69,6 +69,12 @@ std::string CdcStatePath(const std::string& storage, const std::string& target);
 std::optional<int64_t> CdcCommittedBatch(const delta::DeltaContext& context,
                                          const std::string& state_path, const std::string& app_id);
 
+// For validation: the DuckDB SQL of the target's shape given the source's rows
+// (`source_sql`): the stored columns, plus __START_AT and __END_AT for SCD type 2. Binding it
+// checks SEQUENCE BY and the APPLY AS conditions; an error names the expression's place.
+Result<std::string> CdcTargetShape(engine::Connection& connection, const graph::Flow& flow,
+                                   const std::string& source_sql);
+
 // Applies the batch. Errors name the flow: a NULL sequence (with an offending row), keys or a
 // sequence type that differ from the state's (a full refresh is needed), unknown columns.
 Result<CdcResult> ApplyChanges(const CdcBatch& batch);

@@ -6,6 +6,7 @@
 #include "common/strings.h"
 #include "engine/engine.h"
 #include "quality/expectations.h"
+#include "runtime/auto_cdc.h"
 #include "runtime/inputs.h"
 #include "sql/diagnostics.h"
 #include "sql/parser.h"
@@ -157,7 +158,12 @@ Status BindQueries(const RuntimeEnv& env) {
         if (!described.ok()) {
           return BindError(flow.query.location, "flow '" + flow.name + "'", described.status());
         }
-        flow_sql[target.name()].push_back(*rendered);
+        std::string bound = *rendered;
+        if (flow.cdc) {
+          // Readers of an AUTO CDC target see its columns, not the change feed's.
+          SLUICE_ASSIGN_OR_RETURN(bound, CdcTargetShape(*connection, flow, *rendered));
+        }
+        flow_sql[target.name()].push_back(bound);
         renderers.push_back(std::move(renderer));
       }
     }

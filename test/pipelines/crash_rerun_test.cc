@@ -28,8 +28,15 @@ void MakeProject(const fs::path& dir) {
         "CREATE STREAMING TABLE bronze AS SELECT * FROM STREAM read_files('data', format => "
         "'json');\n"
         "CREATE STREAMING TABLE silver AS SELECT id, v * 2 AS v FROM STREAM(bronze);\n"
-        "CREATE MATERIALIZED VIEW gold AS SELECT count(*) AS n, sum(v) AS total FROM silver;\n");
-  Write(dir / "data" / "1.json", "{\"id\": 1, \"v\": 10}\n{\"id\": 2, \"v\": 20}\n");
+        "CREATE MATERIALIZED VIEW gold AS SELECT count(*) AS n, sum(v) AS total FROM silver;\n"
+        "CREATE STREAMING TABLE latest;\n"
+        "CREATE FLOW latest_cdc AS AUTO CDC INTO latest FROM STREAM(bronze) KEYS (k)\n"
+        "  SEQUENCE BY id;\n"
+        "CREATE STREAMING TABLE history;\n"
+        "CREATE FLOW history_cdc AS AUTO CDC INTO history FROM STREAM(bronze) KEYS (k)\n"
+        "  SEQUENCE BY id COLUMNS k, v STORED AS SCD TYPE 2;\n");
+  Write(dir / "data" / "1.json",
+        "{\"id\": 1, \"k\": 1, \"v\": 10}\n{\"id\": 2, \"k\": 2, \"v\": 20}\n");
 }
 
 // The query's rows as "a:b c:d ".
@@ -56,7 +63,7 @@ void Prepare(const fs::path& root) {
   auto first = RunOnce(root);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   ASSERT_EQ(first->state, "COMPLETED");
-  Write(root / "data" / "2.json", "{\"id\": 3, \"v\": 30}\n");
+  Write(root / "data" / "2.json", "{\"id\": 3, \"k\": 1, \"v\": 30}\n");
 }
 
 // How often the second update of a crash-free run passes the point.
@@ -91,7 +98,7 @@ void CrashAndRerun(const std::string& point, int skip) {
   }
 
   // More data arrives before the rerun; updates run until nothing is left to read.
-  Write(root / "data" / "3.json", "{\"id\": 4, \"v\": 40}\n");
+  Write(root / "data" / "3.json", "{\"id\": 4, \"k\": 2, \"v\": 40}\n");
   auto rerun = RunOnce(root);
   ASSERT_TRUE(rerun.ok()) << rerun.status().ToString();
   EXPECT_EQ(rerun->state, "COMPLETED");
@@ -104,6 +111,9 @@ void CrashAndRerun(const std::string& point, int skip) {
   EXPECT_EQ(Text(**pipeline, "SELECT id, v FROM bronze ORDER BY id, v"), "1:10 2:20 3:30 4:40 ");
   EXPECT_EQ(Text(**pipeline, "SELECT id, v FROM silver ORDER BY id, v"), "1:20 2:40 3:60 4:80 ");
   EXPECT_EQ(Text(**pipeline, "SELECT n, total FROM gold"), "4:200 ");
+  EXPECT_EQ(Text(**pipeline, "SELECT k, id, v FROM latest ORDER BY k"), "1:3:30 2:4:40 ");
+  EXPECT_EQ(Text(**pipeline, "SELECT k, v, __START_AT, __END_AT FROM history ORDER BY k, 3"),
+            "1:10:1:3 1:30:3: 2:20:2:4 2:40:4: ");
   // A further update finds nothing new.
   auto again = (*pipeline)->Run();
   ASSERT_TRUE(again.ok()) << again.status().ToString();
@@ -117,7 +127,8 @@ class CrashRerunTest : public ::testing::TestWithParam<const char*> {
 };
 
 // Every hit of the point in the update is a separate crash: each streaming flow's batch,
-// the materialized view's recompute, the event log's commit.
+// the materialized view's recompute, the AUTO CDC flows' target and state commits, the
+// event log's commit.
 TEST_P(CrashRerunTest, RerunGivesTheRowsOfACrashFreeRun) {
 #ifndef SLUICE_SYNC_POINTS
   GTEST_SKIP() << "kill points exist in Debug builds only";
