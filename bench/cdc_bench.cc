@@ -78,7 +78,7 @@ void WriteBatch(sluice::engine::Connection& connection, const fs::path& file, in
       "LATERAL (SELECT 'name-' || (c.id % 1000) AS name, ['Oslo', 'Rome', 'Lima', 'Kyiv'][1 + "
       "(hash(c.id, " +
       seed + ") % 4)::INTEGER] AS city, (hash(c.id, " + seed +
-      ", 3) % 100000)::BIGINT AS balance, " + seed + " * 1000000000 + (hash(c.id, " + seed +
+      ", 3) % 100000)::BIGINT AS balance, " + seed + "::BIGINT * 1000000000 + (hash(c.id, " + seed +
       ", 5) % 1000000000)::BIGINT AS seq, c.op = 'delete' AS is_delete) "
       "ORDER BY hash(c.id, " +
       seed + ", 11)) TO '" + file.string() + "' (FORMAT parquet)";
@@ -130,7 +130,7 @@ int main(int argc, char** argv) {
               static_cast<long long>(rows), static_cast<long long>(batches),
               static_cast<long long>(batch_size));
   const fs::path data = root / "data";
-  fs::create_directories(data);
+  fs::create_directories(data / "batches");
   Check(duck.Execute("COPY (SELECT i AS id, 'new' AS op, 'name-' || (i % 1000) AS name, 'Oslo' "
                      "AS city, (i % 100000)::BIGINT AS balance, 0::BIGINT AS seq, false AS "
                      "is_delete FROM range(" +
