@@ -517,6 +517,9 @@ Status CdcApplier::ApplyScd2(CdcResult& result) {
   std::string unique = "SELECT * EXCLUDE (__dup) FROM (SELECT *, row_number() OVER (PARTITION BY " +
                        keys + ", __seq, __del ORDER BY __new, __ord DESC) AS __dup FROM (" +
                        combined + ")) WHERE __dup = 1";
+  // Read several times below: materialized once.
+  SLUICE_RETURN_IF_ERROR(Temp("__sluice_cdc_unique", unique));
+  unique = "SELECT * FROM __sluice_cdc_unique";
   std::string filled = unique;
   bool ignores = false;
   for (const std::string& name : names) ignores = ignores || IgnoresNulls(name);
@@ -573,12 +576,20 @@ Status CdcApplier::ApplyScd2(CdcResult& result) {
                                              islands +
                                              ") WHERE NOT __del AND __island > 0 GROUP BY " + keys +
                                              ", __island"));
-  SLUICE_RETURN_IF_ERROR(Temp(kLatest, "SELECT " + keys +
-                                           ", arg_max_null(__del, __seq) AS __deleted, max(__seq) "
-                                           "AS __sequence, list(DISTINCT __seq) FILTER (WHERE "
-                                           "__del) AS __deletes, list(DISTINCT __seq) FILTER "
-                                           "(WHERE NOT __del) AS __upserts FROM (" +
-                                           unique + ") GROUP BY " + keys));
+  // The state keeps only what the versions do not show: upserts a version absorbed (not
+  // its start) and deletes that closed no version. Keys with neither have no state row:
+  // their latest sequence is their current version's start or end.
+  const std::string shown =
+      "EXISTS (SELECT 1 FROM " + std::string(kVersions) + " v WHERE " + KeysMatch(keys_, "u", "v");
+  SLUICE_RETURN_IF_ERROR(
+      Temp(kLatest, "SELECT " + keys +
+                        ", arg_max_null(__del, __seq) AS __deleted, max(__seq) AS __sequence, "
+                        "list_sort(list(DISTINCT __seq) FILTER (WHERE __del AND NOT __is_end)) AS "
+                        "__deletes, list_sort(list(DISTINCT __seq) FILTER (WHERE NOT __del AND NOT "
+                        "__is_start)) AS __upserts FROM (SELECT u.*, " +
+                        shown + " AND v.__START_AT = u.__seq) AS __is_start, " + shown +
+                        " AND v.__END_AT = u.__seq) AS __is_end FROM (" + unique +
+                        ") u) GROUP BY " + keys));
   SLUICE_ASSIGN_OR_RETURN(
       engine::QueryResult counts,
       connection_.Query("SELECT count(*) FILTER (WHERE NOT __del), count(*) FILTER (WHERE __del) "
@@ -589,9 +600,9 @@ Status CdcApplier::ApplyScd2(CdcResult& result) {
   SLUICE_ASSIGN_OR_RETURN(
       result.inserted_rows,
       Count("SELECT count(*) FROM " + std::string(kLatest) + " l" +
-            (state.empty() ? ""
-                           : " WHERE NOT EXISTS (SELECT 1 FROM " + state + " s WHERE " +
-                                 KeysMatch(keys_, "l", "s") + ")")));
+            (versions.empty() ? ""
+                              : " WHERE NOT EXISTS (SELECT 1 FROM " + versions + " v WHERE " +
+                                    KeysMatch(keys_, "l", "v") + ")")));
 
   std::vector<std::string> target_columns = names;
   target_columns.push_back("__START_AT");
@@ -608,11 +619,11 @@ Status CdcApplier::ApplyScd2(CdcResult& result) {
   }
   return WriteState("SELECT " + keys + " FROM " + kLatest,
                     "SELECT " + KeyList("l.") +
-                        ", l.__sequence, l.__deleted, list_sort(coalesce(l.__deletes, [])) AS "
-                        "__deletes, list_sort(coalesce(l.__upserts, [])) AS __upserts, CASE WHEN "
+                        ", l.__sequence, l.__deleted, l.__deletes, l.__upserts, CASE WHEN "
                         "l.__deleted THEN coalesce(" +
                         previous_deleted_at + ", " + std::to_string(batch_.now_ms) +
-                        "::BIGINT) END AS __deleted_at_ms FROM " + joined,
+                        "::BIGINT) END AS __deleted_at_ms FROM " + joined +
+                        " WHERE l.__deletes IS NOT NULL OR l.__upserts IS NOT NULL",
                     starts_over_);
 }
 
