@@ -113,7 +113,7 @@ TEST(AutoCdcReferenceTest, RandomChangeStreamsMatchOneQueryOverTheLog) {
       "  APPLY AS DELETE WHEN op = 'D' SEQUENCE BY seq COLUMNS * EXCEPT (op, seq)\n"
       "  STORED AS SCD TYPE 2;\n");
   std::mt19937 random(4242);
-  const std::vector<std::string> batches = RandomBatches(random, 60, 12, 6);
+  const std::vector<std::string> batches = RandomBatches(random, 400, 15, 8);
   for (size_t i = 0; i < batches.size(); ++i) {
     SCOPED_TRACE("batch " + std::to_string(i));
     if (batches[i].empty()) continue;
