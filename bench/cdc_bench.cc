@@ -20,29 +20,17 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "pipeline_runs.h"
 #include "sluice/pipeline.h"
 
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
-
-double Since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-void Check(const sluice::Status& status, const std::string& what) {
-  if (!status.ok()) {
-    std::fprintf(stderr, "%s: %s\n", what.c_str(), status.ToString().c_str());
-    std::exit(1);
-  }
-}
-
-void WriteFile(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path) << text;
-}
-
+using sluice::bench::Check;
+using sluice::bench::Clock;
+using sluice::bench::RunPipeline;
+using sluice::bench::Since;
+using sluice::bench::WriteFile;
 // Bytes of the files under `dir` (a Delta table's data and log).
 int64_t TreeBytes(const fs::path& dir) {
   int64_t total = 0;
@@ -95,22 +83,6 @@ const char* kSource =
     "'parquet');\n"
     "CREATE STREAMING TABLE customers;\n";
 
-double RunUpdate(const fs::path& project) {
-  auto pipeline = sluice::Pipeline::Open(project.string());
-  Check(pipeline.status(), "open");
-  const auto start = Clock::now();
-  auto report = (*pipeline)->Run();
-  const double seconds = Since(start);
-  Check(report.status(), "run");
-  if (report->state != "COMPLETED") {
-    for (const auto& flow : report->flows) {
-      if (!flow.error.empty()) std::fprintf(stderr, "%s\n", flow.error.c_str());
-    }
-    std::exit(1);
-  }
-  return seconds;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -154,7 +126,7 @@ int main(int argc, char** argv) {
                   "COLUMNS * EXCEPT (op, is_delete) STORED AS SCD TYPE " +
                   std::to_string(scd) + ";\n");
     fs::copy_file(data / "000.parquet", project / "data" / "000.parquet");
-    const double initial = RunUpdate(project);
+    const double initial = RunPipeline(project);
 
     // The peer: the same table in DuckDB, written to Parquet after each merge.
     const std::string table = "peer" + std::to_string(scd);
@@ -187,7 +159,7 @@ int main(int argc, char** argv) {
       const fs::path batch_file = data / "batches" / name;
       fs::copy_file(batch_file, project / "data" / name);
       const int64_t bytes_before = TreeBytes(target) + TreeBytes(state);
-      const double ours = RunUpdate(project);
+      const double ours = RunPipeline(project);
       const int64_t written = TreeBytes(target) + TreeBytes(state) - bytes_before;
 
       const auto start = Clock::now();

@@ -16,29 +16,17 @@
 
 #include "engine/engine.h"
 #include "generate_orders.h"
+#include "pipeline_runs.h"
 #include "sluice/pipeline.h"
 
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
-
-double Since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-void Check(const sluice::Status& status, const char* what) {
-  if (!status.ok()) {
-    std::fprintf(stderr, "%s: %s\n", what, status.ToString().c_str());
-    std::exit(1);
-  }
-}
-
-void WriteFile(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path) << text;
-}
-
+using sluice::bench::Check;
+using sluice::bench::Clock;
+using sluice::bench::RunPipeline;
+using sluice::bench::Since;
+using sluice::bench::WriteFile;
 // Copies the retail example's definition into `dir`.
 void MakeRetailProject(const fs::path& dir) {
   const fs::path example = fs::path(SLUICE_SOURCE_DIR) / "examples" / "retail";
@@ -47,26 +35,6 @@ void MakeRetailProject(const fs::path& dir) {
   for (const char* name : {"bronze.sql", "silver.sql", "gold.sql"}) {
     fs::copy_file(example / "transformations" / name, dir / "transformations" / name);
   }
-}
-
-double RunPipeline(const fs::path& dir, int64_t* rows) {
-  auto pipeline = sluice::Pipeline::Open(dir.string());
-  Check(pipeline.status(), "open");
-  const auto start = Clock::now();
-  auto report = (*pipeline)->Run();
-  const double seconds = Since(start);
-  Check(report.status(), "run");
-  if (report->state != "COMPLETED") {
-    for (const auto& flow : report->flows) {
-      if (!flow.error.empty()) std::fprintf(stderr, "%s\n", flow.error.c_str());
-    }
-    std::exit(1);
-  }
-  if (rows != nullptr) {
-    *rows = 0;
-    for (const auto& flow : report->flows) *rows += flow.output_rows;
-  }
-  return seconds;
 }
 
 // The retail transformations by hand: the same reads, expectation counts and writes

@@ -368,7 +368,6 @@ Status CdcApplier::ApplyScd1(CdcResult& result) {
   SLUICE_ASSIGN_OR_RETURN(std::string state, KeyedRows(batch_.state_path, kState));
   std::vector<std::string> names;
   for (const Column& column : stored_) names.push_back(column.name);
-  const std::string columns = Join(Quoted(names), ", ");
 
   // Events newer than what is applied for their key (live row or tombstone).
   std::string fresh = std::string("SELECT e.* FROM ") + kEvents + " e";
@@ -443,7 +442,6 @@ Status CdcApplier::ApplyScd1(CdcResult& result) {
       "SELECT " + KeyList() + " FROM " + kLatest,
       "SELECT " + Join(Quoted(target_columns), ", ") + " FROM " + kLatest + " WHERE NOT __del",
       starts_over_, result));
-  (void)columns;
 
   // State: the batch's keys with their sequence; tombstones past the threshold go.
   std::string expired;

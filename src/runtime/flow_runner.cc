@@ -87,6 +87,11 @@ class FlowExecution {
   // AUTO CDC FROM SNAPSHOT: applies the source's current version when it is new.
   Status RunSnapshotCdc(FlowOutcome& outcome);
   Result<std::vector<quality::Rule>> Rules() const;
+  // Checks the target's expectations on `sql`; a failed FAIL UPDATE rule is Aborted with
+  // Databricks' message (nothing to release then). Release the result after use.
+  Result<quality::CheckResult> CheckRules(const std::string& sql);
+  // The warn and drop rules' metrics and the dropped rows, into the outcome.
+  static void RecordChecks(const quality::CheckResult& check, FlowOutcome& outcome);
   Status CheckAndWrite(const std::string& sql, FlowOutcome& outcome,
                        const delta::WriteOptions& write_options);
   delta::WriteOptions TargetWriteOptions() const;
@@ -307,6 +312,25 @@ Result<std::vector<quality::Rule>> FlowExecution::Rules() const {
   return rules;
 }
 
+Result<quality::CheckResult> FlowExecution::CheckRules(const std::string& sql) {
+  SLUICE_ASSIGN_OR_RETURN(std::vector<quality::Rule> rules, Rules());
+  SLUICE_ASSIGN_OR_RETURN(
+      quality::CheckResult check,
+      quality::CheckExpectations(*connection_, sql, rules, "__sluice_check_" + flow_.name));
+  if (check.failure) {
+    (void)quality::ReleaseCheck(*connection_, check);
+    return Aborted(quality::FailureMessage(*check.failure, target_.name()));
+  }
+  return check;
+}
+
+void FlowExecution::RecordChecks(const quality::CheckResult& check, FlowOutcome& outcome) {
+  outcome.dropped_records = check.dropped_records;
+  for (const quality::RuleMetrics& metrics : check.metrics) {
+    if (metrics.action != quality::Action::kFail) outcome.metrics.push_back(metrics);
+  }
+}
+
 // pipelines.cdc.tombstoneGCThresholdInSeconds: the target's property, else the flow's or
 // the pipeline's configuration, else two days.
 int64_t TombstoneThresholdMillis(const graph::Dataset& target, const graph::Flow& flow,
@@ -362,15 +386,8 @@ Status FlowExecution::RunSnapshotCdc(FlowOutcome& outcome) {
 
 Status FlowExecution::ApplyCdc(const std::string& events_sql, const std::string& app_id,
                                int64_t batch_id, FlowOutcome& outcome, int64_t snapshot_version) {
-  SLUICE_ASSIGN_OR_RETURN(std::vector<quality::Rule> rules, Rules());
-  SLUICE_ASSIGN_OR_RETURN(
-      quality::CheckResult check,
-      quality::CheckExpectations(*connection_, events_sql, rules, "__sluice_check_" + flow_.name));
+  SLUICE_ASSIGN_OR_RETURN(quality::CheckResult check, CheckRules(events_sql));
   auto release = [&] { (void)quality::ReleaseCheck(*connection_, check); };
-  if (check.failure) {
-    release();
-    return Aborted(quality::FailureMessage(*check.failure, target_.name()));
-  }
   CdcBatch batch;
   batch.context = &context_;
   batch.flow = &flow_;
@@ -393,10 +410,7 @@ Status FlowExecution::ApplyCdc(const std::string& events_sql, const std::string&
   outcome.output_rows = applied->upserted_rows + applied->deleted_rows;
   outcome.upserted_rows = applied->upserted_rows;
   outcome.deleted_rows = applied->deleted_rows;
-  outcome.dropped_records = check.dropped_records;
-  for (const quality::RuleMetrics& metrics : check.metrics) {
-    if (metrics.action != quality::Action::kFail) outcome.metrics.push_back(metrics);
-  }
+  RecordChecks(check, outcome);
   outcome.wrote = applied->wrote;
   outcome.table_version = applied->target_version;
   return Status::OK();
@@ -404,15 +418,8 @@ Status FlowExecution::ApplyCdc(const std::string& events_sql, const std::string&
 
 Status FlowExecution::CheckAndWrite(const std::string& sql, FlowOutcome& outcome,
                                     const delta::WriteOptions& write_options) {
-  SLUICE_ASSIGN_OR_RETURN(std::vector<quality::Rule> rules, Rules());
-  SLUICE_ASSIGN_OR_RETURN(
-      quality::CheckResult check,
-      quality::CheckExpectations(*connection_, sql, rules, "__sluice_check_" + flow_.name));
+  SLUICE_ASSIGN_OR_RETURN(quality::CheckResult check, CheckRules(sql));
   auto release = [&] { (void)quality::ReleaseCheck(*connection_, check); };
-  if (check.failure) {
-    release();
-    return Aborted(quality::FailureMessage(*check.failure, target_.name()));
-  }
   for (const sql::ColumnDefinition& column : target_.definition.columns) {
     if (!column.not_null) continue;
     auto nulls = connection_->Query("SELECT count(*) FROM (" + check.output_sql + ") WHERE " +
@@ -441,10 +448,7 @@ Status FlowExecution::CheckAndWrite(const std::string& sql, FlowOutcome& outcome
   release();
   if (!written.ok()) return written.status();
   outcome.output_rows = written->skipped ? 0 : written->rows_written;
-  outcome.dropped_records = check.dropped_records;
-  for (const quality::RuleMetrics& metrics : check.metrics) {
-    if (metrics.action != quality::Action::kFail) outcome.metrics.push_back(metrics);
-  }
+  RecordChecks(check, outcome);
   outcome.wrote = !written->skipped;
   outcome.table_version = written->version;
   if (written->skipped) {

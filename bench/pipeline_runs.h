@@ -1,0 +1,58 @@
+// What the pipeline benchmarks share: timing, failing loudly, writing project files and
+// timing one update of a pipeline through the public API.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "sluice/pipeline.h"
+
+namespace sluice::bench {
+
+using Clock = std::chrono::steady_clock;
+
+inline double Since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Exits with the message when `status` is an error.
+inline void Check(const Status& status, const std::string& what) {
+  if (!status.ok()) {
+    std::fprintf(stderr, "%s: %s\n", what.c_str(), status.ToString().c_str());
+    std::exit(1);
+  }
+}
+
+inline void WriteFile(const std::filesystem::path& path, const std::string& text) {
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream(path) << text;
+}
+
+// Seconds of one update of the pipeline at `dir` (opening it is not timed); exits unless it
+// COMPLETED. `rows`, when given, receives the rows all flows wrote.
+inline double RunPipeline(const std::filesystem::path& dir, int64_t* rows = nullptr) {
+  auto pipeline = Pipeline::Open(dir.string());
+  Check(pipeline.status(), "open");
+  const auto start = Clock::now();
+  auto report = (*pipeline)->Run();
+  const double seconds = Since(start);
+  Check(report.status(), "run");
+  if (report->state != "COMPLETED") {
+    for (const auto& flow : report->flows) {
+      if (!flow.error.empty()) std::fprintf(stderr, "%s\n", flow.error.c_str());
+    }
+    std::exit(1);
+  }
+  if (rows != nullptr) {
+    *rows = 0;
+    for (const auto& flow : report->flows) *rows += flow.output_rows;
+  }
+  return seconds;
+}
+
+}  // namespace sluice::bench
