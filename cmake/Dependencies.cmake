@@ -31,6 +31,17 @@ set_target_properties(roaring PROPERTIES
   IMPORTED_LOCATION "${ROARING_LIBRARY}"
   INTERFACE_INCLUDE_DIRECTORIES "${ROARING_INCLUDE_DIR}")
 
+# libzstd-dev ships no CMake config in Debian 12 either.
+find_path(ZSTD_INCLUDE_DIR zstd.h)
+find_library(ZSTD_LIBRARY zstd)
+if(NOT ZSTD_INCLUDE_DIR OR NOT ZSTD_LIBRARY)
+  message(FATAL_ERROR "zstd not found: run scripts/setup.sh (libzstd-dev)")
+endif()
+add_library(zstd UNKNOWN IMPORTED GLOBAL)
+set_target_properties(zstd PROPERTIES
+  IMPORTED_LOCATION "${ZSTD_LIBRARY}"
+  INTERFACE_INCLUDE_DIRECTORIES "${ZSTD_INCLUDE_DIR}")
+
 if(SLUICE_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()

@@ -18,7 +18,8 @@ graph: sql spec common
 quality: engine common
 cdc: engine delta common
 eventlog: delta engine common
-runtime: common io engine delta spec sql graph quality cdc eventlog
+ingest: delta engine io common
+runtime: common io engine delta spec sql graph quality cdc eventlog ingest
 api: runtime delta engine io common
 tools: api common
 web: api common

@@ -1,0 +1,90 @@
+// Rows produced by C++ code, read by SQL: a table source is a set of columns and a factory
+// of producers; once registered with a Database it is read as
+// `sluice_table_source(<id>)` in any query on any of that database's connections.
+//
+// DuckDB may scan a source with several threads at once: it calls MakeProducer once per
+// thread (concurrently, so the factory must be thread-safe) and then Fill repeatedly on each
+// producer from that producer's own thread only. A producer returns 0 rows when it has no
+// more; the scan ends when every producer has. A Fill that returns an error aborts the query
+// with that error's message and code. A source may be scanned any number of times (once per
+// query that reads it); each scan gets new producers.
+//
+// Lifetimes: the Database keeps a registered source alive until Unregister (or its own end);
+// a query that started before Unregister finishes with the source it bound.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace sluice::engine {
+
+// The column types a source can produce. Other SQL types are made by casting in the query
+// that reads the source (e.g. VARCHAR JSON text to a STRUCT).
+enum class SourceType {
+  kVarchar,
+  kBigint,
+  kDouble,
+  kBoolean,
+  kDate,       // days since 1970-01-01
+  kTimestamp,  // microseconds since 1970-01-01 00:00:00 UTC (DuckDB TIMESTAMP WITH TIME ZONE)
+};
+
+struct SourceColumn {
+  std::string name;
+  SourceType type = SourceType::kVarchar;
+};
+
+// The output of one Fill: `capacity()` rows of the source's columns. Every cell of a row
+// below the count Fill returns must be set (a cell not set is NULL). Strings are copied.
+class ChunkWriter {
+ public:
+  virtual ~ChunkWriter() = default;
+  virtual size_t capacity() const = 0;
+  virtual void SetNull(size_t column, size_t row) = 0;
+  virtual void SetString(size_t column, size_t row, std::string_view value) = 0;
+  virtual void SetInt64(size_t column, size_t row, int64_t value) = 0;
+  virtual void SetDouble(size_t column, size_t row, double value) = 0;
+  virtual void SetBool(size_t column, size_t row, bool value) = 0;
+  virtual void SetDate(size_t column, size_t row, int32_t days) = 0;
+  virtual void SetTimestamp(size_t column, size_t row, int64_t micros) = 0;
+};
+
+class TableProducer {
+ public:
+  virtual ~TableProducer() = default;
+  // Writes up to writer.capacity() rows starting at row 0 and returns how many; 0 = done.
+  virtual Result<size_t> Fill(ChunkWriter& writer) = 0;
+};
+
+class TableSource {
+ public:
+  virtual ~TableSource() = default;
+  virtual const std::vector<SourceColumn>& columns() const = 0;
+  // How many producers (threads) a scan may use; at least 1.
+  virtual int max_threads() const { return 1; }
+  // Called concurrently by DuckDB's threads at the start of a scan.
+  virtual Result<std::unique_ptr<TableProducer>> MakeProducer() = 0;
+};
+
+// Registration with a database. The table function itself is created once per database on
+// first use; ids are unique within the process.
+class Database;
+class Connection;
+
+// Makes `source` readable as `sluice_table_source(<returned id>)` through `connection`'s
+// database, and returns the id.
+Result<int64_t> RegisterTableSource(Connection& connection, std::shared_ptr<TableSource> source);
+// Forgets the source; later queries naming its id fail to bind. Unknown ids are ignored.
+void UnregisterTableSource(int64_t id);
+
+// The SQL that reads a registered source: "sluice_table_source(<id>)".
+std::string TableSourceCall(int64_t id);
+
+}  // namespace sluice::engine
