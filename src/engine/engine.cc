@@ -12,20 +12,6 @@
 
 namespace sluice::engine {
 
-struct Database::Impl {
-  duckdb_database db = nullptr;
-  ~Impl() {
-    if (db != nullptr) duckdb_close(&db);
-  }
-};
-
-struct Connection::Impl {
-  duckdb_connection connection = nullptr;
-  ~Impl() {
-    if (connection != nullptr) duckdb_disconnect(&connection);
-  }
-};
-
 Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Database::~Database() = default;
 
@@ -59,11 +45,13 @@ Result<std::unique_ptr<Database>> Database::Open(const Options& options) {
     if (error != nullptr) duckdb_free(error);
     return IOError("cannot open DuckDB database ", options.path, ": ", message);
   }
+  impl->sources.database = impl->db;
   return std::unique_ptr<Database>(new Database(std::move(impl)));
 }
 
 Result<std::unique_ptr<Connection>> Database::Connect() {
   auto impl = std::make_unique<Connection::Impl>();
+  impl->sources = &impl_->sources;
   if (duckdb_connect(impl_->db, &impl->connection) == DuckDBError) {
     return Internal("cannot connect to DuckDB database");
   }

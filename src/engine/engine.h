@@ -73,6 +73,7 @@ class QueryResult {
 };
 
 class Connection;
+class TableSource;
 
 class Database {
  public:
@@ -125,6 +126,9 @@ class Connection {
 
  private:
   friend class Database;
+  // Creates the table function in this connection's database on first use (table_source.h).
+  friend Result<int64_t> RegisterTableSource(Connection& connection,
+                                             std::shared_ptr<TableSource> source);
   struct Impl;
   explicit Connection(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

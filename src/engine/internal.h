@@ -4,6 +4,8 @@
 
 #include <duckdb.h>
 
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,6 +20,28 @@ Status ErrorFromType(duckdb_error_type type, std::string_view message);
 // Copies a materialized result into a QueryResult.
 QueryResult Materialize(duckdb_result* result, bool nested_as_json = false);
 
+// What one database knows about table sources (table_source.cc). The table function
+// `sluice_table_source` is created in its catalog the first time a source is registered
+// through any of its connections; sources registered through it are forgotten when it closes.
+struct DatabaseSources {
+  DatabaseSources() = default;
+  DatabaseSources(const DatabaseSources&) = delete;
+  DatabaseSources& operator=(const DatabaseSources&) = delete;
+  // Unregisters every source registered through this database; runs after duckdb_close, when
+  // no query can be binding one.
+  ~DatabaseSources();
+
+  duckdb_database database = nullptr;  // borrowed from Database::Impl
+  std::mutex mutex;                    // guards function_created
+  bool function_created = false;
+};
+
+// The text a table source's failed Status is reported to DuckDB as, and the Status it stands
+// for when a query fails with it: DuckDB reports every table function error as an invalid
+// input, so the code travels in the message.
+std::string TableSourceErrorText(const Status& status);
+std::optional<Status> TableSourceErrorFromMessage(std::string_view duckdb_message);
+
 // DuckDB's SQL spelling of a logical type, e.g. "STRUCT(a INTEGER, b VARCHAR[])".
 std::string TypeName(duckdb_logical_type type);
 
@@ -30,3 +54,24 @@ std::string FormatDouble(double value);
 std::string EscapeBlob(std::string_view bytes);
 
 }  // namespace sluice::engine::internal
+
+namespace sluice::engine {
+
+struct Database::Impl {
+  // Declared first so that it is destroyed last, after the database has closed.
+  internal::DatabaseSources sources;
+  duckdb_database db = nullptr;
+  ~Impl() {
+    if (db != nullptr) duckdb_close(&db);
+  }
+};
+
+struct Connection::Impl {
+  duckdb_connection connection = nullptr;
+  internal::DatabaseSources* sources = nullptr;  // the database's; it outlives the connection
+  ~Impl() {
+    if (connection != nullptr) duckdb_disconnect(&connection);
+  }
+};
+
+}  // namespace sluice::engine

@@ -31,8 +31,12 @@ Status ErrorFromType(duckdb_error_type type, std::string_view message) {
 
 Status ResultError(duckdb_result* result) {
   const char* message = duckdb_result_error(result);
-  return ErrorFromType(duckdb_result_error_type(result),
-                       message != nullptr ? message : "unknown DuckDB error");
+  std::string_view text = message != nullptr ? message : "unknown DuckDB error";
+  duckdb_error_type type = duckdb_result_error_type(result);
+  if (type == DUCKDB_ERROR_INVALID_INPUT) {
+    if (std::optional<Status> status = TableSourceErrorFromMessage(text)) return *status;
+  }
+  return ErrorFromType(type, text);
 }
 
 namespace {

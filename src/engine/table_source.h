@@ -4,10 +4,13 @@
 //
 // DuckDB may scan a source with several threads at once: it calls MakeProducer once per
 // thread (concurrently, so the factory must be thread-safe) and then Fill repeatedly on each
-// producer from that producer's own thread only. A producer returns 0 rows when it has no
-// more; the scan ends when every producer has. A Fill that returns an error aborts the query
-// with that error's message and code. A source may be scanned any number of times (once per
-// query that reads it); each scan gets new producers.
+// producer, never on one producer from two threads at once (but not always from the same
+// thread: DuckDB may move a paused scan task to another of its threads). A producer returns 0
+// rows when it has no more; the scan ends when every producer has. A scan may also stop early
+// (LIMIT, an error, an interruption): its producers are then destroyed without having
+// returned 0. A Fill or MakeProducer that returns an error aborts the query with that error's
+// message and code. A source may be scanned any number of times (once per query that reads
+// it); each scan gets new producers.
 //
 // Lifetimes: the Database keeps a registered source alive until Unregister (or its own end);
 // a query that started before Unregister finishes with the source it bound.
@@ -42,7 +45,9 @@ struct SourceColumn {
 };
 
 // The output of one Fill: `capacity()` rows of the source's columns. Every cell of a row
-// below the count Fill returns must be set (a cell not set is NULL). Strings are copied.
+// below the count Fill returns must be set (a cell not set is NULL). Strings are copied and
+// must be UTF-8: a Fill that returns a row holding any other string fails the query. Each
+// setter must match its column's type (SetString for kVarchar, SetInt64 for kBigint, ...).
 class ChunkWriter {
  public:
   virtual ~ChunkWriter() = default;
