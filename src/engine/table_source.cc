@@ -215,10 +215,15 @@ struct BindData {
   std::vector<SourceType> types;
 };
 
-// One thread's share of a scan.
+// What every thread of one scan shares: the source's BeginScan result.
+struct GlobalState {
+  std::shared_ptr<void> scan;
+};
+
+// One thread's share of a scan. The producer is made at the first Fill, where the global
+// state is reachable (local init cannot see it).
 struct LocalState {
-  LocalState(std::unique_ptr<TableProducer> producer, const std::vector<SourceType>& types)
-      : producer(std::move(producer)), writer(types) {}
+  explicit LocalState(const std::vector<SourceType>& types) : writer(types) {}
   std::unique_ptr<TableProducer> producer;
   VectorChunkWriter writer;
   bool done = false;
@@ -264,20 +269,19 @@ void Bind(duckdb_bind_info info) {
 void InitGlobal(duckdb_init_info info) {
   const auto* data = static_cast<const BindData*>(duckdb_init_get_bind_data(info));
   duckdb_init_set_max_threads(info, static_cast<idx_t>(std::max(1, data->source->max_threads())));
+  Result<std::shared_ptr<void>> scan = data->source->BeginScan();
+  if (!scan.ok()) {
+    duckdb_init_set_error(info, internal::TableSourceErrorText(scan.status()).c_str());
+    return;
+  }
+  auto state = std::make_unique<GlobalState>();
+  state->scan = std::move(scan).value();
+  duckdb_init_set_init_data(info, state.release(), &DeleteAs<GlobalState>);
 }
 
 void InitLocal(duckdb_init_info info) {
   const auto* data = static_cast<const BindData*>(duckdb_init_get_bind_data(info));
-  Result<std::unique_ptr<TableProducer>> producer = data->source->MakeProducer();
-  Status status = producer.status();
-  if (status.ok() && *producer == nullptr) {
-    status = Internal("table source ", data->id, " made no producer");
-  }
-  if (!status.ok()) {
-    duckdb_init_set_error(info, internal::TableSourceErrorText(status).c_str());
-    return;
-  }
-  auto state = std::make_unique<LocalState>(std::move(producer).value(), data->types);
+  auto state = std::make_unique<LocalState>(data->types);
   duckdb_init_set_init_data(info, state.release(), &DeleteAs<LocalState>);
 }
 
@@ -287,6 +291,19 @@ void Scan(duckdb_function_info info, duckdb_data_chunk output) {
   if (state->done) {
     duckdb_data_chunk_set_size(output, 0);
     return;
+  }
+  if (state->producer == nullptr) {
+    const auto* global = static_cast<const GlobalState*>(duckdb_function_get_init_data(info));
+    Result<std::unique_ptr<TableProducer>> producer = data->source->MakeProducer(global->scan);
+    Status status = producer.status();
+    if (status.ok() && *producer == nullptr) {
+      status = Internal("table source ", data->id, " made no producer");
+    }
+    if (!status.ok()) {
+      duckdb_function_set_error(info, internal::TableSourceErrorText(status).c_str());
+      return;
+    }
+    state->producer = std::move(producer).value();
   }
   state->writer.Reset(output);
   Result<size_t> rows = state->producer->Fill(state->writer);

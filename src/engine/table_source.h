@@ -74,8 +74,13 @@ class TableSource {
   virtual const std::vector<SourceColumn>& columns() const = 0;
   // How many producers (threads) a scan may use; at least 1.
   virtual int max_threads() const { return 1; }
-  // Called concurrently by DuckDB's threads at the start of a scan.
-  virtual Result<std::unique_ptr<TableProducer>> MakeProducer() = 0;
+  // Called once at the start of each scan, before its producers are made; what it returns
+  // is handed to every producer of that scan (state the producers share, such as a queue of
+  // work). An error fails the query.
+  virtual Result<std::shared_ptr<void>> BeginScan() { return std::shared_ptr<void>(); }
+  // Called by each of the scan's threads before its first Fill, concurrently.
+  virtual Result<std::unique_ptr<TableProducer>> MakeProducer(
+      const std::shared_ptr<void>& scan) = 0;
 };
 
 // Registration with a database. The table function itself is created once per database on

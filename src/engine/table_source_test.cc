@@ -37,12 +37,21 @@ class FunctionSource : public TableSource {
 
   const std::vector<SourceColumn>& columns() const override { return columns_; }
   int max_threads() const override { return threads_; }
-  Result<std::unique_ptr<TableProducer>> MakeProducer() override {
+  Result<std::shared_ptr<void>> BeginScan() override {
+    auto scan = std::make_shared<int>(++scans_begun);
+    return std::static_pointer_cast<void>(scan);
+  }
+  Result<std::unique_ptr<TableProducer>> MakeProducer(const std::shared_ptr<void>& scan) override {
     ++producers_made;
+    if (scan == nullptr || *std::static_pointer_cast<int>(scan) != scans_begun.load()) {
+      ++producers_of_stale_scans;
+    }
     return factory_();
   }
 
   std::atomic<int> producers_made{0};
+  std::atomic<int> scans_begun{0};
+  std::atomic<int> producers_of_stale_scans{0};
 
  private:
   std::vector<SourceColumn> columns_;
@@ -329,6 +338,18 @@ TEST_F(TableSourceTest, EveryScanMakesNewProducers) {
   EXPECT_EQ(std::move(statement->Query()).value().at(0, 0), Value::Int(50));
   EXPECT_EQ(std::move(statement->Query()).value().at(0, 0), Value::Int(50));
   EXPECT_EQ(source->producers_made.load(), 6);
+  // Each scan began once, and its producers got that scan's state.
+  EXPECT_EQ(source->scans_begun.load(), 6);
+}
+
+TEST_F(TableSourceTest, ProducersOfAScanShareItsState) {
+  auto source = CountingSource(5000, 100);
+  int64_t id = Register(source);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(Query("SELECT count(*) FROM " + TableSourceCall(id)).at(0, 0), Value::Int(5000));
+  }
+  EXPECT_EQ(source->scans_begun.load(), 3);
+  EXPECT_EQ(source->producers_of_stale_scans.load(), 0);
 }
 
 TEST_F(TableSourceTest, ClosingTheDatabaseReleasesItsSources) {
