@@ -29,4 +29,8 @@ std::string QuoteLiteral(std::string_view text);
 // Zero-padded decimal, e.g. PadNumber(7, 20) = "00000000000000000007".
 std::string PadNumber(uint64_t value, int width);
 
+// The candidate closest to `name` (case-insensitive edit distance) when it is close enough
+// to be a likely typo; "" otherwise.
+std::string NearestName(std::string_view name, const std::vector<std::string>& candidates);
+
 }  // namespace sluice

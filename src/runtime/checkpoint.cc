@@ -43,7 +43,16 @@ std::string EncodeOffsets(const BatchOffsets& offsets) {
       entry["end_version"] = source.end_version;
       entry["initial_snapshot"] = source.initial_snapshot;
     }
-    if (!source.files.empty() || source.table_id.empty()) entry["files"] = source.files;
+    if (!source.files.empty() || source.table_id.empty()) {
+      nlohmann::ordered_json files = nlohmann::ordered_json::array();
+      for (const SourceFile& file : source.files) {
+        files.push_back({{"path", file.path},
+                         {"size", file.size},
+                         {"modification_time", file.modification_time_ms}});
+      }
+      entry["files"] = std::move(files);
+    }
+    if (source.schema_version >= 0) entry["schema_version"] = source.schema_version;
     sources[key] = std::move(entry);
   }
   nlohmann::ordered_json doc;
@@ -79,9 +88,22 @@ Result<BatchOffsets> DecodeOffsets(const std::string& path, const std::string& t
     if (!value["files"].get_array().get(files)) {
       for (simdjson::dom::element file : files) {
         std::string_view name;
-        if (file.get_string().get(name)) return bad("file of " + std::string(key));
-        source.files.emplace_back(name);
+        SourceFile entry;
+        if (!file.get_string().get(name)) {  // a path alone, as earlier versions wrote
+          entry.path = std::string(name);
+        } else if (file["path"].get_string().get(name) ||
+                   file["size"].get_int64().get(entry.size) ||
+                   file["modification_time"].get_int64().get(entry.modification_time_ms)) {
+          return bad("file of " + std::string(key));
+        } else {
+          entry.path = std::string(name);
+        }
+        source.files.push_back(std::move(entry));
       }
+    }
+    int64_t schema_version = -1;
+    if (!value["schema_version"].get_int64().get(schema_version)) {
+      source.schema_version = schema_version;
     }
     offsets.sources.emplace(std::string(key), std::move(source));
   }
@@ -150,7 +172,9 @@ Status FlowCheckpoint::Load(const std::string& flow) {
 void FlowCheckpoint::Fold(const BatchOffsets& offsets) {
   for (const auto& [key, source] : offsets.sources) {
     committed_[key] = source;
-    if (!source.files.empty()) seen_files_[key].insert(source.files.begin(), source.files.end());
+    for (const SourceFile& file : source.files) {
+      seen_files_[key][file.path] = SeenFile{file, offsets.batch_id};
+    }
   }
 }
 

@@ -24,6 +24,21 @@
 
 namespace sluice::runtime {
 
+// A file a batch read: its identity when it was listed (a file rewritten later has another
+// size or time; allowOverwrites reads it again).
+struct SourceFile {
+  std::string path;  // absolute
+  int64_t size = 0;
+  int64_t modification_time_ms = 0;
+  bool operator==(const SourceFile&) const = default;
+};
+
+// A file of a committed batch, as cloud_files_state lists it.
+struct SeenFile {
+  SourceFile file;
+  int64_t batch_id = 0;
+};
+
 // What one batch read from one source.
 struct SourceOffset {
   // Delta sources: the versions read, (start_version, end_version]; start_version -1 with
@@ -32,8 +47,11 @@ struct SourceOffset {
   int64_t start_version = -1;
   int64_t end_version = -1;
   bool initial_snapshot = false;
-  // File sources: the files of this batch, absolute paths.
-  std::vector<std::string> files;
+  // File sources: the files of this batch.
+  std::vector<SourceFile> files;
+  // File sources: the schema version the batch was read with (`_schemas/<n>.json`), -1 for
+  // none stored.
+  int64_t schema_version = -1;
 };
 
 struct BatchOffsets {
@@ -56,8 +74,12 @@ class FlowCheckpoint {
   const std::optional<BatchOffsets>& pending() const { return pending_; }
   // The last committed batch's offsets per source (where the next batch starts).
   const std::map<std::string, SourceOffset>& committed_sources() const { return committed_; }
-  // Every file of every committed batch, per file source key.
-  const std::map<std::string, std::set<std::string>>& seen_files() const { return seen_files_; }
+  // Every file of every committed batch, per file source key, by path (the last batch that
+  // read a path wins).
+  const std::map<std::string, std::map<std::string, SeenFile>>& seen_files() const {
+    return seen_files_;
+  }
+  const std::string& dir() const { return dir_; }
   int64_t next_batch_id() const { return last_committed_ ? *last_committed_ + 1 : 0; }
 
   Status WriteOffsets(const BatchOffsets& offsets);
@@ -75,7 +97,7 @@ class FlowCheckpoint {
   std::optional<int64_t> last_committed_;
   std::optional<BatchOffsets> pending_;
   std::map<std::string, SourceOffset> committed_;
-  std::map<std::string, std::set<std::string>> seen_files_;
+  std::map<std::string, std::map<std::string, SeenFile>> seen_files_;
 };
 
 }  // namespace sluice::runtime

@@ -78,6 +78,11 @@ class FlowExecution {
 
  private:
   Status RunStreaming(FlowOutcome& outcome);
+  Status RunStreamBatch(FlowCheckpoint& checkpoint, StreamBatch& batch, FlowOutcome& outcome,
+                        bool* grew);
+  static void MergeBatchOutcome(const FlowOutcome& part, FlowOutcome& outcome, bool first);
+  // Stores the grown schema of every file source that met new columns; sets *grew then.
+  Status GrowSchemas(const InputRenderer& renderer, const std::string& dir, bool* grew);
   Status RunBatch(FlowOutcome& outcome);
   // Checks expectations and NOT NULL columns on `sql`, writes what passes.
   // AUTO CDC: checks the target's expectations on the batch's change events and applies
@@ -107,6 +112,7 @@ class FlowExecution {
   const std::function<void(const std::string&)>& on_state_;
   std::unique_ptr<engine::Connection> connection_;
   delta::DeltaContext context_;
+  int64_t batches_written_ = 0;  // streaming batches committed by this run
 };
 
 delta::WriteOptions FlowExecution::TargetWriteOptions() const {
@@ -161,7 +167,92 @@ Status FlowExecution::RunStreaming(FlowOutcome& outcome) {
   const std::string dir = CheckpointDir(*env_.settings, flow_.name);
   SLUICE_ASSIGN_OR_RETURN(FlowCheckpoint checkpoint,
                           FlowCheckpoint::Open(*env_.fs, dir, flow_.name));
-  StreamBatch batch;
+  // A triggered update reads everything available: file sources with rate limits leave a
+  // backlog that the next batches take, each committed on its own. A batch that meets
+  // new columns (addNewColumns) grows the stored schema and runs again, once.
+  bool first = true;
+  bool retried = false;
+  while (true) {
+    FlowOutcome part;
+    StreamBatch batch;
+    bool grew = false;
+    Status status = RunStreamBatch(checkpoint, batch, part, &grew);
+    if (!status.ok()) {
+      if (grew && !retried) {
+        retried = true;
+        continue;
+      }
+      return status;
+    }
+    retried = false;
+    MergeBatchOutcome(part, outcome, first);
+    first = false;
+    int64_t files_left = 0, bytes_left = 0;
+    for (const auto& [key, backlog] : batch.backlog) {
+      files_left += backlog.files;
+      bytes_left += backlog.bytes;
+    }
+    if (!batch.backlog.empty()) {
+      outcome.files_outstanding = files_left;
+      outcome.bytes_outstanding = bytes_left;
+    }
+    if (part.state != "RUNNING_BATCH" || files_left == 0) break;
+  }
+  if (outcome.state == "RUNNING_BATCH") outcome.state = "COMPLETED";
+  return Status::OK();
+}
+
+void FlowExecution::MergeBatchOutcome(const FlowOutcome& part, FlowOutcome& outcome, bool first) {
+  if (first) {
+    outcome = part;
+    return;
+  }
+  outcome.state = part.state == "IDLE" ? outcome.state : part.state;
+  if (part.state == "IDLE" || part.state == "COMPLETED") return;  // nothing read
+  outcome.output_rows += part.output_rows;
+  outcome.dropped_records += part.dropped_records;
+  outcome.dropped_malformed += part.dropped_malformed;
+  for (const quality::RuleMetrics& metrics : part.metrics) {
+    auto it = std::find_if(outcome.metrics.begin(), outcome.metrics.end(),
+                           [&](const quality::RuleMetrics& m) { return m.name == metrics.name; });
+    if (it == outcome.metrics.end()) {
+      outcome.metrics.push_back(metrics);
+    } else {
+      it->passed_records += metrics.passed_records;
+      it->failed_records += metrics.failed_records;
+    }
+  }
+  if (part.upserted_rows)
+    outcome.upserted_rows = outcome.upserted_rows.value_or(0) + *part.upserted_rows;
+  if (part.deleted_rows)
+    outcome.deleted_rows = outcome.deleted_rows.value_or(0) + *part.deleted_rows;
+  outcome.batch_id = part.batch_id;
+  outcome.wrote = outcome.wrote || part.wrote;
+  if (part.table_version >= 0) outcome.table_version = part.table_version;
+}
+
+Status FlowExecution::GrowSchemas(const InputRenderer& renderer, const std::string& dir,
+                                  bool* grew) {
+  for (const std::unique_ptr<FileRead>& read : renderer.file_reads()) {
+    std::vector<delta::StructField> added = read->NewFields();
+    if (added.empty()) continue;
+    StoredSchema grown = read->plan().schema;
+    std::vector<delta::StructField> fields = grown.schema.fields();
+    for (delta::StructField& field : added) {
+      if (grown.schema.Find(field.name) == nullptr) fields.push_back(std::move(field));
+    }
+    grown.schema = delta::Schema(std::move(fields));
+    grown.version += 1;
+    SLUICE_RETURN_IF_ERROR(SaveStoredSchema(*env_.fs, dir, read->plan().key, grown));
+    *grew = true;
+  }
+  return Status::OK();
+}
+
+// One streaming batch. part.state is RUNNING_BATCH when a batch was written (so that the
+// caller may go on with the backlog), else COMPLETED or IDLE.
+Status FlowExecution::RunStreamBatch(FlowCheckpoint& checkpoint, StreamBatch& batch,
+                                     FlowOutcome& outcome, bool* grew) {
   batch.checkpoint = &checkpoint;
   if (checkpoint.pending()) {
     // A crash after the batch's offsets were written: if its data is in the table, only
@@ -183,45 +274,58 @@ Status FlowExecution::RunStreaming(FlowOutcome& outcome) {
       batch.replay = true;
     }
   }
+  const std::string idle = request_.continuous ? "IDLE" : "COMPLETED";
   if (flow_.once && checkpoint.last_committed()) {
-    outcome.state = request_.continuous ? "IDLE" : "COMPLETED";
+    outcome.state = idle;
     return Status::OK();
   }
   if (!batch.replay) batch.offsets.batch_id = checkpoint.next_batch_id();
 
   InputRenderer renderer(context_, *env_.graph, *env_.settings, flow_.once ? nullptr : &batch);
+  auto fail = [&](Status status) -> Status {
+    SLUICE_RETURN_IF_ERROR(GrowSchemas(renderer, checkpoint.dir(), grew));
+    return status;
+  };
   auto rendered = renderer.Render(flow_.query, flow_.inputs);
   if (!rendered.ok()) {
     // A stream whose source table does not exist yet simply has nothing to read.
     if (rendered.status().code() == StatusCode::kNotFound && !flow_.once &&
         rendered.status().message() == kNoDataYet) {
-      outcome.state = request_.continuous ? "IDLE" : "COMPLETED";
+      outcome.state = idle;
       return Status::OK();
     }
-    return rendered.status();
+    return fail(rendered.status());
   }
   if (!flow_.once && !batch.new_data && !batch.replay) {
-    outcome.state = request_.continuous ? "IDLE" : "COMPLETED";
+    outcome.state = idle;
     return Status::OK();
   }
   if (!batch.replay) SLUICE_RETURN_IF_ERROR(checkpoint.WriteOffsets(batch.offsets));
   on_state_("RUNNING");
   SLUICE_ASSIGN_OR_RETURN(std::string sql, ApplyColumnList(target_, *rendered));
   delta::WriteOptions options = TargetWriteOptions();
-  options.mode = request_.replace_target ? delta::WriteMode::kOverwrite : delta::WriteMode::kAppend;
-  options.overwrite_schema = request_.replace_target;
-  options.merge_schema = !request_.replace_target;
+  const bool replace = request_.replace_target && batches_written_ == 0;
+  options.mode = replace ? delta::WriteMode::kOverwrite : delta::WriteMode::kAppend;
+  options.overwrite_schema = replace;
+  options.merge_schema = !replace;
   options.app_id = checkpoint.id();
   options.app_version = batch.offsets.batch_id;
   options.operation = "STREAMING UPDATE";
   outcome.batch_id = batch.offsets.batch_id;
   if (flow_.cdc) {
-    SLUICE_RETURN_IF_ERROR(ApplyCdc(*rendered, checkpoint.id(), batch.offsets.batch_id, outcome));
+    Status applied = ApplyCdc(*rendered, checkpoint.id(), batch.offsets.batch_id, outcome);
+    if (!applied.ok()) return fail(applied);
   } else {
-    SLUICE_RETURN_IF_ERROR(CheckAndWrite(sql, outcome, options));
+    Status written = CheckAndWrite(sql, outcome, options);
+    if (!written.ok()) return fail(written);
+  }
+  for (const std::unique_ptr<FileRead>& read : renderer.file_reads()) {
+    outcome.dropped_malformed += read->dropped_malformed();
   }
   SLUICE_SYNC_POINT("flow.data_committed");
   SLUICE_RETURN_IF_ERROR(checkpoint.Commit(batch.offsets, outcome.table_version));
+  ++batches_written_;
+  outcome.state = "RUNNING_BATCH";
   return renderer.Release();
 }
 
@@ -395,7 +499,7 @@ Status FlowExecution::ApplyCdc(const std::string& events_sql, const std::string&
   batch.state_path = CdcStatePath(env_.settings->storage, target_.name());
   batch.events_sql = check.output_sql;
   batch.snapshot_version = snapshot_version;
-  batch.replace = request_.replace_target;
+  batch.replace = request_.replace_target && batches_written_ == 0;
   batch.app_id = app_id;
   batch.batch_id = batch_id;
   batch.now_ms = env_.clock->NowMillis();

@@ -46,6 +46,11 @@ struct FlowOutcome {
   // AUTO CDC flows: change events applied as upserts and as deletes.
   std::optional<int64_t> upserted_rows;
   std::optional<int64_t> deleted_rows;
+  // File sources: malformed records dropped (mode DROPMALFORMED), and what is left unread
+  // after the last batch (set when the flow reads files).
+  int64_t dropped_malformed = 0;
+  std::optional<int64_t> files_outstanding;
+  std::optional<int64_t> bytes_outstanding;
   int64_t table_version = -1;  // the target's version after the write, -1 if none
   bool wrote = false;          // a commit was made
   bool up_to_date = false;     // a materialized view whose inputs had not changed

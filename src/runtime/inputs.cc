@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <set>
 
 #include "common/strings.h"
+#include "common/sync_point.h"
 #include "delta/paths.h"
+#include "ingest/options.h"
 #include "runtime/file_tree.h"
 #include "sql/spark_compat.h"
 
@@ -24,61 +27,42 @@ bool IsTrue(const std::map<std::string, std::string>& options, std::string_view 
   return false;
 }
 
-std::optional<std::string> Option(const std::map<std::string, std::string>& options,
-                                  std::string_view key) {
-  for (const auto& [name, value] : options) {
-    if (EqualsIgnoreCase(name, key)) return value;
+// A stable name for a file source's key in file names (FNV-1a, hex).
+std::string KeyHash(const std::string& key) {
+  uint64_t hash = 1469598103934665603ULL;
+  for (unsigned char c : key) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
   }
-  return std::nullopt;
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (int shift = 60; shift >= 0; shift -= 4) out += kHex[(hash >> shift) & 15];
+  return out;
 }
 
-std::string FileList(const std::vector<std::string>& files) {
-  std::vector<std::string> quoted;
-  quoted.reserve(files.size());
-  for (const std::string& file : files) quoted.push_back(QuoteLiteral(file));
-  return "[" + Join(quoted, ", ") + "]";
-}
-
-// The format of a read_files source: its `format` option, else the first file's extension.
-std::string FileFormat(const std::vector<std::string>& files,
-                       const std::map<std::string, std::string>& options) {
-  std::string format = ToLower(Option(options, "format").value_or(""));
-  if (!format.empty() || files.empty()) return format;
-  const std::string& first = files.front();
-  if (EndsWith(first, ".json") || EndsWith(first, ".jsonl") || EndsWith(first, ".ndjson")) {
-    return "json";
+// The files present when a stream with includeExistingFiles = false first started; written
+// once, at that start, and never read as input.
+Result<std::set<std::string>> ExistingFilesBaseline(io::FileSystem& fs, const std::string& dir,
+                                                    const std::string& key,
+                                                    const std::vector<ingest::InputFile>& listing,
+                                                    bool first_start) {
+  const std::string path = dir + "/_existing/" + KeyHash(key) + ".txt";
+  std::set<std::string> existing;
+  auto text = fs.ReadFile(path);
+  if (!text.ok()) {
+    if (text.status().code() != StatusCode::kNotFound) return text.status();
+    if (!first_start) return existing;
+    std::string lines;
+    for (const ingest::InputFile& file : listing) lines += file.path + "\n";
+    SLUICE_RETURN_IF_ERROR(fs.CreateDirectories(dir + "/_existing"));
+    Status put = fs.PutIfAbsent(path, lines);
+    if (!put.ok() && put.code() != StatusCode::kAlreadyExists) return put;
+    SLUICE_ASSIGN_OR_RETURN(text, fs.ReadFile(path));
   }
-  if (EndsWith(first, ".csv") || EndsWith(first, ".tsv")) return "csv";
-  if (EndsWith(first, ".parquet")) return "parquet";
-  return "";
-}
-
-// The DuckDB reader for files with read_files' options. `columns` (a DuckDB struct literal
-// of names to types) fixes the schema instead of detecting it on every bind.
-Result<std::string> ReaderCall(const std::string& path, const std::vector<std::string>& files,
-                               const std::map<std::string, std::string>& options,
-                               const std::string& columns = "") {
-  const std::string format = FileFormat(files, options);
-  const std::string list = FileList(files);
-  const std::string fixed = columns.empty() ? "" : ", columns = " + columns;
-  if (format == "json") {
-    return "read_json(" + list + (columns.empty() ? ", union_by_name = true" : fixed) + ")";
+  for (const std::string& line : Split(*text, '\n')) {
+    if (!line.empty()) existing.insert(line);
   }
-  if (format == "csv") {
-    std::string call = "read_csv(" + list + (columns.empty() ? ", union_by_name = true" : fixed);
-    call += ", header = " + std::string(IsTrue(options, "header") ? "true" : "false");
-    if (auto sep = Option(options, "sep")) call += ", delim = " + QuoteLiteral(*sep);
-    if (auto sep = Option(options, "delimiter")) call += ", delim = " + QuoteLiteral(*sep);
-    return call + ")";
-  }
-  if (format == "parquet") return "read_parquet(" + list + ", union_by_name = true)";
-  if (format.empty()) {
-    return InvalidArgument("read_files('" + path +
-                           "'): cannot tell the file format; add format => 'json', 'csv' or "
-                           "'parquet'");
-  }
-  return NotSupported("read_files('" + path + "'): format '" + format +
-                      "' is not supported (json, csv, parquet are)");
+  return existing;
 }
 
 }  // namespace
@@ -98,6 +82,7 @@ Status InputRenderer::Release() {
   }
   views_.clear();
   rendered_views_.clear();
+  file_reads_.clear();
   return first;
 }
 
@@ -140,6 +125,10 @@ Result<std::string> InputRenderer::Render(const sql::Query& query,
   // References are replaced by placeholders, the Spark SQL is translated, and then the
   // placeholders become the views, so that nothing generated here is ever rewritten.
   SLUICE_ASSIGN_OR_RETURN(std::string translated, TranslateWithPlaceholders(query));
+  // read_files relations get a _metadata column only for queries that use it, since
+  // `SELECT *` would otherwise carry it into the table.
+  const bool mentions_metadata = mentions_metadata_;
+  mentions_metadata_ = ToLower(query.text).find("_metadata") != std::string::npos;
   for (size_t i = 0; i < query.references.size(); ++i) {
     SLUICE_ASSIGN_OR_RETURN(std::string relation, RelationFor(inputs[i], query.references[i]));
     const std::string placeholder = Placeholder(i);
@@ -149,6 +138,7 @@ Result<std::string> InputRenderer::Render(const sql::Query& query,
     }
     translated.replace(at, placeholder.size(), relation);
   }
+  mentions_metadata_ = mentions_metadata;
   return translated;
 }
 
@@ -173,7 +163,7 @@ Result<std::string> InputRenderer::RelationFor(const graph::Input& input,
       return TableRelation("delta:" + input.path, input.path, input.path, input.streaming,
                            skip_change_commits);
     case sql::ReferenceKind::kReadFiles:
-      return FilesRelation("files:" + input.path, input.path, reference.options, input.streaming);
+      return FilesRelation("files:" + input.path, reference, input.path, input.streaming);
   }
   return Internal("unknown reference kind");
 }
@@ -315,62 +305,118 @@ Result<std::vector<delta::AddFile>> InputRenderer::FilesOfRange(const delta::Sna
   return files;
 }
 
-Result<std::string> InputRenderer::FilesRelation(const std::string& key, const std::string& path,
-                                                 const std::map<std::string, std::string>& options,
-                                                 bool streaming) {
-  SLUICE_ASSIGN_OR_RETURN(std::vector<io::FileInfo> listing,
-                          ListFilesRecursively(*context_.fs, path));
-  std::vector<std::string> all;
-  for (const io::FileInfo& file : listing) all.push_back(file.name);
-  std::vector<std::string> files = all;
-  if (streaming && stream_ != nullptr) {
-    if (stream_->replay) {
-      auto it = stream_->offsets.sources.find(key);
-      files = it == stream_->offsets.sources.end() ? std::vector<std::string>{} : it->second.files;
-    } else if (auto it = stream_->offsets.sources.find(key); it != stream_->offsets.sources.end()) {
-      files = it->second.files;
+Result<std::string> InputRenderer::FilesRelation(const std::string& key,
+                                                 const sql::Reference& reference,
+                                                 const std::string& path, bool streaming) {
+  SLUICE_ASSIGN_OR_RETURN(
+      ingest::SourceOptions options,
+      ingest::ParseSourceOptions(reference.options,
+                                 reference.cloud_files ? ingest::SourceSyntax::kCloudFiles
+                                                       : ingest::SourceSyntax::kReadFiles,
+                                 path));
+  SLUICE_ASSIGN_OR_RETURN(std::vector<ingest::InputFile> listing,
+                          ListSourceFiles(*context_.fs, path));
+  SLUICE_SYNC_POINT("read_files.listed");
+  PlannedFileRead plan;
+  plan.key = key;
+  plan.options = options;
+  const bool stream = streaming && stream_ != nullptr;
+  std::string schema_dir = schema_dir_;
+  if (stream) {
+    schema_dir = stream_->checkpoint->dir();
+    auto planned = stream_->offsets.sources.find(key);
+    if (stream_->replay || planned != stream_->offsets.sources.end()) {
+      // The batch's files were chosen before (a replay after a crash, or a second
+      // reference to the same source): read exactly those.
+      std::map<std::string, const ingest::InputFile*> by_path;
+      for (const ingest::InputFile& file : listing) by_path[file.path] = &file;
+      if (planned != stream_->offsets.sources.end()) {
+        for (const SourceFile& chosen : planned->second.files) {
+          // A file gone since it was chosen (removed after the batch failed) is left out:
+          // nothing of the batch was written, and there is nothing left to read of it.
+          auto it = by_path.find(chosen.path);
+          if (it != by_path.end()) plan.files.push_back(*it->second);
+        }
+      }
     } else {
       const auto& seen = stream_->checkpoint->seen_files();
       auto seen_it = seen.find(key);
-      files.clear();
-      for (const std::string& file : all) {
-        if (seen_it == seen.end() || !seen_it->second.count(file)) files.push_back(file);
+      const bool first_start = seen_it == seen.end();
+      std::set<std::string> existing;
+      if (!options.include_existing_files) {
+        SLUICE_ASSIGN_OR_RETURN(
+            existing, ExistingFilesBaseline(*context_.fs, schema_dir, key, listing, first_start));
       }
+      std::vector<ingest::InputFile> candidates;
+      for (const ingest::InputFile& file : listing) {
+        if (existing.count(file.path)) continue;
+        if (seen_it != seen.end()) {
+          auto read = seen_it->second.find(file.path);
+          if (read != seen_it->second.end()) {
+            const SourceFile& before = read->second.file;
+            const bool changed = before.size != file.size ||
+                                 before.modification_time_ms != file.modification_time_ms;
+            if (!options.allow_overwrites || !changed) continue;
+          }
+        }
+        candidates.push_back(file);
+      }
+      Backlog backlog;
+      plan.files = TakeBatch(std::move(candidates), options, &backlog);
+      stream_->backlog[key] = backlog;
       SourceOffset offset;
-      offset.files = files;
-      stream_->offsets.sources[key] = offset;
-    }
-    if (!files.empty()) stream_->new_data = true;
-  }
-  std::string sql;
-  if (files.empty()) {
-    if (all.empty()) {
-      // A stream over a folder without files simply has nothing to read yet.
-      if (streaming && stream_ != nullptr) return NotFound(kNoDataYet);
-      return NotFound("read_files('" + path + "'): no files found");
-    }
-    // Nothing new: the relation keeps its columns but has no rows.
-    SLUICE_ASSIGN_OR_RETURN(std::string reader, ReaderCall(path, {all.front()}, options));
-    sql = "SELECT * FROM " + reader + " LIMIT 0";
-  } else {
-    SLUICE_ASSIGN_OR_RETURN(std::string reader, ReaderCall(path, files, options));
-    // Text formats detect their schema by sampling every file; do it once here, so that
-    // the binds of the query, the write and its checks do not repeat it.
-    const std::string format = FileFormat(files, options);
-    if (format == "json" || format == "csv") {
-      SLUICE_ASSIGN_OR_RETURN(engine::QueryResult described,
-                              context_.connection->Query("DESCRIBE SELECT * FROM " + reader));
-      std::vector<std::string> columns;
-      for (size_t row = 0; row < described.row_count(); ++row) {
-        columns.push_back(QuoteLiteral(described.at(row, 0).ToString()) + ": " +
-                          QuoteLiteral(described.at(row, 1).ToString()));
+      for (const ingest::InputFile& file : plan.files) {
+        offset.files.push_back({file.path, file.size, file.modification_time_ms});
       }
-      SLUICE_ASSIGN_OR_RETURN(reader,
-                              ReaderCall(path, files, options, "{" + Join(columns, ", ") + "}"));
+      stream_->offsets.sources[key] = std::move(offset);
     }
-    sql = "SELECT * FROM " + reader;
+    if (!plan.files.empty()) stream_->new_data = true;
+  } else {
+    plan.files = listing;
   }
-  return MakeView("__sluice_files_" + std::to_string(next_view++), sql);
+  if (listing.empty() && plan.files.empty()) {
+    // A stream over a folder without files simply has nothing to read yet.
+    if (stream) return NotFound(kNoDataYet);
+    return NotFound("read_files('" + path + "'): no files found");
+  }
+  const std::vector<ingest::InputFile>& sample = plan.files.empty() ? listing : plan.files;
+  if (options.format) {
+    plan.format = *options.format;
+  } else if (auto format = ingest::FormatOfFileName(sample.front().path)) {
+    plan.format = *format;
+  } else {
+    return InvalidArgument("read_files('" + path + "'): cannot tell the file format of " +
+                           sample.front().path +
+                           "; add format => 'json', 'csv', 'parquet' or 'text'");
+  }
+  std::optional<StoredSchema> stored;
+  if (!schema_dir.empty() && options.schema.empty()) {
+    SLUICE_ASSIGN_OR_RETURN(stored, LoadStoredSchema(*context_.fs, schema_dir, key));
+  }
+  if (!stored) {
+    SLUICE_ASSIGN_OR_RETURN(
+        StoredSchema inferred,
+        InferSourceSchema(*context_.fs, *context_.connection, plan.format, options, sample));
+    inferred.partition_types = PartitionTypes(inferred.partition_columns, listing, options);
+    inferred.version = 0;
+    if (stream && options.schema.empty()) {
+      SLUICE_RETURN_IF_ERROR(SaveStoredSchema(*context_.fs, schema_dir, key, inferred));
+    }
+    stored = std::move(inferred);
+  }
+  plan.schema = std::move(*stored);
+  if (stream) stream_->offsets.sources[key].schema_version = plan.schema.version;
+  plan.rescued_column = plan.format == ingest::FileFormat::kText ? "" : options.RescuedColumn();
+  if (plan.schema.schema.Find(plan.rescued_column) != nullptr) plan.rescued_column.clear();
+  SLUICE_ASSIGN_OR_RETURN(
+      std::unique_ptr<FileRead> read,
+      FileRead::Make(*context_.fs, *context_.connection, std::move(plan), mentions_metadata_));
+  file_reads_.push_back(std::move(read));
+  const FileRead& made = *file_reads_.back();
+  if (!made.NewFields().empty()) {
+    return Aborted("new columns found in " + path + " (schemaEvolutionMode addNewColumns)");
+  }
+  return MakeView("__sluice_files_" + std::to_string(next_view++), made.sql());
 }
 
 Result<std::string> InputVersions(const delta::DeltaContext& context, const graph::Graph& graph,
@@ -387,11 +433,11 @@ Result<std::string> InputVersions(const delta::DeltaContext& context, const grap
       continue;
     }
     if (input.kind == sql::ReferenceKind::kReadFiles) {
-      SLUICE_ASSIGN_OR_RETURN(std::vector<io::FileInfo> listing,
-                              ListFilesRecursively(*context.fs, input.path));
+      SLUICE_ASSIGN_OR_RETURN(std::vector<ingest::InputFile> listing,
+                              ListSourceFiles(*context.fs, input.path));
       out += "files " + input.path + "\n";
-      for (const io::FileInfo& file : listing) {
-        out += "  " + file.name + ":" + std::to_string(file.size) + ":" +
+      for (const ingest::InputFile& file : listing) {
+        out += "  " + file.path + ":" + std::to_string(file.size) + ":" +
                std::to_string(file.modification_time_ms) + "\n";
       }
       continue;

@@ -19,6 +19,7 @@
 #include "delta/snapshot.h"
 #include "graph/graph.h"
 #include "runtime/checkpoint.h"
+#include "runtime/file_source.h"
 #include "spec/settings.h"
 
 namespace sluice::runtime {
@@ -34,6 +35,8 @@ struct StreamBatch {
   BatchOffsets offsets;
   bool replay = false;
   bool new_data = false;  // some streaming source has rows (files) to read
+  // File sources: what is left for later batches after this one, by source key.
+  std::map<std::string, Backlog> backlog;
 };
 
 class InputRenderer {
@@ -61,6 +64,13 @@ class InputRenderer {
     definitions_ = definitions;
   }
 
+  // File sources read stored schemas (and never store them) from this checkpoint folder
+  // when the renderer has no streaming batch (validation, batch reads).
+  void UseStoredSchemas(std::string checkpoint_dir) { schema_dir_ = std::move(checkpoint_dir); }
+
+  // The file sources of the rendered query, for what they found once read.
+  const std::vector<std::unique_ptr<FileRead>>& file_reads() const { return file_reads_; }
+
   // Drops the temporary views and scan tables; called by the destructor too.
   Status Release();
 
@@ -69,9 +79,8 @@ class InputRenderer {
   Result<std::string> TableRelation(const std::string& key, const std::string& root,
                                     const std::string& display, bool streaming,
                                     bool skip_change_commits);
-  Result<std::string> FilesRelation(const std::string& key, const std::string& path,
-                                    const std::map<std::string, std::string>& options,
-                                    bool streaming);
+  Result<std::string> FilesRelation(const std::string& key, const sql::Reference& reference,
+                                    const std::string& path, bool streaming);
   Result<std::string> ViewRelation(const graph::Dataset& view);
   Result<std::string> MakeView(std::string name, const std::string& sql);
   // A name for a view standing for `display`, unique on the connection when needed.
@@ -92,6 +101,9 @@ class InputRenderer {
   std::vector<std::vector<delta::AddFile>> scan_files_;  // files the stream scans point at
   std::map<std::string, std::string> rendered_views_;    // lowercase dataset -> view name
   const std::map<std::string, std::string>* definitions_ = nullptr;
+  std::vector<std::unique_ptr<FileRead>> file_reads_;
+  std::string schema_dir_;
+  bool mentions_metadata_ = false;
 };
 
 // What `inputs` read, as text that changes whenever they change: table ids and versions,

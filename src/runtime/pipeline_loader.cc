@@ -7,6 +7,7 @@
 #include "engine/engine.h"
 #include "quality/expectations.h"
 #include "runtime/auto_cdc.h"
+#include "runtime/flow_runner.h"
 #include "runtime/inputs.h"
 #include "sql/diagnostics.h"
 #include "sql/parser.h"
@@ -147,6 +148,7 @@ Status BindQueries(const RuntimeEnv& env) {
     if (!blocked) {
       auto renderer = std::make_unique<InputRenderer>(context, graph, *env.settings, nullptr);
       renderer->UseDefinitions(&defined);
+      renderer->UseStoredSchemas(CheckpointDir(*env.settings, flow.name));
       auto rendered = renderer->Render(flow.query, flow.inputs);
       if (!rendered.ok()) {
         if (rendered.status().code() != StatusCode::kNotFound) {

@@ -7,6 +7,7 @@
 #include "delta/history.h"
 #include "delta/scan.h"
 #include "eventlog/event_log.h"
+#include "runtime/cloud_files_state.h"
 #include "runtime/inputs.h"
 #include "sql/diagnostics.h"
 #include "sql/parser.h"
@@ -70,7 +71,8 @@ Result<engine::QueryResult> QueryPipeline(const RuntimeEnv& env, const std::stri
 
   // The parser finds the references (and their places) as it does in pipeline queries.
   const std::string prefix = "CREATE MATERIALIZED VIEW __sluice_query AS\n";
-  SLUICE_ASSIGN_OR_RETURN(sql::Script script, sql::ParseScript(prefix + sql, "<query>"));
+  SLUICE_ASSIGN_OR_RETURN(std::string expanded, ExpandCloudFilesState(env, sql));
+  SLUICE_ASSIGN_OR_RETURN(sql::Script script, sql::ParseScript(prefix + expanded, "<query>"));
   if (script.statements.size() != 1 ||
       !std::holds_alternative<sql::DatasetStatement>(script.statements[0])) {
     return InvalidArgument("query: expected one SELECT statement");

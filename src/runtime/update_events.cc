@@ -147,6 +147,16 @@ void UpdateEvents::FlowProgress(const graph::Flow& flow, std::string_view status
     if (outcome->up_to_date) progress["metrics"]["up_to_date"] = true;
     if (outcome->upserted_rows) progress["metrics"]["num_upserted_rows"] = *outcome->upserted_rows;
     if (outcome->deleted_rows) progress["metrics"]["num_deleted_rows"] = *outcome->deleted_rows;
+    if (outcome->files_outstanding) {
+      // Auto Loader's backlog, under its names and under Databricks' flow_progress ones.
+      progress["metrics"]["num_files_outstanding"] = *outcome->files_outstanding;
+      progress["metrics"]["num_bytes_outstanding"] = *outcome->bytes_outstanding;
+      progress["metrics"]["backlog_files"] = *outcome->files_outstanding;
+      progress["metrics"]["backlog_bytes"] = *outcome->bytes_outstanding;
+    }
+    if (outcome->dropped_malformed > 0) {
+      progress["metrics"]["num_malformed_records_dropped"] = outcome->dropped_malformed;
+    }
     if (!outcome->metrics.empty()) {
       Json expectations = Json::array();
       for (const quality::RuleMetrics& m : outcome->metrics) {

@@ -72,6 +72,9 @@ struct Reference {
   // values unquoted. Also options from a `WITH (key = value, ...)` after a STREAM source,
   // such as skipChangeCommits.
   std::map<std::string, std::string> options;
+  // kReadFiles written as Auto Loader's cloud_files(path, format, map(...)): options are
+  // Auto Loader's defaults (column types are not inferred unless asked).
+  bool cloud_files = false;
   // The reference's byte range in Query::text, including STREAM(...) and any WITH options,
   // so that replacing [begin, end) with a relation (e.g. a subquery in parentheses, or a
   // view name) gives runnable SQL.

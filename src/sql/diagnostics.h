@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/strings.h"
 #include "sql/ast.h"
 
 namespace sluice::sql {
@@ -17,8 +18,6 @@ std::string FormatDiagnostic(const SourceLocation& at, std::string_view message)
 SourceLocation LocationAt(std::string_view text, std::string_view file, size_t offset, int line,
                           int column);
 
-// The candidate closest to `name` (case-insensitive edit distance) when it is close enough
-// to be a likely typo; "" otherwise.
-std::string NearestName(std::string_view name, const std::vector<std::string>& candidates);
+using ::sluice::NearestName;  // common/strings.h
 
 }  // namespace sluice::sql

@@ -37,6 +37,7 @@ class ReferenceFinder {
   size_t NameChain(size_t i, std::vector<const Token*>& parts) const;
   Status ReadFilesCall(size_t& i, Reference& reference);
   Status Options(size_t& i, Reference& reference);
+  Status CloudFilesCall(size_t& i, Reference& reference);
   size_t Matching(size_t open) const;  // index of the `)` closing the `(` at `open`
   Status Error(const Token& token, std::string_view message) const {
     return InvalidArgument(FormatDiagnostic(TokenLocation(text_, file_, token), message));
@@ -92,13 +93,21 @@ Status ReferenceFinder::ReadFilesCall(size_t& i, Reference& reference) {
       ++k;
     }
     const size_t item_end = k;
-    if (item_end - item_start >= 3 &&
-        (t_[item_start + 1].IsSymbol("=>") || t_[item_start + 1].IsSymbol(":="))) {
+    // name => value, where the name may be dotted (cloudFiles.format) with or without
+    // backticks.
+    size_t arrow = item_start + 1;
+    while (arrow + 1 < item_end && (t_[arrow].IsSymbol(".") || t_[arrow - 1].IsSymbol("."))) {
+      ++arrow;
+    }
+    if (item_end - item_start >= 3 && arrow < item_end &&
+        (t_[arrow].IsSymbol("=>") || t_[arrow].IsSymbol(":="))) {
+      std::string name;
+      for (size_t n = item_start; n < arrow; ++n) name += t_[n].IsSymbol(".") ? "." : t_[n].value;
       std::string value;
-      for (size_t v = item_start + 2; v < item_end; ++v) {
+      for (size_t v = arrow + 1; v < item_end; ++v) {
         value += t_[v].kind == Token::Kind::kString ? t_[v].value : std::string(t_[v].raw);
       }
-      reference.options[t_[item_start].value] = value;
+      reference.options[name] = value;
     } else if (!has_path && item_end - item_start == 1 &&
                t_[item_start].kind == Token::Kind::kString) {
       reference.name = t_[item_start].value;
@@ -110,6 +119,52 @@ Status ReferenceFinder::ReadFilesCall(size_t& i, Reference& reference) {
     if (k < close) ++k;  // the comma
   }
   if (!has_path) return Error(t_[i], "read_files needs a path as its first argument");
+  i = close + 1;
+  return Status::OK();
+}
+
+Status ReferenceFinder::CloudFilesCall(size_t& i, Reference& reference) {
+  // cloud_files('path', 'format' [, map('key', 'value', ...)]); i is at cloud_files.
+  const size_t close = Matching(i + 1);
+  if (close >= end_) return Error(t_[i], "cloud_files(...) is not closed");
+  reference.kind = ReferenceKind::kReadFiles;
+  reference.cloud_files = true;
+  reference.location = TokenLocation(text_, file_, t_[i]);
+  size_t k = i + 2;
+  auto string_at = [&](size_t at, const char* what) -> Result<std::string> {
+    if (at >= close || t_[at].kind != Token::Kind::kString) {
+      return Error(t_[at < close ? at : close], std::string("cloud_files expects ") + what);
+    }
+    return t_[at].value;
+  };
+  SLUICE_ASSIGN_OR_RETURN(reference.name, string_at(k, "a path string first"));
+  ++k;
+  if (k >= close || !t_[k].IsSymbol(","))
+    return Error(t_[k], "cloud_files expects a format after the path");
+  ++k;
+  SLUICE_ASSIGN_OR_RETURN(reference.options["format"], string_at(k, "a format string second"));
+  ++k;
+  if (k < close) {
+    if (!t_[k].IsSymbol(",") || k + 2 >= close || !EqualsIgnoreCase(t_[k + 1].value, "map") ||
+        !t_[k + 2].IsSymbol("(")) {
+      return Error(t_[k], "cloud_files expects map('option', 'value', ...) as its third argument");
+    }
+    const size_t map_close = Matching(k + 2);
+    std::vector<std::string> items;
+    for (size_t m = k + 3; m < map_close; ++m) {
+      if (t_[m].IsSymbol(",")) continue;
+      if (t_[m].kind != Token::Kind::kString) {
+        return Error(t_[m], "cloud_files options are string literals: map('option', 'value', ...)");
+      }
+      items.push_back(t_[m].value);
+    }
+    if (items.size() % 2 != 0) {
+      return Error(t_[k + 1], "map(...) needs an even number of strings (option, value pairs)");
+    }
+    for (size_t m = 0; m < items.size(); m += 2) reference.options[items[m]] = items[m + 1];
+    k = map_close + 1;
+  }
+  if (k != close) return Error(t_[k < close ? k : i], "unexpected argument to cloud_files");
   i = close + 1;
   return Status::OK();
 }
@@ -167,9 +222,8 @@ Status ReferenceFinder::Item(size_t& i) {
       SLUICE_RETURN_IF_ERROR(ReadFilesCall(k, reference));
       after = k;
     } else if (parts.size() == 1 && EqualsIgnoreCase(parts[0]->value, "cloud_files")) {
-      return NotSupported(FormatDiagnostic(
-          TokenLocation(text_, file_, *parts[0]),
-          "cloud_files(...) is not supported; use read_files(path, format => ...)"));
+      SLUICE_RETURN_IF_ERROR(CloudFilesCall(k, reference));
+      after = k;
     } else {
       if (reference.streaming)
         return Error(*parts[0], "STREAM reads a table or read_files(...), not a function");

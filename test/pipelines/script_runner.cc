@@ -10,6 +10,7 @@
 #include "common/strings.h"
 #include "script.h"
 #include "script_checks.h"
+#include "script_inputs.h"
 #include "sluice/pipeline.h"
 
 namespace sluice::testing {
@@ -92,10 +93,37 @@ bool ScriptRunner::ExpectError(const ScriptRecord& record, const Status& status,
 void ScriptRunner::WriteFile(const ScriptRecord& record) {
   fs::path path;
   if (!Resolve(record, 1, &path)) return;
+  std::string content;
+  for (const std::string& line : record.body) content += line + "\n";
+  // Modifiers after the path, applied in this order: noeol (no line break after the last
+  // line), crlf (\r\n line breaks), latin1 (UTF-8 text written as ISO-8859-1), gzip or
+  // zstd (compressed), truncate=N (only the first N bytes written).
+  for (size_t i = 2; i < record.words.size(); ++i) {
+    const std::string& modifier = record.words[i];
+    if (modifier == "noeol") {
+      if (!content.empty()) content.pop_back();
+    } else if (modifier == "crlf") {
+      std::string crlf;
+      for (char c : content) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+      content = std::move(crlf);
+    } else if (modifier == "latin1") {
+      content = Latin1FromUtf8(content);
+    } else if (modifier == "gzip") {
+      content = GzipCompress(content);
+    } else if (modifier == "zstd") {
+      content = ZstdCompress(content);
+    } else if (StartsWith(modifier, "truncate=")) {
+      content.resize(std::min<size_t>(content.size(), std::stoul(modifier.substr(9))));
+    } else {
+      Fail(record.line, "unknown input modifier '" + modifier +
+                            "' (noeol, crlf, latin1, gzip, zstd, truncate=N)");
+      return;
+    }
+  }
   std::error_code error;
   fs::create_directories(path.parent_path(), error);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  for (const std::string& line : record.body) out << line << "\n";
+  out << content;
   if (!out) Fail(record.line, path.string() + ": cannot write");
 }
 

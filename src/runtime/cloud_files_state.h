@@ -1,0 +1,21 @@
+// cloud_files_state(...) in `sluice query`: the files a flow's file sources have ingested,
+// as Databricks' table-valued function lists them for Auto Loader streams.
+//
+//   SELECT * FROM cloud_files_state('flow')          -- a flow, or a table: its flows
+//   SELECT * FROM cloud_files_state(TABLE(raw))
+//
+// Columns: path, size, create_time (the file's modification time when listed),
+// commit_time (when its batch committed), batch_id, flow, source (the read_files path).
+#pragma once
+
+#include <string>
+
+#include "runtime/flow_runner.h"
+
+namespace sluice::runtime {
+
+// `sql` with every cloud_files_state(...) call replaced by a subquery of the listed rows.
+// Unknown flows and tables are InvalidArgument with a suggestion.
+Result<std::string> ExpandCloudFilesState(const RuntimeEnv& env, const std::string& sql);
+
+}  // namespace sluice::runtime
