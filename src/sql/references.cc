@@ -129,6 +129,7 @@ Status ReferenceFinder::CloudFilesCall(size_t& i, Reference& reference) {
   if (close >= end_) return Error(t_[i], "cloud_files(...) is not closed");
   reference.kind = ReferenceKind::kReadFiles;
   reference.cloud_files = true;
+  reference.streaming = true;  // Auto Loader is a streaming source, STREAM or not
   reference.location = TokenLocation(text_, file_, t_[i]);
   size_t k = i + 2;
   auto string_at = [&](size_t at, const char* what) -> Result<std::string> {
