@@ -221,6 +221,13 @@ const std::map<std::string, Setter>& Setters() {
          o.sample_files = *n;
          return Status::OK();
        }},
+      {"schemainference.samplesize.numbytes",
+       [](SourceOptions& o, const std::string& v) -> Status {
+         auto n = ParseByteSize(v);
+         if (!n || *n < 1) return InvalidArgument("a byte size such as 64m");
+         o.sample_bytes = *n;
+         return Status::OK();
+       }},
       {"maxfilespertrigger",
        [](SourceOptions& o, const std::string& v) -> Status {
          auto n = ParseInt64(v);

@@ -50,7 +50,9 @@ struct SourceOptions {
   std::string corrupt_record_column = "_corrupt_record";
   ParseMode mode = ParseMode::kPermissive;
   std::optional<std::vector<std::string>> partition_columns;  // unset: from the folders
-  int64_t sample_files = 1000;                                // files sampled to infer a schema
+  // Schema inference samples files in order until this many files or bytes are read.
+  int64_t sample_files = 1000;
+  int64_t sample_bytes = 16LL << 20;
 
   // Streaming.
   int64_t max_files_per_trigger = 1000;

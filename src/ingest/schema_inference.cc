@@ -43,9 +43,11 @@ Result<delta::Schema> InferFileSchema(io::FileSystem& fs, FileFormat format,
   std::vector<Column> columns;
   std::map<std::string, size_t> index;  // exact name -> column
   const size_t sample = std::min<size_t>(files.size(), static_cast<size_t>(options.sample_files));
-  for (size_t f = 0; f < sample; ++f) {
+  int64_t sampled_bytes = 0;
+  for (size_t f = 0; f < sample && (f == 0 || sampled_bytes < options.sample_bytes); ++f) {
     const std::string& path = files[f].path;
     SLUICE_ASSIGN_OR_RETURN(std::string bytes, ReadFileBytes(fs, path));
+    sampled_bytes += static_cast<int64_t>(bytes.size());
     if (!EqualsIgnoreCase(options.encoding, "UTF-8") &&
         !EqualsIgnoreCase(options.encoding, "UTF8")) {
       SLUICE_ASSIGN_OR_RETURN(bytes, ToUtf8(std::move(bytes), options.encoding, path));

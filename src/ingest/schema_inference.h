@@ -1,5 +1,6 @@
 // The schema of a sample of JSON, CSV or text files, as Auto Loader infers it at a stream's
-// first start: every record of every sampled file is read and the fields' types merged
+// first start: files are taken in order until sample_files files or sample_bytes bytes
+// (decompressed) are read; every record of them is parsed and the fields' types merged
 // (ingest/inference.h); without inferColumnTypes every column is STRING. JSON columns are
 // sorted by name (Spark sorts inferred JSON fields); CSV columns keep the header's order
 // (of the first file that has them). Malformed records are skipped. Text files always have
