@@ -229,6 +229,14 @@ Result<std::string> Translator::Range(size_t from, size_t to, bool leading_gap) 
         }
       }
     }
+    // SELECT * EXCEPT (a, b): DuckDB spells it EXCLUDE (EXCEPT after * is never the set
+    // operation, which follows a query).
+    if (token.IsKeyword("EXCEPT") && i > from && t_[i - 1].IsSymbol("*") && i + 1 < to &&
+        t_[i + 1].IsSymbol("(")) {
+      out += "EXCLUDE";
+      ++i;
+      continue;
+    }
     // x [NOT] RLIKE p, x REGEXP p
     if ((token.IsKeyword("RLIKE") || token.IsKeyword("REGEXP")) && i > from) {
       // Replace the already written left operand.

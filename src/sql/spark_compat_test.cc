@@ -35,6 +35,8 @@ TEST(SparkCompatTest, RewritesKeepStringsCommentsAndPlaceholders) {
             "SELECT TRY_CAST(x AS BIGINT), TRY_CAST(y AS VARCHAR) FROM t");
   EXPECT_EQ(Translate("SELECT * FROM t WHERE name RLIKE '^a' AND b NOT RLIKE 'x'"),
             "SELECT * FROM t WHERE regexp_matches(name, '^a') AND NOT regexp_matches(b, 'x')");
+  EXPECT_EQ(Translate("SELECT * EXCEPT (a, b), t.* EXCEPT (c) FROM t EXCEPT SELECT * FROM u"),
+            "SELECT * EXCLUDE (a, b), t.* EXCLUDE (c) FROM t EXCEPT SELECT * FROM u");
   EXPECT_EQ(Translate("SELECT details:flow_progress.status FROM e"),
             "SELECT json_extract_string(details, '$.flow_progress.status') FROM e");
   EXPECT_EQ(Translate("SELECT to_date(s, 'dd/MM/yyyy')"),
