@@ -472,7 +472,13 @@ class FileBatchSource::Producer : public engine::TableProducer {
         return true;
       }
       case Conversion::kDouble: {
-        if (json && field.kind != FieldKind::kNumber && !text) return false;
+        if (json && text) {
+          // Spark reads a JSON string into a double only for NaN and the infinities.
+          const std::string_view t = field.text;
+          if (t != "NaN" && t != "Infinity" && t != "+Infinity" && t != "-Infinity") return false;
+        } else if (json && field.kind != FieldKind::kNumber) {
+          return false;
+        }
         double value = 0;
         if (!ParseDouble(field.text, &value)) return false;
         writer.SetDouble(column, row, value);

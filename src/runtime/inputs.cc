@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <set>
 
 #include "common/strings.h"
@@ -23,6 +24,25 @@ std::atomic<int64_t> next_view{0};
 bool IsTrue(const std::map<std::string, std::string>& options, std::string_view key) {
   for (const auto& [name, value] : options) {
     if (EqualsIgnoreCase(name, key)) return EqualsIgnoreCase(value, "true");
+  }
+  return false;
+}
+
+// Whether `text` names the _metadata column: the word on its own, not part of a longer
+// name such as order_metadata.
+bool MentionsMetadataColumn(const std::string& text) {
+  const std::string lower = ToLower(text);
+  auto is_name_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+           static_cast<unsigned char>(c) >= 0x80;
+  };
+  for (size_t at = lower.find("_metadata"); at != std::string::npos;
+       at = lower.find("_metadata", at + 1)) {
+    const size_t end = at + 9;
+    if ((at == 0 || !is_name_char(lower[at - 1])) &&
+        (end >= lower.size() || !is_name_char(lower[end]))) {
+      return true;
+    }
   }
   return false;
 }
@@ -128,7 +148,7 @@ Result<std::string> InputRenderer::Render(const sql::Query& query,
   // read_files relations get a _metadata column only for queries that use it, since
   // `SELECT *` would otherwise carry it into the table.
   const bool mentions_metadata = mentions_metadata_;
-  mentions_metadata_ = ToLower(query.text).find("_metadata") != std::string::npos;
+  mentions_metadata_ = MentionsMetadataColumn(query.text);
   for (size_t i = 0; i < query.references.size(); ++i) {
     SLUICE_ASSIGN_OR_RETURN(std::string relation, RelationFor(inputs[i], query.references[i]));
     const std::string placeholder = Placeholder(i);
