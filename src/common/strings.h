@@ -33,4 +33,9 @@ std::string PadNumber(uint64_t value, int width);
 // to be a likely typo; "" otherwise.
 std::string NearestName(std::string_view name, const std::vector<std::string>& candidates);
 
+// `text` as a JSON string literal, quotes included: ", \ and control characters escaped
+// (\n, \r, \t, \b, \f, else \u00XX); other bytes, UTF-8 included, as they are.
+std::string JsonString(std::string_view text);
+void AppendJsonString(std::string& out, std::string_view text);
+
 }  // namespace sluice

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "common/strings.h"
 #include "engine/internal.h"
 
 namespace sluice::engine::internal {
@@ -338,42 +339,6 @@ std::string ColumnReader::Text(size_t row, bool nested) const {
       return Get(row).ToString();
   }
 }
-
-namespace {
-
-std::string JsonString(std::string_view text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buffer[8];
-          std::snprintf(buffer, sizeof(buffer), "\\u%04x", c);
-          out += buffer;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
-
-}  // namespace
 
 std::string ColumnReader::Json(size_t row) const {
   if (!IsValid(row)) return "null";

@@ -1,17 +1,13 @@
 #include "ingest/file_reader.h"
 
-#include <simdjson.h>
-
 #include <optional>
 #include <unordered_map>
 
 #include "common/strings.h"
 #include "ingest/csv_parser.h"
-#include "ingest/file_bytes.h"
 #include "ingest/inference.h"
-#include "ingest/json_parser.h"
+#include "ingest/record_parsers.h"
 #include "ingest/schema_inference.h"
-#include "ingest/text_parser.h"
 #include "ingest/values.h"
 
 namespace sluice::ingest {
@@ -104,37 +100,6 @@ ColumnPlan PlanColumn(const delta::StructField& field) {
       break;
   }
   return plan;
-}
-
-void AppendJsonString(std::string& out, std::string_view text) {
-  static const char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (byte < 0x20) {
-      switch (c) {
-        case '\n':
-          out += "\\n";
-          break;
-        case '\r':
-          out += "\\r";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
-        default:
-          out += "\\u00";
-          out += kHex[byte >> 4];
-          out += kHex[byte & 15];
-      }
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
 }
 
 // A field's value as JSON, for the rescued data.
@@ -261,48 +226,17 @@ class FileBatchSource::Producer : public engine::TableProducer {
 
   Status OpenFile(size_t index) {
     file_index_ = index;
-    SLUICE_ASSIGN_OR_RETURN(bytes_, ReadFileBytes(source_.fs_, file().path));
-    const SourceOptions& options = source_.spec_.options;
-    if (!EqualsIgnoreCase(options.encoding, "UTF-8") &&
-        !EqualsIgnoreCase(options.encoding, "UTF8")) {
-      SLUICE_ASSIGN_OR_RETURN(bytes_, ToUtf8(std::move(bytes_), options.encoding, file().path));
-    } else if (StartsWith(bytes_, "\xEF\xBB\xBF")) {
-      bytes_.erase(0, 3);
+    const ReadSpec& spec = source_.spec_;
+    if (spec.format == FileFormat::kParquet) {
+      return Internal("Parquet files are not read by FileBatchSource");
     }
-    if (!simdjson::validate_utf8(bytes_.data(), bytes_.size())) {
-      return InvalidArgument(file().path +
-                             ": the file is not valid UTF-8; set encoding => '...' "
-                             "to the file's encoding (e.g. 'ISO-8859-1')");
-    }
+    SLUICE_ASSIGN_OR_RETURN(bytes_, ReadTextFile(source_.fs_, file().path, spec.options));
     cache_.clear();
-    csv_ = nullptr;
-    switch (source_.spec_.format) {
-      case FileFormat::kJson:
-        parser_ =
-            options.multi_line ? MakeJsonMultiLineParser(bytes_) : MakeJsonLinesParser(bytes_);
-        break;
-      case FileFormat::kCsv: {
-        CsvOptions csv;
-        csv.delimiter = options.delimiter;
-        csv.quote = options.quote;
-        csv.escape = options.escape;
-        csv.comment = options.comment;
-        csv.header = options.header;
-        csv.multi_line = options.multi_line;
-        csv.null_value = options.null_value;
-        csv.ignore_leading_white_space = options.ignore_leading_white_space;
-        csv.ignore_trailing_white_space = options.ignore_trailing_white_space;
-        std::unique_ptr<CsvParser> parser = CsvParser::Make(bytes_, csv);
-        if (options.header) csv_ = parser.get();
-        parser_ = std::move(parser);
-        break;
-      }
-      case FileFormat::kText:
-        parser_ = MakeTextParser(bytes_, options.whole_text, options.line_sep);
-        break;
-      case FileFormat::kParquet:
-        return Internal("Parquet files are not read by FileBatchSource");
-    }
+    parser_ = MakeRecordParser(spec.format, spec.options, bytes_);
+    // Cells beyond a CSV header are told apart by position.
+    csv_ = spec.format == FileFormat::kCsv && spec.options.header
+               ? static_cast<const CsvParser*>(parser_.get())
+               : nullptr;
     return Status::OK();
   }
 

@@ -44,11 +44,51 @@ Status Bad(const std::string& path, const std::string& name, const std::string& 
                          "' is not valid; expected " + expected);
 }
 
+// Setters for options of one kind, writing the field `member` points to.
+Setter BoolOption(bool SourceOptions::*member) {
+  return [member](SourceOptions& o, const std::string& v) -> Status {
+    auto b = ParseBool(v);
+    if (!b) return InvalidArgument("true or false");
+    o.*member = *b;
+    return Status::OK();
+  };
+}
+Setter CharOption(char SourceOptions::*member) {
+  return [member](SourceOptions& o, const std::string& v) -> Status {
+    auto c = ParseChar(v);
+    if (!c) return InvalidArgument("one character");
+    o.*member = *c;
+    return Status::OK();
+  };
+}
+Setter TextOption(std::string SourceOptions::*member, bool unescape = false) {
+  return [member, unescape](SourceOptions& o, const std::string& v) -> Status {
+    o.*member = unescape ? Unescape(v) : v;
+    return Status::OK();
+  };
+}
+Setter CountOption(int64_t SourceOptions::*member, const char* expected) {
+  return [member, expected](SourceOptions& o, const std::string& v) -> Status {
+    auto n = ParseInt64(v);
+    if (!n || *n < 1) return InvalidArgument(expected);
+    o.*member = *n;
+    return Status::OK();
+  };
+}
+Setter ByteSizeOption(int64_t SourceOptions::*member) {
+  return [member](SourceOptions& o, const std::string& v) -> Status {
+    auto n = ParseByteSize(v);
+    if (!n || *n < 1) return InvalidArgument("a byte size such as 10g, 512m or 1048576");
+    o.*member = *n;
+    return Status::OK();
+  };
+}
+
 // Options with their setters; keys are lowercase without the cloudFiles. prefix.
 const std::map<std::string, Setter>& Setters() {
   static const auto* setters = new std::map<std::string, Setter>{
       {"format",
-       [](SourceOptions& o, const std::string& v) {
+       [](SourceOptions& o, const std::string& v) -> Status {
          const std::string f = ToLower(v);
          if (f == "json")
            o.format = FileFormat::kJson;
@@ -62,110 +102,28 @@ const std::map<std::string, Setter>& Setters() {
            return InvalidArgument("json, csv, parquet or text");
          return Status::OK();
        }},
-      {"multiline",
-       [](SourceOptions& o, const std::string& v) -> Status {
-         auto b = ParseBool(v);
-         if (!b) return InvalidArgument("true or false");
-         o.multi_line = *b;
-         return Status::OK();
-       }},
-      {"header",
-       [](SourceOptions& o, const std::string& v) -> Status {
-         auto b = ParseBool(v);
-         if (!b) return InvalidArgument("true or false");
-         o.header = *b;
-         return Status::OK();
-       }},
+      {"multiline", BoolOption(&SourceOptions::multi_line)},
+      {"header", BoolOption(&SourceOptions::header)},
       {"sep",
        [](SourceOptions& o, const std::string& v) -> Status {
          if (v.empty()) return InvalidArgument("a non-empty separator");
          o.delimiter = Unescape(v);
          return Status::OK();
        }},
-      {"quote",
-       [](SourceOptions& o, const std::string& v) -> Status {
-         auto c = ParseChar(v);
-         if (!c) return InvalidArgument("one character");
-         o.quote = *c;
-         return Status::OK();
-       }},
-      {"escape",
-       [](SourceOptions& o, const std::string& v) -> Status {
-         auto c = ParseChar(v);
-         if (!c) return InvalidArgument("one character");
-         o.escape = *c;
-         return Status::OK();
-       }},
-      {"comment",
-       [](SourceOptions& o, const std::string& v) -> Status {
-         auto c = ParseChar(v);
-         if (!c) return InvalidArgument("one character");
-         o.comment = *c;
-         return Status::OK();
-       }},
-      {"encoding",
-       [](SourceOptions& o, const std::string& v) -> Status {
-         o.encoding = v;
-         return Status::OK();
-       }},
-      {"nullvalue",
-       [](SourceOptions& o, const std::string& v) -> Status {
-         o.null_value = v;
-         return Status::OK();
-       }},
-      {"dateformat",
-       [](SourceOptions& o, const std::string& v) -> Status {
-         o.date_format = v;
-         return Status::OK();
-       }},
-      {"timestampformat",
-       [](SourceOptions& o, const std::string& v) -> Status {
-         o.timestamp_format = v;
-         return Status::OK();
-       }},
-      {"ignoreleadingwhitespace",
-       [](SourceOptions& o, const std::string& v) -> Status {
-         auto b = ParseBool(v);
-         if (!b) return InvalidArgument("true or false");
-         o.ignore_leading_white_space = *b;
-         return Status::OK();
-       }},
-      {"ignoretrailingwhitespace",
-       [](SourceOptions& o, const std::string& v) -> Status {
-         auto b = ParseBool(v);
-         if (!b) return InvalidArgument("true or false");
-         o.ignore_trailing_white_space = *b;
-         return Status::OK();
-       }},
-      {"linesep",
-       [](SourceOptions& o, const std::string& v) -> Status {
-         o.line_sep = Unescape(v);
-         return Status::OK();
-       }},
-      {"wholetext",
-       [](SourceOptions& o, const std::string& v) -> Status {
-         auto b = ParseBool(v);
-         if (!b) return InvalidArgument("true or false");
-         o.whole_text = *b;
-         return Status::OK();
-       }},
-      {"schema",
-       [](SourceOptions& o, const std::string& v) -> Status {
-         o.schema = v;
-         return Status::OK();
-       }},
-      {"infercolumntypes",
-       [](SourceOptions& o, const std::string& v) -> Status {
-         auto b = ParseBool(v);
-         if (!b) return InvalidArgument("true or false");
-         o.infer_column_types = *b;
-         return Status::OK();
-       }},
-      {"schemahints",
-       [](SourceOptions& o, const std::string& v) -> Status {
-         o.schema_hints = v;
-         return Status::OK();
-       }},
+      {"quote", CharOption(&SourceOptions::quote)},
+      {"escape", CharOption(&SourceOptions::escape)},
+      {"comment", CharOption(&SourceOptions::comment)},
+      {"encoding", TextOption(&SourceOptions::encoding)},
+      {"nullvalue", TextOption(&SourceOptions::null_value)},
+      {"dateformat", TextOption(&SourceOptions::date_format)},
+      {"timestampformat", TextOption(&SourceOptions::timestamp_format)},
+      {"ignoreleadingwhitespace", BoolOption(&SourceOptions::ignore_leading_white_space)},
+      {"ignoretrailingwhitespace", BoolOption(&SourceOptions::ignore_trailing_white_space)},
+      {"linesep", TextOption(&SourceOptions::line_sep, /*unescape=*/true)},
+      {"wholetext", BoolOption(&SourceOptions::whole_text)},
+      {"schema", TextOption(&SourceOptions::schema)},
+      {"infercolumntypes", BoolOption(&SourceOptions::infer_column_types)},
+      {"schemahints", TextOption(&SourceOptions::schema_hints)},
       {"schemaevolutionmode",
        [](SourceOptions& o, const std::string& v) -> Status {
          const std::string m = ToLower(v);
@@ -215,26 +173,10 @@ const std::map<std::string, Setter>& Setters() {
          return Status::OK();
        }},
       {"schemainference.samplesize.numfiles",
-       [](SourceOptions& o, const std::string& v) -> Status {
-         auto n = ParseInt64(v);
-         if (!n || *n < 1) return InvalidArgument("a positive number of files");
-         o.sample_files = *n;
-         return Status::OK();
-       }},
-      {"schemainference.samplesize.numbytes",
-       [](SourceOptions& o, const std::string& v) -> Status {
-         auto n = ParseByteSize(v);
-         if (!n || *n < 1) return InvalidArgument("a byte size such as 64m");
-         o.sample_bytes = *n;
-         return Status::OK();
-       }},
+       CountOption(&SourceOptions::sample_files, "a positive number of files")},
+      {"schemainference.samplesize.numbytes", ByteSizeOption(&SourceOptions::sample_bytes)},
       {"maxfilespertrigger",
-       [](SourceOptions& o, const std::string& v) -> Status {
-         auto n = ParseInt64(v);
-         if (!n || *n < 1) return InvalidArgument("a positive number of files");
-         o.max_files_per_trigger = *n;
-         return Status::OK();
-       }},
+       CountOption(&SourceOptions::max_files_per_trigger, "a positive number of files")},
       {"maxbytespertrigger",
        [](SourceOptions& o, const std::string& v) -> Status {
          auto n = ParseByteSize(v);
@@ -242,20 +184,8 @@ const std::map<std::string, Setter>& Setters() {
          o.max_bytes_per_trigger = *n;
          return Status::OK();
        }},
-      {"includeexistingfiles",
-       [](SourceOptions& o, const std::string& v) -> Status {
-         auto b = ParseBool(v);
-         if (!b) return InvalidArgument("true or false");
-         o.include_existing_files = *b;
-         return Status::OK();
-       }},
-      {"allowoverwrites",
-       [](SourceOptions& o, const std::string& v) -> Status {
-         auto b = ParseBool(v);
-         if (!b) return InvalidArgument("true or false");
-         o.allow_overwrites = *b;
-         return Status::OK();
-       }},
+      {"includeexistingfiles", BoolOption(&SourceOptions::include_existing_files)},
+      {"allowoverwrites", BoolOption(&SourceOptions::allow_overwrites)},
   };
   return *setters;
 }

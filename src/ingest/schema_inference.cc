@@ -4,10 +4,8 @@
 #include <map>
 
 #include "common/strings.h"
-#include "ingest/csv_parser.h"
-#include "ingest/file_bytes.h"
 #include "ingest/inference.h"
-#include "ingest/json_parser.h"
+#include "ingest/record_parsers.h"
 
 namespace sluice::ingest {
 namespace {
@@ -46,30 +44,9 @@ Result<delta::Schema> InferFileSchema(io::FileSystem& fs, FileFormat format,
   int64_t sampled_bytes = 0;
   for (size_t f = 0; f < sample && (f == 0 || sampled_bytes < options.sample_bytes); ++f) {
     const std::string& path = files[f].path;
-    SLUICE_ASSIGN_OR_RETURN(std::string bytes, ReadFileBytes(fs, path));
+    SLUICE_ASSIGN_OR_RETURN(std::string bytes, ReadTextFile(fs, path, options));
     sampled_bytes += static_cast<int64_t>(bytes.size());
-    if (!EqualsIgnoreCase(options.encoding, "UTF-8") &&
-        !EqualsIgnoreCase(options.encoding, "UTF8")) {
-      SLUICE_ASSIGN_OR_RETURN(bytes, ToUtf8(std::move(bytes), options.encoding, path));
-    } else if (StartsWith(bytes, "\xEF\xBB\xBF")) {
-      bytes.erase(0, 3);
-    }
-    std::unique_ptr<RecordParser> parser;
-    if (format == FileFormat::kJson) {
-      parser = options.multi_line ? MakeJsonMultiLineParser(bytes) : MakeJsonLinesParser(bytes);
-    } else {
-      CsvOptions csv;
-      csv.delimiter = options.delimiter;
-      csv.quote = options.quote;
-      csv.escape = options.escape;
-      csv.comment = options.comment;
-      csv.header = options.header;
-      csv.multi_line = options.multi_line;
-      csv.null_value = options.null_value;
-      csv.ignore_leading_white_space = options.ignore_leading_white_space;
-      csv.ignore_trailing_white_space = options.ignore_trailing_white_space;
-      parser = CsvParser::Make(bytes, csv);
-    }
+    std::unique_ptr<RecordParser> parser = MakeRecordParser(format, options, bytes);
     Record record;
     while (true) {
       SLUICE_ASSIGN_OR_RETURN(bool more, parser->Next(record));

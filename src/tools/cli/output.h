@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/strings.h"
 #include "sluice/table.h"
 
 namespace sluice::cli {
@@ -31,8 +32,7 @@ std::string RenderCsv(const Rows& rows);
 std::string RenderJson(const Rows& rows);
 std::string Render(const Rows& rows, Format format);
 
-// `text` as a quoted JSON string.
-std::string JsonString(std::string_view text);
+using ::sluice::JsonString;  // common/strings.h
 // One cell as a JSON value (see the json format above); `type` is its column's type.
 std::string JsonValue(const Cell& cell, std::string_view type);
 
