@@ -130,10 +130,12 @@ int main(int argc, char** argv) {
   Check(
       sluice::examples::GenerateOrders(**connection, data.string(), files, new_files, rows / files),
       "generate new");
-  const double incremental = RunPipeline(project, &written);
+  std::string flows;
+  const double incremental = RunPipeline(project, &written, &flows);
   std::printf(
-      "incremental update: %lld new files (1%%) %.3f s = %.1f%% of the full update (goal <= 5%%)\n",
-      static_cast<long long>(new_files), incremental, 100 * incremental / full);
+      "incremental update: %lld new files (1%%) %.3f s = %.1f%% of the full update (goal <= 5%%)\n"
+      "  flows: %s\n",
+      static_cast<long long>(new_files), incremental, 100 * incremental / full, flows.c_str());
 
   const double fixed = FixedCostMillis(root / "fifty");
   std::printf("no-op update of a 50-dataset pipeline: %.1f ms (median of 5; goal < 100 ms)\n",

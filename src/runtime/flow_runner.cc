@@ -196,7 +196,9 @@ Status FlowExecution::RunStreaming(FlowOutcome& outcome) {
       outcome.files_outstanding = files_left;
       outcome.bytes_outstanding = bytes_left;
     }
-    if (part.state != "RUNNING_BATCH" || files_left == 0) break;
+    // A replayed batch read the files chosen before; what arrived since is not known until
+    // the next batch plans.
+    if (part.state != "RUNNING_BATCH" || (files_left == 0 && !batch.replay)) break;
   }
   if (outcome.state == "RUNNING_BATCH") outcome.state = "COMPLETED";
   return Status::OK();
