@@ -8,6 +8,7 @@
 #include "common/strings.h"
 #include "common/sync_point.h"
 #include "delta/paths.h"
+#include "ingest/ddl.h"
 #include "ingest/options.h"
 #include "runtime/file_tree.h"
 #include "sql/spark_compat.h"
@@ -45,6 +46,21 @@ bool MentionsMetadataColumn(const std::string& text) {
     }
   }
   return false;
+}
+
+// schemaHints naming columns a stored schema lacks add them (so that a hint added after the
+// first start lets a failOnNewColumns flow go on); the stored columns keep their types.
+Status AddHintedColumns(const ingest::SourceOptions& options, delta::Schema* schema) {
+  if (options.schema_hints.empty()) return Status::OK();
+  SLUICE_ASSIGN_OR_RETURN(std::vector<ingest::DdlColumn> hints,
+                          ingest::ParseDdlColumns(options.schema_hints, "schemaHints"));
+  std::vector<ingest::DdlColumn> missing;
+  for (ingest::DdlColumn& hint : hints) {
+    if (schema->Find(hint.path.front()) == nullptr) missing.push_back(std::move(hint));
+  }
+  if (missing.empty()) return Status::OK();
+  SLUICE_ASSIGN_OR_RETURN(*schema, ingest::ApplyHints(*schema, missing));
+  return Status::OK();
 }
 
 // A stable name for a file source's key in file names (FNV-1a, hex).
@@ -412,6 +428,7 @@ Result<std::string> InputRenderer::FilesRelation(const std::string& key,
   std::optional<StoredSchema> stored;
   if (!schema_dir.empty() && options.schema.empty()) {
     SLUICE_ASSIGN_OR_RETURN(stored, LoadStoredSchema(*context_.fs, schema_dir, key));
+    if (stored) SLUICE_RETURN_IF_ERROR(AddHintedColumns(options, &stored->schema));
   }
   if (!stored) {
     SLUICE_ASSIGN_OR_RETURN(
