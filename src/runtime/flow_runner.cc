@@ -195,6 +195,11 @@ Status FlowExecution::RunStreaming(FlowOutcome& outcome) {
     if (!batch.backlog.empty()) {
       outcome.files_outstanding = files_left;
       outcome.bytes_outstanding = bytes_left;
+      if (files_left > 0 && part.state == "RUNNING_BATCH" && request_.on_batch) {
+        part.files_outstanding = files_left;
+        part.bytes_outstanding = bytes_left;
+        request_.on_batch(part);
+      }
     }
     // A replayed batch read the files chosen before; what arrived since is not known until
     // the next batch plans.

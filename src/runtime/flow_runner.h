@@ -27,6 +27,8 @@ struct RuntimeEnv {
   Clock* clock = Clock::Real();
 };
 
+struct FlowOutcome;
+
 struct FlowRequest {
   const graph::Flow* flow = nullptr;
   // The target was truncated by a full refresh in this update and this is its first write:
@@ -34,6 +36,9 @@ struct FlowRequest {
   bool replace_target = false;
   // Continuous mode: a flow with nothing new reports IDLE instead of COMPLETED.
   bool continuous = false;
+  // Called after each streaming batch that leaves a backlog for later batches of the same
+  // run, with that batch's rows, batch id and backlog (files_outstanding, ...).
+  std::function<void(const FlowOutcome& batch)> on_batch;
 };
 
 struct FlowOutcome {

@@ -179,6 +179,9 @@ void Cycle::Execute(const graph::Flow* flow) {
     request.replace_target = replace_targets_.count(flow->target) > 0;
   }
   Report(*flow, "STARTING", nullptr, 0);
+  request.on_batch = [&](const FlowOutcome& batch) {
+    Report(*flow, "RUNNING", &batch, Seconds(started));
+  };
   FlowOutcome outcome = RunFlow(env_, request, [&](const std::string& state) {
     Report(*flow, state, nullptr, Seconds(started));
   });

@@ -142,7 +142,9 @@ void UpdateEvents::FlowProgress(const graph::Flow& flow, std::string_view status
   std::optional<std::string> error;
   std::string level = "INFO";
   eventlog::Origin origin = MakeOrigin(&flow);
-  if (outcome != nullptr && (status == "COMPLETED" || status == "IDLE")) {
+  // Terminal events carry the flow's metrics; RUNNING events with an outcome, those of one
+  // batch of several (file sources with a backlog).
+  if (outcome != nullptr && (status == "COMPLETED" || status == "IDLE" || status == "RUNNING")) {
     progress["metrics"] = {{"num_output_rows", outcome->output_rows}};
     if (outcome->up_to_date) progress["metrics"]["up_to_date"] = true;
     if (outcome->upserted_rows) progress["metrics"]["num_upserted_rows"] = *outcome->upserted_rows;
