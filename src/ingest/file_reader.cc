@@ -274,10 +274,12 @@ class FileBatchSource::Producer : public engine::TableProducer {
     for (size_t p = 0; p < source_.spec_.partition_columns.size(); ++p) {
       const std::string& name = source_.spec_.partition_columns[p];
       for (const auto& [key, value] : f.partition_values) {
-        if (key == name) {
+        if (key != name) continue;
+        // Hive's name for a NULL partition value stays NULL.
+        if (value != "__HIVE_DEFAULT_PARTITION__") {
           writer.SetString(plan_.partitions_start + p, row, value);
-          break;
         }
+        break;
       }
     }
     if (plan_.with_metadata) {

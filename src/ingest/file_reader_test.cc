@@ -151,6 +151,26 @@ TEST_F(FileReaderTest, PartitionValuesAndMetadata) {
             "1|NO|1.json|10|2023-11-14 22:13:20+00;");
 }
 
+TEST_F(FileReaderTest, HiveDefaultPartitionIsNull) {
+  Put("/d/country=__HIVE_DEFAULT_PARTITION__/1.json", "{\"id\": 1}\n");
+  ReadSpec spec = Spec(FileFormat::kJson, "id BIGINT");
+  spec.partition_columns = {"country"};
+  spec.partition_types = {delta::DataType::String()};
+  std::vector<InputFile> files(1);
+  files[0].path = "/d/country=__HIVE_DEFAULT_PARTITION__/1.json";
+  files[0].partition_values = {{"country", "__HIVE_DEFAULT_PARTITION__"}};
+  auto source = FileBatchSource::Make(*fs_, std::move(spec), std::move(files));
+  ASSERT_TRUE(source.ok());
+  auto id = engine::RegisterTableSource(*connection_, *source);
+  ASSERT_TRUE(id.ok());
+  auto result = connection_->Query("SELECT id, country IS NULL FROM (" +
+                                   (*source)->Select(engine::TableSourceCall(*id)) + ")");
+  engine::UnregisterTableSource(*id);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->row(0),
+            (std::vector<engine::Value>{engine::Value::Int(1), engine::Value::Bool(true)}));
+}
+
 TEST_F(FileReaderTest, InvalidUtf8NamesTheFile) {
   Put("/d/1.csv", "a\n\xff\xfe\n");
   const std::string result = Read(Spec(FileFormat::kCsv, "_c0 STRING"), {"/d/1.csv"});
