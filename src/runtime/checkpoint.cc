@@ -33,9 +33,17 @@ Result<std::vector<int64_t>> ListBatches(io::FileSystem& fs, const std::string& 
   return batches;
 }
 
-std::string EncodeOffsets(const BatchOffsets& offsets) {
+std::string CompactPath(const std::string& dir, int64_t batch) {
+  return dir + "/compact/" + std::to_string(batch) + ".json";
+}
+
+// Compact the state every this many batches; keep this many batches' own files before it.
+constexpr int64_t kCompactEvery = 100;
+constexpr int64_t kKeepBatches = 10;
+
+nlohmann::ordered_json SourcesJson(const std::map<std::string, SourceOffset>& offsets) {
   nlohmann::ordered_json sources = nlohmann::ordered_json::object();
-  for (const auto& [key, source] : offsets.sources) {
+  for (const auto& [key, source] : offsets) {
     nlohmann::ordered_json entry;
     if (!source.table_id.empty()) {
       entry["table_id"] = source.table_id;
@@ -55,9 +63,13 @@ std::string EncodeOffsets(const BatchOffsets& offsets) {
     if (source.schema_version >= 0) entry["schema_version"] = source.schema_version;
     sources[key] = std::move(entry);
   }
+  return sources;
+}
+
+std::string EncodeOffsets(const BatchOffsets& offsets) {
   nlohmann::ordered_json doc;
   doc["batch_id"] = offsets.batch_id;
-  doc["sources"] = std::move(sources);
+  doc["sources"] = SourcesJson(offsets.sources);
   return doc.dump() + "\n";
 }
 
@@ -149,10 +161,19 @@ Status FlowCheckpoint::Load(const std::string& flow) {
   }
   id_ = std::string(id);
 
+  // The latest compacted state, then the batches after it.
+  int64_t compacted = -1;
+  SLUICE_ASSIGN_OR_RETURN(std::vector<int64_t> compacts, ListBatches(*fs_, dir_ + "/compact"));
+  if (!compacts.empty()) {
+    compacted = compacts.back();
+    SLUICE_RETURN_IF_ERROR(LoadCompacted(CompactPath(dir_, compacted)));
+    last_committed_ = compacted;
+  }
   SLUICE_ASSIGN_OR_RETURN(std::vector<int64_t> offsets, ListBatches(*fs_, dir_ + "/offsets"));
   SLUICE_ASSIGN_OR_RETURN(std::vector<int64_t> commits, ListBatches(*fs_, dir_ + "/commits"));
   std::set<int64_t> committed(commits.begin(), commits.end());
   for (int64_t batch : offsets) {
+    if (batch <= compacted) continue;
     const std::string path = OffsetsPath(dir_, batch);
     SLUICE_ASSIGN_OR_RETURN(std::string text, fs_->ReadFile(path));
     SLUICE_ASSIGN_OR_RETURN(BatchOffsets parsed, DecodeOffsets(path, text));
@@ -194,6 +215,69 @@ Status FlowCheckpoint::Commit(const BatchOffsets& offsets, int64_t table_version
   Fold(offsets);
   last_committed_ = offsets.batch_id;
   pending_.reset();
+  if ((offsets.batch_id + 1) % kCompactEvery == 0) return Compact(offsets.batch_id);
+  return Status::OK();
+}
+
+Status FlowCheckpoint::Compact(int64_t batch) {
+  nlohmann::ordered_json seen = nlohmann::ordered_json::object();
+  for (const auto& [key, files] : seen_files_) {
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const auto& [path, file] : files) {
+      list.push_back({{"path", path},
+                      {"size", file.file.size},
+                      {"modification_time", file.file.modification_time_ms},
+                      {"batch_id", file.batch_id}});
+    }
+    seen[key] = std::move(list);
+  }
+  nlohmann::ordered_json doc;
+  doc["batch_id"] = batch;
+  doc["sources"] = SourcesJson(committed_);
+  doc["seen"] = std::move(seen);
+  SLUICE_RETURN_IF_ERROR(fs_->WriteFile(CompactPath(dir_, batch), doc.dump() + "\n"));
+  SLUICE_SYNC_POINT("checkpoint.compacted");
+  // What the compacted state holds is no longer read: drop older batches' offsets and older
+  // compactions. Commit markers stay (they are small, only listed, and date each batch for
+  // cloud_files_state).
+  for (const char* folder : {"/offsets", "/compact"}) {
+    SLUICE_ASSIGN_OR_RETURN(std::vector<int64_t> batches, ListBatches(*fs_, dir_ + folder));
+    const int64_t keep_from = std::string_view(folder) == "/compact" ? batch : batch - kKeepBatches;
+    for (int64_t old : batches) {
+      if (old >= keep_from) break;
+      Status deleted = fs_->DeleteFile(dir_ + folder + "/" + std::to_string(old) + ".json");
+      if (!deleted.ok() && deleted.code() != StatusCode::kNotFound) return deleted;
+    }
+  }
+  return Status::OK();
+}
+
+Status FlowCheckpoint::LoadCompacted(const std::string& path) {
+  SLUICE_ASSIGN_OR_RETURN(std::string text, fs_->ReadFile(path));
+  SLUICE_ASSIGN_OR_RETURN(BatchOffsets state, DecodeOffsets(path, text));
+  committed_ = std::move(state.sources);
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  simdjson::dom::object seen;
+  if (parser.parse(simdjson::padded_string(text)).get(doc) || doc["seen"].get_object().get(seen)) {
+    return Corruption(path + ": invalid compacted streaming checkpoint: no seen files");
+  }
+  for (auto [key, files] : seen) {
+    simdjson::dom::array list;
+    if (files.get_array().get(list)) return Corruption(path + ": invalid seen files");
+    auto& by_path = seen_files_[std::string(key)];
+    for (simdjson::dom::element file : list) {
+      SeenFile entry;
+      std::string_view name;
+      if (file["path"].get_string().get(name) || file["size"].get_int64().get(entry.file.size) ||
+          file["modification_time"].get_int64().get(entry.file.modification_time_ms) ||
+          file["batch_id"].get_int64().get(entry.batch_id)) {
+        return Corruption(path + ": invalid seen file of " + std::string(key));
+      }
+      entry.file.path = std::string(name);
+      by_path[entry.file.path] = std::move(entry);
+    }
+  }
   return Status::OK();
 }
 

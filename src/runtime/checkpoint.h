@@ -4,6 +4,9 @@
 //   metadata.json      {"id": "<uuid>", "flow": "<name>"}; the id is the flow's `txn` appId
 //   offsets/<n>.json   batch n's planned input: per source, the Delta versions or the files
 //   commits/<n>.json   written after batch n's data is committed
+//   compact/<n>.json   every 100 batches: the state folded from batches 0..n (the last
+//                      offsets per source and every file read); offsets of batches more
+//                      than 10 before it and older compactions are deleted
 //
 // Protocol (exactly once): a batch's offsets are written before its data; its data commits
 // with txn(appId = id, version = n); only then is commits/<n> written. After a crash the
@@ -90,6 +93,11 @@ class FlowCheckpoint {
   FlowCheckpoint(io::FileSystem& fs, std::string dir) : fs_(&fs), dir_(std::move(dir)) {}
   Status Load(const std::string& flow);
   void Fold(const BatchOffsets& offsets);
+  // Writes the folded state after `batch` as compact/<batch>.json and deletes what it
+  // makes redundant, so that opening a long-lived checkpoint reads a bounded number of
+  // files.
+  Status Compact(int64_t batch);
+  Status LoadCompacted(const std::string& path);
 
   io::FileSystem* fs_;
   std::string dir_;
