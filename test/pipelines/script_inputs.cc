@@ -1,9 +1,15 @@
 #include "script_inputs.h"
 
+#include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
+
+#include "engine/engine.h"
 
 namespace sluice::testing {
 
@@ -30,6 +36,34 @@ std::string ZstdCompress(const std::string& data) {
   const size_t size = ZSTD_compress(out.data(), out.size(), data.data(), data.size(), 3);
   if (ZSTD_isError(size)) throw std::runtime_error(ZSTD_getErrorName(size));
   out.resize(size);
+  return out;
+}
+
+std::string ParquetFromCsv(const std::string& csv, std::string* error) {
+  namespace fs = std::filesystem;
+  static int counter = 0;
+  const fs::path base =
+      fs::temp_directory_path() /
+      ("sluice-parquet-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  { std::ofstream(base.string() + ".csv", std::ios::binary) << csv; }
+  std::string out;
+  Status status = [&]() -> Status {
+    SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<engine::Database> database, engine::Database::Open());
+    SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<engine::Connection> connection, database->Connect());
+    return connection->Execute("COPY (SELECT * FROM read_csv('" + base.string() +
+                               ".csv', header = true)) TO '" + base.string() +
+                               ".parquet' (FORMAT parquet)");
+  }();
+  if (status.ok()) {
+    std::ifstream in(base.string() + ".parquet", std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    out = bytes.str();
+  } else {
+    *error = status.ToString();
+  }
+  fs::remove(base.string() + ".csv");
+  fs::remove(base.string() + ".parquet");
   return out;
 }
 

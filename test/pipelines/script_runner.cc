@@ -96,8 +96,9 @@ void ScriptRunner::WriteFile(const ScriptRecord& record) {
   std::string content;
   for (const std::string& line : record.body) content += line + "\n";
   // Modifiers after the path, applied in this order: noeol (no line break after the last
-  // line), crlf (\r\n line breaks), latin1 (UTF-8 text written as ISO-8859-1), gzip or
-  // zstd (compressed), truncate=N (only the first N bytes written).
+  // line), crlf (\r\n line breaks), latin1 (UTF-8 text written as ISO-8859-1), parquet (the
+  // text is CSV with a header, written as a Parquet file with the types DuckDB detects),
+  // gzip or zstd (compressed), truncate=N (only the first N bytes written).
   for (size_t i = 2; i < record.words.size(); ++i) {
     const std::string& modifier = record.words[i];
     if (modifier == "noeol") {
@@ -112,11 +113,18 @@ void ScriptRunner::WriteFile(const ScriptRecord& record) {
       content = GzipCompress(content);
     } else if (modifier == "zstd") {
       content = ZstdCompress(content);
+    } else if (modifier == "parquet") {
+      std::string error;
+      content = ParquetFromCsv(content, &error);
+      if (!error.empty()) {
+        Fail(record.line, "cannot write the Parquet file: " + error);
+        return;
+      }
     } else if (StartsWith(modifier, "truncate=")) {
       content.resize(std::min<size_t>(content.size(), std::stoul(modifier.substr(9))));
     } else {
       Fail(record.line, "unknown input modifier '" + modifier +
-                            "' (noeol, crlf, latin1, gzip, zstd, truncate=N)");
+                            "' (noeol, crlf, latin1, parquet, gzip, zstd, truncate=N)");
       return;
     }
   }
