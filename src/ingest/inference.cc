@@ -124,19 +124,8 @@ DataTypePtr InferValue(od::value value, bool prefers_decimal, int depth) {
   return nullptr;
 }
 
-struct JsonScratch {
-  od::parser parser;
-  PaddedBuffer buffer;
-};
-
-// Inference runs on several threads at once; each keeps its parser and buffer.
-JsonScratch& ThreadScratch() {
-  thread_local JsonScratch scratch;
-  return scratch;
-}
-
 DataTypePtr InferNested(std::string_view json, bool prefers_decimal) {
-  JsonScratch& scratch = ThreadScratch();
+  JsonScratch& scratch = ThreadJsonScratch();
   scratch.buffer.Assign(json);
   od::document doc;
   if (scratch.parser

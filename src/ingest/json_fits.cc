@@ -201,16 +201,6 @@ bool Fits(od::value value, const DataType& type, int depth) {
   return false;
 }
 
-struct JsonScratch {
-  od::parser parser;
-  PaddedBuffer buffer;
-};
-
-JsonScratch& ThreadScratch() {
-  thread_local JsonScratch scratch;
-  return scratch;
-}
-
 }  // namespace
 
 bool JsonFitsType(std::string_view json_text, const delta::DataType& type) {
@@ -233,7 +223,7 @@ bool JsonFitsType(std::string_view json_text, const delta::DataType& type) {
     if (text.front() != '"') return IsJsonNumber(text) && NumberFits(text, type);
     wrapped = "[" + std::string(text) + "]";
   }
-  JsonScratch& scratch = ThreadScratch();
+  JsonScratch& scratch = ThreadJsonScratch();
   scratch.buffer.Assign(scalar ? std::string_view(wrapped) : text);
   od::document doc;
   if (scratch.parser

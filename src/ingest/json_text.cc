@@ -152,4 +152,9 @@ bool DecimalShape(std::string_view text, int* precision, int* scale) {
   return true;
 }
 
+JsonScratch& ThreadJsonScratch() {
+  thread_local JsonScratch scratch;
+  return scratch;
+}
+
 }  // namespace sluice::ingest

@@ -2,6 +2,8 @@
 // Internal to ingest/; none of them include simdjson.
 #pragma once
 
+#include <simdjson.h>
+
 #include <cstddef>
 #include <memory>
 #include <string_view>
@@ -49,5 +51,13 @@ bool IsIntegralJsonNumber(std::string_view text);
 // exponent. "1.50" is (3, 2), "-0012" is (2, 0), "0.00" is (1, 2), "1e3" is (1, -3).
 // False for anything else, and for exponents beyond +-100000 (which no decimal can hold).
 bool DecimalShape(std::string_view text, int* precision, int* scale);
+
+// A parser and a padded buffer per thread, for parsing JSON text (nested values) again.
+// Callers must not nest uses on one thread.
+struct JsonScratch {
+  simdjson::ondemand::parser parser;
+  PaddedBuffer buffer;
+};
+JsonScratch& ThreadJsonScratch();
 
 }  // namespace sluice::ingest
