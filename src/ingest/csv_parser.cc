@@ -2,6 +2,9 @@
 
 #include <cstring>
 #include <deque>
+#include <map>
+
+#include "common/strings.h"
 
 namespace sluice::ingest {
 namespace {
@@ -271,6 +274,13 @@ Result<bool> CsvParserImpl::Next(Record& record) {
         std::string_view cell = SpanText(spans_[i]);
         header_.push_back(spans_[i].is_null || cell.empty() ? "_c" + std::to_string(i)
                                                             : std::string(cell));
+      }
+      // As Spark's CSV reader does, names that repeat (ignoring case) get their position
+      // appended ("a,A" -> "a0,A1"), so that no cell overwrites another.
+      std::map<std::string, int> seen;
+      for (const std::string& name : header_) ++seen[ToLower(name)];
+      for (size_t i = 0; i < header_.size(); ++i) {
+        if (seen[ToLower(header_[i])] > 1) header_[i] += std::to_string(i);
       }
       names_.assign(header_.begin(), header_.end());
     }

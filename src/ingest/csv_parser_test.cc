@@ -73,6 +73,14 @@ TEST(CsvParserTest, HeaderGapsAndExtraCellsArePositional) {
   EXPECT_EQ(parsed.rows, (Rows{"2: a=[1] _c1=[2] c=[3] _c3=[4]", "3: a=[5]"}));
 }
 
+TEST(CsvParserTest, RepeatedHeaderNamesGetTheirPosition) {
+  CsvOptions options;
+  options.header = true;
+  Parsed parsed = ParseAll("id,a,A,b,a\n1,2,3,4,5\n", options);
+  EXPECT_EQ(parsed.header, (Rows{"id", "a1", "A2", "b", "a4"}));
+  EXPECT_EQ(parsed.rows, (Rows{"2: id=[1] a1=[2] A2=[3] b=[4] a4=[5]"}));
+}
+
 TEST(CsvParserTest, HeaderAfterBlankAndCommentLines) {
   CsvOptions options;
   options.header = true;

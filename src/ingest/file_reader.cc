@@ -303,6 +303,8 @@ class FileBatchSource::Producer : public engine::TableProducer {
   // Writes the record's fields; returns whether the row is written.
   Result<bool> MapRecord(engine::ChunkWriter& writer, size_t row) {
     rescued_.clear();
+    ++record_number_;
+    if (filled_.size() != plan_.columns.size()) filled_.assign(plan_.columns.size(), 0);
     const EvolutionMode mode = source_.spec_.options.EffectiveEvolutionMode();
     for (size_t i = 0; i < record_.fields.size(); ++i) {
       const RawField& field = record_.fields[i];
@@ -314,7 +316,15 @@ class FileBatchSource::Producer : public engine::TableProducer {
         continue;
       }
       const int column = ColumnOf(i, field.name);
+      if (column >= 0 && filled_[column] == record_number_) {
+        // A key repeated in one record: the first value has the column, this one is rescued.
+        if (field.kind != FieldKind::kNull) {
+          rescued_.emplace_back(std::string(field.name), FieldJson(field));
+        }
+        continue;
+      }
       if (column >= 0) {
+        filled_[column] = record_number_;
         if (!discovering_ && !Convert(field, column, writer, row)) {
           rescued_.emplace_back(std::string(field.name), FieldJson(field));
         }
@@ -479,6 +489,9 @@ class FileBatchSource::Producer : public engine::TableProducer {
   // Field position -> (name, column) of the last record: files repeat their field order.
   std::vector<std::pair<std::string, int>> cache_;
   std::vector<std::pair<std::string, std::string>> rescued_;
+  // filled_[c] == record_number_: column c already has a value in the current record.
+  std::vector<uint64_t> filled_;
+  uint64_t record_number_ = 0;
   std::string scratch_;
   bool discovering_ = false;  // a new field was found: only look for more
 };

@@ -151,6 +151,12 @@ TEST_F(FileReaderTest, PartitionValuesAndMetadata) {
             "1|NO|1.json|10|2023-11-14 22:13:20+00;");
 }
 
+TEST_F(FileReaderTest, RepeatedKeysKeepTheFirstValueAndRescueTheOthers) {
+  Put("/d/1.json", "{\"id\": 1, \"id\": 2, \"n\": \"a\", \"n\": null}\n");
+  EXPECT_EQ(Read(Spec(FileFormat::kJson, "id BIGINT, n STRING"), {"/d/1.json"}),
+            "1|a|{\"id\":2,\"_file_path\":\"/d/1.json\"};");
+}
+
 TEST_F(FileReaderTest, HiveDefaultPartitionIsNull) {
   Put("/d/country=__HIVE_DEFAULT_PARTITION__/1.json", "{\"id\": 1}\n");
   ReadSpec spec = Spec(FileFormat::kJson, "id BIGINT");

@@ -14,7 +14,6 @@
 
 #include <cstring>
 #include <string>
-#include <unordered_set>
 #include <utility>
 
 #include "common/check.h"
@@ -30,8 +29,6 @@ static_assert(kJsonPadding >= simdjson::SIMDJSON_PADDING);
 
 // Deeper nesting is malformed, as Jackson's default nesting limit makes it in Spark.
 constexpr int kMaxDepth = 1000;
-// Up to this many fields a record checks for duplicate keys by a linear search.
-constexpr size_t kLinearDuplicateSearch = 32;
 
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
@@ -189,7 +186,6 @@ class ObjectReader {
     // much room `nested_` never reallocates under the views into it.
     nested_.clear();
     if (nested_.capacity() < text.size()) nested_.reserve(text.size());
-    if (!names_.empty()) names_.clear();
 
     padded_.Assign(text);
     od::document doc;
@@ -221,8 +217,9 @@ class ObjectReader {
       RawField raw_field;
       if (error_code e = field.unescaped_key().get(raw_field.name)) return e;
       if (error_code e = ReadValue(field.value(), text, raw_field)) return e;
-      // A repeated key is still read (it must be valid) but the first value is kept.
-      if (IsNewName(record.fields, raw_field.name)) record.fields.push_back(raw_field);
+      // A repeated key is a field of its own: the reader keeps the first in its column and
+      // rescues the others, so that no value is lost.
+      record.fields.push_back(raw_field);
     }
     return EndOfDocument(doc);
   }
@@ -285,24 +282,9 @@ class ObjectReader {
     return simdjson::SUCCESS;
   }
 
-  bool IsNewName(const std::vector<RawField>& fields, std::string_view name) {
-    if (fields.size() < kLinearDuplicateSearch) {
-      for (const RawField& field : fields) {
-        if (field.name == name) return false;
-      }
-      return true;
-    }
-    if (names_.empty()) {
-      for (const RawField& field : fields) names_.insert(field.name);
-    }
-    return names_.insert(name).second;
-  }
-
   od::parser parser_;
   PaddedBuffer padded_;
   std::string nested_;
-  // The record's field names once it has many fields.
-  std::unordered_set<std::string_view> names_;
 };
 
 // Line breaks are \n, \r\n or a lone \r, as in Spark's (Hadoop's) line reader.

@@ -6,7 +6,7 @@
 // Spark, which splits a top-level array into rows), is a malformed record
 // (Record::malformed) with its text in Record::raw, a reason in Record::error and no
 // fields; blank lines are skipped. Lines end at \n, \r\n or a lone \r; a leading UTF-8
-// byte order mark is skipped. A key that appears twice in one object keeps its first value.
+// byte order mark is skipped. A key that appears twice in one object gives two fields.
 // Numbers keep their text as written, integers of any size included. Nested objects and
 // arrays come as compact JSON text (FieldKind::kObject / kArray) whose strings and numbers
 // are written as in the file. Nesting deeper than 1000 levels is malformed, as Jackson's

