@@ -78,6 +78,24 @@ double TimeSluice(const fs::path& dir, const std::string& format, int64_t expect
   return seconds;
 }
 
+// Seconds of one update of a project at `project` reading its data/ folder of JSON files in
+// batches of `files_per_batch`; exits unless it wrote `expected` rows.
+double RunJsonFiles(const fs::path& project, int files_per_batch, int64_t expected) {
+  WriteFile(project / "pipeline.yml", "name: json_files\n");
+  WriteFile(project / "p.sql", "CREATE STREAMING TABLE t AS SELECT * FROM STREAM read_files('" +
+                                   (project / "data").string() +
+                                   "', format => 'json', maxFilesPerTrigger => " +
+                                   std::to_string(files_per_batch) + ");\n");
+  int64_t rows = 0;
+  const double seconds = RunPipeline(project, &rows);
+  if (rows != expected) {
+    std::fprintf(stderr, "%s: wrote %lld rows, expected %lld\n", project.c_str(),
+                 static_cast<long long>(rows), static_cast<long long>(expected));
+    std::exit(1);
+  }
+  return seconds;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -115,16 +133,7 @@ int main(int argc, char** argv) {
     }
     WriteFile(small / "data" / ("f" + std::to_string(f) + ".json"), text);
   }
-  WriteFile(small / "pipeline.yml", "name: small_files\n");
-  WriteFile(small / "p.sql", "CREATE STREAMING TABLE t AS SELECT * FROM STREAM read_files('" +
-                                 (small / "data").string() +
-                                 "', format => 'json', maxFilesPerTrigger => 100);\n");
-  int64_t small_rows = 0;
-  const double small_seconds = RunPipeline(small, &small_rows);
-  if (small_rows != 100000) {
-    std::fprintf(stderr, "small files: wrote %lld rows\n", static_cast<long long>(small_rows));
-    return 1;
-  }
+  const double small_seconds = RunJsonFiles(small, 100, 100000);
   // The fixed cost of a batch: 20 batches of one 1-row file each in one update; and of a
   // whole update that reads one new 1-row file.
   const fs::path tiny = dir / "tiny";
@@ -132,16 +141,7 @@ int main(int argc, char** argv) {
     WriteFile(tiny / "data" / ("f" + std::to_string(i) + ".json"),
               "{\"id\": " + std::to_string(i) + ", \"name\": \"x\", \"amount\": 1.5}\n");
   }
-  WriteFile(tiny / "pipeline.yml", "name: tiny_batches\n");
-  WriteFile(tiny / "p.sql", "CREATE STREAMING TABLE t AS SELECT * FROM STREAM read_files('" +
-                                (tiny / "data").string() +
-                                "', format => 'json', maxFilesPerTrigger => 1);\n");
-  int64_t tiny_rows = 0;
-  const double twenty_batches = RunPipeline(tiny, &tiny_rows);
-  if (tiny_rows != 20) {
-    std::fprintf(stderr, "tiny batches: wrote %lld rows\n", static_cast<long long>(tiny_rows));
-    return 1;
-  }
+  const double twenty_batches = RunJsonFiles(tiny, 1, 20);
   double one_file = 0;
   const int one_file_runs = 5;
   for (int i = 0; i < one_file_runs; ++i) {

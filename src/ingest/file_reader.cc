@@ -207,7 +207,6 @@ class FileBatchSource::Producer : public engine::TableProducer {
         }
         continue;
       }
-      scan_->counters.records.fetch_add(1, std::memory_order_relaxed);
       if (record_.malformed) {
         SLUICE_ASSIGN_OR_RETURN(bool keep, Malformed());
         if (!keep || discovering_) continue;
@@ -251,7 +250,6 @@ class FileBatchSource::Producer : public engine::TableProducer {
         scan_->counters.dropped_malformed.fetch_add(1, std::memory_order_relaxed);
         return false;
       case ParseMode::kPermissive:
-        scan_->counters.malformed.fetch_add(1, std::memory_order_relaxed);
         return true;
     }
     return true;
@@ -264,7 +262,6 @@ class FileBatchSource::Producer : public engine::TableProducer {
       std::string raw;
       AppendJsonString(raw, record_.raw);
       writer.SetString(plan_.rescued, row, RescuedJson({{"_corrupt_record", raw}}, file().path));
-      scan_->counters.rescued_rows.fetch_add(1, std::memory_order_relaxed);
     }
     WriteFileColumns(writer, row);
   }
@@ -360,7 +357,6 @@ class FileBatchSource::Producer : public engine::TableProducer {
     if (discovering_) return false;
     if (!rescued_.empty() && plan_.rescued >= 0) {
       writer.SetString(plan_.rescued, row, RescuedJson(rescued_, file().path));
-      scan_->counters.rescued_rows.fetch_add(1, std::memory_order_relaxed);
     }
     WriteFileColumns(writer, row);
     return true;

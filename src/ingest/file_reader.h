@@ -47,10 +47,7 @@ struct InputFile {
 
 // What a read found besides its rows. Safe to read after the scan ends.
 struct ReadCounters {
-  std::atomic<int64_t> records{0};  // records parsed (rows written + dropped)
-  std::atomic<int64_t> dropped_malformed{0};
-  std::atomic<int64_t> malformed{0};     // malformed records kept (PERMISSIVE)
-  std::atomic<int64_t> rescued_rows{0};  // rows with rescued data
+  std::atomic<int64_t> dropped_malformed{0};  // malformed records dropped (DROPMALFORMED)
 };
 
 struct ReadSpec {

@@ -1,5 +1,6 @@
 #include "runtime/cloud_files_state.h"
 
+#include <map>
 #include <regex>
 
 #include "common/strings.h"
@@ -42,12 +43,19 @@ Result<std::string> StateRelation(const RuntimeEnv& env, const std::string& name
     if (!env.fs->Exists(dir + "/metadata.json")) continue;
     SLUICE_ASSIGN_OR_RETURN(FlowCheckpoint checkpoint,
                             FlowCheckpoint::Open(*env.fs, dir, flow->name));
+    // A batch's commit time is its commit marker's time, looked up once per batch.
+    std::map<int64_t, std::string> commit_times;
+    auto commit_time_of = [&](int64_t batch) -> const std::string& {
+      auto it = commit_times.find(batch);
+      if (it != commit_times.end()) return it->second;
+      auto commit = env.fs->Stat(dir + "/commits/" + std::to_string(batch) + ".json");
+      return commit_times[batch] =
+                 commit.ok() ? TimestampLiteral(commit->modification_time_ms) : "NULL::TIMESTAMPTZ";
+    };
     for (const auto& [key, files] : checkpoint.seen_files()) {
       const std::string source = StartsWith(key, "files:") ? key.substr(6) : key;
       for (const auto& [path, seen] : files) {
-        auto commit = env.fs->Stat(dir + "/commits/" + std::to_string(seen.batch_id) + ".json");
-        const std::string commit_time =
-            commit.ok() ? TimestampLiteral(commit->modification_time_ms) : "NULL::TIMESTAMPTZ";
+        const std::string& commit_time = commit_time_of(seen.batch_id);
         rows.push_back("(" + QuoteLiteral(path) + ", " + std::to_string(seen.file.size) +
                        "::BIGINT, " + TimestampLiteral(seen.file.modification_time_ms) + ", " +
                        commit_time + ", " + std::to_string(seen.batch_id) + "::BIGINT, " +

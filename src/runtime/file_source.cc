@@ -156,8 +156,11 @@ Result<std::string> ParquetSql(engine::Connection& connection, const PlannedFile
       SLUICE_ASSIGN_OR_RETURN(field.type, delta::FromDuckDbType(type));
       new_fields->push_back(std::move(field));
     } else if (mode == ingest::EvolutionMode::kFailOnNewColumns) {
-      return InvalidArgument("read_files: new column '" + name + "' in " + plan.files.front().path +
-                             " ... is not in the schema and schemaEvolutionMode is "
+      return InvalidArgument("new column '" + name +
+                             "' in the Parquet files of this batch (the "
+                             "first is " +
+                             plan.files.front().path +
+                             ") is not in the schema and schemaEvolutionMode is "
                              "failOnNewColumns; add it with schemaHints or change the mode");
     } else if (mode == ingest::EvolutionMode::kRescue || plan.options.rescued_data_column) {
       const std::string column = "__data." + QuoteIdentifier(name);
