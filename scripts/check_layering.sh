@@ -13,13 +13,14 @@ io: common
 engine: common
 delta: io engine common
 spec: io common
-sql: common
-graph: sql spec common
+spark: common
+sql: spark common
+graph: sql spark spec common
 quality: engine common
 cdc: engine delta common
 eventlog: delta engine common
 ingest: delta engine io common
-runtime: common io engine delta spec sql graph quality cdc eventlog ingest
+runtime: common io engine delta spec spark sql graph quality cdc eventlog ingest
 api: runtime delta engine io common
 tools: api common
 web: api common

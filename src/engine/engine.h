@@ -74,6 +74,7 @@ class QueryResult {
 
 class Connection;
 class TableSource;
+struct ScalarFunctionSpec;
 
 class Database {
  public:
@@ -127,6 +128,7 @@ class Connection {
  private:
   friend class Database;
   // Creates the table function in this connection's database on first use (table_source.h).
+  friend Status RegisterScalarFunction(Connection& connection, ScalarFunctionSpec spec);
   friend Result<int64_t> RegisterTableSource(Connection& connection,
                                              std::shared_ptr<TableSource> source);
   struct Impl;

@@ -14,16 +14,11 @@
 #include <variant>
 #include <vector>
 
+#include "spark/diagnostics.h"
+
 namespace sluice::sql {
 
-// A place in a source file, 1-based. `line_text` is the whole source line (without its
-// newline), kept so that errors can show it with a caret under `column`.
-struct SourceLocation {
-  std::string file;
-  int line = 0;
-  int column = 0;
-  std::string line_text;
-};
+using ::sluice::spark::SourceLocation;
 
 enum class DatasetKind {
   kStreamingTable,    // CREATE STREAMING TABLE / legacy STREAMING|INCREMENTAL LIVE TABLE

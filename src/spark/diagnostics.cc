@@ -1,10 +1,10 @@
-#include "sql/diagnostics.h"
+#include "spark/diagnostics.h"
 
 #include <algorithm>
 
 #include "common/strings.h"
 
-namespace sluice::sql {
+namespace sluice::spark {
 
 std::string FormatDiagnostic(const SourceLocation& at, std::string_view message) {
   std::string out = at.file + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) +
@@ -37,4 +37,4 @@ SourceLocation LocationAt(std::string_view text, std::string_view file, size_t o
   return at;
 }
 
-}  // namespace sluice::sql
+}  // namespace sluice::spark

@@ -1,0 +1,153 @@
+#include "engine/scalar_function.h"
+
+#include <duckdb.h>
+
+#include <memory>
+
+#include "common/strings.h"
+#include "engine/internal.h"
+#include "engine/vector_reader.h"
+
+namespace sluice::engine {
+namespace {
+
+Result<duckdb_type> TypeOf(const std::string& name) {
+  const std::string upper = ToUpper(name);
+  if (upper == "BOOLEAN") return DUCKDB_TYPE_BOOLEAN;
+  if (upper == "TINYINT") return DUCKDB_TYPE_TINYINT;
+  if (upper == "SMALLINT") return DUCKDB_TYPE_SMALLINT;
+  if (upper == "INTEGER") return DUCKDB_TYPE_INTEGER;
+  if (upper == "BIGINT") return DUCKDB_TYPE_BIGINT;
+  if (upper == "FLOAT") return DUCKDB_TYPE_FLOAT;
+  if (upper == "DOUBLE") return DUCKDB_TYPE_DOUBLE;
+  if (upper == "VARCHAR") return DUCKDB_TYPE_VARCHAR;
+  if (upper == "BLOB") return DUCKDB_TYPE_BLOB;
+  return InvalidArgument("scalar functions do not take the type " + name);
+}
+
+struct FunctionState {
+  ScalarFunctionSpec spec;
+  duckdb_type result = DUCKDB_TYPE_INVALID;
+};
+
+void SetResult(duckdb_vector output, duckdb_type type, idx_t row, const Value& value) {
+  if (value.is_null()) {
+    duckdb_vector_ensure_validity_writable(output);
+    duckdb_validity_set_row_invalid(duckdb_vector_get_validity(output), row);
+    return;
+  }
+  void* data = duckdb_vector_get_data(output);
+  auto as_int = [&]() -> int64_t {
+    if (auto* i = std::get_if<int64_t>(&value.data)) return *i;
+    if (auto* d = std::get_if<double>(&value.data)) return static_cast<int64_t>(*d);
+    if (auto* b = std::get_if<bool>(&value.data)) return *b ? 1 : 0;
+    return 0;
+  };
+  auto as_double = [&]() -> double {
+    if (auto* d = std::get_if<double>(&value.data)) return *d;
+    return static_cast<double>(as_int());
+  };
+  switch (type) {
+    case DUCKDB_TYPE_BOOLEAN:
+      static_cast<bool*>(data)[row] = as_int() != 0;
+      break;
+    case DUCKDB_TYPE_TINYINT:
+      static_cast<int8_t*>(data)[row] = static_cast<int8_t>(as_int());
+      break;
+    case DUCKDB_TYPE_SMALLINT:
+      static_cast<int16_t*>(data)[row] = static_cast<int16_t>(as_int());
+      break;
+    case DUCKDB_TYPE_INTEGER:
+      static_cast<int32_t*>(data)[row] = static_cast<int32_t>(as_int());
+      break;
+    case DUCKDB_TYPE_BIGINT:
+      static_cast<int64_t*>(data)[row] = as_int();
+      break;
+    case DUCKDB_TYPE_FLOAT:
+      static_cast<float*>(data)[row] = static_cast<float>(as_double());
+      break;
+    case DUCKDB_TYPE_DOUBLE:
+      static_cast<double*>(data)[row] = as_double();
+      break;
+    case DUCKDB_TYPE_VARCHAR:
+    case DUCKDB_TYPE_BLOB: {
+      const std::string* text = std::get_if<std::string>(&value.data);
+      const Value::Blob* blob = std::get_if<Value::Blob>(&value.data);
+      const std::string& bytes = text != nullptr   ? *text
+                                 : blob != nullptr ? blob->bytes
+                                                   : std::string();
+      duckdb_vector_assign_string_element_len(output, row, bytes.data(), bytes.size());
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+void Call(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
+  auto* state = static_cast<FunctionState*>(duckdb_scalar_function_get_extra_info(info));
+  const idx_t rows = duckdb_data_chunk_get_size(input);
+  const idx_t columns = duckdb_data_chunk_get_column_count(input);
+  std::vector<std::unique_ptr<internal::ColumnReader>> readers;
+  for (idx_t c = 0; c < columns; ++c) {
+    duckdb_vector vector = duckdb_data_chunk_get_vector(input, c);
+    readers.push_back(
+        std::make_unique<internal::ColumnReader>(vector, duckdb_vector_get_column_type(vector)));
+  }
+  std::vector<Value> arguments(columns);
+  for (idx_t row = 0; row < rows; ++row) {
+    bool any_null = false;
+    for (idx_t c = 0; c < columns; ++c) {
+      arguments[c] = readers[c]->Get(row);
+      any_null = any_null || arguments[c].is_null();
+    }
+    if (any_null && !state->spec.handles_nulls) {
+      SetResult(output, state->result, row, Value::Null());
+      continue;
+    }
+    Result<Value> result = state->spec.function(arguments);
+    if (!result.ok()) {
+      duckdb_scalar_function_set_error(info, result.status().message().c_str());
+      return;
+    }
+    SetResult(output, state->result, row, *result);
+  }
+}
+
+}  // namespace
+
+Status RegisterScalarFunction(Connection& connection, ScalarFunctionSpec spec) {
+  auto state = std::make_unique<FunctionState>();
+  SLUICE_ASSIGN_OR_RETURN(state->result, TypeOf(spec.return_type));
+  duckdb_scalar_function function = duckdb_create_scalar_function();
+  duckdb_scalar_function_set_name(function, spec.name.c_str());
+  for (const std::string& parameter : spec.parameter_types) {
+    auto type_id = TypeOf(parameter);
+    if (!type_id.ok()) {
+      duckdb_destroy_scalar_function(&function);
+      return type_id.status();
+    }
+    duckdb_logical_type type = duckdb_create_logical_type(*type_id);
+    duckdb_scalar_function_add_parameter(function, type);
+    duckdb_destroy_logical_type(&type);
+  }
+  duckdb_logical_type result = duckdb_create_logical_type(state->result);
+  duckdb_scalar_function_set_return_type(function, result);
+  duckdb_destroy_logical_type(&result);
+  if (spec.handles_nulls) duckdb_scalar_function_set_special_handling(function);
+  if (spec.volatile_result) duckdb_scalar_function_set_volatile(function);
+  duckdb_scalar_function_set_function(function, Call);
+  state->spec = std::move(spec);
+  FunctionState* raw = state.release();
+  duckdb_scalar_function_set_extra_info(
+      function, raw, [](void* data) { delete static_cast<FunctionState*>(data); });
+  const std::string name = raw->spec.name;
+  duckdb_state registered = duckdb_register_scalar_function(connection.impl_->connection, function);
+  duckdb_destroy_scalar_function(&function);
+  if (registered == DuckDBError) {
+    return InvalidArgument("cannot register the scalar function " + name);
+  }
+  return Status::OK();
+}
+
+}  // namespace sluice::engine

@@ -1,0 +1,36 @@
+// Scalar functions written in C++, callable from SQL on every connection of a database.
+//
+// A function is registered once per database (through any of its connections) and is then
+// part of its catalog. DuckDB calls it on its own threads, possibly several at once, so the
+// callback must be thread-safe. The callback sees one row's arguments as engine::Values
+// (integers of every width as Int, FLOAT and DOUBLE as Double, VARCHAR as Text, BLOB as
+// Bytes, NULL as Null) and returns the row's result the same way; a callback error fails
+// the query with its message. Unless `handles_nulls`, a row with a NULL argument gives NULL
+// without calling it.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "engine/engine.h"
+
+namespace sluice::engine {
+
+struct ScalarFunctionSpec {
+  std::string name;
+  // DuckDB type names of the parameters and the result: BOOLEAN, TINYINT, SMALLINT,
+  // INTEGER, BIGINT, FLOAT, DOUBLE, VARCHAR or BLOB.
+  std::vector<std::string> parameter_types;
+  std::string return_type;
+  std::function<Result<Value>(const std::vector<Value>& arguments)> function;
+  bool handles_nulls = false;
+  bool volatile_result = false;  // a new value each call (random, uuid): never folded
+};
+
+// Registers `spec` in the database of `connection`. Registering a name again replaces
+// nothing: it is an error.
+Status RegisterScalarFunction(Connection& connection, ScalarFunctionSpec spec);
+
+}  // namespace sluice::engine

@@ -1,0 +1,54 @@
+#include "runtime/spark_functions.h"
+
+#include "engine/scalar_function.h"
+#include "spark/macros.h"
+#include "spark/native.h"
+
+namespace sluice::runtime {
+namespace {
+
+engine::Value ToEngine(const spark::NativeValue& value, const std::string& type) {
+  if (std::holds_alternative<std::monostate>(value)) return engine::Value::Null();
+  if (auto* b = std::get_if<bool>(&value)) return engine::Value::Bool(*b);
+  if (auto* i = std::get_if<int64_t>(&value)) return engine::Value::Int(*i);
+  if (auto* d = std::get_if<double>(&value)) return engine::Value::Double(*d);
+  const std::string& text = std::get<std::string>(value);
+  return type == "BLOB" ? engine::Value::Bytes(text) : engine::Value::Text(text);
+}
+
+spark::NativeValue FromEngine(const engine::Value& value) {
+  if (value.is_null()) return std::monostate{};
+  if (auto* b = std::get_if<bool>(&value.data)) return *b;
+  if (auto* i = std::get_if<int64_t>(&value.data)) return *i;
+  if (auto* d = std::get_if<double>(&value.data)) return *d;
+  if (auto* s = std::get_if<std::string>(&value.data)) return *s;
+  return std::get<engine::Value::Blob>(value.data).bytes;
+}
+
+}  // namespace
+
+Status InstallSparkFunctions(engine::Connection& connection) {
+  for (const spark::NativeFunction& native : spark::NativeFunctions()) {
+    engine::ScalarFunctionSpec spec;
+    spec.name = native.name;
+    spec.parameter_types = native.parameter_types;
+    spec.return_type = native.return_type;
+    spec.handles_nulls = native.handles_nulls;
+    spec.volatile_result = native.volatile_result;
+    spec.function = [function = native.function, type = native.return_type](
+                        const std::vector<engine::Value>& arguments) -> Result<engine::Value> {
+      std::vector<spark::NativeValue> values;
+      values.reserve(arguments.size());
+      for (const engine::Value& argument : arguments) values.push_back(FromEngine(argument));
+      SLUICE_ASSIGN_OR_RETURN(spark::NativeValue result, function(values));
+      return ToEngine(result, type);
+    };
+    SLUICE_RETURN_IF_ERROR(engine::RegisterScalarFunction(connection, std::move(spec)));
+  }
+  for (const std::string& statement : spark::SparkMacroDefinitions()) {
+    SLUICE_RETURN_IF_ERROR(connection.Execute(statement));
+  }
+  return Status::OK();
+}
+
+}  // namespace sluice::runtime

@@ -1,0 +1,31 @@
+// Spark functions written in C++ (where DuckDB SQL cannot say them well), for the engine
+// to register on each database before translated queries run.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "common/status.h"
+
+namespace sluice::spark {
+
+// A value crossing into or out of a native function: NULL, a boolean, an integer of any
+// width, a float or double, or a string (text or bytes, per the declared type).
+using NativeValue = std::variant<std::monostate, bool, int64_t, double, std::string>;
+
+struct NativeFunction {
+  std::string name;
+  std::vector<std::string> parameter_types;  // DuckDB type names (BIGINT, DOUBLE, VARCHAR, ...)
+  std::string return_type;
+  // Called once per row whose arguments are all non-NULL (unless handles_nulls).
+  std::function<Result<NativeValue>(const std::vector<NativeValue>& arguments)> function;
+  bool handles_nulls = false;
+  bool volatile_result = false;
+};
+
+const std::vector<NativeFunction>& NativeFunctions();
+
+}  // namespace sluice::spark

@@ -1,0 +1,79 @@
+// Spark SQL to DuckDB SQL with Spark's meaning.
+//
+// A parsed query is bound against the schemas of what it reads (given by the caller for
+// each external reference, see references.h) and written as DuckDB SQL whose results are
+// Spark's: names are resolved as Spark resolves them (case-insensitively), every
+// expression gets Spark's type by Spark's coercion rules, and every function is Spark's
+// function (the catalog in functions.h), or the query is refused naming what is not
+// supported. The SQL calls helper macros and functions named spark_* that the engine
+// must define first (SparkMacroDefinitions in macros.h, native functions in native.h).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "spark/ast.h"
+#include "spark/parser.h"
+#include "spark/types.h"
+
+namespace sluice::spark {
+
+// A column of a relation, in Spark's terms.
+struct Column {
+  std::string name;
+  DataType type;
+  bool nullable = true;
+};
+
+// A relation that a query reads from outside, as the caller provides it.
+struct BoundRelation {
+  // DuckDB SQL of the relation: a quoted view name, or a parenthesized query.
+  std::string sql;
+  // Its columns in order. DuckDB must hold each in ToDuckDbType(type); `source_types`, when
+  // given, are the DuckDB types it really has, and columns whose type differs are cast.
+  std::vector<Column> columns;
+  std::vector<std::string> source_types;
+};
+
+class RelationResolver {
+ public:
+  virtual ~RelationResolver() = default;
+  // The relation standing for an external reference of the query (Relation::reference).
+  virtual Result<BoundRelation> Resolve(const Relation& relation) = 0;
+};
+
+// The Spark configuration a translation follows (SET spark.sql....).
+struct TranslateOptions {
+  bool ansi = false;                      // spark.sql.ansi.enabled
+  std::string session_time_zone = "UTC";  // spark.sql.session.timeZone
+  // Functions sluice defines beyond Spark's catalog (e.g. cloud_files_state), by name:
+  // the DuckDB SQL template with {0}, {1}, ... for the arguments, and the result type.
+  struct Extension {
+    std::string sql;
+    DataType type;
+  };
+  std::map<std::string, Extension> extensions;
+  // Table functions sluice defines beyond Spark's (name lowercase), resolved by the caller
+  // like external references (the relation's `reference` is -1; Resolve is called).
+  std::vector<std::string> table_functions;
+};
+
+struct Translation {
+  std::string sql;              // DuckDB SQL
+  std::vector<Column> columns;  // the result's columns, with Spark's names and types
+};
+
+// Translates a query. Errors name the place in the source text (file:line:col).
+Result<Translation> TranslateQuery(const ParsedQuery& query, RelationResolver& resolver,
+                                   const TranslateOptions& options);
+
+// Translates one expression over the columns of `input` (a boolean condition such as an
+// expectation, or a sequencing expression), which the SQL refers to by their quoted names.
+// The result has one column: the expression.
+Result<Translation> TranslateExpression(const ParsedExpression& expression,
+                                        const std::vector<Column>& input,
+                                        const TranslateOptions& options);
+
+}  // namespace sluice::spark

@@ -1,0 +1,220 @@
+// The binder and writer behind translator.h, shared by translate_*.cc, cast.cc and the
+// function catalog (functions*.cc).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "spark/ast.h"
+#include "spark/translator.h"
+
+namespace sluice::spark::internal {
+
+// A translated expression: its DuckDB SQL and its Spark type. DuckDB holds the value in
+// exactly ToDuckDbType(type); every piece of the translator keeps that invariant.
+struct Typed {
+  std::string sql;
+  DataType type;
+  bool nullable = true;
+  std::string name;                // Spark's name of the expression (its column name)
+  std::optional<Literal> literal;  // the value, when the expression is a literal
+  bool aggregate = false;          // contains an aggregate function (outside a window)
+  bool window = false;             // contains a window function
+
+  bool IsNullLiteral() const { return literal && literal->type.is(TypeId::kNull); }
+  // The string value of a string literal (or nullopt).
+  std::optional<std::string> StringValue() const;
+  std::optional<int64_t> IntValue() const;  // an integral literal
+};
+
+struct ScopeColumn {
+  std::string name;  // Spark's name
+  DataType type;
+  bool nullable = true;
+  std::string sql;  // how the query refers to it, e.g. "__r1"."c0"
+  // A key of a USING / NATURAL join, listed once (in the join's own entry) for * and
+  // unqualified references; the two sides' copies are reachable only when qualified.
+  bool qualified_only = false;
+};
+
+struct ScopeRelation {
+  // The names the relation's columns may be qualified with: its alias, or its table name
+  // (last part), with the full name as written as an alternative.
+  std::vector<std::vector<std::string>> qualifiers;
+  std::vector<ScopeColumn> columns;
+};
+
+// A select list entry, as ORDER BY, GROUP BY and HAVING may refer to it by name.
+struct SelectOutput {
+  std::string name;
+  Typed value;
+  bool has_alias = false;
+};
+
+// What names mean where an expression is translated.
+struct Scope {
+  std::vector<ScopeRelation> relations;
+  const Scope* outer = nullptr;  // the query around a subquery (correlated references)
+  // Lambda parameters in scope: Spark name -> the DuckDB variable and its type.
+  std::vector<std::pair<std::string, Typed>> lambda_variables;
+  // Select-list names (ORDER BY, HAVING, GROUP BY), tried after the columns.
+  const std::vector<SelectOutput>* select_outputs = nullptr;
+  bool select_outputs_first = false;  // ORDER BY prefers output names over input columns
+  const std::map<std::string, const WindowSpec*>* windows = nullptr;  // WINDOW clause
+};
+
+// A translated query or relation body.
+struct TranslatedQuery {
+  std::string sql;                     // a SELECT (not parenthesized)
+  std::vector<Column> columns;         // Spark's names and types
+  std::vector<std::string> sql_names;  // the DuckDB names of its output columns
+};
+
+class Translator;
+
+// One call of a function in the catalog, as its translator sees it.
+struct Call {
+  Translator& translator;
+  const Expr& node;
+  const Scope& scope;
+  std::string name;              // lower case, as called
+  std::vector<Typed> args;       // translated arguments (a lambda's entry is empty)
+  std::vector<const Expr*> raw;  // the arguments as written
+  std::string over;              // " OVER (...)" for a window call, else empty
+  std::string filter;            // FILTER (WHERE ...) condition, as SQL, else empty
+  bool distinct = false;
+  std::optional<bool> ignore_nulls;
+
+  const TranslateOptions& options() const;
+  Status Error(std::string_view message) const;  // at the call
+  Status ArgError(size_t i, std::string_view message) const;
+  // The name Spark gives the call's column: name(arg, ...).
+  std::string DefaultName() const;
+  // A result with the default name, the aggregate/window flags of the arguments.
+  Typed Result(std::string sql, DataType type, bool nullable = true) const;
+  // An aggregate call with this call's DISTINCT, FILTER (and `extra_filter` ANDed in) and
+  // OVER: `fn([DISTINCT] args) FILTER (WHERE ...) OVER (...)`.
+  std::string Aggregate(std::string_view function, const std::vector<std::string>& args,
+                        std::string_view extra_filter = "", std::string_view inside = "") const;
+  // Translates lambda argument i with parameters of the given types: `lambda a, b: body`.
+  ::sluice::Result<Typed> Lambda(size_t i, const std::vector<DataType>& parameters);
+};
+
+enum class FunctionKind { kScalar, kAggregate, kWindow, kGenerator };
+
+// What a generator produces: rows of these columns, by a SELECT that may refer to the
+// columns of the scope it was called in (it runs as a LATERAL subquery).
+struct Generated {
+  std::string select_sql;       // e.g. SELECT unnest(...) AS "c0"
+  std::vector<Column> columns;  // Spark's default names and types
+  std::vector<std::string> sql_names;
+  bool outer = false;  // keep input rows with no output (explode_outer)
+};
+
+struct FunctionDef {
+  FunctionKind kind = FunctionKind::kScalar;
+  int min_args = 0;
+  int max_args = 0;                                           // -1: any number
+  std::function<::sluice::Result<Typed>(Call& call)> scalar;  // scalar, aggregate, window
+  std::function<::sluice::Result<Generated>(Call& call)> generator;
+  // Arguments that are lambdas are not translated before the call (Call::Lambda does it).
+  bool takes_lambdas = false;
+  const char* group = "";  // Spark's function group, for documentation and reports
+};
+
+// The built-in functions, by lower-case name.
+const std::map<std::string, FunctionDef>& Functions();
+
+struct ExprContext {
+  bool aggregates_allowed = true;
+  bool windows_allowed = true;
+  bool generators_allowed = false;
+};
+
+class Translator {
+ public:
+  Translator(std::shared_ptr<const SourceText> source, RelationResolver* resolver,
+             const TranslateOptions& options)
+      : source_(std::move(source)), resolver_(resolver), options_(options) {}
+
+  const TranslateOptions& options() const { return options_; }
+  const SourceText& source() const { return *source_; }
+
+  // Queries (translate_query.cc).
+  Result<TranslatedQuery> TranslateQuery(const Query& query, const Scope* outer);
+  // Expressions (translate_expr.cc).
+  Result<Typed> Translate(const Expr& expr, const Scope& scope, const ExprContext& context);
+  // A condition: a boolean (or NULL) expression.
+  Result<Typed> Condition(const Expr& expr, const Scope& scope, const ExprContext& context,
+                          std::string_view what);
+
+  // Casts (cast.cc): the SQL of `value` cast to `to` with Spark's CAST semantics
+  // (TRY_CAST's when `try_cast`, ANSI's when options().ansi, else Spark's default mode).
+  Result<std::string> CastSql(const Typed& value, const DataType& to, bool try_cast,
+                              const Span& at);
+  // An implicit cast (coercion): Spark's CAST semantics, never an error for a value.
+  Typed Coerce(const Typed& value, const DataType& to);
+  // The value as Spark's string (CAST(x AS STRING)).
+  std::string ToStringSql(const Typed& value);
+
+  Status ErrorAt(const Span& at, std::string_view message) const;
+  Status UnsupportedAt(const Span& at, std::string_view message) const;
+  std::string NewAlias();           // a unique relation alias, quoted
+  std::string NewLambdaVariable();  // a unique lambda parameter name
+
+  // Relations (translate_relation.cc).
+  Status TranslateFrom(const std::vector<RelationPtr>& from, const Scope* outer, std::string* sql,
+                       Scope* scope);
+  Status TranslateLateralView(const LateralView& view, std::string* sql, Scope* scope);
+  // A generator call in a select list, made a LATERAL join of the FROM clause; the
+  // generator's columns are added to `scope` and returned.
+  Result<std::vector<ScopeColumn>> JoinGenerator(const Expr& call, bool outer,
+                                                 const std::string& table_alias,
+                                                 const std::vector<std::string>& aliases,
+                                                 std::string* sql, Scope* scope);
+
+  // Resolving names (translate_expr.cc).
+  Result<Typed> ResolveColumn(const Expr& column, const Scope& scope);
+
+  // CTEs visible where a relation is translated, innermost last.
+  struct CteEntry {
+    std::string name;  // lower case
+    std::string sql_name;
+    std::vector<Column> columns;
+    std::vector<std::string> sql_names;
+  };
+  std::vector<CteEntry> ctes;
+  // A condition every aggregate translated now also filters on (PIVOT's value test).
+  std::string aggregate_filter;
+
+ private:
+  Result<TranslatedQuery> Select(const Query& query, const Scope* outer);
+  Result<TranslatedQuery> SetOperationQuery(const Query& query, const Scope* outer);
+  Result<TranslatedQuery> ValuesQuery(const Query& query, const Scope* outer);
+  Status OrderAndLimit(const Query& query, const Scope& scope, TranslatedQuery* out);
+
+  Result<std::string> RelationSql(const Relation& relation, const Scope* outer, Scope* scope);
+  Result<std::string> TableSql(const Relation& relation, Scope* scope);
+  Result<std::string> TableFunctionSql(const Relation& relation, const Scope* outer, Scope* scope);
+  Result<std::string> JoinSql(const Relation& relation, const Scope* outer, Scope* scope);
+  Result<std::string> PivotSql(const Relation& relation, const Scope* outer, Scope* scope);
+  Result<std::string> UnpivotSql(const Relation& relation, const Scope* outer, Scope* scope);
+  // A relation made of a query's output, aliased; adds its columns to `scope`.
+  std::string DerivedRelation(const TranslatedQuery& query, const Relation* relation,
+                              const std::vector<std::string>& default_qualifier, Scope* scope);
+
+  std::shared_ptr<const SourceText> source_;
+  RelationResolver* resolver_;
+  const TranslateOptions& options_;
+  int next_alias_ = 0;
+  int next_variable_ = 0;
+};
+
+// Spark's literal SQL in DuckDB, with the literal's Spark name (strings unquoted).
+Typed LiteralTyped(const Literal& literal);
+
+}  // namespace sluice::spark::internal
