@@ -6,7 +6,8 @@
 //  * passed: sluice prints Spark's result (or fails, where Spark's example shows an error);
 //  * unsupported: sluice refuses the query before running it, naming what it does not
 //    support (a function, a form); listed with that reason;
-//  * known difference: listed in known_differences.txt with the reason; must still run;
+//  * known difference: listed in <group>.known beside the examples (lines
+//    `function | text of the query | reason`), with the reason;
 //  * not comparable: its result differs from run to run (random values, the current time,
 //    the Spark version); it must run and return as many rows as Spark's example;
 //  * failed: anything else. The test fails if any example fails.
@@ -264,14 +265,12 @@ Outcome RunExample(engine::Connection& connection, const Example& example) {
   return outcome;
 }
 
-TEST(SparkFunctionExamples, MatchSparksDocumentedResults) {
+void CheckDirectory(const std::string& dir) {
   auto database = engine::Database::Open();
   ASSERT_TRUE(database.ok()) << database.status().message();
   auto connection = (*database)->Connect();
   ASSERT_TRUE(connection.ok());
   ASSERT_TRUE(runtime::InstallSparkFunctions(**connection).ok());
-  const std::string dir = SLUICE_SPARK_EXAMPLES_DIR;
-  const auto known = ReadKnownDifferences(dir + "/known_differences.txt");
   std::vector<std::string> files;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.path().extension() == ".test") files.push_back(entry.path().string());
@@ -282,6 +281,7 @@ TEST(SparkFunctionExamples, MatchSparksDocumentedResults) {
   std::vector<std::string> failures, unsupported, differences;
   for (const std::string& file : files) {
     const std::string group = std::filesystem::path(file).stem().string();
+    const auto known = ReadKnownDifferences(dir + "/" + group + ".known");
     for (const Example& example : ReadExamples(file, group)) {
       Outcome outcome = RunExample(**connection, example);
       const std::string where =
@@ -333,6 +333,14 @@ TEST(SparkFunctionExamples, MatchSparksDocumentedResults) {
   }
   for (const std::string& failure : failures) ADD_FAILURE() << failure;
 }
+
+TEST(SparkFunctionExamples, MatchSparksDocumentedResults) {
+  CheckDirectory(SLUICE_SPARK_EXAMPLES_DIR);
+}
+
+// Cases of our own (NULLs, edge cases, types), in the same format, with results that
+// follow Spark's documented semantics.
+TEST(SparkFunctionCases, MatchSparksSemantics) { CheckDirectory(SLUICE_SPARK_CASES_DIR); }
 
 }  // namespace
 }  // namespace sluice
