@@ -126,7 +126,6 @@ Result<PipelineGraph> Pipeline::Validate() {
 
 Result<UpdateReport> Pipeline::Run(const RunOptions& options) {
   SLUICE_RETURN_IF_ERROR(impl_->Load());
-  SLUICE_RETURN_IF_ERROR(runtime::CheckQuerySyntax(impl_->Env()));
   runtime::UpdateRequest request;
   request.full_refresh_all = options.full_refresh_all;
   request.full_refresh = options.full_refresh;

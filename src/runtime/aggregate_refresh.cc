@@ -8,6 +8,7 @@
 #include "runtime/file_tree.h"
 #include "runtime/incremental_aggregate.h"
 #include "runtime/inputs.h"
+#include "runtime/spark_sql.h"
 
 namespace sluice::runtime {
 namespace {
@@ -123,9 +124,14 @@ Status Attempt::Prepare() {
   graph::Input input = flow.inputs[0];
   input.streaming = true;
   SLUICE_ASSIGN_OR_RETURN(relation_, renderer_.Relation(input, flow.query.references[0]));
-  SLUICE_ASSIGN_OR_RETURN(std::string translated,
-                          InputRenderer::TranslateWithPlaceholders(flow.query));
-  const std::string placeholder = InputRenderer::Placeholder(0);
+  // The query over a placeholder name standing for its source, for the planner to read.
+  const std::string placeholder = "__sluice_ref_0__";
+  SLUICE_ASSIGN_OR_RETURN(spark::BoundRelation source, DescribeRelation(connection_, relation_));
+  source.sql = placeholder;
+  SLUICE_ASSIGN_OR_RETURN(
+      spark::Translation translation,
+      TranslateWithRelations(flow.query, {source}, SparkOptions(*request_.settings, flow.conf)));
+  const std::string translated = translation.sql;
   sql_ = translated;
   ReplaceAll(sql_, placeholder, relation_);
   SLUICE_ASSIGN_OR_RETURN(columns_, Describe(connection_, sql_));

@@ -4,6 +4,7 @@
 #include "delta/merge.h"
 #include "delta/scan.h"
 #include "runtime/flow_runner.h"
+#include "runtime/spark_sql.h"
 #include "sql/diagnostics.h"
 
 namespace sluice::runtime {
@@ -178,17 +179,18 @@ Status CdcApplier::LoadEvents() {
   if (cdc_.from_snapshot) {
     SLUICE_RETURN_IF_ERROR(SnapshotEvents(names));
   } else {
-    SLUICE_ASSIGN_OR_RETURN(std::string sequence, TranslateCondition(cdc_.sequence_by->text));
+    auto over_events = [&](const sql::Expression& expression) {
+      return TranslateOver(connection_, *expression.parsed, batch_.events_sql, batch_.options);
+    };
+    SLUICE_ASSIGN_OR_RETURN(std::string sequence, over_events(*cdc_.sequence_by));
     std::string is_delete = "false";
     if (cdc_.delete_condition) {
-      SLUICE_ASSIGN_OR_RETURN(std::string condition,
-                              TranslateCondition(cdc_.delete_condition->text));
+      SLUICE_ASSIGN_OR_RETURN(std::string condition, over_events(*cdc_.delete_condition));
       is_delete = "coalesce((" + condition + "), false)";
     }
     std::string is_truncate = "false";
     if (cdc_.truncate_condition) {
-      SLUICE_ASSIGN_OR_RETURN(std::string condition,
-                              TranslateCondition(cdc_.truncate_condition->text));
+      SLUICE_ASSIGN_OR_RETURN(std::string condition, over_events(*cdc_.truncate_condition));
       is_truncate = "coalesce((" + condition + "), false)";
     }
     Status created = Temp(kEvents, "SELECT " + Join(Quoted(names), ", ") + ", (" + sequence +
@@ -640,6 +642,7 @@ Result<CdcResult> CdcApplier::Apply() {
 }  // namespace
 
 Result<std::string> CdcTargetShape(engine::Connection& connection, const graph::Flow& flow,
+                                   const spec::PipelineSettings& settings,
                                    const std::string& source_sql) {
   const sql::AutoCdc& cdc = *flow.cdc;
   auto fail = [&](const sql::SourceLocation& location, const std::string& what,
@@ -654,7 +657,8 @@ Result<std::string> CdcTargetShape(engine::Connection& connection, const graph::
   std::string sequence = "0::BIGINT";
   for (const auto& [expression, what] : expressions) {
     if (expression == nullptr) continue;
-    auto translated = TranslateCondition(expression->text);
+    auto translated = TranslateOver(connection, *expression->parsed, source_sql,
+                                    SparkOptions(settings, flow.conf));
     if (!translated.ok()) return fail(expression->location, what, translated.status());
     auto bound =
         connection.Query("DESCRIBE SELECT (" + *translated + ") FROM (" + source_sql + ")");

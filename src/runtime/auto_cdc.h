@@ -27,6 +27,7 @@
 #include "delta/snapshot.h"
 #include "delta/write.h"
 #include "graph/graph.h"
+#include "spark/translator.h"
 
 namespace sluice::runtime {
 
@@ -51,6 +52,8 @@ struct CdcBatch {
   // target's declared columns, when it has a column list.
   delta::WriteOptions target_options;
   std::vector<std::string> declared_columns;
+  // The Spark settings the flow's SEQUENCE BY and APPLY AS conditions are translated with.
+  spark::TranslateOptions options;
 };
 
 struct CdcResult {
@@ -73,6 +76,7 @@ std::optional<int64_t> CdcCommittedBatch(const delta::DeltaContext& context,
 // (`source_sql`): the stored columns, plus __START_AT and __END_AT for SCD type 2. Binding it
 // checks SEQUENCE BY and the APPLY AS conditions; an error names the expression's place.
 Result<std::string> CdcTargetShape(engine::Connection& connection, const graph::Flow& flow,
+                                   const spec::PipelineSettings& settings,
                                    const std::string& source_sql);
 
 // Applies the batch. Errors name the flow: a NULL sequence (with an offending row), keys or a

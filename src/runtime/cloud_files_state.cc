@@ -1,7 +1,6 @@
 #include "runtime/cloud_files_state.h"
 
 #include <map>
-#include <regex>
 
 #include "common/strings.h"
 #include "common/time_format.h"
@@ -75,23 +74,23 @@ Result<std::string> StateRelation(const RuntimeEnv& env, const std::string& name
 
 }  // namespace
 
-Result<std::string> ExpandCloudFilesState(const RuntimeEnv& env, const std::string& sql) {
-  static const std::regex kCall(
-      R"(cloud_files_state\s*\(\s*(?:'([^']*)'|TABLE\s*\(\s*`?([A-Za-z0-9_.]+)`?\s*\))\s*\))",
-      std::regex::icase);
-  std::string out;
-  auto begin = std::sregex_iterator(sql.begin(), sql.end(), kCall);
-  size_t position = 0;
-  for (auto it = begin; it != std::sregex_iterator(); ++it) {
-    const std::smatch& match = *it;
-    std::string name = match[1].matched ? match[1].str() : match[2].str();
-    if (const size_t dot = name.rfind('.'); dot != std::string::npos) name = name.substr(dot + 1);
-    SLUICE_ASSIGN_OR_RETURN(std::string relation, StateRelation(env, name));
-    out += sql.substr(position, match.position(0) - position) + relation;
-    position = match.position(0) + match.length(0);
+Result<std::string> CloudFilesStateRelation(const RuntimeEnv& env, const spark::Relation& call) {
+  // cloud_files_state('flow') or cloud_files_state(TABLE(t)).
+  std::string name;
+  if (call.args.size() == 1) {
+    const spark::Expr& arg = *call.args[0];
+    if (arg.kind == spark::ExprKind::kLiteral && arg.literal.type.is(spark::TypeId::kString)) {
+      name = arg.literal.text;
+    } else if (arg.kind == spark::ExprKind::kFunction &&
+               EqualsIgnoreCase(arg.parts.back(), "table") && arg.args.size() == 1 &&
+               arg.args[0]->kind == spark::ExprKind::kColumn) {
+      name = arg.args[0]->parts.back();
+    }
   }
-  out += sql.substr(position);
-  return out;
+  if (name.empty()) {
+    return InvalidArgument("cloud_files_state takes a flow name ('flow') or a table (TABLE(t))");
+  }
+  return StateRelation(env, name);
 }
 
 }  // namespace sluice::runtime

@@ -11,11 +11,12 @@
 #include <string>
 
 #include "runtime/flow_runner.h"
+#include "spark/ast.h"
 
 namespace sluice::runtime {
 
-// `sql` with every cloud_files_state(...) call replaced by a subquery of the listed rows.
-// Unknown flows and tables are InvalidArgument with a suggestion.
-Result<std::string> ExpandCloudFilesState(const RuntimeEnv& env, const std::string& sql);
+// The rows of one cloud_files_state(...) call, as a parenthesized DuckDB query. Unknown
+// flows and tables are InvalidArgument with a suggestion.
+Result<std::string> CloudFilesStateRelation(const RuntimeEnv& env, const spark::Relation& call);
 
 }  // namespace sluice::runtime

@@ -10,7 +10,10 @@
 #include "runtime/auto_cdc.h"
 #include "runtime/checkpoint.h"
 #include "runtime/inputs.h"
-#include "sql/spark_compat.h"
+#include "runtime/spark_functions.h"
+#include "runtime/spark_sql.h"
+#include "spark/parser.h"
+#include "sql/diagnostics.h"
 
 namespace sluice::runtime {
 namespace {
@@ -37,31 +40,39 @@ bool IsNondeterministic(const std::string& query) {
   return false;
 }
 
-// An identifier quoted the Spark way (backquotes), for SQL that is translated.
-std::string SparkIdentifier(const std::string& name) {
-  std::string out = "`";
-  for (char c : name) out += c == '`' ? std::string("``") : std::string(1, c);
-  return out + "`";
-}
-
-// The declared column list applied to a query: the columns in order, cast to their types.
-Result<std::string> ApplyColumnList(const graph::Dataset& dataset, const std::string& sql) {
+// The declared column list applied to a query: the columns in order, cast to their types
+// with Spark's CAST.
+Result<std::string> ApplyColumnList(engine::Connection& connection, const graph::Dataset& dataset,
+                                    const std::string& sql,
+                                    const spark::TranslateOptions& options) {
   const auto& columns = dataset.definition.columns;
   if (columns.empty()) return sql;
+  SLUICE_ASSIGN_OR_RETURN(spark::BoundRelation relation,
+                          DescribeRelation(connection, "(" + sql + ")"));
   std::vector<std::string> items;
   for (const sql::ColumnDefinition& column : columns) {
     if (column.type.empty()) {
-      items.push_back(SparkIdentifier(column.name));
-    } else {
-      items.push_back("CAST(" + SparkIdentifier(column.name) + " AS " + column.type + ") AS " +
-                      SparkIdentifier(column.name));
+      items.push_back(QuoteIdentifier(column.name));
+      continue;
     }
+    std::string quoted = "`";
+    for (char c : column.name) quoted += c == '`' ? std::string("``") : std::string(1, c);
+    quoted += "`";
+    auto cast = spark::ParseExpressionText("CAST(" + quoted + " AS " + column.type + ")",
+                                           column.location.file);
+    if (!cast.ok()) {
+      return InvalidArgument(sql::FormatDiagnostic(
+          column.location, "column '" + column.name + "': " + cast.status().message()));
+    }
+    auto translated =
+        spark::TranslateExpression(*cast, relation.columns, options, relation.source_types);
+    if (!translated.ok()) {
+      return InvalidArgument(sql::FormatDiagnostic(
+          column.location, "column '" + column.name + "': " + translated.status().message()));
+    }
+    items.push_back(translated->sql + " AS " + QuoteIdentifier(column.name));
   }
-  SLUICE_ASSIGN_OR_RETURN(std::string cast, sql::TranslateSparkSql("SELECT " + Join(items, ", ") +
-                                                                   " FROM __sluice_ref_0__"));
-  const std::string placeholder = "__sluice_ref_0__";
-  cast.replace(cast.find(placeholder), placeholder.size(), "(" + sql + ") AS __sluice_query");
-  return cast;
+  return "SELECT " + Join(items, ", ") + " FROM (" + sql + ") AS __sluice_query";
 }
 
 class FlowExecution {
@@ -91,7 +102,7 @@ class FlowExecution {
                   FlowOutcome& outcome, int64_t snapshot_version = 0);
   // AUTO CDC FROM SNAPSHOT: applies the source's current version when it is new.
   Status RunSnapshotCdc(FlowOutcome& outcome);
-  Result<std::vector<quality::Rule>> Rules() const;
+  Result<std::vector<quality::Rule>> Rules(const std::string& sql);
   // Checks the target's expectations on `sql`; a failed FAIL UPDATE rule is Aborted with
   // Databricks' message (nothing to release then). Release the result after use.
   Result<quality::CheckResult> CheckRules(const std::string& sql);
@@ -104,6 +115,7 @@ class FlowExecution {
   // where the table has DOUBLE); new columns pass through for schema evolution.
   Result<std::string> ConformToTable(const std::string& sql);
   std::string TablePath() const { return env_.settings->TablePath(target_.name()); }
+  spark::TranslateOptions Options() const { return SparkOptions(*env_.settings, flow_.conf); }
 
   const RuntimeEnv& env_;
   const FlowRequest& request_;
@@ -293,7 +305,7 @@ Status FlowExecution::RunStreamBatch(FlowCheckpoint& checkpoint, StreamBatch& ba
     SLUICE_RETURN_IF_ERROR(GrowSchemas(renderer, checkpoint.dir(), grew));
     return status;
   };
-  auto rendered = renderer.Render(flow_.query, flow_.inputs);
+  auto rendered = renderer.Render(flow_.query, flow_.inputs, Options());
   if (!rendered.ok()) {
     // A stream whose source table does not exist yet simply has nothing to read.
     if (rendered.status().code() == StatusCode::kNotFound && !flow_.once &&
@@ -309,7 +321,8 @@ Status FlowExecution::RunStreamBatch(FlowCheckpoint& checkpoint, StreamBatch& ba
   }
   if (!batch.replay) SLUICE_RETURN_IF_ERROR(checkpoint.WriteOffsets(batch.offsets));
   on_state_("RUNNING");
-  SLUICE_ASSIGN_OR_RETURN(std::string sql, ApplyColumnList(target_, *rendered));
+  SLUICE_ASSIGN_OR_RETURN(std::string sql,
+                          ApplyColumnList(*connection_, target_, *rendered, Options()));
   delta::WriteOptions options = TargetWriteOptions();
   const bool replace = request_.replace_target && batches_written_ == 0;
   options.mode = replace ? delta::WriteMode::kOverwrite : delta::WriteMode::kAppend;
@@ -388,7 +401,8 @@ Status FlowExecution::RunBatch(FlowOutcome& outcome) {
     refresh.definition = definition;
     refresh.replace_target = request_.replace_target;
     refresh.write = [&](const std::string& sql) -> Result<int64_t> {
-      SLUICE_ASSIGN_OR_RETURN(std::string listed, ApplyColumnList(target_, sql));
+      SLUICE_ASSIGN_OR_RETURN(std::string listed,
+                              ApplyColumnList(*connection_, target_, sql, Options()));
       SLUICE_RETURN_IF_ERROR(CheckAndWrite(listed, outcome, options));
       return outcome.table_version;
     };
@@ -407,24 +421,31 @@ Status FlowExecution::RunBatch(FlowOutcome& outcome) {
   outcome.maintenance_type = "MAINTENANCE_TYPE_COMPLETE_RECOMPUTE";
 
   InputRenderer renderer(context_, *env_.graph, *env_.settings, nullptr);
-  SLUICE_ASSIGN_OR_RETURN(std::string rendered, renderer.Render(flow_.query, flow_.inputs));
-  SLUICE_ASSIGN_OR_RETURN(std::string sql, ApplyColumnList(target_, rendered));
+  SLUICE_ASSIGN_OR_RETURN(std::string rendered,
+                          renderer.Render(flow_.query, flow_.inputs, Options()));
+  SLUICE_ASSIGN_OR_RETURN(std::string sql,
+                          ApplyColumnList(*connection_, target_, rendered, Options()));
   SLUICE_RETURN_IF_ERROR(CheckAndWrite(sql, outcome, options));
   SLUICE_RETURN_IF_ERROR(remember(outcome.table_version));
   return renderer.Release();
 }
 
-Result<std::vector<quality::Rule>> FlowExecution::Rules() const {
+Result<std::vector<quality::Rule>> FlowExecution::Rules(const std::string& sql) {
   std::vector<quality::Rule> rules;
   for (const sql::Expectation& expectation : target_.definition.expectations) {
-    SLUICE_ASSIGN_OR_RETURN(std::string condition, TranslateCondition(expectation.condition));
-    rules.push_back(quality::Rule{expectation.name, condition, ToAction(expectation.action)});
+    auto condition = TranslateOver(*connection_, *expectation.parsed, sql, Options());
+    if (!condition.ok()) {
+      return InvalidArgument(sql::FormatDiagnostic(
+          expectation.location,
+          "expectation '" + expectation.name + "': " + condition.status().message()));
+    }
+    rules.push_back(quality::Rule{expectation.name, *condition, ToAction(expectation.action)});
   }
   return rules;
 }
 
 Result<quality::CheckResult> FlowExecution::CheckRules(const std::string& sql) {
-  SLUICE_ASSIGN_OR_RETURN(std::vector<quality::Rule> rules, Rules());
+  SLUICE_ASSIGN_OR_RETURN(std::vector<quality::Rule> rules, Rules(sql));
   SLUICE_ASSIGN_OR_RETURN(
       quality::CheckResult check,
       quality::CheckExpectations(*connection_, sql, rules, "__sluice_check_" + flow_.name));
@@ -489,7 +510,8 @@ Status FlowExecution::RunSnapshotCdc(FlowOutcome& outcome) {
   }
   on_state_("RUNNING");
   InputRenderer renderer(context_, *env_.graph, *env_.settings, nullptr);
-  SLUICE_ASSIGN_OR_RETURN(std::string rendered, renderer.Render(flow_.query, flow_.inputs));
+  SLUICE_ASSIGN_OR_RETURN(std::string rendered,
+                          renderer.Render(flow_.query, flow_.inputs, Options()));
   outcome.batch_id = version;
   SLUICE_RETURN_IF_ERROR(ApplyCdc(rendered, checkpoint.id(), version, outcome, version));
   return renderer.Release();
@@ -512,6 +534,7 @@ Status FlowExecution::ApplyCdc(const std::string& events_sql, const std::string&
   batch.now_ms = env_.clock->NowMillis();
   batch.tombstone_gc_threshold_ms = TombstoneThresholdMillis(target_, flow_, *env_.settings);
   batch.target_options = TargetWriteOptions();
+  batch.options = Options();
   for (const sql::ColumnDefinition& column : target_.definition.columns) {
     batch.declared_columns.push_back(column.name);
   }
@@ -575,20 +598,9 @@ std::string CheckpointDir(const spec::PipelineSettings& settings, const std::str
   return settings.checkpoints_dir() + "/" + flow;
 }
 
-Result<std::string> TranslateCondition(const std::string& condition) {
-  SLUICE_ASSIGN_OR_RETURN(std::string translated, sql::TranslateSparkSql("SELECT " + condition));
-  // The translation keeps the leading SELECT keyword.
-  const size_t keyword = ToLower(translated).find("select");
-  if (keyword == std::string::npos) return Internal("translation lost SELECT: " + translated);
-  return Trim(translated.substr(keyword + 6));
-}
-
 Status InstallSparkCompat(engine::Database& database) {
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<engine::Connection> connection, database.Connect());
-  for (const std::string& statement : sql::SparkCompatDefinitions()) {
-    SLUICE_RETURN_IF_ERROR(connection->Execute(statement));
-  }
-  return Status::OK();
+  return InstallSparkFunctions(*connection);
 }
 
 FlowOutcome RunFlow(const RuntimeEnv& env, const FlowRequest& request,

@@ -74,10 +74,8 @@ FlowOutcome RunFlow(const RuntimeEnv& env, const FlowRequest& request,
 // The folder of a flow's checkpoint.
 std::string CheckpointDir(const spec::PipelineSettings& settings, const std::string& flow);
 
-// An expectation's condition (Spark SQL) as DuckDB SQL.
-Result<std::string> TranslateCondition(const std::string& condition);
-
-// Defines the Spark compatibility macros in `database`; once, before any flow runs.
+// Installs the Spark functions translated queries call (spark_functions.h) in `database`;
+// once, before any flow runs.
 Status InstallSparkCompat(engine::Database& database);
 
 }  // namespace sluice::runtime

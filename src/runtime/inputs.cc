@@ -11,7 +11,7 @@
 #include "ingest/ddl.h"
 #include "ingest/options.h"
 #include "runtime/file_tree.h"
-#include "sql/spark_compat.h"
+#include "runtime/spark_sql.h"
 
 namespace sluice::runtime {
 
@@ -139,43 +139,53 @@ Result<std::string> InputRenderer::MakeView(std::string name, const std::string&
   return QuoteIdentifier(name);
 }
 
-std::string InputRenderer::Placeholder(size_t index) {
-  return "__sluice_ref_" + std::to_string(index) + "__";
-}
+namespace {
 
-Result<std::string> InputRenderer::TranslateWithPlaceholders(const sql::Query& query) {
-  std::string text;
-  size_t position = 0;
-  for (size_t i = 0; i < query.references.size(); ++i) {
-    const sql::Reference& reference = query.references[i];
-    text += query.text.substr(position, reference.begin - position);
-    text += Placeholder(i);
-    position = reference.end;
+// Resolves a query's references to the views the renderer makes for them.
+class ReferenceResolver : public spark::RelationResolver {
+ public:
+  ReferenceResolver(InputRenderer& renderer, engine::Connection& connection,
+                    const sql::Query& query, const std::vector<graph::Input>& inputs)
+      : renderer_(renderer), connection_(connection), query_(query), inputs_(inputs) {}
+
+  Result<spark::BoundRelation> Resolve(const spark::Relation& relation) override {
+    const int index = relation.reference;
+    if (index < 0 || static_cast<size_t>(index) >= query_.references.size() ||
+        static_cast<size_t>(index) >= inputs_.size()) {
+      return Internal("unresolved reference " + std::to_string(index));
+    }
+    SLUICE_ASSIGN_OR_RETURN(std::string view,
+                            renderer_.Relation(inputs_[index], query_.references[index]));
+    return DescribeRelation(connection_, view);
   }
-  text += query.text.substr(position);
-  return sql::TranslateSparkSql(text);
-}
+
+ private:
+  InputRenderer& renderer_;
+  engine::Connection& connection_;
+  const sql::Query& query_;
+  const std::vector<graph::Input>& inputs_;
+};
+
+}  // namespace
 
 Result<std::string> InputRenderer::Render(const sql::Query& query,
                                           const std::vector<graph::Input>& inputs) {
-  // References are replaced by placeholders, the Spark SQL is translated, and then the
-  // placeholders become the views, so that nothing generated here is ever rewritten.
-  SLUICE_ASSIGN_OR_RETURN(std::string translated, TranslateWithPlaceholders(query));
+  return Render(query, inputs, SparkOptions(settings_, {}));
+}
+
+Result<std::string> InputRenderer::Render(const sql::Query& query,
+                                          const std::vector<graph::Input>& inputs,
+                                          const spark::TranslateOptions& options) {
+  if (query.parsed == nullptr) return Internal("the query was not parsed");
   // read_files relations get a _metadata column only for queries that use it, since
   // `SELECT *` would otherwise carry it into the table.
   const bool mentions_metadata = mentions_metadata_;
   mentions_metadata_ = MentionsMetadataColumn(query.text);
-  for (size_t i = 0; i < query.references.size(); ++i) {
-    SLUICE_ASSIGN_OR_RETURN(std::string relation, RelationFor(inputs[i], query.references[i]));
-    const std::string placeholder = Placeholder(i);
-    const size_t at = translated.find(placeholder);
-    if (at == std::string::npos) {
-      return Internal("the translated query lost reference " + std::to_string(i));
-    }
-    translated.replace(at, placeholder.size(), relation);
-  }
+  ReferenceResolver resolver(*this, *context_.connection, query, inputs);
+  auto translated = spark::TranslateQuery(*query.parsed, resolver, options);
   mentions_metadata_ = mentions_metadata;
-  return translated;
+  if (!translated.ok()) return translated.status();
+  return std::move(translated->sql);
 }
 
 Result<std::string> InputRenderer::RelationFor(const graph::Input& input,
@@ -207,7 +217,8 @@ Result<std::string> InputRenderer::RelationFor(const graph::Input& input,
 Result<std::string> InputRenderer::ViewRelation(const graph::Dataset& view) {
   const std::string key = ToLower(view.name());
   if (auto it = rendered_views_.find(key); it != rendered_views_.end()) return it->second;
-  SLUICE_ASSIGN_OR_RETURN(std::string sql, Render(*view.definition.query, view.view_inputs));
+  SLUICE_ASSIGN_OR_RETURN(std::string sql, Render(*view.definition.query, view.view_inputs,
+                                                  SparkOptions(settings_, view.conf)));
   SLUICE_ASSIGN_OR_RETURN(std::string name, MakeView(view.name(), sql));
   rendered_views_[key] = name;
   return name;

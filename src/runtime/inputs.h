@@ -20,6 +20,7 @@
 #include "graph/graph.h"
 #include "runtime/checkpoint.h"
 #include "runtime/file_source.h"
+#include "spark/translator.h"
 #include "spec/settings.h"
 
 namespace sluice::runtime {
@@ -46,17 +47,17 @@ class InputRenderer {
       : context_(context), graph_(graph), settings_(settings), stream_(stream) {}
   ~InputRenderer();
 
-  // The DuckDB SQL of `query`, whose references resolved to `inputs`.
+  // The DuckDB SQL of `query`, whose references resolved to `inputs`: the query translated
+  // from Spark SQL with `options`, reading a view for each reference.
+  Result<std::string> Render(const sql::Query& query, const std::vector<graph::Input>& inputs,
+                             const spark::TranslateOptions& options);
+  // The same, with the Spark settings of the pipeline alone (no SET values).
   Result<std::string> Render(const sql::Query& query, const std::vector<graph::Input>& inputs);
 
   // The relation (a quoted view name) standing for one reference, as Render uses it.
   Result<std::string> Relation(const graph::Input& input, const sql::Reference& reference) {
     return RelationFor(input, reference);
   }
-
-  // `query` translated to DuckDB SQL with reference i replaced by Placeholder(i).
-  static Result<std::string> TranslateWithPlaceholders(const sql::Query& query);
-  static std::string Placeholder(size_t index);
 
   // Validation: tables read the given views (dataset -> view holding its definition's
   // query) instead of their Delta snapshots; a table missing from the map is NotFound.

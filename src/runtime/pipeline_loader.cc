@@ -9,9 +9,9 @@
 #include "runtime/auto_cdc.h"
 #include "runtime/flow_runner.h"
 #include "runtime/inputs.h"
+#include "runtime/spark_sql.h"
 #include "sql/diagnostics.h"
 #include "sql/parser.h"
-#include "sql/spark_compat.h"
 #include "sql/substitution.h"
 
 namespace sluice::runtime {
@@ -91,44 +91,6 @@ Status BindError(const sql::SourceLocation& at, const std::string& what, const S
 
 }  // namespace
 
-Status CheckQuerySyntax(const RuntimeEnv& env) {
-  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<engine::Connection> connection, env.database->Connect());
-  auto check = [&](const sql::Query& query, const std::string& what) -> Status {
-    std::string text;
-    size_t position = 0;
-    for (size_t i = 0; i < query.references.size(); ++i) {
-      const sql::Reference& reference = query.references[i];
-      text += query.text.substr(position, reference.begin - position) + "__sluice_ref_" +
-              std::to_string(i) + "__";
-      position = reference.end;
-    }
-    text += query.text.substr(position);
-    auto translated = sql::TranslateSparkSql(text);
-    if (!translated.ok()) {
-      return InvalidArgument(
-          sql::FormatDiagnostic(query.location, what + ": " + translated.status().message()));
-    }
-    SLUICE_ASSIGN_OR_RETURN(
-        engine::QueryResult parsed,
-        connection->Query("SELECT j->>'error_message' FROM (SELECT json_serialize_sql(" +
-                          QuoteLiteral(*translated) +
-                          ")::JSON AS j) WHERE (j->>'error') = 'true'"));
-    if (parsed.row_count() == 0) return Status::OK();
-    return InvalidArgument(
-        sql::FormatDiagnostic(query.location, what + ": " + parsed.at(0, 0).ToString()));
-  };
-  for (const graph::Flow& flow : env.graph->flows()) {
-    SLUICE_RETURN_IF_ERROR(check(flow.query, "the query of flow '" + flow.name + "'"));
-  }
-  for (const graph::Dataset& dataset : env.graph->datasets()) {
-    if (!dataset.is_table() && dataset.definition.query) {
-      SLUICE_RETURN_IF_ERROR(
-          check(*dataset.definition.query, "the query of view '" + dataset.name() + "'"));
-    }
-  }
-  return Status::OK();
-}
-
 Status BindQueries(const RuntimeEnv& env) {
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<engine::Connection> connection, env.database->Connect());
   delta::DeltaContext context{env.fs, connection.get(), env.clock};
@@ -149,7 +111,8 @@ Status BindQueries(const RuntimeEnv& env) {
       auto renderer = std::make_unique<InputRenderer>(context, graph, *env.settings, nullptr);
       renderer->UseDefinitions(&defined);
       renderer->UseStoredSchemas(CheckpointDir(*env.settings, flow.name));
-      auto rendered = renderer->Render(flow.query, flow.inputs);
+      const spark::TranslateOptions options = SparkOptions(*env.settings, flow.conf);
+      auto rendered = renderer->Render(flow.query, flow.inputs, options);
       if (!rendered.ok()) {
         if (rendered.status().code() != StatusCode::kNotFound) {
           return BindError(flow.location, "flow '" + flow.name + "'", rendered.status());
@@ -163,7 +126,8 @@ Status BindQueries(const RuntimeEnv& env) {
         std::string bound = *rendered;
         if (flow.cdc) {
           // Readers of an AUTO CDC target see its columns, not the change feed's.
-          SLUICE_ASSIGN_OR_RETURN(bound, CdcTargetShape(*connection, flow, *rendered));
+          SLUICE_ASSIGN_OR_RETURN(bound,
+                                  CdcTargetShape(*connection, flow, *env.settings, *rendered));
         }
         flow_sql[target.name()].push_back(bound);
         renderers.push_back(std::move(renderer));
@@ -181,8 +145,14 @@ Status BindQueries(const RuntimeEnv& env) {
     defined[target.name()] = view;
     std::vector<quality::Rule> rules;
     for (const sql::Expectation& expectation : target.definition.expectations) {
-      SLUICE_ASSIGN_OR_RETURN(std::string condition, TranslateCondition(expectation.condition));
-      rules.push_back(quality::Rule{expectation.name, condition, quality::Action::kWarn});
+      auto condition =
+          TranslateOver(*connection, *expectation.parsed, "SELECT * FROM " + QuoteIdentifier(view),
+                        SparkOptions(*env.settings, target.conf));
+      if (!condition.ok()) {
+        return BindError(expectation.location, "expectation '" + expectation.name + "'",
+                         condition.status());
+      }
+      rules.push_back(quality::Rule{expectation.name, *condition, quality::Action::kWarn});
       Status valid = quality::ValidateRules(*connection, "SELECT * FROM " + QuoteIdentifier(view),
                                             {rules.back()});
       if (!valid.ok()) {

@@ -20,10 +20,6 @@ struct LoadedPipeline {
 
 Result<LoadedPipeline> LoadPipeline(io::FileSystem& fs, const spec::PipelineSettings& settings);
 
-// Parses (without binding) every flow's and view's query as DuckDB will run it, so that a
-// syntax error stops an update before anything runs. Errors name the query's place.
-Status CheckQuerySyntax(const RuntimeEnv& env);
-
 // Binds every flow's query and every expectation against the schemas its inputs would
 // have, in dependency order, without reading or writing data. Flows whose file sources
 // have no files yet cannot be bound and are left out (with their readers). Errors name

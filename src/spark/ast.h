@@ -227,7 +227,8 @@ struct PivotAggregate {
 
 struct Relation {
   RelationKind kind = RelationKind::kTable;
-  Span span;  // the whole relation, including STREAM(...) and its options
+  Span span;       // the whole relation, including STREAM(...) and its options, without its alias
+  Span name_span;  // kTable and kFunction: the name as written
   // kTable
   std::vector<std::string> name;  // as written; a path table is {format, path}
   bool path_table = false;        // format.`path`: name[0] is the format, name[1] the path

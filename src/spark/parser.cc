@@ -118,14 +118,15 @@ Result<std::vector<std::string>> Parser::IdentifierList() {
 bool Parser::IsReservedForAlias(const Token& token) const {
   if (token.kind != Token::Kind::kIdentifier) return false;
   static const auto* reserved = new std::set<std::string>{
-      "ALL",    "AND",        "ANTI",   "AS",     "BETWEEN",   "BY",    "CASE",        "CLUSTER",
-      "CROSS",  "DISTRIBUTE", "ELSE",   "END",    "EXCEPT",    "FETCH", "FOR",         "FROM",
-      "FULL",   "GROUP",      "HAVING", "ILIKE",  "IN",        "INNER", "INTERSECT",   "IS",
-      "JOIN",   "LATERAL",    "LEFT",   "LIKE",   "LIMIT",     "MINUS", "NATURAL",     "NOT",
-      "OFFSET", "ON",         "OR",     "ORDER",  "OUTER",     "OVER",  "PIVOT",       "QUALIFY",
-      "REGEXP", "RIGHT",      "RLIKE",  "SELECT", "SEMI",      "SORT",  "TABLESAMPLE", "THEN",
-      "UNION",  "UNPIVOT",    "USING",  "VALUES", "WATERMARK", "WHEN",  "WHERE",       "WINDOW",
-      "WITH"};
+      "ALL",     "AND",       "ANTI",       "AS",      "BETWEEN",   "BY",          "CASE",
+      "CLUSTER", "CROSS",     "DISTRIBUTE", "ELSE",    "END",       "EXCEPT",      "FETCH",
+      "FOR",     "FROM",      "FULL",       "GROUP",   "HAVING",    "ILIKE",       "IN",
+      "INNER",   "INTERSECT", "IS",         "JOIN",    "KEYS",      "LATERAL",     "LEFT",
+      "LIKE",    "LIMIT",     "MINUS",      "NATURAL", "NOT",       "OFFSET",      "ON",
+      "OR",      "ORDER",     "OUTER",      "OVER",    "PIVOT",     "QUALIFY",     "REGEXP",
+      "RIGHT",   "RLIKE",     "SELECT",     "SEMI",    "SORT",      "TABLESAMPLE", "THEN",
+      "UNION",   "UNPIVOT",   "USING",      "VALUES",  "WATERMARK", "WHEN",        "WHERE",
+      "WINDOW",  "WITH"};
   return reserved->count(ToUpper(token.raw)) > 0;
 }
 
@@ -568,6 +569,28 @@ Result<ParsedExpression> ParseExpression(std::shared_ptr<const SourceText> sourc
   internal::Parser parser(source, tokens, begin, end);
   SLUICE_ASSIGN_OR_RETURN(ExprPtr expr, parser.ExpressionStatement());
   return ParsedExpression{std::move(source), std::move(expr)};
+}
+
+Result<std::pair<RelationPtr, size_t>> ParseRelationAt(
+    const std::shared_ptr<const SourceText>& source, const std::vector<Token>& tokens, size_t begin,
+    size_t end, bool alias) {
+  internal::Parser parser(source, tokens, begin, end);
+  SLUICE_ASSIGN_OR_RETURN(RelationPtr relation, parser.ParseRelation(alias));
+  return std::make_pair(std::move(relation), parser.position());
+}
+
+ParsedQuery SelectAllFrom(std::shared_ptr<const SourceText> source, RelationPtr relation) {
+  auto query = std::make_unique<Query>();
+  query->kind = QueryKind::kSelect;
+  query->span = relation->span;
+  query->select = std::make_unique<SelectBody>();
+  SelectItem star;
+  star.expr = std::make_unique<Expr>();
+  star.expr->kind = ExprKind::kStar;
+  star.expr->span = relation->span;
+  query->select->items.push_back(std::move(star));
+  query->select->from.push_back(std::move(relation));
+  return ParsedQuery{std::move(source), std::move(query)};
 }
 
 namespace {

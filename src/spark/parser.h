@@ -35,6 +35,16 @@ Result<ParsedExpression> ParseExpression(std::shared_ptr<const SourceText> sourc
                                          const std::vector<Token>& tokens, size_t begin,
                                          size_t end);
 
+// Parses one FROM-clause relation (a table, STREAM(...), a table function; with an alias
+// when `alias`) starting at token `begin`, before `end`; returns it with the index of the
+// token after it.
+Result<std::pair<RelationPtr, size_t>> ParseRelationAt(
+    const std::shared_ptr<const SourceText>& source, const std::vector<Token>& tokens, size_t begin,
+    size_t end, bool alias = true);
+
+// A query reading one relation: SELECT * FROM relation.
+ParsedQuery SelectAllFrom(std::shared_ptr<const SourceText> source, RelationPtr relation);
+
 // Tokenizes and parses a whole text as one query (a trailing `;` is allowed).
 Result<ParsedQuery> ParseQueryText(std::string_view text, std::string_view file,
                                    const LexerOptions& options = {});

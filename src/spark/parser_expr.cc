@@ -596,7 +596,7 @@ Result<ExprPtr> Parser::FunctionCall(std::vector<std::string> name, size_t first
     while (true) {
       if (Peek().IsSymbol("*") && (Peek(1).IsSymbol(")") || Peek(1).IsSymbol(","))) {
         node->args.push_back(NewExpr(ExprKind::kStar, SpanOf(Next())));
-      } else if (Peek().IsName() && Peek(1).IsSymbol("=>")) {
+      } else if (Peek().IsName() && (Peek(1).IsSymbol("=>") || Peek(1).IsSymbol(":="))) {
         ExprPtr named = NewExpr(ExprKind::kNamedArg, SpanOf(Peek()));
         named->name = Next().value;
         ++i_;

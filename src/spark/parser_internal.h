@@ -27,6 +27,11 @@ class Parser {
   Result<QueryPtr> ParseQuery();
   Result<ExprPtr> ParseExpression();
   Result<DataType> ParseType();
+  // One relation; without an alias when `alias` is false (what follows is not an alias).
+  Result<RelationPtr> ParseRelation(bool alias) {
+    no_alias_ = !alias;
+    return RelationPrimary();
+  }
   size_t position() const { return i_; }
 
  private:
@@ -127,6 +132,7 @@ class Parser {
   size_t begin_;
   size_t end_;
   int depth_ = 0;
+  bool no_alias_ = false;
 };
 
 // Counts nesting so that hostile input cannot exhaust the stack.

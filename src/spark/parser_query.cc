@@ -520,12 +520,13 @@ Result<RelationPtr> Parser::StreamReference(size_t first) {
     std::vector<std::string> name{Next().value};
     SLUICE_ASSIGN_OR_RETURN(ExprPtr call, FunctionCall(std::move(name), call_first));
     relation = NewRelation(RelationKind::kFunction, call->span);
+    relation->name_span = SpanOf(t_[call_first]);
     relation->name = std::move(call->parts);
     relation->args = std::move(call->args);
   } else {
     SLUICE_ASSIGN_OR_RETURN(relation, TableReference(i_));
   }
-  if (parenthesized) SLUICE_RETURN_IF_ERROR(ExpectSymbol(")"));
+  if (parenthesized && !AcceptSymbol(")")) return Expected("')' to close STREAM(");
   relation->streaming = true;
   if (Peek().IsKeyword("WITH") && Peek(1).IsSymbol("(")) {
     ++i_;
@@ -539,6 +540,7 @@ Result<RelationPtr> Parser::TableReference(size_t first) {
   // A table name, possibly qualified, or a path table format.`path`.
   RelationPtr relation = NewRelation(RelationKind::kTable, SpanOf(Peek()));
   if (!Peek().IsName()) return Expected("a table name");
+  const size_t name_first = i_;
   const Token& head = Next();
   relation->name.push_back(head.value);
   while (Peek().IsSymbol(".") && Peek(1).IsName() && !AtEnd()) {
@@ -553,6 +555,7 @@ Result<RelationPtr> Parser::TableReference(size_t first) {
       break;
     }
   }
+  relation->name_span = SpanFrom(name_first);
   relation->span = SpanFrom(first);
   return relation;
 }
@@ -678,11 +681,12 @@ Status Parser::RelationSuffixes(Relation& relation) {
     }
     SLUICE_RETURN_IF_ERROR(ExpectSymbol(")"));
   }
+  relation.span.end = t_[i_ - 1].end_offset();
+  if (no_alias_) return Status::OK();
   SLUICE_ASSIGN_OR_RETURN(relation.alias, OptionalAlias());
   if (relation.alias && Peek().IsSymbol("(") && Peek(1).IsName()) {
     SLUICE_ASSIGN_OR_RETURN(relation.column_aliases, IdentifierList());
   }
-  relation.span.end = t_[i_ - 1].end_offset();
   return Status::OK();
 }
 
@@ -729,6 +733,7 @@ Result<RelationPtr> Parser::RelationPrimary() {
     std::vector<std::string> name{Next().value};
     SLUICE_ASSIGN_OR_RETURN(ExprPtr call, FunctionCall(std::move(name), first));
     relation = NewRelation(RelationKind::kFunction, call->span);
+    relation->name_span = SpanOf(t_[first]);
     relation->name = std::move(call->parts);
     relation->args = std::move(call->args);
   } else if (Peek().IsName() && Peek(1).IsSymbol(".") && Peek(2).IsName() &&
@@ -738,6 +743,7 @@ Result<RelationPtr> Parser::RelationPrimary() {
     std::vector<std::string> name{Next().value};
     SLUICE_ASSIGN_OR_RETURN(ExprPtr call, FunctionCall(std::move(name), first));
     relation = NewRelation(RelationKind::kFunction, call->span);
+    relation->name_span = SpanOf(t_[first]);
     relation->name = std::move(call->parts);
     relation->args = std::move(call->args);
   } else {

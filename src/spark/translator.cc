@@ -20,7 +20,8 @@ Result<Translation> TranslateQuery(const ParsedQuery& query, RelationResolver& r
 
 Result<Translation> TranslateExpression(const ParsedExpression& expression,
                                         const std::vector<Column>& input,
-                                        const TranslateOptions& options) {
+                                        const TranslateOptions& options,
+                                        const std::vector<std::string>& source_types) {
   internal::Translator translator(expression.source, nullptr, options);
   internal::Scope scope;
   internal::ScopeRelation relation;

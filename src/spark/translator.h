@@ -71,9 +71,11 @@ Result<Translation> TranslateQuery(const ParsedQuery& query, RelationResolver& r
 
 // Translates one expression over the columns of `input` (a boolean condition such as an
 // expectation, or a sequencing expression), which the SQL refers to by their quoted names.
-// The result has one column: the expression.
+// `source_types`, when given, are the DuckDB types the columns really have (see
+// BoundRelation). The result has one column: the expression.
 Result<Translation> TranslateExpression(const ParsedExpression& expression,
                                         const std::vector<Column>& input,
-                                        const TranslateOptions& options);
+                                        const TranslateOptions& options,
+                                        const std::vector<std::string>& source_types = {});
 
 }  // namespace sluice::spark

@@ -9,12 +9,14 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "spark/diagnostics.h"
+#include "spark/parser.h"
 
 namespace sluice::sql {
 
@@ -37,6 +39,7 @@ enum class ViolationAction {
 struct Expectation {
   std::string name;
   std::string condition;  // the SQL boolean expression as written (without the parentheses)
+  std::shared_ptr<const spark::ParsedExpression> parsed;  // the condition, parsed
   ViolationAction action = ViolationAction::kWarn;
   SourceLocation location;  // of the constraint name
 };
@@ -79,7 +82,10 @@ struct Reference {
 };
 
 struct Query {
-  std::string text;                   // the query after AS, as written (after ${key} substitution)
+  std::string text;  // the query after AS, as written (after ${key} substitution)
+  // The query parsed as Spark SQL; its external relations are numbered (spark::Relation::
+  // reference) in the order of `references`.
+  std::shared_ptr<const spark::ParsedQuery> parsed;
   std::vector<Reference> references;  // in order of appearance
   SourceLocation location;            // of the query's first character
 };
@@ -100,9 +106,10 @@ struct DatasetStatement {
   SourceLocation location;     // of the dataset name
 };
 
-// An SQL expression kept as text, as written (e.g. an AUTO CDC condition).
+// An SQL expression kept as text, as written (e.g. an AUTO CDC condition), and parsed.
 struct Expression {
   std::string text;
+  std::shared_ptr<const spark::ParsedExpression> parsed;
   SourceLocation location;  // of its first token
 };
 

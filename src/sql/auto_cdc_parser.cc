@@ -103,20 +103,25 @@ Status AutoCdcParser::Source(AutoCdc& cdc, Query& query) {
   const size_t start = i_;
   const std::string_view what = "the source: a dataset name, STREAM(name) or delta.`/path`";
   if (AtEnd()) return Expected(what);
-  // Offsets relative to the synthesized text, in which the source starts after the prefix
-  // (unsigned wrap-around cancels out).
-  const size_t base = t_[start].offset - kQueryPrefix.size();
-  SLUICE_ASSIGN_OR_RETURN(std::optional<Reference> reference,
-                          ReadReference(text_, file_, t_, &i_, end_, base));
-  if (!reference) return Expected(what);
-  if (reference->kind == ReferenceKind::kReadFiles) {
+  if (Peek().IsKeyword("KEYS")) return Expected(what);
+  SLUICE_ASSIGN_OR_RETURN(auto parsed,
+                          spark::ParseRelationAt(source_, t_, start, end_, /*alias=*/false));
+  spark::RelationPtr relation = std::move(parsed.first);
+  if (relation->kind == spark::RelationKind::kFunction) {
     return Error(t_[start],
                  "an AUTO CDC source is a dataset or delta.`/path`, not read_files(...); read the "
                  "files into a streaming table or view and name it here");
   }
+  if (relation->kind != spark::RelationKind::kTable) return Expected(what);
+  i_ = parsed.second;
   query.text = std::string(kQueryPrefix) + Text(start, i_);
   query.location = Location(t_[start]);
-  query.references.push_back(std::move(*reference));
+  spark::ParsedQuery select = spark::SelectAllFrom(source_, std::move(relation));
+  // Offsets relative to the synthesized text, in which the source starts after the prefix
+  // (unsigned wrap-around cancels out).
+  SLUICE_ASSIGN_OR_RETURN(query.references, ReferencesOf(*select.query, *source_,
+                                                         t_[start].offset - kQueryPrefix.size()));
+  query.parsed = std::make_shared<const spark::ParsedQuery>(std::move(select));
   return Status::OK();
 }
 
@@ -154,6 +159,7 @@ Result<Expression> AutoCdcParser::ExpressionToNextClause(std::string_view clause
   if (k == begin) return Expected("an expression after " + std::string(clause));
   Expression expression;
   expression.text = Text(begin, k);
+  SLUICE_ASSIGN_OR_RETURN(expression.parsed, ParseExpressionTokens(begin, k));
   expression.location = Location(t_[begin]);
   i_ = k;
   return expression;
@@ -244,10 +250,10 @@ Status AutoCdcParser::Clause(AutoCdc& cdc, std::set<std::string>& seen) {
 
 }  // namespace
 
-Status ParseAutoCdc(std::string_view text, std::string_view file, const std::vector<Token>& tokens,
-                    size_t begin, size_t end, const std::optional<std::string>& target,
-                    FlowStatement& flow) {
-  AutoCdcParser parser(text, file, tokens, begin, end);
+Status ParseAutoCdc(std::shared_ptr<const spark::SourceText> source,
+                    const std::vector<Token>& tokens, size_t begin, size_t end,
+                    const std::optional<std::string>& target, FlowStatement& flow) {
+  AutoCdcParser parser(std::move(source), tokens, begin, end);
   return parser.Parse(target, flow);
 }
 

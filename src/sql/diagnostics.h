@@ -7,9 +7,9 @@
 
 namespace sluice::sql {
 
+using ::sluice::NearestName;  // common/strings.h
 using ::sluice::spark::FormatDiagnostic;
 using ::sluice::spark::LocationAt;
 using ::sluice::spark::SourceLocation;
-using ::sluice::NearestName;  // common/strings.h
 
 }  // namespace sluice::sql

@@ -47,6 +47,24 @@ Result<std::vector<std::string>> TokenCursor::ColumnNameList(
   return names;
 }
 
+Result<Query> TokenCursor::ParseQueryTokens(size_t begin, size_t end) const {
+  Query query;
+  query.location = TokenLocation(text_, file_, t_[begin]);
+  query.text = Text(begin, end);
+  SLUICE_ASSIGN_OR_RETURN(spark::ParsedQuery parsed, spark::ParseQuery(source_, t_, begin, end));
+  SLUICE_ASSIGN_OR_RETURN(query.references,
+                          ReferencesOf(*parsed.query, *source_, t_[begin].offset));
+  query.parsed = std::make_shared<const spark::ParsedQuery>(std::move(parsed));
+  return query;
+}
+
+Result<std::shared_ptr<const spark::ParsedExpression>> TokenCursor::ParseExpressionTokens(
+    size_t begin, size_t end) const {
+  SLUICE_ASSIGN_OR_RETURN(spark::ParsedExpression parsed,
+                          spark::ParseExpression(source_, t_, begin, end));
+  return std::make_shared<const spark::ParsedExpression>(std::move(parsed));
+}
+
 std::string TokenCursor::Text(size_t from, size_t to) const {
   if (from >= to) return "";
   const size_t begin = t_[from].offset;
@@ -82,12 +100,7 @@ class StatementParser : private internal::TokenCursor {
 
 Result<Query> StatementParser::QueryToEnd() {
   if (AtEnd()) return Expected("a query");
-  Query query;
-  const size_t begin = i_;
-  query.location = TokenLocation(text_, file_, t_[begin]);
-  query.text = Text(begin, end_);
-  SLUICE_ASSIGN_OR_RETURN(
-      query.references, internal::FindReferences(text_, file_, t_, begin, end_, t_[begin].offset));
+  SLUICE_ASSIGN_OR_RETURN(Query query, ParseQueryTokens(i_, end_));
   i_ = end_;
   return query;
 }
@@ -116,6 +129,7 @@ Status StatementParser::Constraint(DatasetStatement& dataset) {
   Expectation expectation;
   expectation.name = name;
   expectation.condition = Text(i_ + 1, close);
+  SLUICE_ASSIGN_OR_RETURN(expectation.parsed, ParseExpressionTokens(i_ + 1, close));
   expectation.location = location;
   i_ = close + 1;
   if (Accept("ON")) {
@@ -164,11 +178,15 @@ Status StatementParser::ColumnList(DatasetStatement& dataset) {
         if (depth == 0 && (token.IsSymbol(",") || token.IsSymbol(")") || token.IsKeyword("NOT") ||
                            token.IsKeyword("COMMENT") || token.IsKeyword("GENERATED") ||
                            token.IsKeyword("DEFAULT") || token.IsKeyword("MASK") ||
-                           token.IsKeyword("CONSTRAINT"))) {
+                           token.IsKeyword("CONSTRAINT") || token.IsKeyword("PRIMARY") ||
+                           token.IsKeyword("FOREIGN") || token.IsKeyword("REFERENCES"))) {
           break;
         }
         if (token.IsSymbol("(") || token.IsSymbol("<")) ++depth;
         if (token.IsSymbol(")") || token.IsSymbol(">")) --depth;
+        // `>>` closes two nested types (ARRAY<STRUCT<a: INT>>).
+        if (token.IsSymbol(">>") || token.IsSymbol(">>>"))
+          depth -= static_cast<int>(token.raw.size());
         ++i_;
       }
       column.type = Text(type_begin, i_);
@@ -178,6 +196,17 @@ Status StatementParser::ColumnList(DatasetStatement& dataset) {
           column.not_null = true;
         } else if (Accept("COMMENT")) {
           SLUICE_ASSIGN_OR_RETURN(column.comment, StringLiteral("a comment string"));
+        } else if (Peek().IsKeyword("CONSTRAINT") || Peek().IsKeyword("PRIMARY") ||
+                   Peek().IsKeyword("FOREIGN") || Peek().IsKeyword("REFERENCES")) {
+          // Informational column constraints ([CONSTRAINT name] PRIMARY KEY | [FOREIGN KEY]
+          // REFERENCES parent [(column)] [options]): not enforced, skipped to the column's end.
+          int nested = 0;
+          while (!AtEnd() && !(nested == 0 && (Peek().IsSymbol(",") || Peek().IsSymbol(")") ||
+                                               Peek().IsKeyword("COMMENT")))) {
+            if (Peek().IsSymbol("(")) ++nested;
+            if (Peek().IsSymbol(")")) --nested;
+            ++i_;
+          }
         } else if (Peek().IsKeyword("GENERATED") || Peek().IsKeyword("DEFAULT") ||
                    Peek().IsKeyword("MASK")) {
           return NotSupported(
@@ -254,7 +283,7 @@ Status StatementParser::Clauses(DatasetStatement& dataset, std::optional<FlowSta
       flow->name = dataset.name;
       flow->location = dataset.location;
       SLUICE_RETURN_IF_ERROR(
-          internal::ParseAutoCdc(text_, file_, t_, i_ + 1, end_, dataset.name, *flow));
+          internal::ParseAutoCdc(source_, t_, i_ + 1, end_, dataset.name, *flow));
       flow->cdc->target_location = dataset.location;
       i_ = end_;
       return Status::OK();
@@ -337,7 +366,7 @@ Result<Statement> StatementParser::Flow() {
   }
   SLUICE_RETURN_IF_ERROR(ExpectKeyword("AS"));
   if (Peek().IsKeyword("AUTO") || Peek().IsKeyword("APPLY")) {
-    SLUICE_RETURN_IF_ERROR(internal::ParseAutoCdc(text_, file_, t_, i_, end_, std::nullopt, flow));
+    SLUICE_RETURN_IF_ERROR(internal::ParseAutoCdc(source_, t_, i_, end_, std::nullopt, flow));
     i_ = end_;
     return Statement(std::move(flow));
   }
@@ -355,7 +384,7 @@ Result<Statement> StatementParser::Flow() {
 // The legacy statement APPLY CHANGES INTO target ...: a flow named after its target.
 Result<Statement> StatementParser::ApplyChanges() {
   FlowStatement flow;
-  SLUICE_RETURN_IF_ERROR(internal::ParseAutoCdc(text_, file_, t_, i_, end_, std::nullopt, flow));
+  SLUICE_RETURN_IF_ERROR(internal::ParseAutoCdc(source_, t_, i_, end_, std::nullopt, flow));
   i_ = end_;
   flow.name = flow.target;
   flow.location = flow.cdc->target_location;
@@ -416,7 +445,10 @@ Status StatementParser::Parse(std::vector<Statement>& out) {
 }  // namespace
 
 Result<Script> ParseScript(std::string_view text, std::string_view file) {
-  SLUICE_ASSIGN_OR_RETURN(std::vector<Token> tokens, Tokenize(text, file));
+  auto source = std::make_shared<spark::SourceText>();
+  source->file = std::string(file);
+  source->text = std::string(text);
+  SLUICE_ASSIGN_OR_RETURN(std::vector<Token> tokens, Tokenize(source->text, file));
   Script script;
   script.file = std::string(file);
   size_t begin = 0;
@@ -428,13 +460,40 @@ Result<Script> ParseScript(std::string_view text, std::string_view file) {
     const bool end = token.kind == Token::Kind::kEnd || (depth <= 0 && token.IsSymbol(";"));
     if (!end) continue;
     if (i > begin) {
-      StatementParser parser(text, file, tokens, begin, i);
+      StatementParser parser(source, tokens, begin, i);
       SLUICE_RETURN_IF_ERROR(parser.Parse(script.statements));
     }
     begin = i + 1;
     depth = 0;
   }
   return script;
+}
+
+}  // namespace sluice::sql
+
+namespace sluice::sql {
+namespace {
+
+class QueryOnly : private internal::TokenCursor {
+ public:
+  using TokenCursor::TokenCursor;
+  Result<Query> Parse(size_t end) {
+    if (end > i_ && t_[end - 1].IsSymbol(";")) --end;
+    if (end == i_) return Expected("a query");
+    return ParseQueryTokens(i_, end);
+  }
+};
+
+}  // namespace
+
+Result<Query> ParseStandaloneQuery(std::string_view text, std::string_view file) {
+  auto source = std::make_shared<spark::SourceText>();
+  source->file = std::string(file);
+  source->text = std::string(text);
+  SLUICE_ASSIGN_OR_RETURN(std::vector<Token> tokens, Tokenize(source->text, file));
+  const size_t end = tokens.size() - 1;
+  QueryOnly parser(source, tokens, 0, end);
+  return parser.Parse(end);
 }
 
 }  // namespace sluice::sql

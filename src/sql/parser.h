@@ -14,4 +14,8 @@ namespace sluice::sql {
 // the exact place.
 Result<Script> ParseScript(std::string_view text, std::string_view file);
 
+// Parses one Spark SQL query that stands alone (as `sluice query` takes it), with its
+// references; a trailing `;` is allowed.
+Result<Query> ParseStandaloneQuery(std::string_view text, std::string_view file);
+
 }  // namespace sluice::sql

@@ -1,6 +1,7 @@
 // Shared by the statement parser, the AUTO CDC parser and the reference finder.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,20 +13,11 @@
 
 namespace sluice::sql::internal {
 
-// Finds the table references of the query made of tokens [begin, end) of a file whose text
-// is `text`; offsets in the result are relative to `query_offset`.
-Result<std::vector<Reference>> FindReferences(std::string_view text, std::string_view file,
-                                              const std::vector<Token>& tokens, size_t begin,
-                                              size_t end, size_t query_offset);
-
-// Reads the one table reference starting at token `*i` (a name, `delta.`path``,
-// read_files(...), each possibly in STREAM(...) / after STREAM, with WITH options) exactly
-// as FindReferences does inside a FROM clause, and advances `*i` past it. Offsets are
-// relative to `query_offset`. Returns no reference when the tokens are not one (a
-// subquery, another table function); `*i` is then unchanged.
-Result<std::optional<Reference>> ReadReference(std::string_view text, std::string_view file,
-                                               const std::vector<Token>& tokens, size_t* i,
-                                               size_t end, size_t query_offset);
+// The references of a parsed query (its external relations, numbered in place by
+// spark::AnnotateReferences) as the pipeline dialect describes them; byte offsets relative
+// to `query_offset`. Options of read_files and cloud_files must be literals.
+Result<std::vector<Reference>> ReferencesOf(spark::Query& query, const spark::SourceText& source,
+                                            size_t query_offset);
 
 SourceLocation TokenLocation(std::string_view text, std::string_view file, const Token& token);
 
@@ -33,9 +25,14 @@ SourceLocation TokenLocation(std::string_view text, std::string_view file, const
 // the parser uses. Tokens past `end` read as the token at `end` (`;` or kEnd).
 class TokenCursor {
  public:
-  TokenCursor(std::string_view text, std::string_view file, const std::vector<Token>& tokens,
+  TokenCursor(std::shared_ptr<const spark::SourceText> source, const std::vector<Token>& tokens,
               size_t begin, size_t end)
-      : text_(text), file_(file), t_(tokens), i_(begin), end_(end) {}
+      : source_(std::move(source)),
+        text_(source_->text),
+        file_(source_->file),
+        t_(tokens),
+        i_(begin),
+        end_(end) {}
 
  protected:
   const Token& Peek(size_t ahead = 0) const {
@@ -79,6 +76,14 @@ class TokenCursor {
   std::string Text(size_t from, size_t to) const;
   size_t Matching(size_t open) const { return MatchingParenthesis(t_, open, end_); }
 
+  // A query of the statement [begin, end) of the tokens, parsed as Spark SQL, with its
+  // references.
+  Result<Query> ParseQueryTokens(size_t begin, size_t end) const;
+  // An expression of tokens [begin, end), parsed as Spark SQL.
+  Result<std::shared_ptr<const spark::ParsedExpression>> ParseExpressionTokens(size_t begin,
+                                                                               size_t end) const;
+
+  std::shared_ptr<const spark::SourceText> source_;
   std::string_view text_;
   std::string_view file_;
   const std::vector<Token>& t_;
@@ -90,8 +95,8 @@ class TokenCursor {
 // CHANGES (`AUTO CDC INTO target FROM ...`); or, when `target` is given (the FLOW clause of
 // CREATE STREAMING TABLE target), at AUTO CDC followed directly by FROM. Fills the flow's
 // target, query and cdc; the caller names it.
-Status ParseAutoCdc(std::string_view text, std::string_view file, const std::vector<Token>& tokens,
-                    size_t begin, size_t end, const std::optional<std::string>& target,
-                    FlowStatement& flow);
+Status ParseAutoCdc(std::shared_ptr<const spark::SourceText> source,
+                    const std::vector<Token>& tokens, size_t begin, size_t end,
+                    const std::optional<std::string>& target, FlowStatement& flow);
 
 }  // namespace sluice::sql::internal

@@ -1,0 +1,84 @@
+#include "runtime/spark_sql.h"
+
+#include "common/strings.h"
+
+namespace sluice::runtime {
+
+spark::TranslateOptions SparkOptions(const spec::PipelineSettings& settings,
+                                     const std::map<std::string, std::string>& conf) {
+  spark::TranslateOptions options;
+  auto value = [&](const std::string& key) -> std::optional<std::string> {
+    for (const auto* source : {&conf, &settings.configuration}) {
+      for (const auto& [name, text] : *source) {
+        if (EqualsIgnoreCase(name, key)) return text;
+      }
+    }
+    return std::nullopt;
+  };
+  if (auto ansi = value("spark.sql.ansi.enabled"))
+    options.ansi = EqualsIgnoreCase(Trim(*ansi), "true");
+  if (auto zone = value("spark.sql.session.timeZone")) options.session_time_zone = Trim(*zone);
+  return options;
+}
+
+Result<spark::BoundRelation> DescribeRelation(engine::Connection& connection,
+                                              const std::string& relation_sql) {
+  SLUICE_ASSIGN_OR_RETURN(engine::QueryResult described,
+                          connection.Query("DESCRIBE SELECT * FROM " + relation_sql));
+  spark::BoundRelation relation;
+  relation.sql = relation_sql;
+  for (size_t row = 0; row < described.row_count(); ++row) {
+    const std::string name = described.at(row, 0).ToString();
+    const std::string type = described.at(row, 1).ToString();
+    bool exact = true;
+    auto spark_type = spark::FromDuckDbType(type, &exact);
+    if (!spark_type.ok()) {
+      return NotSupported("column '" + name + "': " + spark_type.status().message());
+    }
+    relation.columns.push_back(spark::Column{name, *spark_type, true});
+    // Types DuckDB holds exactly as Spark's need no cast (their printed forms may differ).
+    relation.source_types.push_back(exact ? spark::ToDuckDbType(*spark_type) : type);
+  }
+  return relation;
+}
+
+namespace {
+
+class FixedRelations : public spark::RelationResolver {
+ public:
+  explicit FixedRelations(const std::vector<spark::BoundRelation>& relations)
+      : relations_(relations) {}
+  Result<spark::BoundRelation> Resolve(const spark::Relation& relation) override {
+    if (relation.reference < 0 || static_cast<size_t>(relation.reference) >= relations_.size()) {
+      return Internal("unresolved reference " + std::to_string(relation.reference));
+    }
+    return relations_[relation.reference];
+  }
+
+ private:
+  const std::vector<spark::BoundRelation>& relations_;
+};
+
+}  // namespace
+
+Result<spark::Translation> TranslateWithRelations(
+    const sql::Query& query, const std::vector<spark::BoundRelation>& relations,
+    const spark::TranslateOptions& options) {
+  if (query.parsed == nullptr) return Internal("the query was not parsed");
+  FixedRelations resolver(relations);
+  return spark::TranslateQuery(*query.parsed, resolver, options);
+}
+
+Result<std::string> TranslateOver(engine::Connection& connection,
+                                  const spark::ParsedExpression& expression,
+                                  const std::string& relation_sql,
+                                  const spark::TranslateOptions& options) {
+  SLUICE_ASSIGN_OR_RETURN(spark::BoundRelation relation,
+                          DescribeRelation(connection, "(" + relation_sql + ")"));
+  SLUICE_ASSIGN_OR_RETURN(
+      spark::Translation translated,
+      spark::TranslateExpression(expression, relation.columns, options, relation.source_types));
+  return translated.sql;
+}
+
+}  // namespace sluice::runtime

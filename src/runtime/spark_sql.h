@@ -1,0 +1,37 @@
+// Spark SQL in the runtime: the Spark settings a flow's queries follow, the schemas of the
+// relations they read (from DuckDB), and expressions translated over a relation's rows.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "common/status.h"
+#include "engine/engine.h"
+#include "spark/translator.h"
+#include "spec/settings.h"
+#include "sql/ast.h"
+
+namespace sluice::runtime {
+
+// The Spark options of queries defined under `conf` (the SET values before them in their
+// file) in a pipeline with `settings`: spark.sql.ansi.enabled, spark.sql.session.timeZone.
+spark::TranslateOptions SparkOptions(const spec::PipelineSettings& settings,
+                                     const std::map<std::string, std::string>& conf);
+
+// The columns of a relation (a quoted view name or a parenthesized query), with Spark types
+// and the DuckDB types they have.
+Result<spark::BoundRelation> DescribeRelation(engine::Connection& connection,
+                                              const std::string& relation_sql);
+
+// `query` translated with reference i read from relations[i].
+Result<spark::Translation> TranslateWithRelations(
+    const sql::Query& query, const std::vector<spark::BoundRelation>& relations,
+    const spark::TranslateOptions& options);
+
+// `expression` over the rows of `relation_sql`, as DuckDB SQL naming its columns.
+Result<std::string> TranslateOver(engine::Connection& connection,
+                                  const spark::ParsedExpression& expression,
+                                  const std::string& relation_sql,
+                                  const spark::TranslateOptions& options);
+
+}  // namespace sluice::runtime
