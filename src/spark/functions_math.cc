@@ -71,15 +71,16 @@ enum RoundMode { kHalfUp = 0, kHalfEven = 1, kCeiling = 2, kFloor = 3 };
 // The type of round-like functions on DECIMAL(p, s) to `scale` digits (RoundBase): one
 // more integral digit for a carry; a negative scale gives a scale of 0.
 DataType RoundedDecimalType(const DataType& type, int64_t scale) {
-  const int integral = type.precision - type.scale + 1;
+  const int64_t integral = type.precision - type.scale + 1;
   if (scale < 0) {
-    const int precision = std::max<int64_t>(integral, -scale + 1) > kMaxDecimalPrecision
-                              ? kMaxDecimalPrecision
-                              : static_cast<int>(std::max<int64_t>(integral, -scale + 1));
-    return DataType::Decimal(precision, 0);
+    const int64_t precision = std::max<int64_t>(integral, 1 - scale);
+    return DataType::Decimal(static_cast<int>(std::min<int64_t>(precision, kMaxDecimalPrecision)),
+                             0);
   }
-  const int new_scale = static_cast<int>(std::min<int64_t>(type.scale, scale));
-  return DataType::Decimal(std::min(integral + new_scale, kMaxDecimalPrecision), new_scale);
+  const int64_t new_scale = std::min<int64_t>(type.scale, scale);
+  return DataType::Decimal(
+      static_cast<int>(std::min<int64_t>(integral + new_scale, kMaxDecimalPrecision)),
+      static_cast<int>(new_scale));
 }
 
 std::string RoundDecimalSql(Call& call, const Typed& x, int64_t scale, RoundMode mode,
@@ -295,13 +296,17 @@ void AddDoubleFunctions(FunctionMap& map) {
   Define(
       map, "e", k, 0, 0,
       [](Call& call) -> Result<Typed> {
-        return call.Result("CAST('2.718281828459045' AS DOUBLE)", kDoubleType, false);
+        Typed out = call.Result("CAST('2.718281828459045' AS DOUBLE)", kDoubleType, false);
+        out.name = "E()";
+        return out;
       },
       kGroup);
   Define(
       map, "pi", k, 0, 0,
       [](Call& call) -> Result<Typed> {
-        return call.Result("CAST('3.141592653589793' AS DOUBLE)", kDoubleType, false);
+        Typed out = call.Result("CAST('3.141592653589793' AS DOUBLE)", kDoubleType, false);
+        out.name = "PI()";
+        return out;
       },
       kGroup);
 }
