@@ -160,11 +160,16 @@ const char* const kMacros[][2] = {
     {"spark_array_concat(a, b)",
      "CASE WHEN a IS NULL OR b IS NULL THEN NULL ELSE list_concat(a, b) END"},
     // Shifts on INT and BIGINT as Java does them (the distance modulo the width).
-    {"spark_shiftleft_int(x, n)", "spark_wrap_int(CAST(x AS BIGINT) << ((n % 32 + 32) % 32))"},
+    // Left shifts multiply the bits that stay (DuckDB refuses to shift negative numbers).
+    {"spark_shiftleft_int(x, n)",
+     "spark_wrap_int((CAST(x AS BIGINT) & 4294967295) * (CAST(1 AS BIGINT) << ((n % 32 + 32) % "
+     "32)))"},
     {"spark_wrap_long64(h)",
      "CAST(CASE WHEN (h & 18446744073709551615) >= 9223372036854775808 THEN (h & "
      "18446744073709551615) - 18446744073709551616 ELSE (h & 18446744073709551615) END AS BIGINT)"},
-    {"spark_shiftleft_long(x, n)", "spark_wrap_long64(CAST(x AS HUGEINT) << ((n % 64 + 64) % 64))"},
+    {"spark_shiftleft_long(x, n)",
+     "spark_wrap_long64((CAST(x AS HUGEINT) & ((CAST(1 AS HUGEINT) << (64 - (n % 64 + 64) % 64)) - "
+     "1)) * (CAST(1 AS HUGEINT) << ((n % 64 + 64) % 64)))"},
     {"spark_shiftright_int(x, n)", "CAST(x >> ((n % 32 + 32) % 32) AS INTEGER)"},
     {"spark_shiftright_long(x, n)", "CAST(x >> ((n % 64 + 64) % 64) AS BIGINT)"},
     {"spark_shiftrightunsigned_int(x, n)",

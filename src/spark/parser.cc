@@ -288,6 +288,14 @@ Result<ExprPtr> Parser::TypedLiteral() {
   return Error(kind, "unknown literal type " + std::string(kind.raw));
 }
 
+namespace {
+
+IntervalValue Negated(const IntervalValue& value) {
+  return IntervalValue{-value.months, -value.days, -value.micros};
+}
+
+}  // namespace
+
 Result<ExprPtr> Parser::IntervalLiteral() {
   // After INTERVAL.
   const size_t first = i_ - 1;
@@ -315,6 +323,12 @@ Result<ExprPtr> Parser::IntervalLiteral() {
   while (!AtEnd()) {
     // A value: a number (possibly negative) or a string.
     std::string value;
+    // A minus before a string negates its value: INTERVAL -'1-1' YEAR TO MONTH.
+    bool negate = false;
+    if (Peek().IsSymbol("-") && Peek(1).kind == Token::Kind::kString) {
+      ++i_;
+      negate = true;
+    }
     const Token& value_token = Peek();
     if (Peek().kind == Token::Kind::kString) {
       SLUICE_ASSIGN_OR_RETURN(value, StringLiteral("an interval value"));
@@ -346,7 +360,7 @@ Result<ExprPtr> Parser::IntervalLiteral() {
       }
       auto parsed = ParseIntervalFields(value, from_field, to_field);
       if (!parsed.ok()) return Error(value_token, parsed.status().message());
-      total += *parsed;
+      total += negate ? Negated(*parsed) : *parsed;
       set_range(from_field);
       set_range(to_field);
       (IsYearMonthUnit(*unit) ? year_month : day_time) = true;
@@ -354,7 +368,7 @@ Result<ExprPtr> Parser::IntervalLiteral() {
     }
     auto parsed = IntervalOfUnit(value, *unit);
     if (!parsed.ok()) return Error(value_token, parsed.status().message());
-    total += *parsed;
+    total += negate ? Negated(*parsed) : *parsed;
     set_range(FieldOfUnit(*unit));
     (IsYearMonthUnit(*unit) ? year_month : day_time) = true;
   }

@@ -818,7 +818,8 @@ Result<ExprPtr> Parser::Primary() {
     }
     if (word == "INTERVAL" &&
         (next.kind == Token::Kind::kString || next.kind == Token::Kind::kNumber ||
-         (next.IsSymbol("-") && Peek(2).kind == Token::Kind::kNumber))) {
+         (next.IsSymbol("-") &&
+          (Peek(2).kind == Token::Kind::kNumber || Peek(2).kind == Token::Kind::kString)))) {
       ++i_;
       return IntervalLiteral();
     }

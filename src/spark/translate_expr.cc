@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "common/strings.h"
+#include "spark/arithmetic.h"
 #include "spark/coercion.h"
 #include "spark/interval.h"
 #include "spark/text_format.h"
@@ -357,59 +358,6 @@ Result<Typed> Translator::ResolveColumn(const Expr& column, const Scope& scope) 
   return ErrorAt(column.span, message);
 }
 
-namespace {
-
-// The result type and operand types of arithmetic on two numeric types (non-decimal: the
-// wider type; decimals: Spark's DecimalPrecision rules).
-struct Arithmetic {
-  DataType operand_left, operand_right, result;
-};
-
-std::optional<Arithmetic> NumericArithmetic(const std::string& op, const Typed& a, const Typed& b) {
-  DataType left = a.type, right = b.type;
-  if (left.is(TypeId::kString)) left = DataType::Of(TypeId::kDouble);
-  if (right.is(TypeId::kString)) right = DataType::Of(TypeId::kDouble);
-  if (left.is(TypeId::kNull)) left = right.is(TypeId::kNull) ? DataType::Of(TypeId::kInt) : right;
-  if (right.is(TypeId::kNull)) right = left;
-  if (!left.IsNumeric() || !right.IsNumeric()) return std::nullopt;
-  const bool decimal = left.is(TypeId::kDecimal) || right.is(TypeId::kDecimal);
-  if (op == "/" && !decimal) {
-    const DataType d = DataType::Of(TypeId::kDouble);
-    return Arithmetic{d, d, d};
-  }
-  if (decimal && !left.IsFractional() && !right.IsFractional()) {
-    // Integral operands become decimals (an integral literal only as wide as its value).
-    if (left.IsIntegral()) {
-      left = a.literal && a.literal->type.IsIntegral() ? DecimalOfIntegralLiteral(a.literal->text)
-                                                       : DecimalForType(left);
-    }
-    if (right.IsIntegral()) {
-      right = b.literal && b.literal->type.IsIntegral() ? DecimalOfIntegralLiteral(b.literal->text)
-                                                        : DecimalForType(right);
-    }
-    const int p1 = left.precision, s1 = left.scale, p2 = right.precision, s2 = right.scale;
-    DataType result;
-    if (op == "+" || op == "-") {
-      const int scale = std::max(s1, s2);
-      result = AdjustedDecimal(std::max(p1 - s1, p2 - s2) + scale + 1, scale);
-    } else if (op == "*") {
-      result = AdjustedDecimal(p1 + p2 + 1, s1 + s2);
-    } else if (op == "/") {
-      const int scale = std::max(6, s1 + p2 + 1);
-      result = AdjustedDecimal(p1 - s1 + s2 + scale, scale);
-    } else {  // %
-      const int scale = std::max(s1, s2);
-      result = AdjustedDecimal(std::min(p1 - s1, p2 - s2) + scale, scale);
-    }
-    return Arithmetic{left, right, result};
-  }
-  auto wider = WiderType(left, right);
-  if (!wider) return std::nullopt;
-  return Arithmetic{*wider, *wider, *wider};
-}
-
-}  // namespace
-
 Result<Typed> Translator::Translate(const Expr& expr, const Scope& scope,
                                     const ExprContext& context) {
   switch (expr.kind) {
@@ -467,7 +415,7 @@ Result<Typed> Translator::Translate(const Expr& expr, const Scope& scope,
         out.name = "(+ " + operand.name + ")";
         return out;
       }
-      out.sql = "(-" + operand.sql + ")";
+      out.sql = NegateSql(operand, ModeOf(*this));
       out.name = "(- " + operand.name + ")";
       return out;
     }
@@ -987,130 +935,7 @@ Result<Typed> TranslateBinary(Translator& translator, const Expr& expr, const Sc
     out.type = left;
     return out;
   }
-  // Arithmetic: datetimes and intervals first.
-  const DataType& ta = a.type;
-  const DataType& tb = b.type;
-  const bool a_date = ta.is(TypeId::kDate), b_date = tb.is(TypeId::kDate);
-  const bool a_ts = ta.is(TypeId::kTimestamp) || ta.is(TypeId::kTimestampNtz);
-  const bool b_ts = tb.is(TypeId::kTimestamp) || tb.is(TypeId::kTimestampNtz);
-  if ((op == "+" || op == "-") &&
-      (a_date || b_date || a_ts || b_ts || ta.IsInterval() || tb.IsInterval())) {
-    if ((a_date && tb.IsIntegral()) || (op == "+" && ta.IsIntegral() && b_date)) {
-      const Typed& date = a_date ? a : b;
-      const Typed& days = a_date ? b : a;
-      out.sql = "CAST(" + date.sql + " " + op + " CAST(" + days.sql + " AS INTEGER) AS DATE)";
-      out.type = DataType::Of(TypeId::kDate);
-      out.name =
-          std::string(op == "+" ? "date_add(" : "date_sub(") + date.name + ", " + days.name + ")";
-      return out;
-    }
-    if (op == "-" && a_date && b_date) {
-      out.sql = "to_days(CAST(" + a.sql + " - " + b.sql + " AS BIGINT))";
-      out.type = DataType::DayTimeInterval(IntervalField::kDay, IntervalField::kDay);
-      return out;
-    }
-    if (op == "-" && (a_ts || a_date) && (b_ts || b_date)) {
-      const DataType ts = ta.is(TypeId::kTimestampNtz) && tb.is(TypeId::kTimestampNtz)
-                              ? DataType::Of(TypeId::kTimestampNtz)
-                              : DataType::Of(TypeId::kTimestamp);
-      out.sql = "spark_timestamp_diff(" + translator.Coerce(a, ts).sql + ", " +
-                translator.Coerce(b, ts).sql + ")";
-      out.type = DataType::DayTimeInterval(IntervalField::kDay, IntervalField::kSecond);
-      return out;
-    }
-    const Typed* time = a_date || a_ts ? &a : b_date || b_ts ? &b : nullptr;
-    const Typed* interval = ta.IsInterval() ? &a : tb.IsInterval() ? &b : nullptr;
-    if (time != nullptr && interval != nullptr && !(op == "-" && time == &b)) {
-      const DataType& it = interval->type;
-      if (time->type.is(TypeId::kDate) &&
-          (it.is(TypeId::kYearMonthInterval) ||
-           (it.is(TypeId::kDayTimeInterval) && it.end_field == IntervalField::kDay))) {
-        out.sql = "CAST(" + time->sql + " " + op + " " + interval->sql + " AS DATE)";
-        out.type = DataType::Of(TypeId::kDate);
-        return out;
-      }
-      const DataType ts = time->type.is(TypeId::kTimestampNtz) ? DataType::Of(TypeId::kTimestampNtz)
-                                                               : DataType::Of(TypeId::kTimestamp);
-      out.sql = "(" + translator.Coerce(*time, ts).sql + " " + op + " " + interval->sql + ")";
-      out.type = ts;
-      return out;
-    }
-    if (ta.IsInterval() && tb.IsInterval()) {
-      out.sql = "(" + a.sql + " " + op + " " + b.sql + ")";
-      auto common = TightestCommonType(ta, tb);
-      out.type = common ? *common : DataType::Of(TypeId::kCalendarInterval);
-      return out;
-    }
-    if ((a_ts || a_date) && tb.is(TypeId::kString)) {
-      return mismatch("cannot add or subtract these types");
-    }
-    return mismatch("cannot " + std::string(op == "+" ? "add" : "subtract") + " these types");
-  }
-  if ((op == "*" || op == "/") && (ta.IsInterval() || tb.IsInterval())) {
-    const Typed& interval = ta.IsInterval() ? a : b;
-    const Typed& number = ta.IsInterval() ? b : a;
-    if (!number.type.IsNumeric() || (op == "/" && &interval != &a)) {
-      return mismatch("an interval can be multiplied or divided by a number");
-    }
-    out.sql = "spark_interval_scale(" + interval.sql + ", " +
-              (op == "*" ? "CAST(" + number.sql + " AS DOUBLE)"
-                         : "1.0 / CAST(" + number.sql + " AS DOUBLE)") +
-              ")";
-    out.type = interval.type;
-    return out;
-  }
-  if (op == "DIV") {
-    DataType left =
-        ta.is(TypeId::kString) || ta.is(TypeId::kNull) ? DataType::Of(TypeId::kLong) : ta;
-    DataType right =
-        tb.is(TypeId::kString) || tb.is(TypeId::kNull) ? DataType::Of(TypeId::kLong) : tb;
-    if (!left.IsNumeric() || !right.IsNumeric()) return mismatch("div needs numbers");
-    out.name = "(" + a.name + " div " + b.name + ")";
-    out.type = DataType::Of(TypeId::kLong);
-    if (left.is(TypeId::kDecimal) || right.is(TypeId::kDecimal) || left.IsFractional() ||
-        right.IsFractional()) {
-      const DataType d = DataType::Of(TypeId::kDouble);
-      out.sql = "CAST(trunc(" + translator.Coerce(a, d).sql + " / NULLIF(" +
-                translator.Coerce(b, d).sql + ", 0)) AS BIGINT)";
-      return out;
-    }
-    const DataType l = DataType::Of(TypeId::kLong);
-    out.sql =
-        "(" + translator.Coerce(a, l).sql + " // NULLIF(" + translator.Coerce(b, l).sql + ", 0))";
-    return out;
-  }
-  auto arithmetic = NumericArithmetic(op, a, b);
-  if (!arithmetic) return mismatch("'" + op + "' needs numbers");
-  const std::string l = translator.Coerce(a, arithmetic->operand_left).sql;
-  const std::string r = translator.Coerce(b, arithmetic->operand_right).sql;
-  out.type = arithmetic->result;
-  const bool ansi = translator.options().ansi;
-  if (op == "/" || op == "%") {
-    // Division by zero gives NULL (ANSI mode: an error).
-    const std::string divisor = ansi ? "spark_nonzero(" + r + ")" : "NULLIF(" + r + ", 0)";
-    if (out.type.is(TypeId::kDecimal) && op == "/") {
-      // Exact: the unscaled quotient at the result's scale, rounded half up, computed on
-      // 128-bit integers (DuckDB divides decimals as doubles).
-      const DataType& lt = arithmetic->operand_left;
-      const DataType& rt = arithmetic->operand_right;
-      const int shift = rt.scale + out.type.scale - lt.scale;
-      auto pow10 = [](int n) { return "CAST('1" + std::string(n, '0') + "' AS HUGEINT)"; };
-      const std::string ua = "spark_unscaled(" + l + ")";
-      const std::string ub = "spark_unscaled(" + (ansi ? "spark_nonzero(" + r + ")" : r) + ")";
-      const std::string num = shift >= 0 ? "(" + ua + " * " + pow10(shift) + ")" : ua;
-      const std::string den = shift >= 0 ? ub : "(" + ub + " * " + pow10(-shift) + ")";
-      out.sql = "CAST(spark_decimal_text(spark_div_half_up(" + num + ", " + den + "), " +
-                pow10(out.type.scale) + ", " + std::to_string(out.type.scale) + ") AS " +
-                ToDuckDbType(out.type) + ")";
-      return out;
-    }
-    out.sql = "(" + l + " " + op + " " + divisor + ")";
-  } else {
-    out.sql = "(" + l + " " + op + " " + r + ")";
-  }
-  if (out.type.is(TypeId::kDecimal))
-    out.sql = "CAST(" + out.sql + " AS " + ToDuckDbType(out.type) + ")";
-  return out;
+  return BinaryArithmetic(translator, op, a, b, ModeOf(translator), expr.span, std::move(out));
 }
 
 }  // namespace sluice::spark::internal
