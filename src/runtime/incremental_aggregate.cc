@@ -47,6 +47,12 @@ bool HasSubqueryOrWindow(const Json& expression) {
 // The kind of a select-list item that is not a key, or nullopt if it is not a mergeable
 // aggregate.
 std::optional<AggregateKind> AggregateOf(const Json& item) {
+  // A cast of an aggregate (the Spark front-end casts sum to Spark's result type) merges as
+  // the aggregate: the merged value is cast to the column's type again.
+  if (item.value("class", "") == "CAST" && !item.value("try_cast", false) &&
+      item.contains("child")) {
+    return AggregateOf(item["child"]);
+  }
   if (item.value("class", "") != "FUNCTION") return std::nullopt;
   if (!item.value("schema", "").empty() || !item.value("catalog", "").empty()) return std::nullopt;
   if (!item["filter"].is_null() || item.value("export_state", false)) return std::nullopt;

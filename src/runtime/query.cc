@@ -1,5 +1,7 @@
 #include "runtime/query.h"
 
+#include <cctype>
+
 #include "common/strings.h"
 #include "common/time_format.h"
 #include "delta/history.h"
@@ -54,7 +56,11 @@ class QueryResolver : public spark::RelationResolver {
                EqualsIgnoreCase(reference.name, "event_log") && dataset == nullptr) {
       root = env_.settings->event_log_dir();
     }
-    if (!root.empty()) return TableAt(relation, reference, root);
+    if (!root.empty()) {
+      SLUICE_ASSIGN_OR_RETURN(spark::BoundRelation table, TableAt(relation, reference, root));
+      if (root == env_.settings->event_log_dir()) return EventLogView(std::move(table));
+      return table;
+    }
     if (dataset != nullptr || reference.kind == sql::ReferenceKind::kReadFiles) {
       graph::Input input;
       input.kind = reference.kind;
@@ -112,6 +118,30 @@ class QueryResolver : public spark::RelationResolver {
     return DescribeRelation(*context_.connection, sql);
   }
 
+  // The event log as Databricks' event_log() shows it: origin, sequence and error are
+  // structs (stored as JSON text), details stays JSON text for the `:` path operator.
+  Result<spark::BoundRelation> EventLogView(spark::BoundRelation table) {
+    static const std::map<std::string, std::string> kStructs = {
+        {"origin",
+         R"({"pipeline_id":"VARCHAR","pipeline_name":"VARCHAR","update_id":"VARCHAR","dataset_name":"VARCHAR","flow_id":"VARCHAR","flow_name":"VARCHAR","batch_id":"BIGINT"})"},
+        {"sequence",
+         R"({"data_plane_id":{"instance":"VARCHAR","seq_no":"BIGINT"},"control_plane_seq_no":"BIGINT"})"},
+        {"error",
+         R"({"exceptions":[{"class_name":"VARCHAR","message":"VARCHAR"}],"fatal":"BOOLEAN"})"}};
+    std::vector<std::string> items;
+    for (const spark::Column& column : table.columns) {
+      auto it = kStructs.find(column.name);
+      if (it == kStructs.end()) {
+        items.push_back(QuoteIdentifier(column.name));
+      } else {
+        items.push_back("from_json(" + QuoteIdentifier(column.name) + ", " +
+                        QuoteLiteral(it->second) + ") AS " + QuoteIdentifier(column.name));
+      }
+    }
+    return DescribeRelation(*context_.connection,
+                            "(SELECT " + Join(items, ", ") + " FROM " + table.sql + ")");
+  }
+
   const RuntimeEnv& env_;
   delta::DeltaContext& context_;
   const sql::Query& query_;
@@ -119,17 +149,47 @@ class QueryResolver : public spark::RelationResolver {
   std::vector<delta::ScanPlan> scans_;
 };
 
+// DESCRIBE [TABLE] name: the text after the keywords, or nullopt for another statement.
+std::optional<std::string> DescribedName(const std::string& sql) {
+  std::string rest = Trim(sql);
+  while (!rest.empty() && rest.back() == ';') rest = Trim(rest.substr(0, rest.size() - 1));
+  auto word = [&](std::string_view keyword) {
+    if (rest.size() > keyword.size() && EqualsIgnoreCase(rest.substr(0, keyword.size()), keyword) &&
+        std::isspace(static_cast<unsigned char>(rest[keyword.size()]))) {
+      rest = Trim(rest.substr(keyword.size()));
+      return true;
+    }
+    return false;
+  };
+  if (!word("DESCRIBE") && !word("DESC")) return std::nullopt;
+  word("TABLE");
+  return rest;
+}
+
 }  // namespace
 
 Result<engine::QueryResult> QueryPipeline(const RuntimeEnv& env, const std::string& sql) {
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<engine::Connection> connection, env.database->Connect());
   delta::DeltaContext context{env.fs, connection.get(), env.clock};
-  SLUICE_ASSIGN_OR_RETURN(sql::Query query, sql::ParseStandaloneQuery(sql, "query"));
+  const std::optional<std::string> described = DescribedName(sql);
+  SLUICE_ASSIGN_OR_RETURN(
+      sql::Query query,
+      sql::ParseStandaloneQuery(described ? "SELECT * FROM " + *described : sql, "query"));
   QueryResolver resolver(env, context, query);
   spark::TranslateOptions options = SparkOptions(*env.settings, {});
   options.table_functions.push_back("cloud_files_state");
   auto translated = spark::TranslateQuery(*query.parsed, resolver, options);
   if (!translated.ok()) return translated.status();
+  if (described) {
+    // Spark's DESCRIBE: a row per column with its name, type and comment.
+    std::vector<std::vector<engine::Value>> rows;
+    for (const spark::Column& column : translated->columns) {
+      rows.push_back({engine::Value::Text(column.name),
+                      engine::Value::Text(column.type.SimpleString()), engine::Value::Null()});
+    }
+    return engine::QueryResult({"col_name", "data_type", "comment"},
+                               {"VARCHAR", "VARCHAR", "VARCHAR"}, std::move(rows));
+  }
   auto result = connection->Query(translated->sql, true);
   resolver.Release();
   return result;

@@ -92,8 +92,7 @@ Result<ExprPtr> Parser::Predicate() {
       ExprPtr node = NewExpr(ExprKind::kIn, SpanOf(t_[first]));
       node->negated = negated;
       node->args.push_back(std::move(left));
-      if (Peek().IsKeyword("SELECT") || Peek().IsKeyword("WITH") || Peek().IsKeyword("VALUES") ||
-          (Peek().IsSymbol("(") && (Peek(1).IsKeyword("SELECT") || Peek(1).IsKeyword("WITH")))) {
+      if (QueryAhead(0) && !Peek().IsKeyword("TABLE")) {
         SLUICE_ASSIGN_OR_RETURN(node->subquery, ParseQuery());
       } else {
         while (true) {
@@ -379,6 +378,13 @@ Result<ExprPtr> Parser::Postfix() {
   return expr;
 }
 
+bool Parser::QueryAhead(size_t ahead) const {
+  while (Peek(ahead).IsSymbol("(")) ++ahead;
+  const Token& token = Peek(ahead);
+  return token.IsKeyword("SELECT") || token.IsKeyword("WITH") || token.IsKeyword("VALUES") ||
+         token.IsKeyword("TABLE");
+}
+
 bool Parser::AtLambda() const {
   if (Peek().IsName() && Peek(1).IsSymbol("->")) return true;
   if (!Peek().IsSymbol("(")) return false;
@@ -416,8 +422,7 @@ Result<ExprPtr> Parser::Lambda() {
 Result<ExprPtr> Parser::Parenthesized() {
   // At '('.
   const size_t first = i_;
-  if (Peek(1).IsKeyword("SELECT") || Peek(1).IsKeyword("WITH") || Peek(1).IsKeyword("VALUES") ||
-      (Peek(1).IsSymbol("(") && (Peek(2).IsKeyword("SELECT") || Peek(2).IsKeyword("WITH")))) {
+  if (QueryAhead(1) && !Peek(1).IsKeyword("TABLE")) {
     ++i_;
     ExprPtr node = NewExpr(ExprKind::kSubquery, SpanOf(t_[first]));
     SLUICE_ASSIGN_OR_RETURN(node->subquery, ParseQuery());

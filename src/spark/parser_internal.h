@@ -100,6 +100,8 @@ class Parser {
   Result<ExprPtr> Lambda();
   Result<ExprPtr> JsonPath(ExprPtr base, size_t first);
   bool AtLambda() const;
+  // Whether the tokens from `ahead` (after any number of opening parentheses) start a query.
+  bool QueryAhead(size_t ahead) const;
   Result<std::unique_ptr<WindowSpec>> WindowSpecification();
   Result<FrameBound> Bound();
   Result<std::vector<SortItem>> SortList();

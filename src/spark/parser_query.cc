@@ -707,10 +707,7 @@ Result<RelationPtr> Parser::RelationPrimary() {
     relation->lateral = true;
     return relation;
   } else if (Peek().IsSymbol("(")) {
-    const bool subquery =
-        Peek(1).IsKeyword("SELECT") || Peek(1).IsKeyword("WITH") || Peek(1).IsKeyword("VALUES") ||
-        Peek(1).IsKeyword("TABLE") ||
-        (Peek(1).IsSymbol("(") && (Peek(2).IsKeyword("SELECT") || Peek(2).IsKeyword("WITH")));
+    const bool subquery = QueryAhead(1);
     ++i_;
     if (subquery) {
       relation = NewRelation(RelationKind::kSubquery, SpanOf(t_[first]));

@@ -98,10 +98,9 @@ TEST(AggregateRefreshTest, IncrementalRefreshesEqualFullRecomputes) {
       EXPECT_GT(Count(**pipeline, "SELECT count(*) FROM " + std::string(view.name)), 0);
       const std::string technique =
           "SELECT count(*) FROM event_log WHERE event_type = 'planning_information' AND "
-          "(origin->>'$.flow_name') = '" +
-          std::string(view.name) + "' AND (origin->>'$.update_id') = '" + report->update_id +
-          "' AND (details->'$.planning_information.technique_information[0]'->>"
-          "'maintenance_type') = '" +
+          "origin.flow_name = '" +
+          std::string(view.name) + "' AND origin.update_id = '" + report->update_id +
+          "' AND details:planning_information.technique_information[0].maintenance_type = '" +
           (update == 0 ? "MAINTENANCE_TYPE_COMPLETE_RECOMPUTE" : "MAINTENANCE_TYPE_ROW_BASED") +
           "'";
       EXPECT_EQ(Count(**pipeline, technique), 1);

@@ -252,7 +252,7 @@ TEST(AutoLoader, ParquetFilesEvolveAndRescue) {
   EXPECT_EQ(second->state, "COMPLETED") << FindFlow(*second, "raw")->error;
   EXPECT_EQ(Text(root,
                  "SELECT coalesce(id::VARCHAR, '-'), name, coalesce(score::VARCHAR, '-'), "
-                 "coalesce(_rescued_data->>'$.id', '-') FROM raw ORDER BY name"),
+                 "coalesce(_rescued_data:id, '-') FROM raw ORDER BY name"),
             "1:a:-:- 2:b:2.5:- -:c:3.5:three ");
 }
 

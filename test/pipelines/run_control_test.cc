@@ -88,7 +88,7 @@ TEST(RunControlTest, ContinuousRunStopsCleanlyWhenAsked) {
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   EXPECT_EQ(rows->rows.at(0).at(0).ToString(), "2");
   auto states = (*pipeline)->Query(
-      "SELECT details->>'$.update_progress.state' FROM event_log "
+      "SELECT details:update_progress.state FROM event_log "
       "WHERE event_type = 'update_progress' ORDER BY timestamp DESC LIMIT 1");
   ASSERT_TRUE(states.ok()) << states.status().ToString();
   EXPECT_EQ(states->rows.at(0).at(0).ToString(), "CANCELED");
