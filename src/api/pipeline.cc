@@ -24,12 +24,22 @@ struct Pipeline::Impl {
   std::unique_ptr<engine::Database> database;
   std::optional<runtime::LoadedPipeline> loaded;
 
-  Status Load() {
+  // Loads the pipeline's definitions. Reading what an update made (`reading`: query, events,
+  // graph) does not need the run's --conf values: the configuration the last update
+  // recorded fills in, and this command's --conf values override it.
+  Status Load(bool reading = false) {
     if (loaded) return Status::OK();
+    if (reading) {
+      SLUICE_ASSIGN_OR_RETURN(auto recorded,
+                              runtime::LastUpdateConfiguration(*fs, *database, settings));
+      for (const auto& [key, value] : recorded) settings.configuration[key] = value;
+      SLUICE_RETURN_IF_ERROR(spec::ApplyConfigurationOverrides(settings, conf_overrides));
+    }
     SLUICE_ASSIGN_OR_RETURN(runtime::LoadedPipeline pipeline, runtime::LoadPipeline(*fs, settings));
     loaded = std::move(pipeline);
     return Status::OK();
   }
+  std::vector<std::string> conf_overrides;
   runtime::RuntimeEnv Env() const {
     runtime::RuntimeEnv env;
     env.fs = fs;
@@ -103,6 +113,7 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Open(const std::string& path,
   while (absolute.size() > 1 && absolute.back() == '/') absolute.pop_back();
   SLUICE_ASSIGN_OR_RETURN(impl->settings,
                           runtime::LoadProject(*impl->fs, absolute, options.conf_overrides));
+  impl->conf_overrides = options.conf_overrides;
   SLUICE_ASSIGN_OR_RETURN(impl->database, engine::Database::Open());
   SLUICE_RETURN_IF_ERROR(runtime::InstallSparkCompat(*impl->database));
   return std::unique_ptr<Pipeline>(new Pipeline(std::move(impl)));
@@ -114,7 +125,7 @@ const std::string& Pipeline::storage() const { return impl_->settings.storage; }
 const std::vector<std::string>& Pipeline::warnings() const { return impl_->settings.warnings; }
 
 Result<PipelineGraph> Pipeline::Graph() {
-  SLUICE_RETURN_IF_ERROR(impl_->Load());
+  SLUICE_RETURN_IF_ERROR(impl_->Load(/*reading=*/true));
   return impl_->Describe();
 }
 
@@ -188,29 +199,19 @@ Result<UpdateReport> Pipeline::Run(const RunOptions& options) {
 }
 
 Result<Rows> Pipeline::Query(const std::string& sql) {
-  SLUICE_RETURN_IF_ERROR(impl_->Load());
+  SLUICE_RETURN_IF_ERROR(impl_->Load(/*reading=*/true));
   SLUICE_ASSIGN_OR_RETURN(engine::QueryResult result, runtime::QueryPipeline(impl_->Env(), sql));
   return api::ToRows(result);
 }
 
 Result<Rows> Pipeline::Events(const EventQuery& query) {
-  SLUICE_RETURN_IF_ERROR(impl_->Load());
-  std::string sql =
-      "SELECT timestamp, event_type, level, message, details, error, origin, id "
-      "FROM event_log";
-  std::vector<std::string> where;
-  if (query.update == "latest") {
-    where.push_back(
-        "(origin->>'$.update_id') = (SELECT origin->>'$.update_id' FROM event_log WHERE "
-        "event_type = 'create_update' ORDER BY timestamp DESC, sequence DESC LIMIT 1)");
-  } else if (!query.update.empty()) {
-    where.push_back("(origin->>'$.update_id') = " + QuoteLiteral(query.update));
-  }
-  if (!query.type.empty()) where.push_back("event_type = " + QuoteLiteral(query.type));
-  if (!where.empty()) sql += " WHERE " + Join(where, " AND ");
-  sql += " ORDER BY timestamp, (sequence->>'$.data_plane_id.seq_no')::BIGINT";
-  if (query.limit) sql += " LIMIT " + std::to_string(*query.limit);
-  return Query(sql);
+  SLUICE_RETURN_IF_ERROR(impl_->Load(/*reading=*/true));
+  runtime::EventFilter filter;
+  filter.update = query.update;
+  filter.type = query.type;
+  filter.limit = query.limit;
+  SLUICE_ASSIGN_OR_RETURN(engine::QueryResult result, runtime::ReadEvents(impl_->Env(), filter));
+  return api::ToRows(result);
 }
 
 }  // namespace sluice

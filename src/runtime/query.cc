@@ -2,10 +2,13 @@
 
 #include <cctype>
 
+#include <nlohmann/json.hpp>
+
 #include "common/strings.h"
 #include "common/time_format.h"
 #include "delta/history.h"
 #include "delta/scan.h"
+#include "eventlog/event_log.h"
 #include "runtime/cloud_files_state.h"
 #include "runtime/inputs.h"
 #include "runtime/spark_sql.h"
@@ -193,6 +196,60 @@ Result<engine::QueryResult> QueryPipeline(const RuntimeEnv& env, const std::stri
   auto result = connection->Query(translated->sql, true);
   resolver.Release();
   return result;
+}
+
+}  // namespace sluice::runtime
+
+namespace sluice::runtime {
+
+Result<engine::QueryResult> ReadEvents(const RuntimeEnv& env, const EventFilter& filter) {
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<engine::Connection> connection, env.database->Connect());
+  delta::DeltaContext context{env.fs, connection.get(), env.clock};
+  SLUICE_ASSIGN_OR_RETURN(eventlog::EventLogScan scan,
+                          eventlog::PlanEventLogScan(context, env.settings->event_log_dir()));
+  const std::string log = "(" + scan.plan.sql + ")";
+  std::string sql = "SELECT timestamp, event_type, level, message, details, error, origin, id FROM " + log;
+  std::vector<std::string> where;
+  if (filter.update == "latest") {
+    where.push_back("(origin->>'$.update_id') = (SELECT origin->>'$.update_id' FROM " + log +
+                    " WHERE event_type = 'create_update' ORDER BY timestamp DESC, "
+                    "(sequence->>'$.control_plane_seq_no')::BIGINT DESC LIMIT 1)");
+  } else if (!filter.update.empty()) {
+    where.push_back("(origin->>'$.update_id') = " + QuoteLiteral(filter.update));
+  }
+  if (!filter.type.empty()) where.push_back("event_type = " + QuoteLiteral(filter.type));
+  if (!where.empty()) sql += " WHERE " + Join(where, " AND ");
+  sql += " ORDER BY timestamp, (sequence->>'$.data_plane_id.seq_no')::BIGINT";
+  if (filter.limit) sql += " LIMIT " + std::to_string(*filter.limit);
+  auto result = connection->Query(sql);
+  (void)eventlog::ReleaseEventLogScan(*connection, scan);
+  return result;
+}
+
+Result<std::map<std::string, std::string>> LastUpdateConfiguration(
+    io::FileSystem& fs, engine::Database& database, const spec::PipelineSettings& settings) {
+  std::map<std::string, std::string> out;
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<engine::Connection> connection, database.Connect());
+  delta::DeltaContext context{&fs, connection.get(), Clock::Real()};
+  auto scan = eventlog::PlanEventLogScan(context, settings.event_log_dir());
+  if (!scan.ok()) {
+    if (scan.status().code() == StatusCode::kNotFound) return out;
+    return scan.status();
+  }
+  auto result = connection->Query(
+      "SELECT json_extract_string(details, '$.create_update.config.configuration') FROM (" +
+      scan->plan.sql +
+      ") WHERE event_type = 'create_update' ORDER BY timestamp DESC, "
+      "(sequence->>'$.control_plane_seq_no')::BIGINT DESC LIMIT 1");
+  (void)eventlog::ReleaseEventLogScan(*connection, *scan);
+  if (!result.ok()) return result.status();
+  if (result->row_count() == 0 || result->at(0, 0).is_null()) return out;
+  const auto json = nlohmann::json::parse(result->at(0, 0).ToString(), nullptr, false);
+  if (!json.is_object()) return out;
+  for (const auto& [key, value] : json.items()) {
+    out[key] = value.is_string() ? value.get<std::string>() : value.dump();
+  }
+  return out;
 }
 
 }  // namespace sluice::runtime
