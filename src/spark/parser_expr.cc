@@ -671,8 +671,8 @@ Result<ExprPtr> Parser::SpecialForm(const std::string& name, size_t first) {
       name == "TIMESTAMPDIFF" || name == "DATEDIFF" || name == "DATE_DIFF") {
     // f(unit, a, b) with a datetime unit keyword: timestampadd / timestampdiff, the unit
     // passed as a string. Other forms (date_add(date, days)) are ordinary calls.
-    static const char* const kUnits[] = {"YEAR",   "QUARTER", "MONTH",  "WEEK",
-                                         "DAY",    "DAYOFYEAR", "HOUR", "MINUTE",
+    static const char* const kUnits[] = {"YEAR",   "QUARTER",     "MONTH",      "WEEK",
+                                         "DAY",    "DAYOFYEAR",   "HOUR",       "MINUTE",
                                          "SECOND", "MILLISECOND", "MICROSECOND"};
     const Token& unit = Peek(1);
     if (unit.kind != Token::Kind::kIdentifier || !Peek(2).IsSymbol(",")) return ExprPtr();
@@ -860,8 +860,8 @@ Result<ExprPtr> Parser::Primary() {
     }
     if ((word == "EXTRACT" || word == "DATE_PART" || word == "POSITION" || word == "TRIM" ||
          word == "SUBSTRING" || word == "SUBSTR" || word == "OVERLAY" || word == "TIMESTAMPADD" ||
-         word == "DATEADD" || word == "DATE_ADD" || word == "TIMESTAMPDIFF" ||
-         word == "DATEDIFF" || word == "DATE_DIFF") &&
+         word == "DATEADD" || word == "DATE_ADD" || word == "TIMESTAMPDIFF" || word == "DATEDIFF" ||
+         word == "DATE_DIFF") &&
         next.IsSymbol("(")) {
       ++i_;
       SLUICE_ASSIGN_OR_RETURN(ExprPtr special, SpecialForm(word, first));
