@@ -68,7 +68,7 @@ const char* const kMacros[][2] = {
      R"(CASE WHEN s IS NULL THEN NULL ELSE coalesce(spark_str_to_timestamp(s), CAST(error('[CAST_INVALID_INPUT] The value ''' || s || ''' of the type "STRING" cannot be cast to "TIMESTAMP" because it is malformed.') AS TIMESTAMP WITH TIME ZONE)) END)"},
     {"spark_str_to_timestamp_ntz(s)",
      "TRY_CAST(split_part(spark_timestamp_text(s), ' ', 1) || ' ' || "
-     "split_part(spark_timestamp_text(s), ' ', 2) AS TIMESTAMP)"},
+     "left(split_part(spark_timestamp_text(s), ' ', 2), 15) AS TIMESTAMP)"},
     {"spark_str_to_timestamp_ntz_strict(s)",
      R"(CASE WHEN s IS NULL THEN NULL ELSE coalesce(spark_str_to_timestamp_ntz(s), CAST(error('[CAST_INVALID_INPUT] The value ''' || s || ''' of the type "STRING" cannot be cast to "TIMESTAMP_NTZ" because it is malformed.') AS TIMESTAMP)) END)"},
     // CAST(timestamp AS STRING): yyyy-MM-dd HH:mm:ss with the fraction's trailing zeros
