@@ -30,7 +30,8 @@ std::string FixedInstant(const std::string& local, const std::string& offset_sec
 
 // Both conversions for argument `zone`: `fixed` for an offset zone, `region` for a region.
 template <typename Fixed, typename Region>
-Result<std::string> ZoneSql(Call& call, size_t zone, Fixed fixed, Region region) {
+Result<std::string> ZoneSql(Call& call, size_t zone, const DataType& result, Fixed fixed,
+                            Region region) {
   const Typed& arg = call.args[zone];
   if (auto text = arg.StringValue()) {
     auto resolved = ResolveSparkZone(*text);
@@ -38,7 +39,7 @@ Result<std::string> ZoneSql(Call& call, size_t zone, Fixed fixed, Region region)
     if (resolved->offset_seconds) return fixed(std::to_string(*resolved->offset_seconds));
     return region(QuoteLiteral(resolved->region));
   }
-  if (arg.IsNullLiteral()) return std::string("NULL");
+  if (arg.IsNullLiteral()) return As("NULL", result);
   return "CASE WHEN spark_zone_offset(" + arg.sql + ") IS NOT NULL THEN " +
          fixed("spark_zone_offset(" + arg.sql + ")") + " ELSE " +
          region("spark_zone_region(" + arg.sql + ")") + " END";
@@ -49,14 +50,16 @@ Result<std::string> ZoneSql(Call& call, size_t zone, Fixed fixed, Region region)
 Result<std::string> LocalInZone(Call& call, size_t zone, const std::string& instant) {
   SLUICE_RETURN_IF_ERROR(Expect(call, zone, String()));
   return ZoneSql(
-      call, zone, [&](const std::string& offset) { return FixedLocal(instant, offset); },
+      call, zone, DataType::Of(TypeId::kTimestampNtz),
+      [&](const std::string& offset) { return FixedLocal(instant, offset); },
       [&](const std::string& region) { return "timezone(" + region + ", " + instant + ")"; });
 }
 
 Result<std::string> InstantInZone(Call& call, size_t zone, const std::string& local) {
   SLUICE_RETURN_IF_ERROR(Expect(call, zone, String()));
   return ZoneSql(
-      call, zone, [&](const std::string& offset) { return FixedInstant(local, offset); },
+      call, zone, DataType::Of(TypeId::kTimestamp),
+      [&](const std::string& offset) { return FixedInstant(local, offset); },
       [&](const std::string& region) {
         return "spark_local_to_instant_in(" + region + ", " + local + ")";
       });

@@ -93,7 +93,8 @@ Result<Typed> MakeIntervalFn(Call& call) {
   const DataType type = DataType::Of(TypeId::kCalendarInterval);
   std::string sql = "CASE WHEN " + fits + " THEN " + value + " END";
   if (call.options().ansi) {
-    sql = "CASE WHEN " + fits + " THEN " + value +
+    sql = "CASE WHEN " + months + " IS NULL OR " + days + " IS NULL OR " + micros +
+          " IS NULL THEN NULL WHEN " + fits + " THEN " + value +
           " ELSE CAST(error('[ARITHMETIC_OVERFLOW] integer overflow.') AS INTERVAL) END";
   }
   return call.Result(sql, type);
@@ -115,8 +116,8 @@ Result<Typed> MakeYmIntervalFn(Call& call) {
   SLUICE_RETURN_IF_ERROR(ExpectAll(call, {Int(), Int()}));
   const std::string months =
       "(CAST(" + ArgOr(call, 0, "0") + " AS BIGINT) * 12 + " + ArgOr(call, 1, "0") + ")";
-  return call.Result("CASE WHEN " + months + " BETWEEN -2147483648 AND 2147483647 THEN to_months(" +
-                         months +
+  return call.Result("CASE WHEN " + months + " IS NULL THEN NULL WHEN " + months +
+                         " BETWEEN -2147483648 AND 2147483647 THEN to_months(" + months +
                          ") ELSE CAST(error('[ARITHMETIC_OVERFLOW] integer overflow.') AS "
                          "INTERVAL) END",
                      DataType::YearMonthInterval(IntervalField::kYear, IntervalField::kMonth));
