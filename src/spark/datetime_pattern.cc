@@ -1,9 +1,9 @@
 #include "spark/datetime_pattern.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <cstdlib>
-#include <map>
 
 namespace sluice::spark {
 namespace {
@@ -593,17 +593,21 @@ class Fields {
  public:
   // java.time's setParsedField: a second, different value of a field is a conflict.
   bool Set(char field, int64_t value) {
-    auto [it, inserted] = values_.emplace(field, value);
-    return inserted || it->second == value;
+    const auto i = static_cast<unsigned char>(field) & 127;
+    if (set_[i]) return values_[i] == value;
+    set_[i] = true;
+    values_[i] = value;
+    return true;
   }
   std::optional<int64_t> Get(char field) const {
-    auto it = values_.find(field);
-    if (it == values_.end()) return std::nullopt;
-    return it->second;
+    const auto i = static_cast<unsigned char>(field) & 127;
+    if (!set_[i]) return std::nullopt;
+    return values_[i];
   }
 
  private:
-  std::map<char, int64_t> values_;
+  std::array<int64_t, 128> values_{};
+  std::array<bool, 128> set_{};
 };
 
 char FieldOf(char letter) { return letter == 'L' ? 'M' : letter; }

@@ -469,10 +469,11 @@ void AddDatetimeMacros(std::vector<MacroDef>& out) {
   out.push_back({"spark_format_instant(t, z, f)",
                  "spark_datetime_format(epoch_us(CAST(t AS TIMESTAMP)), CAST(spark_offset_us(t) "
                  "// 1000000 AS INTEGER), z, f)"});
+  // (list_transform binds the parsed value once: the parser runs once per row.)
   out.push_back({"spark_parsed_timestamp(p)",
-                 "CASE WHEN substr(p, 1, 1) = 'U' THEN make_timestamptz(CAST(substr(p, 2) AS "
-                 "BIGINT)) ELSE spark_local_to_instant(make_timestamp(CAST(substr(p, 2) AS "
-                 "BIGINT))) END"});
+                 "list_transform([p], lambda __p: CASE WHEN substr(__p, 1, 1) = 'U' THEN "
+                 "make_timestamptz(CAST(substr(__p, 2) AS BIGINT)) ELSE "
+                 "spark_local_to_instant(make_timestamp(CAST(substr(__p, 2) AS BIGINT))) END)[1]"});
   out.push_back({"spark_parsed_timestamp_ntz(p)", "make_timestamp(CAST(substr(p, 2) AS BIGINT))"});
   // make_date: NULL for a date that does not exist.
   out.push_back({"spark_days_in_month(y, m)",
