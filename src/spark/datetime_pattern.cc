@@ -144,7 +144,7 @@ Item Field(char letter, int count) {
 
 // The item of `count` letters `c` (java.time's DateTimeFormatterBuilder.parseField), or
 // Spark's / java.time's error.
-Result<Item> MakeField(char c, int count, PatternUse use, bool era) {
+Result<Item> MakeField(char c, int count, PatternUse use) {
   auto too_many = [&]() { return InvalidArgument("Too many pattern letters: ", Letter(c)); };
   auto not_supported = [&](std::string_view why) {
     return NotSupported("datetime pattern letter '", Letter(c), "' is not supported", why);
@@ -221,7 +221,6 @@ Result<Item> MakeField(char c, int count, PatternUse use, bool era) {
     default:
       break;
   }
-  (void)era;
   return InvalidArgument("Unknown pattern letter: ", Letter(c));
 }
 
@@ -415,7 +414,7 @@ Result<DatetimePattern> DatetimePattern::Compile(std::string_view pattern, Patte
       const int count = static_cast<int>(j - i);
       i = j;
       const char letter = c == 'y' && !out.era_ ? 'u' : c;
-      SLUICE_ASSIGN_OR_RETURN(Item item, MakeField(letter, count, use, out.era_));
+      SLUICE_ASSIGN_OR_RETURN(Item item, MakeField(letter, count, use));
       if (std::string_view("XxZOVz").find(letter) != std::string_view::npos) out.has_zone_ = true;
       if (letter == 'z') out.has_zone_name_ = true;
       if (item.numeric) {

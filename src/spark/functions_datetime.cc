@@ -415,23 +415,10 @@ void AddDatetimeFunctions(FunctionMap& map) {
 }
 
 void AddDatetimeMacros(std::vector<MacroDef>& out) {
-  // Offsets (microseconds east of UTC) at an instant: in the session zone (the connection's
-  // TimeZone) and in zone z.
-  out.push_back({"spark_offset_us(t)", "epoch_us(CAST(t AS TIMESTAMP)) - epoch_us(t)"});
+  // Offsets (microseconds east of UTC) at an instant in zone z (spark_offset_us, for the
+  // session zone, is a core macro).
   out.push_back({"spark_offset_in_us(z, t)", "epoch_us(timezone(z, t)) - epoch_us(t)"});
-  // A wall-clock time as an instant, as java.time's ZonedDateTime.of resolves it: a time in
-  // a gap moves forward by the gap; a repeated time takes the earlier offset (DuckDB takes
-  // the later one: d is its answer, lu the wall clock in microseconds; the offset 3 hours
-  // before d is the offset before the transition).
-  out.push_back({"spark_earlier_instant(lu, d)",
-                 "CASE WHEN spark_offset_us(make_timestamptz(epoch_us(d) - 10800000000)) > "
-                 "spark_offset_us(d) AND spark_offset_us(make_timestamptz(lu - "
-                 "spark_offset_us(make_timestamptz(epoch_us(d) - 10800000000)))) = "
-                 "spark_offset_us(make_timestamptz(epoch_us(d) - 10800000000)) THEN "
-                 "make_timestamptz(lu - spark_offset_us(make_timestamptz(epoch_us(d) - "
-                 "10800000000))) ELSE d END"});
-  out.push_back({"spark_local_to_instant(l)",
-                 "spark_earlier_instant(epoch_us(l), CAST(l AS TIMESTAMP WITH TIME ZONE))"});
+  // spark_local_to_instant (core) in zone z.
   out.push_back({"spark_earlier_instant_in(z, lu, d)",
                  "CASE WHEN spark_offset_in_us(z, make_timestamptz(epoch_us(d) - 10800000000)) > "
                  "spark_offset_in_us(z, d) AND spark_offset_in_us(z, make_timestamptz(lu - "
