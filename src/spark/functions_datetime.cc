@@ -2,6 +2,7 @@
 // date_part), date arithmetic (date_add, datediff, add_months, months_between, last_day,
 // next_day) and truncation (trunc, date_trunc). The group's other functions are in
 // functions_datetime_convert.cc and functions_datetime_make.cc.
+#include <algorithm>
 #include <map>
 
 #include "common/strings.h"

@@ -1,6 +1,8 @@
 // Datetime functions that build values: make_date, make_timestamp(_ltz/_ntz),
 // make_interval, make_dt_interval, make_ym_interval; timestampadd / timestampdiff (the
 // parser's reading of dateadd / datediff with a unit); time windows (window, window_time).
+#include <algorithm>
+#include <cstdlib>
 #include <map>
 
 #include "common/strings.h"
