@@ -59,16 +59,36 @@ const char* const kMacros[][2] = {
      "lower(spark_trim_all(s)) IN ('f', 'false', 'n', 'no', '0') THEN FALSE END"},
     {"spark_str_to_boolean_strict(s)",
      R"(CASE WHEN s IS NULL THEN NULL ELSE coalesce(spark_str_to_boolean(s), CAST(error('[CAST_INVALID_INPUT] The value ''' || s || ''' of the type "STRING" cannot be cast to "BOOLEAN" because it is malformed.') AS BOOLEAN)) END)"},
+    // The session zone's offset (microseconds east of UTC) at instant t (the session zone is
+    // the connection's TimeZone).
+    {"spark_offset_us(t)", "epoch_us(CAST(t AS TIMESTAMP)) - epoch_us(t)"},
+    // A wall-clock time in the session zone as an instant, as java.time's ZonedDateTime.of
+    // resolves it: a time in a gap moves forward by the gap; a repeated time takes the
+    // earlier offset. DuckDB takes the later one: d is its answer, lu the wall clock in
+    // microseconds; the offset 3 hours before d is the offset before the transition.
+    {"spark_earlier_instant(lu, d)",
+     "CASE WHEN spark_offset_us(make_timestamptz(epoch_us(d) - 10800000000)) > "
+     "spark_offset_us(d) AND spark_offset_us(make_timestamptz(lu - "
+     "spark_offset_us(make_timestamptz(epoch_us(d) - 10800000000)))) = "
+     "spark_offset_us(make_timestamptz(epoch_us(d) - 10800000000)) THEN "
+     "make_timestamptz(lu - spark_offset_us(make_timestamptz(epoch_us(d) - 10800000000))) ELSE d "
+     "END"},
+    {"spark_local_to_instant(l)",
+     "spark_earlier_instant(epoch_us(l), CAST(l AS TIMESTAMP WITH TIME ZONE))"},
     // CAST(string AS DATE / TIMESTAMP / TIMESTAMP_NTZ) through the native readers.
     {"spark_str_to_date(s)", "TRY_CAST(spark_date_text(s) AS DATE)"},
     {"spark_str_to_date_strict(s)",
      R"(CASE WHEN s IS NULL THEN NULL ELSE coalesce(spark_str_to_date(s), CAST(error('[CAST_INVALID_INPUT] The value ''' || s || ''' of the type "STRING" cannot be cast to "DATE" because it is malformed.') AS DATE)) END)"},
-    {"spark_str_to_timestamp(s)", "TRY_CAST(spark_timestamp_text(s) AS TIMESTAMP WITH TIME ZONE)"},
+    // A text without a zone is a wall-clock time in the session zone.
+    {"spark_str_to_timestamp(s)",
+     "list_transform([spark_timestamp_text(s)], lambda __t: CASE WHEN length(__t) = 26 THEN "
+     "spark_local_to_instant(TRY_CAST(__t AS TIMESTAMP)) ELSE TRY_CAST(__t AS TIMESTAMP WITH TIME "
+     "ZONE) END)[1]"},
     {"spark_str_to_timestamp_strict(s)",
      R"(CASE WHEN s IS NULL THEN NULL ELSE coalesce(spark_str_to_timestamp(s), CAST(error('[CAST_INVALID_INPUT] The value ''' || s || ''' of the type "STRING" cannot be cast to "TIMESTAMP" because it is malformed.') AS TIMESTAMP WITH TIME ZONE)) END)"},
     {"spark_str_to_timestamp_ntz(s)",
      "TRY_CAST(split_part(spark_timestamp_text(s), ' ', 1) || ' ' || "
-     "split_part(spark_timestamp_text(s), ' ', 2) AS TIMESTAMP)"},
+     "left(split_part(spark_timestamp_text(s), ' ', 2), 15) AS TIMESTAMP)"},
     {"spark_str_to_timestamp_ntz_strict(s)",
      R"(CASE WHEN s IS NULL THEN NULL ELSE coalesce(spark_str_to_timestamp_ntz(s), CAST(error('[CAST_INVALID_INPUT] The value ''' || s || ''' of the type "STRING" cannot be cast to "TIMESTAMP_NTZ" because it is malformed.') AS TIMESTAMP)) END)"},
     // CAST(timestamp AS STRING): yyyy-MM-dd HH:mm:ss with the fraction's trailing zeros

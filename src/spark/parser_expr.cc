@@ -672,6 +672,34 @@ Result<ExprPtr> Parser::SpecialForm(const std::string& name, size_t first) {
     return MakeLiteral(DataType::Of(TypeId::kString), std::move(text), span);
   };
   const size_t open = i_;
+  if (name == "TIMESTAMPADD" || name == "DATEADD" || name == "DATE_ADD" ||
+      name == "TIMESTAMPDIFF" || name == "DATEDIFF" || name == "DATE_DIFF") {
+    // f(unit, a, b) with a datetime unit keyword: timestampadd / timestampdiff, the unit
+    // passed as a string. Other forms (date_add(date, days)) are ordinary calls.
+    static const char* const kUnits[] = {"YEAR",   "QUARTER",     "MONTH",      "WEEK",
+                                         "DAY",    "DAYOFYEAR",   "HOUR",       "MINUTE",
+                                         "SECOND", "MILLISECOND", "MICROSECOND"};
+    const Token& unit = Peek(1);
+    if (unit.kind != Token::Kind::kIdentifier || !Peek(2).IsSymbol(",")) return ExprPtr();
+    bool is_unit = false;
+    for (const char* u : kUnits) is_unit = is_unit || unit.IsKeyword(u);
+    if (!is_unit) return ExprPtr();
+    i_ += 3;
+    SLUICE_ASSIGN_OR_RETURN(ExprPtr first_arg, ParseExpression());
+    if (!AcceptSymbol(",")) {
+      i_ = open;
+      return ExprPtr();
+    }
+    SLUICE_ASSIGN_OR_RETURN(ExprPtr second_arg, ParseExpression());
+    SLUICE_RETURN_IF_ERROR(ExpectSymbol(")"));
+    const bool add = name == "TIMESTAMPADD" || name == "DATEADD" || name == "DATE_ADD";
+    ExprPtr node = call(add ? "timestampadd" : "timestampdiff");
+    node->args.push_back(string_literal(ToUpper(unit.raw), SpanOf(unit)));
+    node->args.push_back(std::move(first_arg));
+    node->args.push_back(std::move(second_arg));
+    node->span = SpanFrom(first);
+    return node;
+  }
   if (name == "EXTRACT" || name == "DATE_PART") {
     if (!(Peek(1).IsName() && Peek(2).IsKeyword("FROM"))) return ExprPtr();
     ++i_;
@@ -837,7 +865,9 @@ Result<ExprPtr> Parser::Primary() {
       return TypedLiteral();
     }
     if ((word == "EXTRACT" || word == "DATE_PART" || word == "POSITION" || word == "TRIM" ||
-         word == "SUBSTRING" || word == "SUBSTR" || word == "OVERLAY") &&
+         word == "SUBSTRING" || word == "SUBSTR" || word == "OVERLAY" || word == "TIMESTAMPADD" ||
+         word == "DATEADD" || word == "DATE_ADD" || word == "TIMESTAMPDIFF" || word == "DATEDIFF" ||
+         word == "DATE_DIFF") &&
         next.IsSymbol("(")) {
       ++i_;
       SLUICE_ASSIGN_OR_RETURN(ExprPtr special, SpecialForm(word, first));

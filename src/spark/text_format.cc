@@ -255,7 +255,8 @@ std::optional<std::string> NormalizeTimestampText(std::string_view text, bool* h
                 static_cast<long long>(mi), static_cast<long long>(sec),
                 static_cast<long long>(micros));
   std::string out = DateString(y, mo, d) + buffer;
-  if (!zone.empty()) out += " " + zone;
+  // DuckDB reads an offset right after the time, a region after a space.
+  if (!zone.empty()) out += (zone[0] == '+' || zone[0] == '-' ? "" : " ") + zone;
   if (has_zone != nullptr) *has_zone = !zone.empty();
   return out;
 }

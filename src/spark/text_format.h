@@ -22,7 +22,7 @@ std::optional<std::string> NormalizeDateText(std::string_view text);
 // Spark's reading of a timestamp string (CAST(s AS TIMESTAMP), TIMESTAMP '...'):
 // `[+-]yyyy[-[m]m[-[d]d]][( |T)[h]h[:[m]m[:[s]s[.fraction]]]][zone]`, or a time alone
 // after 'T'. The zone is Z, UTC, GMT, UT, (UTC|GMT|UT)?[+-]h[h][[:]mm[[:]ss]], or a region
-// such as America/Los_Angeles. Returns "yyyy-mm-dd hh:mm:ss.ffffff" followed by " +hh:mm"
+// such as America/Los_Angeles. Returns "yyyy-mm-dd hh:mm:ss.ffffff" followed by "+hh:mm"
 // or " Region/Name" when a zone was given, or nullopt when the text is not a timestamp.
 // A timestamp without a zone is a time in the session time zone.
 std::optional<std::string> NormalizeTimestampText(std::string_view text, bool* has_zone = nullptr);

@@ -163,7 +163,14 @@ Typed LiteralTyped(const Literal& literal) {
       out.name = "DATE '" + text + "'";
       break;
     case TypeId::kTimestamp:
-      out.sql = "CAST('" + text + "' AS TIMESTAMP WITH TIME ZONE)";
+      // A wall-clock time (no zone after the time) is resolved in the session zone as Spark
+      // resolves it (the earlier offset where the clock repeats).
+      if (text.find(' ', 11) == std::string::npos &&
+          text.find_first_of("+-", 11) == std::string::npos) {
+        out.sql = "spark_local_to_instant(TIMESTAMP '" + text + "')";
+      } else {
+        out.sql = "CAST('" + text + "' AS TIMESTAMP WITH TIME ZONE)";
+      }
       out.name = "TIMESTAMP '" + text + "'";
       break;
     case TypeId::kTimestampNtz:

@@ -193,6 +193,7 @@ class Translator {
 
  private:
   Result<TranslatedQuery> Select(const Query& query, const Scope* outer);
+  Status AddTimeWindow(const SelectBody& body, Scope* scope, std::string* filter);
   Result<TranslatedQuery> SetOperationQuery(const Query& query, const Scope* outer);
   Result<TranslatedQuery> ValuesQuery(const Query& query, const Scope* outer);
   Status OrderAndLimit(const Query& query, const Scope& scope, TranslatedQuery* out);
