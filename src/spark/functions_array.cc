@@ -124,13 +124,13 @@ Result<Typed> JoinFn(Call& call) {
   const std::string& sep = call.args[1].sql;
   if (call.args.size() == 2) {
     return call.Result(
-        "CASE WHEN " + sep + " IS NOT NULL THEN array_to_string(" + a + ", " + sep + ") END",
+        "CASE WHEN " + sep + " IS NOT NULL THEN spark_join(" + a + ", " + sep + ") END",
         DataType::Of(TypeId::kString));
   }
   const std::string& replacement = call.args[2].sql;
   const std::string v = call.translator.NewLambdaVariable();
   return call.Result("CASE WHEN " + sep + " IS NOT NULL AND " + replacement +
-                         " IS NOT NULL THEN array_to_string(list_transform(" + a + ", lambda " + v +
+                         " IS NOT NULL THEN spark_join(list_transform(" + a + ", lambda " + v +
                          ": coalesce(" + v + ", " + replacement + ")), " + sep + ") END",
                      DataType::Of(TypeId::kString));
 }
@@ -210,7 +210,8 @@ Result<Typed> ArraysZipFn(Call& call) {
                                            "arrays_zip with two arrays named '" + name +
                                                "': DuckDB structs cannot repeat a field name");
     }
-    fields.push_back(StructField{name, std::make_shared<const DataType>(Element(call, i))});
+    fields.push_back(
+        StructField{name, std::make_shared<const DataType>(Element(call, i)), true, {}});
     items.push_back(QuoteIdentifier(name) + " := list_extract(" + call.args[i].sql + ", " + j +
                     ")");
     nulls.push_back(call.args[i].sql + " IS NULL");

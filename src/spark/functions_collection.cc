@@ -153,9 +153,8 @@ Result<Typed> ReverseFn(Call& call) {
   }
   SLUICE_RETURN_IF_ERROR(Expect(call, 0, String()));
   // By code points, as UTF8String.reverse (DuckDB's reverse keeps grapheme clusters).
-  return call.Result(
-      "array_to_string(list_reverse(string_split(" + call.args[0].sql + ", '')), '')",
-      DataType::Of(TypeId::kString));
+  return call.Result("spark_join(list_reverse(string_split(" + call.args[0].sql + ", '')), '')",
+                     DataType::Of(TypeId::kString));
 }
 
 // element_at(array, index): 1-based, negative from the end, 0 an error; out of range NULL
@@ -234,6 +233,10 @@ void AddCollectionFunctions(FunctionMap& map) {
 }
 
 void AddCollectionMacros(std::vector<MacroDef>& out) {
+  // The non-NULL elements of a list of strings joined by `sep` ('' for none; DuckDB's
+  // array_to_string gives NULL then).
+  out.push_back({"spark_join(l, sep)",
+                 "CASE WHEN l IS NOT NULL THEN coalesce(array_to_string(l, sep), '') END"});
   out.push_back(
       {"spark_element_at(a, i, strict)",
        "CASE WHEN a IS NULL OR i IS NULL THEN NULL "

@@ -1,5 +1,6 @@
 // Generators: explode, explode_outer, posexplode, posexplode_outer, inline, inline_outer,
-// stack. Each produces rows by a SELECT that runs as a LATERAL subquery of its input.
+// stack, json_tuple. Each produces rows by a SELECT that runs as a LATERAL subquery of its
+// input.
 #include "common/strings.h"
 #include "spark/functions.h"
 
@@ -103,6 +104,21 @@ Result<Generated> Stack(Call& call) {
   return Rows("SELECT " + Join(items, ", "), columns, false);
 }
 
+// json_tuple(json, name, ...): one row of the named fields (c0, c1, ...), as strings; a
+// row of NULLs when the JSON is NULL, malformed or not an object.
+Result<Generated> JsonTuple(Call& call) {
+  SLUICE_RETURN_IF_ERROR(ExpectAll(call, {String()}));
+  std::vector<Column> columns;
+  std::vector<std::string> items;
+  for (size_t i = 1; i < call.args.size(); ++i) {
+    const std::string name = "c" + std::to_string(i - 1);
+    columns.push_back(Column{name, DataType::Of(TypeId::kString), true});
+    items.push_back("spark_json_tuple(" + call.args[0].sql + ", " + call.args[i].sql + ") AS " +
+                    QuoteIdentifier(name));
+  }
+  return Rows("SELECT " + Join(items, ", "), columns, false);
+}
+
 }  // namespace
 
 void AddGeneratorFunctions(FunctionMap& map) {
@@ -113,6 +129,7 @@ void AddGeneratorFunctions(FunctionMap& map) {
   DefineGenerator(map, "inline", 1, 1, [](Call& c) { return Inline(c, false); });
   DefineGenerator(map, "inline_outer", 1, 1, [](Call& c) { return Inline(c, true); });
   DefineGenerator(map, "stack", 2, -1, Stack);
+  DefineGenerator(map, "json_tuple", 2, -1, JsonTuple);
 }
 
 }  // namespace sluice::spark::internal

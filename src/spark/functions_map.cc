@@ -34,7 +34,8 @@ Result<Typed> StructFromFields(Translator& translator, const Span& at,
       return translator.UnsupportedAt(at, "a struct with two fields named '" + names[i] +
                                               "' (DuckDB structs cannot repeat a field name)");
     }
-    fields.push_back(StructField{names[i], std::make_shared<const DataType>(values[i].type)});
+    fields.push_back(
+        StructField{names[i], std::make_shared<const DataType>(values[i].type), true, {}});
     items.push_back(QuoteIdentifier(names[i]) + " := " + values[i].sql);
   }
   Typed out;
@@ -262,9 +263,10 @@ Result<Typed> MapPartFn(Call& call, const char* function) {
   } else if (std::string(function) == "map_values") {
     type = DataType::Array(*map.value, map.contains_null);
   } else {
-    type = DataType::Array(DataType::Struct({StructField{"key", map.key, false},
-                                             StructField{"value", map.value, map.contains_null}}),
-                           false);
+    type =
+        DataType::Array(DataType::Struct({StructField{"key", map.key, false, {}},
+                                          StructField{"value", map.value, map.contains_null, {}}}),
+                        false);
   }
   return call.Result(std::string(function) + "(" + call.args[0].sql + ")", type);
 }
