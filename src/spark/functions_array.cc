@@ -408,8 +408,9 @@ void AddArrayMacros(std::vector<MacroDef>& out) {
   // sequence: Spark's checks of the step's direction and of the length.
   out.push_back({"spark_sequence_ok(a, b, est)",
                  "(est > 0 AND a <= b) OR (est < 0 AND a >= b) OR (est = 0 AND a = b)"});
-  out.push_back({"spark_sequence_length(a, b, est)",
-                 "CASE WHEN a = b THEN 1 ELSE 1 + (CAST(b AS HUGEINT) - a) // est END"});
+  out.push_back(
+      {"spark_sequence_length(a, b, est)",
+       "CAST(CASE WHEN a = b THEN 1 ELSE 1 + (CAST(b AS HUGEINT) - a) // est END AS BIGINT)"});
   out.push_back(
       {"spark_sequence_check(a, b, step, est)",
        "CASE WHEN NOT spark_sequence_ok(a, b, est) THEN error('Illegal sequence boundaries: ' || a "
@@ -418,9 +419,9 @@ void AddArrayMacros(std::vector<MacroDef>& out) {
        "2147483632') ELSE TRUE END"});
   out.push_back({"spark_sequence_long(a, b, s)",
                  "CASE WHEN a IS NULL OR b IS NULL OR s IS NULL THEN NULL "
-                 "WHEN spark_sequence_check(a, b, s, s) AND a = b THEN [CAST(a AS BIGINT)] "
-                 "ELSE generate_series(CAST(a AS BIGINT), CAST(b AS BIGINT), CAST(s AS BIGINT)) "
-                 "END"});
+                 "WHEN NOT spark_sequence_check(a, b, s, s) THEN NULL WHEN a = b THEN "
+                 "[CAST(a AS BIGINT)] ELSE generate_series(CAST(a AS BIGINT), CAST(b AS BIGINT), "
+                 "CAST(s AS BIGINT)) END"});
   // Temporal sequences: start + i * step (months, days, then microseconds) while within the
   // stop, the length estimated with 28-day months, as Spark's TemporalSequenceImpl.
   out.push_back({"spark_sequence_estimate(m, d, us)",

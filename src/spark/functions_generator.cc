@@ -22,7 +22,11 @@ void DefineGenerator(FunctionMap& map, const char* name, int min_args, int max_a
 
 Generated Rows(std::string select, std::vector<Column> columns, bool outer) {
   Generated out;
-  out.select_sql = std::move(select);
+  // An outer generator makes one row of NULLs from no rows by itself, so that it also does
+  // without an input relation (SELECT explode_outer(...), FROM explode_outer(...)).
+  out.select_sql = outer ? "SELECT __g.* FROM (SELECT 1) AS __one LEFT JOIN LATERAL (" + select +
+                               ") AS __g ON TRUE"
+                         : std::move(select);
   for (const Column& column : columns) out.sql_names.push_back(column.name);
   out.columns = std::move(columns);
   out.outer = outer;
@@ -31,7 +35,10 @@ Generated Rows(std::string select, std::vector<Column> columns, bool outer) {
 
 Result<Generated> Explode(Call& call, bool outer, bool positions) {
   const Typed& x = call.args[0];
-  const std::string pos = "CAST(unnest(range(len(" + x.sql + "))) AS INTEGER) AS \"pos\", ";
+  const std::string count = "CAST(" +
+                            std::string(x.type.is(TypeId::kMap) ? "cardinality(" : "len(") + x.sql +
+                            ") AS BIGINT)";
+  const std::string pos = "CAST(unnest(range(" + count + ")) AS INTEGER) AS \"pos\", ";
   std::vector<Column> columns;
   if (positions) columns.push_back(Column{"pos", DataType::Of(TypeId::kInt), false});
   if (x.type.is(TypeId::kArray)) {
