@@ -349,6 +349,8 @@ class JsonWriter {
     switch (type.id) {
       case TypeId::kString:
         return x;
+      case TypeId::kNull:
+        return std::string("CAST(NULL AS VARCHAR)");
       case TypeId::kBoolean:
       case TypeId::kByte:
       case TypeId::kShort:
