@@ -241,6 +241,7 @@ Result<Typed> FlattenFn(Call& call) {
 
 // array_repeat(element, count): count must be an INT; NULL count gives NULL.
 Result<Typed> RepeatFn(Call& call) {
+  if (call.args[1].type.is(TypeId::kNull)) SLUICE_RETURN_IF_ERROR(Expect(call, 1, Int()));
   if (!call.args[1].type.is(TypeId::kInt)) {
     return call.ArgError(
         1, "the count of array_repeat must be an INT, not " + call.args[1].type.Sql());

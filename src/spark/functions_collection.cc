@@ -100,6 +100,11 @@ Status ExpectArray(Call& call, size_t i) {
 }
 
 Status ExpectMap(Call& call, size_t i) {
+  if (call.args[i].type.is(TypeId::kNull)) {
+    // A NULL literal becomes a NULL MAP<VOID, VOID>, as for Spark's ExpectsInputTypes.
+    CoerceArgs(call, i, i + 1, DataType::Map(DataType::Null(), DataType::Null()));
+    return Status::OK();
+  }
   if (!call.args[i].type.is(TypeId::kMap)) {
     return call.ArgError(i, "argument " + std::to_string(i + 1) + " of " + call.name +
                                 " must be a map, but '" + call.args[i].name + "' is " +
