@@ -2,6 +2,7 @@
 // json_object_keys (json_tuple is a generator). JSON is read as Spark reads it, through
 // native functions (native_json.cc); to_json writes as Spark's JacksonGenerator does.
 #include <map>
+#include <set>
 
 #include "common/strings.h"
 #include "spark/collection_internal.h"
@@ -135,6 +136,26 @@ std::optional<DataType> JsonSchemaType(const JsonValue& v) {
   return std::nullopt;
 }
 
+// A struct field name that repeats (ignoring case) within a struct of `type`.
+std::optional<std::string> RepeatedFieldName(const DataType& type) {
+  switch (type.id) {
+    case TypeId::kArray:
+      return RepeatedFieldName(*type.element);
+    case TypeId::kMap:
+      return RepeatedFieldName(*type.value);
+    case TypeId::kStruct: {
+      std::set<std::string> seen;
+      for (const StructField& field : type.fields) {
+        if (!seen.insert(ToLower(field.name)).second) return field.name;
+        if (auto name = RepeatedFieldName(*field.type)) return name;
+      }
+      return std::nullopt;
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
 // from_json's schema: a type (STRUCT<...>, ARRAY<...>, MAP<...>), a DDL column list, or
 // Spark's JSON schema format.
 Result<DataType> FromJsonSchema(Call& call) {
@@ -158,6 +179,11 @@ Result<DataType> FromJsonSchema(Call& call) {
   if (!type->is(TypeId::kStruct) && !type->is(TypeId::kArray) && !type->is(TypeId::kMap)) {
     return call.ArgError(
         1, "the schema of from_json must be a struct, an array or a map, not " + type->Sql());
+  }
+  if (auto name = RepeatedFieldName(*type)) {
+    return call.translator.UnsupportedAt(
+        call.raw[1]->span, "a from_json schema with two fields named '" + *name +
+                               "' (DuckDB structs cannot repeat a field name, ignoring case)");
   }
   if (auto bad = FromJsonUnsupported(*type)) {
     return call.translator.UnsupportedAt(call.raw[1]->span,
