@@ -40,6 +40,11 @@ bool NeedsOrderKey(const DataType& type);
 std::string SparkSetKey(const std::string& x, const DataType& type);
 bool NeedsSetKey(const DataType& type);
 
+// Whether `type` is or holds VOID: DuckDB types a bare NULL (and lists and structs built
+// of it) as "NULL", not as ToDuckDbType(VOID), so such results need a cast (HoldVoid).
+bool ContainsVoid(const DataType& type);
+std::string HoldVoid(const std::string& sql, const DataType& type);
+
 // Argument i as an array (a NULL literal becomes ARRAY<VOID>), or an error naming it.
 Status ExpectArray(Call& call, size_t i);
 // Argument i as a map, or an error.

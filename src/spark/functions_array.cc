@@ -76,7 +76,7 @@ Result<Typed> PositionFn(Call& call) {
   SLUICE_ASSIGN_OR_RETURN(DataType element, ArrayAndValue(call, 0, 1, false));
   SLUICE_RETURN_IF_ERROR(ExpectOrderable(call, 0, element));
   return call.Result(Fill("CASE WHEN {0} IS NOT NULL AND {1} IS NOT NULL THEN "
-                          "coalesce(list_position({0}, {1}), 0) END",
+                          "CAST(coalesce(list_position({0}, {1}), 0) AS BIGINT) END",
                           call.args),
                      DataType::Of(TypeId::kLong));
 }
@@ -247,13 +247,17 @@ Result<Typed> RepeatFn(Call& call) {
         1, "the count of array_repeat must be an INT, not " + call.args[1].type.Sql());
   }
   const std::string v = call.translator.NewLambdaVariable();
+  const DataType type = DataType::Array(call.args[0].type);
   return call.Result(
-      Fill("CASE WHEN {1} > 2147483632 THEN error('[COLLECTION_SIZE_LIMIT_EXCEEDED] Can''t create "
-           "array with ' || {1} || ' elements which exceeding the array size limit 2147483632.') "
-           "WHEN {1} IS NOT NULL THEN list_transform(range(greatest({1}, 0)), lambda " +
-               v + ": {0}) END",
-           call.args),
-      DataType::Array(call.args[0].type));
+      HoldVoid(Fill("CASE WHEN {1} > 2147483632 THEN error('[COLLECTION_SIZE_LIMIT_EXCEEDED] "
+                    "Can''t create "
+                    "array with ' || {1} || ' elements which exceeding the array size limit "
+                    "2147483632.') "
+                    "WHEN {1} IS NOT NULL THEN list_transform(range(greatest({1}, 0)), lambda " +
+                        v + ": {0}) END",
+                    call.args),
+               type),
+      type);
 }
 
 Result<Typed> SliceFn(Call& call) {

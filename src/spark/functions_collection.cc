@@ -87,6 +87,28 @@ std::string SparkSetKey(const std::string& x, const DataType& type) {
          " = 0 AND signbit(" + x + "))) END";
 }
 
+bool ContainsVoid(const DataType& type) {
+  switch (type.id) {
+    case TypeId::kNull:
+      return true;
+    case TypeId::kArray:
+      return ContainsVoid(*type.element);
+    case TypeId::kMap:
+      return ContainsVoid(*type.key) || ContainsVoid(*type.value);
+    case TypeId::kStruct:
+      for (const StructField& field : type.fields) {
+        if (ContainsVoid(*field.type)) return true;
+      }
+      return false;
+    default:
+      return false;
+  }
+}
+
+std::string HoldVoid(const std::string& sql, const DataType& type) {
+  return ContainsVoid(type) ? As(sql, type) : sql;
+}
+
 Status ExpectArray(Call& call, size_t i) {
   if (call.args[i].type.is(TypeId::kNull)) {
     return Expect(call, i, AnyOf(Accepts::kArray));

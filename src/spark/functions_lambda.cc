@@ -45,8 +45,9 @@ Result<Typed> ArrayLambdaFn(Call& call, bool filter) {
                                 call.LambdaArity(1)));
   call.args[1].name = lambda.name;
   if (!filter) {
-    return call.Result("list_transform(" + call.args[0].sql + ", " + lambda.sql + ")",
-                       DataType::Array(lambda.type));
+    const DataType type = DataType::Array(lambda.type);
+    return call.Result(
+        HoldVoid("list_transform(" + call.args[0].sql + ", " + lambda.sql + ")", type), type);
   }
   if (!lambda.type.is(TypeId::kBoolean) && !lambda.type.is(TypeId::kNull)) {
     return call.ArgError(1, "the lambda of filter must return a boolean, not " + lambda.type.Sql());
@@ -115,11 +116,13 @@ Result<Typed> ZipWithFn(Call& call) {
                                  Parameter{*call.args[1].type.element, "struct_extract({0}, 2)"}},
                                 1));
   call.args[2].name = lambda.name;
-  return call.Result(Fill("CASE WHEN {0} IS NOT NULL AND {1} IS NOT NULL THEN "
-                          "list_transform(list_zip({0}, {1}), ",
-                          call.args) +
-                         lambda.sql + ") END",
-                     DataType::Array(lambda.type));
+  const DataType type = DataType::Array(lambda.type);
+  return call.Result(HoldVoid(Fill("CASE WHEN {0} IS NOT NULL AND {1} IS NOT NULL THEN "
+                                   "list_transform(list_zip({0}, {1}), ",
+                                   call.args) +
+                                  lambda.sql + ") END",
+                              type),
+                     type);
 }
 
 // The lambda over a map's entries: (k, v) read from a DuckDB entry struct.

@@ -40,8 +40,8 @@ Result<Typed> StructFromFields(Translator& translator, const Span& at,
   }
   Typed out;
   out.type = DataType::Struct(std::move(fields));
-  out.sql =
-      items.empty() ? As("{'__empty': NULL}", out.type) : "struct_pack(" + Join(items, ", ") + ")";
+  out.sql = items.empty() ? As("{'__empty': NULL}", out.type)
+                          : HoldVoid("struct_pack(" + Join(items, ", ") + ")", out.type);
   out.nullable = false;
   for (const Typed& value : values) {
     out.aggregate = out.aggregate || value.aggregate;
