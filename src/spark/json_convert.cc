@@ -1,6 +1,7 @@
 #include "spark/json_convert.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <climits>
 #include <cmath>
 #include <cstdlib>
