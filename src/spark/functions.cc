@@ -253,6 +253,17 @@ std::string Call::Aggregate(std::string_view function, const std::vector<std::st
 }
 
 ::sluice::Result<Typed> Call::Lambda(size_t i, const std::vector<DataType>& parameters) {
+  std::vector<LambdaParameter> reads;
+  for (const DataType& type : parameters) reads.push_back(LambdaParameter{type, ""});
+  return Lambda(i, reads, LambdaArity(i));
+}
+
+size_t Call::LambdaArity(size_t i) const {
+  return raw[i]->kind == ExprKind::kLambda ? raw[i]->names.size() : 0;
+}
+
+::sluice::Result<Typed> Call::Lambda(size_t i, const std::vector<LambdaParameter>& parameters,
+                                     size_t arity) {
   const Expr& lambda = *raw[i];
   if (lambda.kind != ExprKind::kLambda) {
     return ArgError(i, "argument " + std::to_string(i + 1) + " of " + name +
@@ -262,14 +273,23 @@ std::string Call::Aggregate(std::string_view function, const std::vector<std::st
     return ArgError(i, "the lambda of " + name + " takes at most " +
                            std::to_string(parameters.size()) + " parameters");
   }
-  Scope inner = scope;
+  std::vector<Typed> duckdb_parameters;
   std::vector<std::string> variables;
-  for (size_t k = 0; k < lambda.names.size(); ++k) {
+  for (size_t k = 0; k < arity; ++k) {
     Typed variable;
     variable.sql = translator.NewLambdaVariable();
-    variable.type = parameters[k];
-    variable.name = lambda.names[k];
     variables.push_back(variable.sql);
+    duckdb_parameters.push_back(std::move(variable));
+  }
+  Scope inner = scope;
+  for (size_t k = 0; k < lambda.names.size(); ++k) {
+    Typed variable;
+    const std::string& read = parameters[k].read;
+    variable.sql = !read.empty()          ? Fill(read, duckdb_parameters)
+                   : k < variables.size() ? variables[k]
+                                          : "NULL";
+    variable.type = parameters[k].type;
+    variable.name = lambda.names[k];
     inner.lambda_variables.emplace_back(lambda.names[k], std::move(variable));
   }
   ExprContext context;
@@ -278,7 +298,6 @@ std::string Call::Aggregate(std::string_view function, const std::vector<std::st
   Typed out = body;
   out.sql = "lambda " + Join(variables, ", ") + ": " + body.sql;
   out.name = "lambdafunction(" + body.name + ", " + Join(lambda.names, ", ") + ")";
-  // The DuckDB variables, for functions that need to call the lambda with fewer of them.
   out.literal.reset();
   return out;
 }

@@ -1,5 +1,6 @@
 // Generators: explode, explode_outer, posexplode, posexplode_outer, inline, inline_outer,
-// stack. Each produces rows by a SELECT that runs as a LATERAL subquery of its input.
+// stack, json_tuple. Each produces rows by a SELECT that runs as a LATERAL subquery of its
+// input.
 #include "common/strings.h"
 #include "spark/functions.h"
 
@@ -21,7 +22,11 @@ void DefineGenerator(FunctionMap& map, const char* name, int min_args, int max_a
 
 Generated Rows(std::string select, std::vector<Column> columns, bool outer) {
   Generated out;
-  out.select_sql = std::move(select);
+  // An outer generator makes one row of NULLs from no rows by itself, so that it also does
+  // without an input relation (SELECT explode_outer(...), FROM explode_outer(...)).
+  out.select_sql = outer ? "SELECT __g.* FROM (SELECT 1) AS __one LEFT JOIN LATERAL (" + select +
+                               ") AS __g ON TRUE"
+                         : std::move(select);
   for (const Column& column : columns) out.sql_names.push_back(column.name);
   out.columns = std::move(columns);
   out.outer = outer;
@@ -30,7 +35,10 @@ Generated Rows(std::string select, std::vector<Column> columns, bool outer) {
 
 Result<Generated> Explode(Call& call, bool outer, bool positions) {
   const Typed& x = call.args[0];
-  const std::string pos = "CAST(unnest(range(len(" + x.sql + "))) AS INTEGER) AS \"pos\", ";
+  const std::string count = "CAST(" +
+                            std::string(x.type.is(TypeId::kMap) ? "cardinality(" : "len(") + x.sql +
+                            ") AS BIGINT)";
+  const std::string pos = "CAST(unnest(range(" + count + ")) AS INTEGER) AS \"pos\", ";
   std::vector<Column> columns;
   if (positions) columns.push_back(Column{"pos", DataType::Of(TypeId::kInt), false});
   if (x.type.is(TypeId::kArray)) {
@@ -103,6 +111,21 @@ Result<Generated> Stack(Call& call) {
   return Rows("SELECT " + Join(items, ", "), columns, false);
 }
 
+// json_tuple(json, name, ...): one row of the named fields (c0, c1, ...), as strings; a
+// row of NULLs when the JSON is NULL, malformed or not an object.
+Result<Generated> JsonTuple(Call& call) {
+  SLUICE_RETURN_IF_ERROR(ExpectAll(call, {String()}));
+  std::vector<Column> columns;
+  std::vector<std::string> items;
+  for (size_t i = 1; i < call.args.size(); ++i) {
+    const std::string name = "c" + std::to_string(i - 1);
+    columns.push_back(Column{name, DataType::Of(TypeId::kString), true});
+    items.push_back("spark_json_tuple(" + call.args[0].sql + ", " + call.args[i].sql + ") AS " +
+                    QuoteIdentifier(name));
+  }
+  return Rows("SELECT " + Join(items, ", "), columns, false);
+}
+
 }  // namespace
 
 void AddGeneratorFunctions(FunctionMap& map) {
@@ -113,6 +136,7 @@ void AddGeneratorFunctions(FunctionMap& map) {
   DefineGenerator(map, "inline", 1, 1, [](Call& c) { return Inline(c, false); });
   DefineGenerator(map, "inline_outer", 1, 1, [](Call& c) { return Inline(c, true); });
   DefineGenerator(map, "stack", 2, -1, Stack);
+  DefineGenerator(map, "json_tuple", 2, -1, JsonTuple);
 }
 
 }  // namespace sluice::spark::internal

@@ -44,16 +44,19 @@ std::string Text(const std::string& x, const DataType& type, bool nested, int& c
       return null_as("spark_calendar_interval_to_string(" + x + ")");
     case TypeId::kArray: {
       const std::string v = "__h" + std::to_string(++counter);
-      return null_as("'[' || array_to_string(list_transform(" + x + ", lambda " + v + ": " +
-                     Text(v, *type.element, true, counter) + "), ',') || ']'");
+      // DuckDB's array_to_string gives NULL for an empty list.
+      return null_as("CASE WHEN " + x + " IS NOT NULL THEN '[' || coalesce(array_to_string(" +
+                     "list_transform(" + x + ", lambda " + v + ": " +
+                     Text(v, *type.element, true, counter) + "), ','), '') || ']' END");
     }
     case TypeId::kMap: {
       const std::string e = "__h" + std::to_string(++counter);
-      return null_as("'{' || array_to_string(list_transform(map_entries(" + x + "), lambda " + e +
-                     ": " + Text("struct_extract(" + e + ", 'key')", *type.key, true, counter) +
+      return null_as("CASE WHEN " + x + " IS NOT NULL THEN '{' || coalesce(array_to_string(" +
+                     "list_transform(map_entries(" + x + "), lambda " + e + ": " +
+                     Text("struct_extract(" + e + ", 'key')", *type.key, true, counter) +
                      " || ':' || " +
                      Text("struct_extract(" + e + ", 'value')", *type.value, true, counter) +
-                     "), ',') || '}'");
+                     "), ','), '') || '}' END");
     }
     case TypeId::kStruct: {
       std::vector<std::string> parts;

@@ -841,7 +841,12 @@ Result<ExprPtr> Parser::Primary() {
       ++i_;
       return Cast(word == "TRY_CAST");
     }
-    if (word == "EXISTS" && next.IsSymbol("(")) {
+    // EXISTS (query) is a predicate; exists(array, x -> ...) is the higher-order function.
+    const std::string after =
+        Peek(2).kind == Token::Kind::kIdentifier ? ToUpper(Peek(2).raw) : std::string();
+    if (word == "EXISTS" && next.IsSymbol("(") &&
+        (Peek(2).IsSymbol("(") || after == "SELECT" || after == "WITH" || after == "VALUES" ||
+         after == "FROM" || after == "TABLE")) {
       i_ += 2;
       ExprPtr node = NewExpr(ExprKind::kExists, SpanOf(token));
       SLUICE_ASSIGN_OR_RETURN(node->subquery, ParseQuery());

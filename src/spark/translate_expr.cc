@@ -6,6 +6,7 @@
 #include "common/strings.h"
 #include "spark/arithmetic.h"
 #include "spark/coercion.h"
+#include "spark/collection_internal.h"
 #include "spark/interval.h"
 #include "spark/text_format.h"
 #include "spark/translator_internal.h"
@@ -831,23 +832,25 @@ Result<Typed> Translator::Translate(const Expr& expr, const Scope& scope,
       return out;
     }
     case ExprKind::kStruct: {
-      std::vector<std::string> fields;
-      std::vector<StructField> types;
-      std::vector<std::string> names;
-      Typed out;
+      // (a, b): struct(a, b), its fields named as struct(...) names them.
+      std::vector<std::string> names, value_names;
+      std::vector<Typed> values;
       for (size_t i = 0; i < expr.args.size(); ++i) {
         SLUICE_ASSIGN_OR_RETURN(Typed value, Translate(*expr.args[i], scope, context));
-        const std::string field = "col" + std::to_string(i + 1);
-        fields.push_back(QuoteIdentifier(field) + " := " + value.sql);
-        types.push_back(StructField{field, std::make_shared<const DataType>(value.type), true, {}});
-        names.push_back(value.name);
-        Inherit(out, value);
+        const std::string alias = i < expr.aliases.size() ? expr.aliases[i] : "";
+        names.push_back(StructFieldName(*expr.args[i], alias, i));
+        value_names.push_back(value.name);
+        values.push_back(std::move(value));
       }
-      out.sql = "struct_pack(" + Join(fields, ", ") + ")";
-      out.type = DataType::Struct(std::move(types));
-      out.name = "named_struct(" + Join(names, ", ") + ")";
-      out.nullable = false;
-      return out;
+      // Names DuckDB cannot hold (repeated, empty) fall back to positions, for (a, a) IN (...).
+      auto out = StructFromFields(*this, expr.span, names, values);
+      if (!out.ok()) {
+        for (size_t i = 0; i < names.size(); ++i) names[i] = "col" + std::to_string(i + 1);
+        out = StructFromFields(*this, expr.span, names, values);
+      }
+      if (!out.ok()) return out.status();
+      out->name = "named_struct(" + Join(value_names, ", ") + ")";
+      return *out;
     }
   }
   return ErrorAt(expr.span, "unsupported expression");

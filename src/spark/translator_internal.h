@@ -102,6 +102,19 @@ struct Call {
                         std::string_view extra_filter = "", std::string_view inside = "") const;
   // Translates lambda argument i with parameters of the given types: `lambda a, b: body`.
   ::sluice::Result<Typed> Lambda(size_t i, const std::vector<DataType>& parameters);
+  // A lambda parameter as the body reads it: its Spark type and the DuckDB SQL of its value
+  // over the DuckDB lambda's own parameters, {0}, {1}, ... (empty: the parameter of the same
+  // position), e.g. "CAST({1} - 1 AS INTEGER)" for Spark's 0-based index.
+  struct LambdaParameter {
+    DataType type;
+    std::string read;
+  };
+  // Translates lambda argument i as a DuckDB lambda of `arity` parameters whose body reads
+  // the Spark parameters as `parameters` say.
+  ::sluice::Result<Typed> Lambda(size_t i, const std::vector<LambdaParameter>& parameters,
+                                 size_t arity);
+  // How many parameters lambda argument i names (0 when the argument is not a lambda).
+  size_t LambdaArity(size_t i) const;
 };
 
 enum class FunctionKind { kScalar, kAggregate, kWindow, kGenerator };
