@@ -109,8 +109,8 @@ Result<Typed> TrimFn(Call& call, const char* function, bool chars_first) {
   const bool swapped = chars_first && call.node.op != "FROM";
   const Typed& source = call.args[swapped ? 1 : 0];
   const Typed& chars = call.args[swapped ? 0 : 1];
-  Typed out = call.Result(std::string(function) + "(" + source.sql + ", " + chars.sql + ")",
-                          StringType());
+  Typed out =
+      call.Result(std::string(function) + "(" + source.sql + ", " + chars.sql + ")", StringType());
   if (call.node.op == "FROM") {
     const char* direction = std::string(function) == "trim"    ? "BOTH"
                             : std::string(function) == "ltrim" ? "LEADING"
@@ -145,8 +145,7 @@ ScalarFn StringPredicate(std::string text, std::string bytes) {
 // lpad / rpad: binary when the string (and the pad, if given) is binary, padding with
 // zero bytes by default; otherwise strings padded with spaces.
 Result<Typed> PadFn(Call& call, const char* side) {
-  const bool binary =
-      IsBinary(call.args[0]) && (call.args.size() == 2 || IsBinary(call.args[2]));
+  const bool binary = IsBinary(call.args[0]) && (call.args.size() == 2 || IsBinary(call.args[2]));
   if (binary) {
     SLUICE_RETURN_IF_ERROR(ExpectAll(call, {Binary(), Int(), Binary()}));
     const std::string pad = call.args.size() == 3 ? call.args[2].sql : "'\\x00'::BLOB";
@@ -183,9 +182,10 @@ Result<Typed> EltFn(Call& call) {
     sql += " WHEN " + std::to_string(i) + " THEN " + call.args[i].sql;
   }
   if (call.options().ansi) {
-    sql += " WHEN " + call.args[0].sql + " IS NOT NULL THEN error('[INVALID_ARRAY_INDEX] The index ' || " +
-           call.args[0].sql + " || ' is out of bounds. The array has " +
-           std::to_string(call.args.size() - 1) + " elements.')";
+    sql += " WHEN " + call.args[0].sql +
+           " IS NOT NULL THEN error('[INVALID_ARRAY_INDEX] The index ' || " + call.args[0].sql +
+           " || ' is out of bounds. The array has " + std::to_string(call.args.size() - 1) +
+           " elements.')";
   }
   return call.Result(sql + " END", binary ? BinaryType() : StringType());
 }
@@ -211,8 +211,8 @@ Result<Typed> DecodeFn(Call& call) {
     const Typed& search = call.args[1 + 2 * k];
     auto common = ComparisonType(call.args[0].type, search.type);
     if (!common) return call.ArgError(1 + 2 * k, "decode: the search value does not compare");
-    sql += " WHEN " + call.translator.Coerce(call.args[0], *common).sql +
-           " IS NOT DISTINCT FROM " + call.translator.Coerce(search, *common).sql + " THEN " +
+    sql += " WHEN " + call.translator.Coerce(call.args[0], *common).sql + " IS NOT DISTINCT FROM " +
+           call.translator.Coerce(search, *common).sql + " THEN " +
            call.translator.Coerce(call.args[2 + 2 * k], *type).sql;
   }
   if (has_default) sql += " ELSE " + call.translator.Coerce(call.args.back(), *type).sql;
@@ -256,13 +256,14 @@ Result<Typed> ToBinaryFn(Call& call, bool try_mode) {
                        " || ''' (STRING) cannot be converted to BINARY because it is malformed. "
                        "Correct the value as per the syntax, or change its format. Use "
                        "`try_to_binary` to tolerate malformed input and return NULL instead.')";
-    return call.Result("CASE WHEN spark_is_base64(" + s + ") THEN spark_unbase64(" + s +
-                           ") WHEN " + s + " IS NOT NULL THEN " + failure + " END",
+    return call.Result("CASE WHEN spark_is_base64(" + s + ") THEN spark_unbase64(" + s + ") WHEN " +
+                           s + " IS NOT NULL THEN " + failure + " END",
                        BinaryType());
   }
   if (try_mode) return call.Result("CAST(NULL AS BLOB)", BinaryType());
-  return call.ArgError(1, "the format of to_binary must be 'hex', 'utf-8', 'utf8' or 'base64', not '" +
-                              format + "'");
+  return call.ArgError(
+      1,
+      "the format of to_binary must be 'hex', 'utf-8', 'utf8' or 'base64', not '" + format + "'");
 }
 
 }  // namespace
@@ -277,13 +278,12 @@ void AddStringFunctions(FunctionMap& map) {
   Alias(map, "ucase", "upper");
   Define(map, "lower", k, 1, 1, Template({String()}, "lower({0})", string), kGroup);
   Alias(map, "lcase", "lower");
-  Define(map, "length", k, 1, 1, StringOrBinaryLength("length({0})", "octet_length({0})"),
-         kGroup);
+  Define(map, "length", k, 1, 1, StringOrBinaryLength("length({0})", "octet_length({0})"), kGroup);
   Alias(map, "char_length", "length");
   Alias(map, "character_length", "length");
   Alias(map, "len", "length");
-  Define(map, "octet_length", k, 1, 1,
-         StringOrBinaryLength("strlen({0})", "octet_length({0})"), kGroup);
+  Define(map, "octet_length", k, 1, 1, StringOrBinaryLength("strlen({0})", "octet_length({0})"),
+         kGroup);
   Define(map, "bit_length", k, 1, 1,
          StringOrBinaryLength("strlen({0}) * 8", "octet_length({0}) * 8"), kGroup);
   Define(map, "substring", k, 2, 3, SubstringFn, kGroup);
@@ -311,8 +311,8 @@ void AddStringFunctions(FunctionMap& map) {
       },
       kGroup);
   Define(map, "initcap", k, 1, 1, Template({String()}, "spark_initcap({0})", string), kGroup);
-  Define(map, "instr", k, 2, 2,
-         Template({String()}, "CAST(instr({0}, {1}) AS INTEGER)", integer), kGroup);
+  Define(map, "instr", k, 2, 2, Template({String()}, "CAST(instr({0}, {1}) AS INTEGER)", integer),
+         kGroup);
   Define(map, "locate", k, 2, 3, LocateFn, kGroup);
   Alias(map, "position", "locate");
   Define(
@@ -328,8 +328,8 @@ void AddStringFunctions(FunctionMap& map) {
   Define(map, "ascii", k, 1, 1, Template({String()}, "CAST(ascii({0}) AS INTEGER)", integer),
          kGroup);
   Define(map, "chr", k, 1, 1,
-         Template({Long()},
-                  "CASE WHEN {0} < 0 THEN '' ELSE chr(CAST({0} & 255 AS INTEGER)) END", string),
+         Template({Long()}, "CASE WHEN {0} < 0 THEN '' ELSE chr(CAST({0} & 255 AS INTEGER)) END",
+                  string),
          kGroup);
   Alias(map, "char", "chr");
   Define(map, "base64", k, 1, 1, Template({Binary()}, "spark_base64({0})", string), kGroup);

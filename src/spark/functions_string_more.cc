@@ -37,8 +37,8 @@ Result<Typed> OverlayFn(Call& call) {
   Typed out = call.Result(function + call.args[0].sql + ", " + call.args[1].sql + ", " +
                               call.args[2].sql + ", " + len + ")",
                           binary ? DataType::Of(TypeId::kBinary) : StringType());
-  out.name = "overlay(" + call.args[0].name + ", " + call.args[1].name + ", " +
-             call.args[2].name + ", " + (call.args.size() == 4 ? call.args[3].name : "-1") + ")";
+  out.name = "overlay(" + call.args[0].name + ", " + call.args[1].name + ", " + call.args[2].name +
+             ", " + (call.args.size() == 4 ? call.args[3].name : "-1") + ")";
   return out;
 }
 
@@ -64,8 +64,8 @@ Result<Typed> MaskFn(Call& call) {
     size_t characters = 0;
     for (char c : value) characters += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
     if (characters != 1) {
-      return call.ArgError(i, std::string("mask: ") + kNames[k] +
-                                  " must be a string literal of one character");
+      return call.ArgError(
+          i, std::string("mask: ") + kNames[k] + " must be a string literal of one character");
     }
     masks.push_back(value);
   }
@@ -104,9 +104,8 @@ void AddStringMoreFunctions(FunctionMap& map) {
          kGroup);
   Define(map, "overlay", k, 3, 4, OverlayFn, kGroup);
   Define(map, "mask", k, 1, 5, MaskFn, kGroup);
-  Define(map, "luhn_check", k, 1, 1, Template({String()}, "spark_luhn_check({0})",
-                                              DataType::Of(TypeId::kBoolean)),
-         kGroup);
+  Define(map, "luhn_check", k, 1, 1,
+         Template({String()}, "spark_luhn_check({0})", DataType::Of(TypeId::kBoolean)), kGroup);
 }
 
 void AddStringMacros(std::vector<MacroDef>& out) {

@@ -139,7 +139,8 @@ std::string DecodeUtf8Java(std::string_view bytes) {
       }
     } else if ((b1 >> 4) == 0xE) {
       if (left < 3) {
-        if (left > 1 && ((b1 == 0xE0 && (at(i + 1) & 0xE0) == 0x80) || !IsContinuation(at(i + 1)))) {
+        if (left > 1 &&
+            ((b1 == 0xE0 && (at(i + 1) & 0xE0) == 0x80) || !IsContinuation(at(i + 1)))) {
           bad(1);
         } else {
           bad(left);
@@ -202,7 +203,8 @@ std::string DecodeUtf16Java(std::string_view bytes, Charset charset) {
   bool big = charset != Charset::kUtf16Le;
   size_t i = 0;
   auto unit_at = [&](size_t k) {
-    const auto a = static_cast<unsigned char>(bytes[k]), b = static_cast<unsigned char>(bytes[k + 1]);
+    const auto a = static_cast<unsigned char>(bytes[k]),
+               b = static_cast<unsigned char>(bytes[k + 1]);
     return static_cast<char32_t>(big ? (a << 8 | b) : (b << 8 | a));
   };
   if (charset == Charset::kUtf16 && bytes.size() >= 2) {

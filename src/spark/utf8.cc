@@ -71,8 +71,8 @@ int64_t Utf16Length(std::string_view text) {
   int64_t n = 0;
   for (char c : text) {
     const auto b = static_cast<unsigned char>(c);
-    if ((b & 0xC0) != 0x80) ++n;       // a lead byte starts a code point
-    if ((b & 0xF8) == 0xF0) ++n;       // four-byte sequences are surrogate pairs
+    if ((b & 0xC0) != 0x80) ++n;  // a lead byte starts a code point
+    if ((b & 0xF8) == 0xF0) ++n;  // four-byte sequences are surrogate pairs
   }
   return n;
 }
