@@ -112,14 +112,30 @@ Result<Typed> RLikeFn(Call& call) {
                call, true);
 }
 
+// DuckDB's regexp_extract_all reports an empty match twice when it is found past where the
+// search started; with a pattern that can match the empty string the matches are read
+// through (?s:(.*?))(pattern), whose doubled entries can be recognized and dropped.
+std::string PiecesPattern(const Pattern& p, bool capture) {
+  const char* open = capture ? "(" : "(?:";
+  if (p.literal) return QuoteLiteral("(?s:(.*?))" + std::string(open) + p.regex.re2 + ")");
+  return "'(?s:(.*?))" + std::string(open) + "' || " + p.re2 + " || ')'";
+}
+
 Result<Typed> CountFn(Call& call) {
   SLUICE_RETURN_IF_ERROR(ExpectAll(call, {String()}));
   SLUICE_ASSIGN_OR_RETURN(Pattern p, PatternOf(call, 1));
   if (p.null) return call.Result("CAST(NULL AS INTEGER)", IntType());
   const std::string& s = call.args[0].sql;
-  return call.Result(
-      Guarded(p, s, "CAST(len(regexp_extract_all(" + s + ", " + p.re2 + ", 0)) AS INTEGER)", true),
-      IntType());
+  const std::string plain = "len(regexp_extract_all(" + s + ", " + p.re2 + ", 0))";
+  const std::string pieces =
+      "spark_regexp_count_nullable(" + s + ", " + PiecesPattern(p, true) + ")";
+  std::string count = plain;
+  if (!p.literal) {
+    count = "CASE WHEN (" + p.info + ") & 256 <> 0 THEN " + pieces + " ELSE " + plain + " END";
+  } else if (p.regex.nullable) {
+    count = pieces;
+  }
+  return call.Result(Guarded(p, s, "CAST(" + count + " AS INTEGER)", true), IntType());
 }
 
 // regexp_extract and regexp_extract_all: `all` picks the list form.
@@ -140,19 +156,36 @@ Result<Typed> ExtractFn(Call& call, bool all) {
            ") THEN " + GroupIndexError(call, groups, idx) + " ELSE " + no_match + " END";
   };
   auto idx = call.args[2].IntValue();
+  if (p.literal && p.regex.capture_in_empty_loop && (!idx || *idx > 0)) {
+    return call.translator.UnsupportedAt(
+        call.raw[1]->span, call.name +
+                               " of a group inside a repetition that can match the empty "
+                               "string (Java's last, empty pass sets the group)");
+  }
+  // The list of group g's texts, one per match (a pattern matching the empty string goes
+  // through PiecesPattern, where group g is g + 2).
+  auto list_of = [&](const std::string& g) {
+    if (!all) return function + s + ", " + p.re2 + ", " + g + ")";
+    const std::string direct = function + s + ", " + p.re2 + ", " + g + ")";
+    const std::string pieces = "spark_regexp_extract_all_nullable(" + s + ", " +
+                               PiecesPattern(p, true) + ", " + g + " + 2)";
+    if (!p.literal) {
+      return "CASE WHEN (" + p.info + ") & 256 <> 0 THEN " + pieces + " ELSE " + direct + " END";
+    }
+    return p.regex.nullable ? pieces : direct;
+  };
   std::string sql;
   if (p.literal && idx) {
     if (*idx < 0 || *idx > p.regex.groups) {
       sql = out_of_range(std::to_string(p.regex.groups), std::to_string(*idx));
     } else {
-      sql = function + s + ", " + p.re2 + ", " + std::to_string(*idx) + ")";
+      sql = list_of(std::to_string(*idx));
     }
   } else if (p.literal) {
     const std::string& i = call.args[2].sql;
     sql = "CASE";
     for (int g = 0; g <= p.regex.groups; ++g) {
-      sql += " WHEN " + i + " = " + std::to_string(g) + " THEN " + function + s + ", " + p.re2 +
-             ", " + std::to_string(g) + ")";
+      sql += " WHEN " + i + " = " + std::to_string(g) + " THEN " + list_of(std::to_string(g));
     }
     sql += " WHEN " + i + " IS NOT NULL THEN " +
            out_of_range(std::to_string(p.regex.groups), "CAST(" + i + " AS VARCHAR)") + " END";
@@ -160,7 +193,11 @@ Result<Typed> ExtractFn(Call& call, bool all) {
     const std::string groups = "((" + p.info + ") >> 16)";
     sql = "CASE WHEN " + std::to_string(*idx) + " < 0 OR " + std::to_string(*idx) + " > " + groups +
           " THEN " + out_of_range("CAST(" + groups + " AS VARCHAR)", std::to_string(*idx)) +
-          " ELSE " + function + s + ", " + p.re2 + ", " + std::to_string(*idx) + ") END";
+          (*idx > 0 ? " WHEN (" + p.info + ") & 1024 <> 0 THEN error('" + call.name +
+                          " of a group inside a repetition that can match the empty string is "
+                          "not supported')"
+                    : std::string()) +
+          " ELSE " + list_of(std::to_string(*idx)) + " END";
   } else {
     return call.translator.UnsupportedAt(
         call.node.span, call.name + " with a pattern and a group index that are both not literals");
@@ -225,6 +262,12 @@ Result<Typed> ReplaceFn(Call& call) {
     if (p.regex.nullable && p.regex.consumes && !rep_text->empty()) {
       return call.translator.UnsupportedAt(call.node.span, differs);
     }
+    if (p.regex.capture_in_empty_loop && rep_text->find('$') != std::string::npos) {
+      return call.translator.UnsupportedAt(
+          call.raw[2]->span,
+          "regexp_replace referring to a group inside a repetition that can "
+          "match the empty string (Java's last, empty pass sets the group)");
+    }
     auto translated = TranslateJavaReplacement(*rep_text, p.regex);
     if (translated.ok()) {
       rewrite = QuoteLiteral(*translated);
@@ -234,7 +277,7 @@ Result<Typed> ReplaceFn(Call& call) {
       invalid = std::string(translated.status().message());
     }
   } else {
-    if (p.literal && p.regex.nullable && p.regex.consumes) {
+    if (p.literal && ((p.regex.nullable && p.regex.consumes) || p.regex.capture_in_empty_loop)) {
       return call.translator.UnsupportedAt(call.node.span, differs);
     }
     rewrite = "spark_java_replacement(" + rep.sql + ", " + p.java + ")";
@@ -246,8 +289,11 @@ Result<Typed> ReplaceFn(Call& call) {
     std::string sql = "CASE WHEN regexp_matches(" + subject + ", " + p.re2 + ") THEN " + body +
                       " ELSE " + subject + " END";
     if (!p.literal) {
-      sql = "CASE WHEN (" + p.info + ") & 768 = 768 AND " + rep.sql + " <> '' THEN error('" +
-            differs + " is not supported') ELSE " + sql + " END";
+      sql = "CASE WHEN ((" + p.info + ") & 768 = 768 AND " + rep.sql + " <> '') OR ((" + p.info +
+            ") & 1024 <> 0 AND contains(" + rep.sql + ", '$')) THEN error('" + differs +
+            " (or a group inside a repetition that can match the empty string) is not "
+            "supported') ELSE " +
+            sql + " END";
     }
     return "CASE WHEN " + rep.sql + " IS NULL THEN NULL ELSE " + sql + " END";
   };
@@ -317,6 +363,16 @@ void AddRegexpFunctions(FunctionMap& map) {
 
 void AddRegexpMacros(std::vector<MacroDef>& out) {
   static const MacroDef kMacros[] = {
+      // Over the matches of q = (?s:(.*?))(pattern): an entry whose piece is not empty and
+      // whose match is empty is followed by the same match again, which is dropped.
+      {"spark_regexp_extract_all_nullable(s, q, g)",
+       "[z[3] for z in list_zip(regexp_extract_all(s, q, 1), regexp_extract_all(s, q, 2), "
+       "regexp_extract_all(s, q, g), list_prepend(NULL, regexp_extract_all(s, q, 1)), "
+       "list_prepend(NULL, regexp_extract_all(s, q, 2)), true) if NOT coalesce(z[4] <> '' AND "
+       "z[5] = '', false)]"},
+      {"spark_regexp_count_nullable(s, q)",
+       "len(regexp_extract_all(s, q, 1)) - len([1 for z in list_zip(regexp_extract_all(s, q, 1), "
+       "regexp_extract_all(s, q, 2), true) if z[1] <> '' AND z[2] = ''])"},
       // Java's String.length(): characters outside the BMP count twice.
       {"spark_utf16_length(s)",
        R"(length(s) + length(regexp_replace(s, '[^\x{10000}-\x{10FFFF}]', '', 'g')))"},

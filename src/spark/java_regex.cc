@@ -184,6 +184,7 @@ struct Node {
   bool nullable = false;
   bool consumes = true;    // can match a non-empty string
   bool assertion = false;  // zero-width: an anchor or boundary
+  bool captures = false;   // contains a capturing group
   bool empty = false;      // nothing to match (an inline flag group, an empty quote)
 };
 
@@ -249,12 +250,13 @@ class Parser {
 
   Result<Node> Alternation() {
     std::vector<std::string> branches;
-    bool nullable = false, consumes = false;
+    bool nullable = false, consumes = false, captures = false;
     while (true) {
       SLUICE_ASSIGN_OR_RETURN(Node branch, Sequence());
       branches.push_back(branch.prefix + branch.text);
       nullable = nullable || branch.nullable;
       consumes = consumes || branch.consumes;
+      captures = captures || branch.captures;
       if (Peek() == U'|') {
         ++i_;
         continue;
@@ -265,6 +267,7 @@ class Parser {
     out.text = Join(branches, "|");
     out.nullable = nullable;
     out.consumes = consumes;
+    out.captures = captures;
     return out;
   }
 
@@ -281,6 +284,7 @@ class Parser {
       out.text += atom.prefix + atom.text;
       out.nullable = out.nullable && atom.nullable;
       out.consumes = out.consumes || atom.consumes || !atom.prefix.empty();
+      out.captures = out.captures || atom.captures;
     }
     return out;
   }
@@ -334,6 +338,7 @@ class Parser {
       quantifier += "?";
     }
     atom.text += quantifier;
+    if (atom.captures && atom.nullable && (max < 0 || max > 1)) out_.capture_in_empty_loop = true;
     atom.nullable = min == 0 || atom.nullable;
     atom.consumes = atom.consumes && max != 0;
     return atom;
@@ -491,6 +496,7 @@ class Parser {
     node.text = open + inner.prefix + inner.text + ")";
     node.nullable = inner.nullable;
     node.consumes = inner.consumes;
+    node.captures = inner.captures || open == "(" || StartsWith(open, "(?P<");
     return node;
   }
 

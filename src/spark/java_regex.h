@@ -38,7 +38,10 @@ struct JavaRegex {
   std::map<std::string, int> names;  // named groups and their numbers
   bool nullable = false;             // can match the empty string
   bool consumes = false;             // can match a non-empty string
-  uint32_t guards = 0;               // JavaRegexGuard bits
+  // A capturing group inside a repeated part that can match the empty string: Java ends
+  // the repetition with an empty pass that RE2 does not make, so the group's text differs.
+  bool capture_in_empty_loop = false;
+  uint32_t guards = 0;  // JavaRegexGuard bits
 };
 
 // Translates a Java pattern. A pattern Java rejects is InvalidArgument (Spark fails the

@@ -31,7 +31,8 @@ void AddRegexpNatives(std::vector<NativeFunction>& out) {
                    return NativeValue(regex.re2);
                  }});
   // Guard bits, then 256 when the pattern can match the empty string, 512 when it can
-  // match a non-empty one, and the number of groups from bit 16.
+  // match a non-empty one, 1024 when a group is inside a repetition that can match the
+  // empty string, and the number of groups from bit 16.
   out.push_back({"spark_java_regex_info",
                  {"VARCHAR"},
                  "BIGINT",
@@ -39,6 +40,7 @@ void AddRegexpNatives(std::vector<NativeFunction>& out) {
                    SLUICE_ASSIGN_OR_RETURN(JavaRegex regex, Translate(Text(a[0])));
                    const int64_t info = static_cast<int64_t>(regex.guards) |
                                         (regex.nullable ? 256 : 0) | (regex.consumes ? 512 : 0) |
+                                        (regex.capture_in_empty_loop ? 1024 : 0) |
                                         (static_cast<int64_t>(regex.groups) << 16);
                    return NativeValue(info);
                  }});
