@@ -1,8 +1,36 @@
 // Native functions of the string group's formatting functions.
 #include "spark/native_groups.h"
+#include "spark/number_format.h"
 
 namespace sluice::spark::internal {
+namespace {
 
-void AddStringFormatNatives(std::vector<NativeFunction>& out) { (void)out; }
+const std::string& Text(const NativeValue& value) { return std::get<std::string>(value); }
+
+}  // namespace
+
+void AddStringFormatNatives(std::vector<NativeFunction>& out) {
+  out.push_back({"spark_to_char",
+                 {"VARCHAR", "VARCHAR"},
+                 "VARCHAR",
+                 [](const std::vector<NativeValue>& a) -> Result<NativeValue> {
+                   SLUICE_ASSIGN_OR_RETURN(NumberFormat format, NumberFormat::Parse(Text(a[1])));
+                   return NativeValue(format.Format(Text(a[0])));
+                 }});
+  out.push_back({"spark_to_number",
+                 {"VARCHAR", "VARCHAR", "BOOLEAN"},
+                 "VARCHAR",
+                 [](const std::vector<NativeValue>& a) -> Result<NativeValue> {
+                   SLUICE_ASSIGN_OR_RETURN(NumberFormat format, NumberFormat::Parse(Text(a[1])));
+                   auto parsed = format.ParseNumber(Text(a[0]));
+                   if (parsed) return NativeValue(*parsed);
+                   if (std::get<bool>(a[2])) {
+                     return InvalidArgument("[INVALID_FORMAT.MISMATCH_INPUT] The input '",
+                                            Text(a[0]), "' does not match the format '",
+                                            Text(a[1]), "'.");
+                   }
+                   return NativeValue(std::monostate{});
+                 }});
+}
 
 }  // namespace sluice::spark::internal
