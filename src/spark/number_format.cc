@@ -68,7 +68,8 @@ Result<NumberFormat> NumberFormat::Parse(std::string_view format) {
         ++i;
       } while (i < format.size() && (format[i] == '0' || format[i] == '9'));
       const bool exact = c == '0' && !reached_point;
-      tokens.push_back({exact ? Kind::kExactDigits : Kind::kAtMostDigits, static_cast<int>(i - start)});
+      tokens.push_back(
+          {exact ? Kind::kExactDigits : Kind::kAtMostDigits, static_cast<int>(i - start)});
       continue;
     }
     if (c == '.' || c == 'D') {
@@ -102,7 +103,8 @@ Result<NumberFormat> NumberFormat::Parse(std::string_view format) {
     current = Token{Kind::kGroups};
   };
   for (const Token& t : tokens) {
-    if (t.kind == Kind::kExactDigits || t.kind == Kind::kAtMostDigits || t.kind == Kind::kSeparator) {
+    if (t.kind == Kind::kExactDigits || t.kind == Kind::kAtMostDigits ||
+        t.kind == Kind::kSeparator) {
       current.group.push_back(t);
     } else {
       flush();
@@ -138,17 +140,18 @@ Result<NumberFormat> NumberFormat::Parse(std::string_view format) {
       }
     }
   }
-  for (Kind unique : {Kind::kDecimalPoint, Kind::kPlusMinus, Kind::kMinus, Kind::kDollar,
-                      Kind::kCloseBracket}) {
+  for (Kind unique :
+       {Kind::kDecimalPoint, Kind::kPlusMinus, Kind::kMinus, Kind::kDollar, Kind::kCloseBracket}) {
     if (std::count_if(grouped.begin(), grouped.end(),
                       [&](const Token& t) { return t.kind == unique; }) > 1) {
       return invalid("WRONG_NUM_TOKEN");
     }
   }
   const std::vector<std::vector<Kind>> order = {
-      {Kind::kOpenBracket}, {Kind::kMinus, Kind::kPlusMinus}, {Kind::kDollar}, {Kind::kGroups},
-      {Kind::kDecimalPoint}, {Kind::kGroups}, {Kind::kDollar},
-      {Kind::kMinus, Kind::kPlusMinus, Kind::kCloseBracket}};
+      {Kind::kOpenBracket},  {Kind::kMinus, Kind::kPlusMinus},
+      {Kind::kDollar},       {Kind::kGroups},
+      {Kind::kDecimalPoint}, {Kind::kGroups},
+      {Kind::kDollar},       {Kind::kMinus, Kind::kPlusMinus, Kind::kCloseBracket}};
   size_t next = 0;
   for (const auto& allowed : order) {
     if (next < grouped.size() &&
@@ -167,8 +170,9 @@ std::string NumberFormat::Format(std::string_view decimal) const {
   const size_t dot = decimal.find('.');
   std::string before(decimal.substr(0, dot));
   std::string after(dot == std::string_view::npos ? "" : decimal.substr(dot + 1));
-  before.erase(0, before.find_first_not_of("-0") == std::string::npos ? before.size()
-                                                                      : before.find_first_not_of("-0"));
+  before.erase(0, before.find_first_not_of("-0") == std::string::npos
+                      ? before.size()
+                      : before.find_first_not_of("-0"));
   while (!after.empty() && after.back() == '0') after.pop_back();
   int digits_before = 0, digits_after = 0;
   bool reached = false;
