@@ -170,6 +170,18 @@ void ReadDecimal(std::string_view text, bool* negative, std::string* digits, int
   digits->erase(0, lead);
 }
 
+// Java's FloatingDecimal writes integral doubles from 2^53 up to 2^63 with the digits of the
+// integer (past the shortest ones); those are refused rather than written differently.
+Status CheckDigitsKnown(double value) {
+  const double magnitude = std::fabs(value);
+  if (magnitude >= 9007199254740992.0 && magnitude < 9223372036854775808.0 &&
+      std::floor(magnitude) == magnitude) {
+    return NotSupported("formatting the double ", JavaDoubleString(value),
+                        " as Java does (integral doubles between 2^53 and 2^63) is not supported");
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 // ---- DecimalFormat ------------------------------------------------------------------------
@@ -227,6 +239,9 @@ std::string JavaDecimalFormat::Format(bool negative, std::string digits, int poi
          fraction.back() == '0') {
     fraction.pop_back();
   }
+  if (static_cast<int>(fraction.size()) < min_fraction_) {
+    fraction += std::string(min_fraction_ - fraction.size(), '0');
+  }
   if (static_cast<int>(integer.size()) < min_integer_) {
     integer = std::string(min_integer_ - integer.size(), '0') + integer;
   }
@@ -237,8 +252,8 @@ std::string JavaDecimalFormat::Format(bool negative, std::string digits, int poi
   return out + suffix_;
 }
 
-std::string JavaDecimalFormat::FormatDouble(double value) const {
-  if (std::isnan(value)) return "NaN";
+Result<std::string> JavaDecimalFormat::FormatDouble(double value) const {
+  if (std::isnan(value)) return std::string("NaN");
   const bool negative = std::signbit(value);
   if (std::isinf(value))
     return std::string(negative ? "-" : "") + prefix_ + "\xE2\x88\x9E" + suffix_;
@@ -246,6 +261,7 @@ std::string JavaDecimalFormat::FormatDouble(double value) const {
   capped.max_fraction_ = std::min(max_fraction_, 340);
   capped.min_fraction_ = std::min(min_fraction_, 340);
   if (value == 0) return capped.Format(negative, "0", 1, 0);
+  SLUICE_RETURN_IF_ERROR(CheckDigitsKnown(value));
   std::string digits;
   int point = 0;
   ShortestDigits(value, &digits, &point);
@@ -254,6 +270,9 @@ std::string JavaDecimalFormat::FormatDouble(double value) const {
   if (keep >= 0 && keep < static_cast<int>(digits.size()) && digits[keep] == '5' &&
       keep + 1 == static_cast<int>(digits.size())) {
     tie = CompareExact(value, digits, point);
+    // Java's FloatingDecimal reports a lone digit 5 below 1E-3 (5.0E-4, 5.0E-5, ...) as
+    // rounded up, and DecimalFormat then rounds it down.
+    if (digits == "5" && std::fabs(value) < 1e-3) tie = -1;
   }
   return capped.Format(negative, digits, point, tie);
 }
@@ -396,6 +415,7 @@ Result<std::string> Floating(double value, const Spec& spec) {
     std::string out = NumberLayout(negative, text, no_zero);
     return spec.conversion < 'a' ? AsciiUpper(out) : out;
   }
+  SLUICE_RETURN_IF_ERROR(CheckDigitsKnown(value));
   int precision = spec.precision < 0 ? 6 : spec.precision;
   std::string digits = "0";
   int point = 1;

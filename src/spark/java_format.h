@@ -18,7 +18,7 @@ class JavaDecimalFormat {
   static Result<JavaDecimalFormat> Parse(std::string_view pattern);
   // DecimalFormat.format(double): the shortest digits of the double, rounded half-even
   // (a tie in those digits is broken by the double's exact value).
-  std::string FormatDouble(double value) const;
+  Result<std::string> FormatDouble(double value) const;
   // DecimalFormat.format(long / BigDecimal) of a decimal written as plain text.
   std::string FormatExact(std::string_view decimal) const;
 

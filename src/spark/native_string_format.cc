@@ -11,14 +11,15 @@ const std::string& Text(const NativeValue& value) { return std::get<std::string>
 }  // namespace
 
 void AddStringFormatNatives(std::vector<NativeFunction>& out) {
-  out.push_back({"spark_format_number_double",
-                 {"DOUBLE", "VARCHAR"},
-                 "VARCHAR",
-                 [](const std::vector<NativeValue>& a) -> Result<NativeValue> {
-                   SLUICE_ASSIGN_OR_RETURN(JavaDecimalFormat format,
-                                           JavaDecimalFormat::Parse(Text(a[1])));
-                   return NativeValue(format.FormatDouble(std::get<double>(a[0])));
-                 }});
+  out.push_back(
+      {"spark_format_number_double",
+       {"DOUBLE", "VARCHAR"},
+       "VARCHAR",
+       [](const std::vector<NativeValue>& a) -> Result<NativeValue> {
+         SLUICE_ASSIGN_OR_RETURN(JavaDecimalFormat format, JavaDecimalFormat::Parse(Text(a[1])));
+         SLUICE_ASSIGN_OR_RETURN(std::string text, format.FormatDouble(std::get<double>(a[0])));
+         return NativeValue(std::move(text));
+       }});
   out.push_back({"spark_format_number_exact",
                  {"VARCHAR", "VARCHAR"},
                  "VARCHAR",
