@@ -83,4 +83,96 @@ bool IsJavaWhitespace(char32_t cp) {
          cp == 0x2028 || cp == 0x2029 || cp == 0x205F || cp == 0x3000;
 }
 
+namespace {
+
+bool IsContinuation(unsigned char b) { return (b & 0xC0) == 0x80; }
+
+}  // namespace
+
+// new String(bytes, UTF-8): each malformed sequence becomes U+FFFD, with the lengths Java's
+// decoder gives malformed input.
+std::string DecodeUtf8Java(std::string_view bytes) {
+  std::string out;
+  const size_t n = bytes.size();
+  auto at = [&](size_t i) { return static_cast<unsigned char>(bytes[i]); };
+  size_t i = 0;
+  auto bad = [&](size_t length) {
+    AppendUtf8(out, 0xFFFD);
+    i += length;
+  };
+  while (i < n) {
+    const unsigned char b1 = at(i);
+    const size_t left = n - i;
+    if (b1 < 0x80) {
+      out += static_cast<char>(b1);
+      ++i;
+    } else if (b1 >= 0xC2 && b1 <= 0xDF) {
+      if (left < 2) {
+        bad(left);
+      } else if (!IsContinuation(at(i + 1))) {
+        bad(1);
+      } else {
+        out.append(bytes.substr(i, 2));
+        i += 2;
+      }
+    } else if ((b1 >> 4) == 0xE) {
+      if (left < 3) {
+        if (left > 1 &&
+            ((b1 == 0xE0 && (at(i + 1) & 0xE0) == 0x80) || !IsContinuation(at(i + 1)))) {
+          bad(1);
+        } else {
+          bad(left);
+        }
+        continue;
+      }
+      const unsigned char b2 = at(i + 1), b3 = at(i + 2);
+      if ((b1 == 0xE0 && (b2 & 0xE0) == 0x80) || !IsContinuation(b2) || !IsContinuation(b3)) {
+        bad(((b1 == 0xE0 && (b2 & 0xE0) == 0x80) || !IsContinuation(b2)) ? 1 : 2);
+        continue;
+      }
+      const char32_t cp = ((b1 & 0x0F) << 12) | ((b2 & 0x3F) << 6) | (b3 & 0x3F);
+      if (cp >= 0xD800 && cp <= 0xDFFF) {
+        bad(3);
+      } else {
+        out.append(bytes.substr(i, 3));
+        i += 3;
+      }
+    } else if ((b1 >> 3) == 0x1E) {
+      auto malformed_second = [&](unsigned char b2) {
+        return (b1 == 0xF0 && (b2 < 0x90 || b2 > 0xBF)) || (b1 == 0xF4 && (b2 & 0xF0) != 0x80) ||
+               !IsContinuation(b2);
+      };
+      if (left < 4) {
+        if (left > 1 && malformed_second(at(i + 1))) {
+          bad(1);
+        } else if (left > 2 && !IsContinuation(at(i + 2))) {
+          bad(2);
+        } else {
+          bad(left);
+        }
+        continue;
+      }
+      const unsigned char b2 = at(i + 1), b3 = at(i + 2), b4 = at(i + 3);
+      const char32_t cp =
+          ((b1 & 0x07) << 18) | ((b2 & 0x3F) << 12) | ((b3 & 0x3F) << 6) | (b4 & 0x3F);
+      if (!IsContinuation(b2) || !IsContinuation(b3) || !IsContinuation(b4) || cp < 0x10000 ||
+          cp > 0x10FFFF) {
+        if (b1 > 0xF4 || malformed_second(b2)) {
+          bad(1);
+        } else if (!IsContinuation(b3)) {
+          bad(2);
+        } else {
+          bad(3);
+        }
+        continue;
+      }
+      out.append(bytes.substr(i, 4));
+      i += 4;
+    } else {
+      bad(1);
+    }
+  }
+  return out;
+}
+
 }  // namespace sluice::spark::internal

@@ -16,6 +16,10 @@ std::vector<char32_t> DecodeUtf8(std::string_view text);
 void AppendUtf8(std::string& out, char32_t cp);
 std::string EncodeUtf8(const std::vector<char32_t>& cps);
 
+// new String(bytes, UTF-8) in Java: each malformed sequence becomes U+FFFD, with the
+// lengths Java's decoder gives malformed input.
+std::string DecodeUtf8Java(std::string_view bytes);
+
 // The number of UTF-16 code units of the text (Java's String.length()).
 int64_t Utf16Length(std::string_view text);
 
