@@ -274,9 +274,9 @@ void AddStringFunctions(FunctionMap& map) {
   const DataType integer = IntType();
   Define(map, "concat", k, 0, -1, ConcatFn, kGroup);
   Define(map, "concat_ws", k, 1, -1, ConcatWsFn, kGroup);
-  Define(map, "upper", k, 1, 1, Template({String()}, "upper({0})", string), kGroup);
+  Define(map, "upper", k, 1, 1, Template({String()}, "spark_java_upper({0})", string), kGroup);
   Alias(map, "ucase", "upper");
-  Define(map, "lower", k, 1, 1, Template({String()}, "lower({0})", string), kGroup);
+  Define(map, "lower", k, 1, 1, Template({String()}, "spark_java_lower({0})", string), kGroup);
   Alias(map, "lcase", "lower");
   Define(map, "length", k, 1, 1, StringOrBinaryLength("length({0})", "octet_length({0})"), kGroup);
   Alias(map, "char_length", "length");
@@ -310,7 +310,7 @@ void AddStringFunctions(FunctionMap& map) {
                            StringType());
       },
       kGroup);
-  Define(map, "initcap", k, 1, 1, Template({String()}, "spark_initcap({0})", string), kGroup);
+  Define(map, "initcap", k, 1, 1, Template({String()}, "spark_java_initcap({0})", string), kGroup);
   Define(map, "instr", k, 2, 2, Template({String()}, "CAST(instr({0}, {1}) AS INTEGER)", integer),
          kGroup);
   Define(map, "locate", k, 2, 3, LocateFn, kGroup);

@@ -108,8 +108,33 @@ void AddStringMoreFunctions(FunctionMap& map) {
          Template({String()}, "spark_luhn_check({0})", DataType::Of(TypeId::kBoolean)), kGroup);
 }
 
+void AddCaseMacros(std::vector<MacroDef>& out);
+
 void AddStringMacros(std::vector<MacroDef>& out) {
+  AddCaseMacros(out);
   static const MacroDef kMacros[] = {
+      // upper / lower / initcap as Java's String.toUpperCase / toLowerCase and
+      // Character.toTitleCase: DuckDB's mapping, but for the characters it maps otherwise
+      // (case_mapping.cc). Java lowers a capital sigma by its place in a word (final or not),
+      // which is refused.
+      {"spark_java_upper(s)",
+       "CASE WHEN regexp_matches(s, spark_java_upper_class()) THEN "
+       "array_to_string(list_transform(string_split(s, ''), lambda c: "
+       "coalesce(spark_java_upper_map()[c], upper(c))), '') ELSE upper(s) END"},
+      {"spark_java_lower(s)",
+       "CASE WHEN contains(s, '\xCE\xA3') THEN error('lower: text with a capital sigma is not "
+       "supported (Java lowers it by its place in a word)') WHEN regexp_matches(s, "
+       "spark_java_lower_class()) THEN array_to_string(list_transform(string_split(s, ''), lambda "
+       "c: coalesce(spark_java_lower_map()[c], lower(c))), '') ELSE lower(s) END"},
+      // Character.toTitleCase of one UTF-16 unit (a character outside the BMP is kept).
+      {"spark_java_title(c)",
+       "CASE WHEN unicode(c) > 65535 THEN c ELSE coalesce(spark_java_title_map()[c], upper(c)) "
+       "END"},
+      // initcap: lower case, then the first character of the string and each one after a
+      // space in title case.
+      {"spark_java_initcap(s)",
+       "array_to_string(list_transform(string_split(spark_java_lower(s), ' '), lambda w: CASE "
+       "WHEN w = '' THEN '' ELSE spark_java_title(substr(w, 1, 1)) || substr(w, 2) END), ' ')"},
       // Charsets: UTF-8 directly (a malformed byte sequence goes to the Java-like decoder,
       // which writes U+FFFD), others through the natives.
       {"spark_decode(b, cs)",
