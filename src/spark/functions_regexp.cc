@@ -5,6 +5,7 @@
 #include "common/strings.h"
 #include "spark/functions.h"
 #include "spark/java_regex.h"
+#include "spark/regexp_sql.h"
 
 namespace sluice::spark::internal {
 namespace {
@@ -30,9 +31,9 @@ struct Pattern {
   std::string java;  // SQL of the Java pattern
 };
 
-Result<Pattern> PatternOf(Call& call, size_t i) {
+Result<Pattern> PatternOf(Translator& translator, const Typed& arg, const Span& span,
+                          const std::string& function) {
   Pattern out;
-  const Typed& arg = call.args[i];
   out.java = arg.sql;
   if (arg.IsNullLiteral()) {
     out.null = out.literal = true;
@@ -42,9 +43,9 @@ Result<Pattern> PatternOf(Call& call, size_t i) {
     auto regex = TranslateJavaRegex(*text);
     if (!regex.ok()) {
       if (regex.status().code() == StatusCode::kNotSupported) {
-        return call.translator.UnsupportedAt(call.raw[i]->span, regex.status().message());
+        return translator.UnsupportedAt(span, regex.status().message());
       }
-      return call.ArgError(i, call.name + ": " + std::string(regex.status().message()));
+      return translator.ErrorAt(span, function + ": " + std::string(regex.status().message()));
     }
     out.literal = true;
     out.regex = std::move(*regex);
@@ -54,6 +55,10 @@ Result<Pattern> PatternOf(Call& call, size_t i) {
   out.re2 = "spark_java_regex(" + arg.sql + ")";
   out.info = "spark_java_regex_info(" + arg.sql + ")";
   return out;
+}
+
+Result<Pattern> PatternOf(Call& call, size_t i) {
+  return PatternOf(call.translator, call.args[i], call.raw[i]->span, call.name);
 }
 
 std::string SupplementaryCondition(const std::string& s) {
@@ -344,6 +349,13 @@ Result<Typed> SplitFn(Call& call) {
 }
 
 }  // namespace
+
+Result<std::string> RLikeSql(Translator& translator, const Typed& value, const Typed& pattern,
+                             const Span& pattern_span) {
+  SLUICE_ASSIGN_OR_RETURN(Pattern p, PatternOf(translator, pattern, pattern_span, "RLIKE"));
+  if (p.null) return std::string("CAST(NULL AS BOOLEAN)");
+  return Guarded(p, value.sql, "regexp_matches(" + value.sql + ", " + p.re2 + ")");
+}
 
 void AddRegexpFunctions(FunctionMap& map) {
   const FunctionKind k = FunctionKind::kScalar;
