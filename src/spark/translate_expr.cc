@@ -680,8 +680,8 @@ Result<Typed> Translator::Translate(const Expr& expr, const Scope& scope,
         Inherit(out, pattern);
         names.push_back(pattern.name);
         if (expr.op == "RLIKE") {
-          SLUICE_ASSIGN_OR_RETURN(std::string test,
-                                  RLikeSql(*this, value, pattern, expr.args[tests.size() + 1]->span));
+          SLUICE_ASSIGN_OR_RETURN(
+              std::string test, RLikeSql(*this, value, pattern, expr.args[tests.size() + 1]->span));
           tests.push_back(test);
         } else {
           tests.push_back("(" + value.sql + (expr.op == "ILIKE" ? " ILIKE " : " LIKE ") +
