@@ -8,6 +8,7 @@
 #include "spark/coercion.h"
 #include "spark/collection_internal.h"
 #include "spark/interval.h"
+#include "spark/regexp_sql.h"
 #include "spark/text_format.h"
 #include "spark/translator_internal.h"
 
@@ -635,7 +636,9 @@ Result<Typed> Translator::Translate(const Expr& expr, const Scope& scope,
         Inherit(out, pattern);
         names.push_back(pattern.name);
         if (expr.op == "RLIKE") {
-          tests.push_back("regexp_matches(" + value.sql + ", " + pattern.sql + ")");
+          SLUICE_ASSIGN_OR_RETURN(
+              std::string test, RLikeSql(*this, value, pattern, expr.args[tests.size() + 1]->span));
+          tests.push_back(test);
         } else {
           tests.push_back("(" + value.sql + (expr.op == "ILIKE" ? " ILIKE " : " LIKE ") +
                           pattern.sql + " ESCAPE " + QuoteLiteral(escape) + ")");
