@@ -8,6 +8,24 @@
 #include "sql/diagnostics.h"
 
 namespace sluice::graph {
+
+bool IsEngineSetting(std::string_view key) {
+  const std::string lower = ToLower(key);
+  return StartsWith(lower, "spark.") || StartsWith(lower, "pipelines.");
+}
+
+bool IsAppliedSetting(std::string_view key) {
+  const std::string lower = ToLower(key);
+  static const char* const kApplied[] = {
+      "spark.sql.ansi.enabled", "spark.sql.session.timezone", "spark.sql.legacy.timeparserpolicy",
+      "pipelines.trigger.interval", "pipelines.cdc.tombstonegcthresholdinseconds"};
+  for (const char* applied : kApplied) {
+    if (lower == applied) return true;
+  }
+  // Auto Loader's session settings are the defaults of read_files options.
+  return StartsWith(lower, "spark.databricks.cloudfiles.");
+}
+
 namespace {
 
 Status DefinitionError(const sql::SourceLocation& at, std::string_view message) {
@@ -38,6 +56,10 @@ class GraphBuilder {
     for (sql::Statement& statement : script.statements) {
       if (auto* set = std::get_if<sql::SetStatement>(&statement)) {
         conf[set->key] = set->value;
+        if (IsEngineSetting(set->key) && !IsAppliedSetting(set->key)) {
+          warnings_.push_back(Where(set->location) + ": SET " + set->key +
+                              " has no effect: sluice does not have this setting");
+        }
       } else if (auto* dataset = std::get_if<sql::DatasetStatement>(&statement)) {
         SLUICE_RETURN_IF_ERROR(AddDataset(std::move(*dataset), conf));
       } else if (auto* flow = std::get_if<sql::FlowStatement>(&statement)) {
@@ -117,6 +139,9 @@ class GraphBuilder {
   std::map<std::string, Flow> flows_;
   std::vector<std::string> flow_order_;
   std::map<std::string, std::vector<Input>> view_inputs_;  // lowercase view name -> inputs
+
+ public:
+  std::vector<std::string> warnings_;
 };
 
 Status GraphBuilder::ResolveInputs(const sql::Query& query, bool reader_is_streaming_table,
@@ -336,6 +361,7 @@ Result<Graph> GraphBuilder::Finish() {
   SLUICE_RETURN_IF_ERROR(CheckFlows());
   Graph graph;
   SLUICE_RETURN_IF_ERROR(Order(graph));
+  graph.warnings_ = warnings_;
   return graph;
 }
 

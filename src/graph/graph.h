@@ -77,6 +77,10 @@ class Graph {
   // lineage reported in flow_definition events.
   std::vector<std::string> InputDatasets(std::string_view flow) const;
 
+  // Things in the definitions that have no effect, each naming its place (a SET of a Spark
+  // or pipeline setting sluice does not have).
+  const std::vector<std::string>& warnings() const { return warnings_; }
+
  private:
   friend class GraphBuilder;
   std::vector<Dataset> datasets_;
@@ -84,7 +88,14 @@ class Graph {
   std::map<std::string, size_t> dataset_index_;  // lowercase name -> index
   std::map<std::string, size_t> flow_index_;
   std::map<std::string, std::vector<std::string>> upstream_;  // flow -> upstream flows
+  std::vector<std::string> warnings_;
 };
+
+// Whether sluice applies the Spark, Databricks or pipeline setting `key` when a pipeline
+// file SETs it (keys of other forms are configuration values for ${key}).
+bool IsAppliedSetting(std::string_view key);
+// Whether `key` names a Spark, Databricks or pipeline setting (spark.*, pipelines.*).
+bool IsEngineSetting(std::string_view key);
 
 // Builds and checks the graph: duplicate names, flows into missing or non-streaming
 // targets, unknown datasets (with the nearest name as a hint), streaming reads of

@@ -170,6 +170,9 @@ Result<std::string> FlowExecution::ConformToTable(const std::string& sql) {
 Status FlowExecution::Run(FlowOutcome& outcome) {
   SLUICE_ASSIGN_OR_RETURN(connection_, env_.database->Connect());
   context_ = delta::DeltaContext{env_.fs, connection_.get(), env_.clock};
+  // The flow's queries see timestamps in the session time zone (spark.sql.session.timeZone):
+  // DuckDB formats and splits TIMESTAMP WITH TIME ZONE values in the connection's zone.
+  SLUICE_RETURN_IF_ERROR(UseSessionTimeZone(*connection_, Options()));
   if (flow_.cdc && flow_.cdc->from_snapshot) return RunSnapshotCdc(outcome);
   if (flow_.streaming || flow_.once) return RunStreaming(outcome);
   return RunBatch(outcome);
@@ -305,7 +308,7 @@ Status FlowExecution::RunStreamBatch(FlowCheckpoint& checkpoint, StreamBatch& ba
     SLUICE_RETURN_IF_ERROR(GrowSchemas(renderer, checkpoint.dir(), grew));
     return status;
   };
-  auto rendered = renderer.Render(flow_.query, flow_.inputs, Options());
+  auto rendered = renderer.Render(flow_.query, flow_.inputs, flow_.conf);
   if (!rendered.ok()) {
     // A stream whose source table does not exist yet simply has nothing to read.
     if (rendered.status().code() == StatusCode::kNotFound && !flow_.once &&
@@ -422,7 +425,7 @@ Status FlowExecution::RunBatch(FlowOutcome& outcome) {
 
   InputRenderer renderer(context_, *env_.graph, *env_.settings, nullptr);
   SLUICE_ASSIGN_OR_RETURN(std::string rendered,
-                          renderer.Render(flow_.query, flow_.inputs, Options()));
+                          renderer.Render(flow_.query, flow_.inputs, flow_.conf));
   SLUICE_ASSIGN_OR_RETURN(std::string sql,
                           ApplyColumnList(*connection_, target_, rendered, Options()));
   SLUICE_RETURN_IF_ERROR(CheckAndWrite(sql, outcome, options));
@@ -511,7 +514,7 @@ Status FlowExecution::RunSnapshotCdc(FlowOutcome& outcome) {
   on_state_("RUNNING");
   InputRenderer renderer(context_, *env_.graph, *env_.settings, nullptr);
   SLUICE_ASSIGN_OR_RETURN(std::string rendered,
-                          renderer.Render(flow_.query, flow_.inputs, Options()));
+                          renderer.Render(flow_.query, flow_.inputs, flow_.conf));
   outcome.batch_id = version;
   SLUICE_RETURN_IF_ERROR(ApplyCdc(rendered, checkpoint.id(), version, outcome, version));
   return renderer.Release();

@@ -170,13 +170,17 @@ class ReferenceResolver : public spark::RelationResolver {
 
 Result<std::string> InputRenderer::Render(const sql::Query& query,
                                           const std::vector<graph::Input>& inputs) {
-  return Render(query, inputs, SparkOptions(settings_, {}));
+  static const std::map<std::string, std::string> kNone;
+  return Render(query, inputs, kNone);
 }
 
 Result<std::string> InputRenderer::Render(const sql::Query& query,
                                           const std::vector<graph::Input>& inputs,
-                                          const spark::TranslateOptions& options) {
+                                          const std::map<std::string, std::string>& conf) {
   if (query.parsed == nullptr) return Internal("the query was not parsed");
+  const spark::TranslateOptions options = SparkOptions(settings_, conf);
+  const auto* outer_conf = conf_;
+  conf_ = &conf;
   // read_files relations get a _metadata column only for queries that use it, since
   // `SELECT *` would otherwise carry it into the table.
   const bool mentions_metadata = mentions_metadata_;
@@ -184,6 +188,7 @@ Result<std::string> InputRenderer::Render(const sql::Query& query,
   ReferenceResolver resolver(*this, *context_.connection, query, inputs);
   auto translated = spark::TranslateQuery(*query.parsed, resolver, options);
   mentions_metadata_ = mentions_metadata;
+  conf_ = outer_conf;
   if (!translated.ok()) return translated.status();
   return std::move(translated->sql);
 }
@@ -217,8 +222,8 @@ Result<std::string> InputRenderer::RelationFor(const graph::Input& input,
 Result<std::string> InputRenderer::ViewRelation(const graph::Dataset& view) {
   const std::string key = ToLower(view.name());
   if (auto it = rendered_views_.find(key); it != rendered_views_.end()) return it->second;
-  SLUICE_ASSIGN_OR_RETURN(std::string sql, Render(*view.definition.query, view.view_inputs,
-                                                  SparkOptions(settings_, view.conf)));
+  SLUICE_ASSIGN_OR_RETURN(std::string sql,
+                          Render(*view.definition.query, view.view_inputs, view.conf));
   SLUICE_ASSIGN_OR_RETURN(std::string name, MakeView(view.name(), sql));
   rendered_views_[key] = name;
   return name;
@@ -355,9 +360,25 @@ Result<std::vector<delta::AddFile>> InputRenderer::FilesOfRange(const delta::Sna
 Result<std::string> InputRenderer::FilesRelation(const std::string& key,
                                                  const sql::Reference& reference,
                                                  const std::string& path, bool streaming) {
+  // Auto Loader's session settings (SET spark.databricks.cloudFiles.<option>) are defaults
+  // for the options the reference does not give.
+  std::map<std::string, std::string> given = reference.options;
+  constexpr std::string_view kSessionPrefix = "spark.databricks.cloudfiles.";
+  for (const auto* source : {conf_, &settings_.configuration}) {
+    if (source == nullptr) continue;
+    for (const auto& [key, value] : *source) {
+      if (!StartsWith(ToLower(key), kSessionPrefix)) continue;
+      const std::string option = key.substr(kSessionPrefix.size());
+      bool set = false;
+      for (const auto& [name, ignored] : given) {
+        set = set || EqualsIgnoreCase(name, option) || EqualsIgnoreCase(name, "cloudFiles." + option);
+      }
+      if (!set) given[option] = value;
+    }
+  }
   SLUICE_ASSIGN_OR_RETURN(
       ingest::SourceOptions options,
-      ingest::ParseSourceOptions(reference.options,
+      ingest::ParseSourceOptions(given,
                                  reference.cloud_files ? ingest::SourceSyntax::kCloudFiles
                                                        : ingest::SourceSyntax::kReadFiles,
                                  path));

@@ -48,10 +48,12 @@ class InputRenderer {
   ~InputRenderer();
 
   // The DuckDB SQL of `query`, whose references resolved to `inputs`: the query translated
-  // from Spark SQL with `options`, reading a view for each reference.
+  // from Spark SQL with the settings `conf` (the SET values before its definition) and the
+  // pipeline's, reading a view for each reference. read_files takes the defaults of its
+  // options from spark.databricks.cloudFiles.<option> settings.
   Result<std::string> Render(const sql::Query& query, const std::vector<graph::Input>& inputs,
-                             const spark::TranslateOptions& options);
-  // The same, with the Spark settings of the pipeline alone (no SET values).
+                             const std::map<std::string, std::string>& conf);
+  // The same, with the settings of the pipeline alone (no SET values).
   Result<std::string> Render(const sql::Query& query, const std::vector<graph::Input>& inputs);
 
   // The relation (a quoted view name) standing for one reference, as Render uses it.
@@ -105,6 +107,7 @@ class InputRenderer {
   std::vector<std::unique_ptr<FileRead>> file_reads_;
   std::string schema_dir_;
   bool mentions_metadata_ = false;
+  const std::map<std::string, std::string>* conf_ = nullptr;  // of the query being rendered
 };
 
 // What `inputs` read, as text that changes whenever they change: table ids and versions,

@@ -111,8 +111,7 @@ Status BindQueries(const RuntimeEnv& env) {
       auto renderer = std::make_unique<InputRenderer>(context, graph, *env.settings, nullptr);
       renderer->UseDefinitions(&defined);
       renderer->UseStoredSchemas(CheckpointDir(*env.settings, flow.name));
-      const spark::TranslateOptions options = SparkOptions(*env.settings, flow.conf);
-      auto rendered = renderer->Render(flow.query, flow.inputs, options);
+      auto rendered = renderer->Render(flow.query, flow.inputs, flow.conf);
       if (!rendered.ok()) {
         if (rendered.status().code() != StatusCode::kNotFound) {
           return BindError(flow.location, "flow '" + flow.name + "'", rendered.status());

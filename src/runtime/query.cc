@@ -181,6 +181,7 @@ Result<engine::QueryResult> QueryPipeline(const RuntimeEnv& env, const std::stri
   QueryResolver resolver(env, context, query);
   spark::TranslateOptions options = SparkOptions(*env.settings, {});
   options.table_functions.push_back("cloud_files_state");
+  SLUICE_RETURN_IF_ERROR(UseSessionTimeZone(*connection, options));
   auto translated = spark::TranslateQuery(*query.parsed, resolver, options);
   if (!translated.ok()) return translated.status();
   if (described) {

@@ -18,7 +18,34 @@ spark::TranslateOptions SparkOptions(const spec::PipelineSettings& settings,
   if (auto ansi = value("spark.sql.ansi.enabled"))
     options.ansi = EqualsIgnoreCase(Trim(*ansi), "true");
   if (auto zone = value("spark.sql.session.timeZone")) options.session_time_zone = Trim(*zone);
+  if (auto policy = value("spark.sql.legacy.timeParserPolicy")) {
+    options.time_parser_policy = ToUpper(Trim(*policy));
+  }
   return options;
+}
+
+Status UseSessionTimeZone(engine::Connection& connection, const spark::TranslateOptions& options) {
+  std::string zone = options.session_time_zone;
+  // Spark takes offsets as zone ids; DuckDB (ICU) names them Etc/GMT-n (signs inverted) or
+  // takes them as +hh:mm in timestamps only, so offsets other than whole hours are refused.
+  if (!zone.empty() && (zone[0] == '+' || zone[0] == '-')) {
+    const std::string hours = zone.substr(1, zone.find(':') == std::string::npos ? std::string::npos
+                                                                                   : zone.find(':') - 1);
+    const bool whole = zone.find(':') == std::string::npos || EndsWith(zone, ":00");
+    auto n = ParseInt64(hours);
+    if (!n || !whole) {
+      return InvalidArgument("spark.sql.session.timeZone = " + zone +
+                             ": use a region (e.g. Europe/Paris) or a whole-hour offset");
+    }
+    zone = *n == 0 ? "UTC" : "Etc/GMT" + std::string(zone[0] == '+' ? "-" : "+") + std::to_string(*n);
+  }
+  if (EqualsIgnoreCase(zone, "UTC") || zone.empty()) return Status::OK();
+  Status set = connection.Execute("SET TimeZone = " + QuoteLiteral(zone));
+  if (!set.ok()) {
+    return InvalidArgument("spark.sql.session.timeZone = " + options.session_time_zone +
+                           " is not a known time zone");
+  }
+  return Status::OK();
 }
 
 Result<spark::BoundRelation> DescribeRelation(engine::Connection& connection,

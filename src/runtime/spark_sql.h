@@ -18,6 +18,10 @@ namespace sluice::runtime {
 spark::TranslateOptions SparkOptions(const spec::PipelineSettings& settings,
                                      const std::map<std::string, std::string>& conf);
 
+// Sets the connection's time zone to the session time zone of `options` (a zone id such as
+// America/Los_Angeles, UTC or an offset such as +02:00); an unknown zone is an error.
+Status UseSessionTimeZone(engine::Connection& connection, const spark::TranslateOptions& options);
+
 // The columns of a relation (a quoted view name or a parenthesized query), with Spark types
 // and the DuckDB types they have.
 Result<spark::BoundRelation> DescribeRelation(engine::Connection& connection,

@@ -72,7 +72,13 @@ Result<std::string> GetTimestampSql(Call& call, const std::string& pattern, bool
       break;
   }
   SLUICE_RETURN_IF_ERROR(Expect(call, 0, String()));
-  const int flags = (call.options().ansi && !try_mode ? 1 : 0) | (ntz ? 2 : 0);
+  if (call.options().time_parser_policy == "LEGACY") {
+    return call.Error(
+        "spark.sql.legacy.timeParserPolicy = LEGACY (Spark 2's lenient SimpleDateFormat parsing) "
+        "is not supported; use CORRECTED or EXCEPTION");
+  }
+  const int flags = (call.options().ansi && !try_mode ? 1 : 0) | (ntz ? 2 : 0) |
+                    (call.options().time_parser_policy == "CORRECTED" ? 4 : 0);
   const std::string parsed = "spark_datetime_parse(" + call.args[0].sql + ", " + pattern + ", " +
                              std::to_string(flags) + ")";
   return std::string(ntz ? "spark_parsed_timestamp_ntz(" : "spark_parsed_timestamp(") + parsed +

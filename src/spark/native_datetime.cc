@@ -41,6 +41,9 @@ Result<const DatetimePattern*> CompiledPattern(const std::string& text, PatternU
 // Flags of spark_datetime_parse.
 constexpr int64_t kAnsi = 1;    // a text that does not parse fails the query
 constexpr int64_t kNoZone = 2;  // TIMESTAMP_NTZ: the pattern may not read a zone
+// spark.sql.legacy.timeParserPolicy = CORRECTED: a text Spark 2 would have read is invalid
+// like any other (no INCONSISTENT_BEHAVIOR_CROSS_VERSION error).
+constexpr int64_t kCorrected = 4;
 
 // Timestamps Spark can hold: microseconds since the epoch fit a long.
 bool InTimestampRange(const LocalDateTime& t) { return t.year >= -290307 && t.year <= 294246; }
@@ -63,7 +66,7 @@ Result<NativeValue> Parse(const std::vector<NativeValue>& a) {
     }
     return NativeValue("L" + std::to_string(local));
   }
-  if (LegacyParserAccepts(pattern_text, text)) {
+  if (!(flags & kCorrected) && LegacyParserAccepts(pattern_text, text)) {
     return InvalidArgument(NewParserFailureMessage(text));
   }
   if (flags & kAnsi) {

@@ -48,6 +48,9 @@ class RelationResolver {
 struct TranslateOptions {
   bool ansi = false;                      // spark.sql.ansi.enabled
   std::string session_time_zone = "UTC";  // spark.sql.session.timeZone
+  // spark.sql.legacy.timeParserPolicy: EXCEPTION (Spark's default: a text only Spark 2 would
+  // parse is an error), CORRECTED (it is invalid, NULL) or LEGACY (refused).
+  std::string time_parser_policy = "EXCEPTION";
   // Functions sluice defines beyond Spark's catalog (e.g. cloud_files_state), by name:
   // the DuckDB SQL template with {0}, {1}, ... for the arguments, and the result type.
   struct Extension {
