@@ -178,6 +178,7 @@ Result<TranslatedQuery> Translator::Select(const Query& query, const Scope* oute
   std::map<std::string, const WindowSpec*> windows;
   for (const NamedWindow& window : body.windows) windows[ToLower(window.name)] = &window.spec;
   scope.windows = &windows;
+  scope.group_by = &body.group_by;
 
   // The select list; a generator becomes a LATERAL join of the FROM clause.
   std::vector<SelectOutput> outputs;

@@ -65,6 +65,8 @@ struct Scope {
   const std::vector<SelectOutput>* select_outputs = nullptr;
   bool select_outputs_first = false;  // ORDER BY prefers output names over input columns
   const std::map<std::string, const WindowSpec*>* windows = nullptr;  // WINDOW clause
+  // The query's GROUP BY, for grouping() and grouping_id().
+  const std::vector<GroupingElement>* group_by = nullptr;
 };
 
 // A translated query or relation body.
