@@ -483,6 +483,9 @@ Result<Typed> TranslateCall(Translator& t, const Expr& expr, const Scope& scope,
   if (def.kind == FunctionKind::kAggregate && !expr.window && !context.aggregates_allowed) {
     return t.ErrorAt(expr.span, "aggregate function " + name + " is not allowed here");
   }
+  if (!expr.within_group.empty() && !def.within_group) {
+    return t.ErrorAt(expr.span, name + " does not take WITHIN GROUP (ORDER BY ...)");
+  }
   if (def.kind == FunctionKind::kScalar && (expr.filter || expr.distinct)) {
     return t.ErrorAt(expr.span, std::string(expr.filter ? "FILTER" : "DISTINCT") +
                                     " is only for aggregate functions");

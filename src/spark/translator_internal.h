@@ -125,6 +125,7 @@ struct FunctionDef {
   std::function<::sluice::Result<Generated>(Call& call)> generator;
   // Arguments that are lambdas are not translated before the call (Call::Lambda does it).
   bool takes_lambdas = false;
+  bool within_group = false;  // accepts WITHIN GROUP (ORDER BY ...) (Call::node.within_group)
   const char* group = "";  // Spark's function group, for documentation and reports
 };
 
