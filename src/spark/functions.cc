@@ -493,7 +493,7 @@ Result<Typed> TranslateCall(Translator& t, const Expr& expr, const Scope& scope,
   SLUICE_ASSIGN_OR_RETURN(Call call, PrepareCall(t, expr, raw, scope, context, def, name));
   std::string window_name;
   if (expr.window) {
-    const bool ranking = def.kind == FunctionKind::kWindow;
+    const bool ranking = def.kind == FunctionKind::kWindow && !def.framed;
     SLUICE_ASSIGN_OR_RETURN(WindowText window, WindowSql(t, *expr.window, scope, ranking));
     call.over = window.sql;
     window_name = window.name;

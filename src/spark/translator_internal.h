@@ -126,6 +126,7 @@ struct FunctionDef {
   // Arguments that are lambdas are not translated before the call (Call::Lambda does it).
   bool takes_lambdas = false;
   bool within_group = false;  // accepts WITHIN GROUP (ORDER BY ...) (Call::node.within_group)
+  bool framed = false;        // a window function computed over the frame (nth_value)
   const char* group = "";  // Spark's function group, for documentation and reports
 };
 
