@@ -5,6 +5,7 @@
 
 #include "common/strings.h"
 #include "spark/coercion.h"
+#include "spark/functions_misc_internal.h"
 #include "spark/interval.h"
 #include "spark/text_format.h"
 #include "spark/translator_internal.h"
@@ -681,8 +682,9 @@ Result<Typed> Translator::Translate(const Expr& expr, const Scope& scope,
         if (expr.op == "RLIKE") {
           tests.push_back("regexp_matches(" + value.sql + ", " + pattern.sql + ")");
         } else {
-          tests.push_back("(" + value.sql + (expr.op == "ILIKE" ? " ILIKE " : " LIKE ") +
-                          pattern.sql + " ESCAPE " + QuoteLiteral(escape) + ")");
+          SLUICE_ASSIGN_OR_RETURN(std::string test, LikeSql(*this, value, pattern, escape,
+                                                            expr.op == "ILIKE", expr.span));
+          tests.push_back(std::move(test));
         }
       }
       std::string sql;
