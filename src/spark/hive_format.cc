@@ -42,18 +42,23 @@ std::string Text(const std::string& x, const DataType& type, bool nested, int& c
     }
     case TypeId::kCalendarInterval:
       return null_as("spark_calendar_interval_to_string(" + x + ")");
+    case TypeId::kDecimal:
+      return null_as("spark_decimal_to_string(" + x + ")");
     case TypeId::kArray: {
       const std::string v = "__h" + std::to_string(++counter);
-      return null_as("'[' || array_to_string(list_transform(" + x + ", lambda " + v + ": " +
-                     Text(v, *type.element, true, counter) + "), ',') || ']'");
+      // array_to_string of an empty list is NULL: an empty array prints as [].
+      return null_as("CASE WHEN " + x + " IS NOT NULL THEN '[' || coalesce(array_to_string(" +
+                     "list_transform(" + x + ", lambda " + v + ": " +
+                     Text(v, *type.element, true, counter) + "), ','), '') || ']' END");
     }
     case TypeId::kMap: {
       const std::string e = "__h" + std::to_string(++counter);
-      return null_as("'{' || array_to_string(list_transform(map_entries(" + x + "), lambda " + e +
-                     ": " + Text("struct_extract(" + e + ", 'key')", *type.key, true, counter) +
+      return null_as("CASE WHEN " + x + " IS NOT NULL THEN '{' || coalesce(array_to_string(" +
+                     "list_transform(map_entries(" + x + "), lambda " + e + ": " +
+                     Text("struct_extract(" + e + ", 'key')", *type.key, true, counter) +
                      " || ':' || " +
                      Text("struct_extract(" + e + ", 'value')", *type.value, true, counter) +
-                     "), ',') || '}'");
+                     "), ','), '') || '}' END");
     }
     case TypeId::kStruct: {
       std::vector<std::string> parts;
