@@ -266,8 +266,20 @@ DataType DecimalSumType(const DataType& in) {
 
 std::string DecimalSumSql(const Call& call, const Typed& x, bool null_on_overflow) {
   const DataType type = DecimalSumType(x.type);
-  return std::string(null_on_overflow ? "TRY_CAST(" : "CAST(") + call.Aggregate("sum", {x.sql}) +
-         " AS " + ToDuckDbType(type) + ")";
+  const std::string sum = call.Aggregate("sum", {x.sql});
+  if (type.precision < kMaxDecimalPrecision) {
+    return std::string(null_on_overflow ? "TRY_CAST(" : "CAST(") + sum + " AS " +
+           ToDuckDbType(type) + ")";
+  }
+  // DuckDB's DECIMAL(38, s) sum can hold more than 38 digits: compare with the largest.
+  std::string largest(kMaxDecimalPrecision - type.scale, '9');
+  if (type.scale > 0) largest += "." + std::string(type.scale, '9');
+  const std::string overflow =
+      null_on_overflow ? "NULL"
+                       : "error('[ARITHMETIC_OVERFLOW] Overflow in sum of decimals. If necessary "
+                         "set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error.')";
+  return "CASE WHEN abs(" + sum + ") > CAST('" + largest + "' AS " + ToDuckDbType(type) +
+         ") THEN " + overflow + " ELSE " + sum + " END";
 }
 
 DataType DecimalAverageType(const DataType& in) {

@@ -38,7 +38,12 @@ std::string SessionUser() {
 
 // typeof(x): the type's catalog string, known when the query is translated.
 Result<Typed> TypeofFn(Call& call) {
-  return call.Result(QuoteLiteral(call.args[0].type.SimpleString()), kString, false);
+  const Typed& x = call.args[0];
+  std::string sql = QuoteLiteral(x.type.SimpleString());
+  // Over an aggregate or window the query keeps its shape (one row per group).
+  if (x.aggregate || x.window)
+    sql = "CASE WHEN (" + x.sql + ") IS NULL THEN " + sql + " ELSE " + sql + " END";
+  return call.Result(sql, kString, false);
 }
 
 // An expression of Spark's VOID type that fails the query with `message` (SQL text).

@@ -142,8 +142,8 @@ void AddPair(CoMoments& m, const std::vector<NativeValue>& a) {
   m.Add(AsDouble(a[0]), AsDouble(a[1]));
 }
 
-// RegrSlope and RegrIntercept: the covariance of (x, y) over rows where both are set, and
-// the variance of x over rows where x is set (whether or not y is), as Spark keeps them.
+// RegrSlope and RegrIntercept: the covariance of (x, y) and the variance of x, over rows
+// where both are set (Spark 3.5.2 on; earlier releases counted x where y was NULL).
 struct Regression {
   CoMoments covariance;
   Moments x;
@@ -153,12 +153,10 @@ struct Regression {
   }
 };
 
-// Arguments (y, x), NULLs included.
+// Arguments (y, x).
 void AddRegression(Regression& r, const std::vector<NativeValue>& a) {
-  const bool has_y = !std::holds_alternative<std::monostate>(a[0]);
-  const bool has_x = !std::holds_alternative<std::monostate>(a[1]);
-  if (has_x && has_y) r.covariance.Add(AsDouble(a[1]), AsDouble(a[0]));
-  if (has_x) r.x.Add(AsDouble(a[1]));
+  r.covariance.Add(AsDouble(a[1]), AsDouble(a[0]));
+  r.x.Add(AsDouble(a[1]));
 }
 
 // ---- Exact percentiles (PercentileBase) -------------------------------------------------
@@ -335,15 +333,13 @@ void AddAggregateNatives(std::vector<NativeAggregate>& out) {
       "spark_regr_slope", two, AddRegression,
       [](const Regression& r) {
         return r.x.m2 == 0.0 ? Null() : NativeValue(r.covariance.ck / r.x.m2);
-      },
-      /*handles_nulls=*/true));
+      }));
   out.push_back(Formula<Regression>(
       "spark_regr_intercept", two, AddRegression,
       [](const Regression& r) {
         if (r.x.m2 == 0.0) return Null();
         return NativeValue(r.covariance.y_avg - r.covariance.ck / r.x.m2 * r.covariance.x_avg);
-      },
-      /*handles_nulls=*/true));
+      }));
 
   NativeAggregate percentile;
   percentile.name = "spark_percentile";
