@@ -260,6 +260,38 @@ Result<Typed> GroupingIdFn(Call& call) {
 
 }  // namespace
 
+std::string NativeAggregateSql(const Call& call, std::string_view function,
+                               const std::vector<std::string>& args,
+                               std::string_view extra_filter) {
+  if (call.over.empty()) return call.Aggregate(function, args, extra_filter);
+  // The OVER clause as functions.cc writes it: " OVER (PARTITION BY .. ORDER BY .. frame)".
+  std::string over = call.over;
+  const bool ordered =
+      over.find(" ORDER BY ") != std::string::npos || over.find("(ORDER BY ") != std::string::npos;
+  const std::string whole = "ROWS BETWEEN UNBOUNDED PRECEDING AND 1000000000000 FOLLOWING";
+  const std::string unbounded = "BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING";
+  size_t frame = over.find(" ROWS BETWEEN ");
+  if (frame == std::string::npos) frame = over.find(" RANGE BETWEEN ");
+  if (frame == std::string::npos) frame = over.find("(ROWS BETWEEN ");
+  if (frame == std::string::npos) frame = over.find("(RANGE BETWEEN ");
+  if (frame == std::string::npos) {
+    // No frame: without ORDER BY, the whole partition.
+    const bool empty = over[over.size() - 2] == '(';
+    if (!ordered) over.insert(over.size() - 1, (empty ? "" : " ") + whole);
+  } else {
+    const size_t start = frame + 1;
+    const std::string clause = over.substr(start, over.size() - 1 - start);
+    // A RANGE frame without ORDER BY, or an unbounded one, is the whole partition.
+    if (clause.find(unbounded) != std::string::npos ||
+        (!ordered && clause.rfind("RANGE", 0) == 0)) {
+      over = over.substr(0, start) + whole + ")";
+    }
+  }
+  Call windowed = call;
+  windowed.over = over;
+  return windowed.Aggregate(function, args, extra_filter);
+}
+
 DataType DecimalSumType(const DataType& in) {
   return DataType::Decimal(std::min(kMaxDecimalPrecision, in.precision + 10), in.scale);
 }

@@ -16,6 +16,14 @@ std::string DecimalSumSql(const Call& call, const Typed& x, bool null_on_overflo
 DataType DecimalAverageType(const DataType& in);
 std::string DecimalAverageSql(const Call& call, const Typed& x, bool null_on_overflow);
 
+// A call of a native aggregate (native.h): call.Aggregate, except that over a window whose
+// frame is the whole partition the frame is spelled as a bounded ROWS frame covering it,
+// because DuckDB's whole-partition window path hands C API aggregates one state for all
+// rows in a form they cannot read.
+std::string NativeAggregateSql(const Call& call, std::string_view function,
+                               const std::vector<std::string>& args,
+                               std::string_view extra_filter = "");
+
 // avg / try_avg of the call's first argument.
 Result<Typed> AverageFn(Call& call, bool try_mode);
 

@@ -24,7 +24,7 @@ std::vector<std::string> Sqls(const Call& call) {
 ScalarFn Statistic(const char* function) {
   return [function](Call& call) -> Result<Typed> {
     SLUICE_RETURN_IF_ERROR(ExpectAll(call, {Double()}));
-    return call.Result(call.Aggregate(function, Sqls(call)), kDouble);
+    return call.Result(NativeAggregateSql(call, function, Sqls(call)), kDouble);
   };
 }
 
@@ -33,7 +33,8 @@ ScalarFn MomentSumOf(size_t which) {
   return [which](Call& call) -> Result<Typed> {
     SLUICE_RETURN_IF_ERROR(ExpectAll(call, {Double()}));
     const std::string other = call.args[1 - which].sql + " IS NOT NULL";
-    return call.Result(call.Aggregate("spark_moment_sum", {call.args[which].sql}, other), kDouble);
+    return call.Result(NativeAggregateSql(call, "spark_moment_sum", {call.args[which].sql}, other),
+                       kDouble);
   };
 }
 
@@ -165,10 +166,10 @@ Result<Typed> ExactPercentile(Call& call, Typed x, size_t x_index, const Percent
   const DataType type = PercentileResultType(x.type);
   std::vector<std::string> values;
   for (double p : percentages.values) {
-    values.push_back(
-        PercentileOutput(call.Aggregate("spark_percentile",
-                                        {value, DoubleLiteral(p), frequency, std::to_string(kind)}),
-                         x.type));
+    values.push_back(PercentileOutput(
+        NativeAggregateSql(call, "spark_percentile",
+                           {value, DoubleLiteral(p), frequency, std::to_string(kind)}),
+        x.type));
   }
   return PercentileResult(call, values, percentages.many, type);
 }
@@ -239,8 +240,8 @@ Result<Typed> ApproximatePercentileFn(Call& call) {
   }
   std::vector<std::string> values;
   for (double p : percentages.values) {
-    const std::string d = call.Aggregate(
-        "spark_percentile_approx",
+    const std::string d = NativeAggregateSql(
+        call, "spark_percentile_approx",
         {value, DoubleLiteral(p), "CAST(" + std::to_string(accuracy) + " AS INTEGER)"});
     std::string out;
     if (result.is(TypeId::kDate)) {
@@ -351,6 +352,14 @@ void AddStatisticalAggregates(FunctionMap& map) {
   for (const char* name : {"percentile_cont", "percentile_disc", "mode"})
     map[name].within_group = true;
 
+  Define(map, "approx_count_distinct", k, 1, 2,
+         Refused("Spark's estimate is its HyperLogLog++ sketch (its hashing and empirical bias "
+                 "correction), which sluice does not reproduce; count(DISTINCT ...) is exact"),
+         kGroup);
+  Define(map, "histogram_numeric", k, 2, 2,
+         Refused("Spark's bins come from its streaming histogram algorithm (with seeded random "
+                 "tie-breaking), which sluice does not reproduce"),
+         kGroup);
   Define(map, "count_min_sketch", k, 4, 4,
          Refused("its result is a serialized CountMinSketch of Spark's sketch library"), kGroup);
   Define(map, "hll_sketch_agg", k, 1, 2,

@@ -103,14 +103,14 @@ Result<Typed> BitmapCountFn(Call& call) {
 // bitmap_construct_agg(position): a 4096-byte bitmap with the positions' bits set.
 Result<Typed> BitmapConstructAggFn(Call& call) {
   SLUICE_RETURN_IF_ERROR(Expect(call, 0, Long()));
-  return call.Result(call.Aggregate("spark_bitmap_construct", {call.args[0].sql}),
+  return call.Result(NativeAggregateSql(call, "spark_bitmap_construct", {call.args[0].sql}),
                      DataType::Of(TypeId::kBinary), false);
 }
 
 // bitmap_or_agg(bitmap): the bitwise OR of the bitmaps, as a 4096-byte bitmap.
 Result<Typed> BitmapOrAggFn(Call& call) {
   SLUICE_RETURN_IF_ERROR(Expect(call, 0, Binary()));
-  return call.Result(call.Aggregate("spark_bitmap_or", {call.args[0].sql}),
+  return call.Result(NativeAggregateSql(call, "spark_bitmap_or", {call.args[0].sql}),
                      DataType::Of(TypeId::kBinary), false);
 }
 
