@@ -280,6 +280,8 @@ std::string Translator::ToStringSql(const Typed& value) {
       return "spark_float_to_string(" + x + ")";
     case TypeId::kDouble:
       return "spark_double_to_string(" + x + ")";
+    case TypeId::kDecimal:
+      return "spark_decimal_to_string(" + x + ")";
     case TypeId::kDate:
       return "strftime(" + x + ", '%Y-%m-%d')";
     case TypeId::kTimestamp:
@@ -292,12 +294,10 @@ std::string Translator::ToStringSql(const Typed& value) {
       return "spark_ansi_interval_to_string(" + x + ", '" + type.SimpleString() + "')";
     case TypeId::kCalendarInterval:
       return "spark_calendar_interval_to_string(" + x + ")";
-    case TypeId::kDecimal:
-      return "spark_decimal_to_string(" + x + ")";
     case TypeId::kArray: {
       const std::string v = NewLambdaVariable();
       const std::string element = ToStringSql(Typed{v, *type.element});
-      // array_to_string of an empty list is NULL: an empty array is "[]".
+      // DuckDB's array_to_string gives NULL for an empty list.
       return "CASE WHEN " + x +
              " IS NOT NULL THEN '[' || coalesce(array_to_string(list_transform(" + x + ", lambda " +
              v + ": coalesce(" + element + ", 'null')), ', '), '') || ']' END";
@@ -307,9 +307,10 @@ std::string Translator::ToStringSql(const Typed& value) {
       const std::string key = ToStringSql(Typed{"struct_extract(" + e + ", 'key')", *type.key});
       const std::string value_text =
           ToStringSql(Typed{"struct_extract(" + e + ", 'value')", *type.value});
-      return "CASE WHEN " + x + " IS NOT NULL THEN '{' || coalesce(array_to_string(" +
-             "list_transform(map_entries(" + x + "), lambda " + e + ": " + key + " || ' -> ' || " +
-             "coalesce(" + value_text + ", 'null')), ', '), '') || '}' END";
+      return "CASE WHEN " + x +
+             " IS NOT NULL THEN '{' || coalesce(array_to_string(list_transform(" + "map_entries(" +
+             x + "), lambda " + e + ": " + key + " || ' -> ' || coalesce(" + value_text +
+             ", 'null')), ', '), '') || '}' END";
     }
     case TypeId::kStruct: {
       std::vector<std::string> parts;

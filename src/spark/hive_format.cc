@@ -16,6 +16,8 @@ std::string Text(const std::string& x, const DataType& type, bool nested, int& c
       return null_as("spark_float_to_string(" + x + ")");
     case TypeId::kDouble:
       return null_as("spark_double_to_string(" + x + ")");
+    case TypeId::kDecimal:
+      return null_as("spark_decimal_to_string(" + x + ")");
     case TypeId::kDate:
       return null_as("strftime(" + x + ", '%Y-%m-%d')");
     case TypeId::kTimestamp:
@@ -42,11 +44,9 @@ std::string Text(const std::string& x, const DataType& type, bool nested, int& c
     }
     case TypeId::kCalendarInterval:
       return null_as("spark_calendar_interval_to_string(" + x + ")");
-    case TypeId::kDecimal:
-      return null_as("spark_decimal_to_string(" + x + ")");
     case TypeId::kArray: {
       const std::string v = "__h" + std::to_string(++counter);
-      // array_to_string of an empty list is NULL: an empty array prints as [].
+      // DuckDB's array_to_string gives NULL for an empty list.
       return null_as("CASE WHEN " + x + " IS NOT NULL THEN '[' || coalesce(array_to_string(" +
                      "list_transform(" + x + ", lambda " + v + ": " +
                      Text(v, *type.element, true, counter) + "), ','), '') || ']' END");

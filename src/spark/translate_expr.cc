@@ -5,7 +5,6 @@
 
 #include "common/strings.h"
 #include "spark/coercion.h"
-#include "spark/functions_misc_internal.h"
 #include "spark/interval.h"
 #include "spark/text_format.h"
 #include "spark/translator_internal.h"
@@ -682,6 +681,9 @@ Result<Typed> Translator::Translate(const Expr& expr, const Scope& scope,
         if (expr.op == "RLIKE") {
           tests.push_back("regexp_matches(" + value.sql + ", " + pattern.sql + ")");
         } else {
+          extern Result<std::string> LikeSql(Translator & translator, const Typed& value,
+                                             const Typed& pattern, const std::string& escape,
+                                             bool ignore_case, const Span& at);
           SLUICE_ASSIGN_OR_RETURN(std::string test, LikeSql(*this, value, pattern, escape,
                                                             expr.op == "ILIKE", expr.span));
           tests.push_back(std::move(test));
