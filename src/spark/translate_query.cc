@@ -170,6 +170,7 @@ Result<TranslatedQuery> Translator::Select(const Query& query, const Scope* oute
   const SelectBody& body = *query.select;
   Scope scope;
   scope.outer = outer;
+  scope.group_by = &body.group_by;
   std::string from_sql;
   SLUICE_RETURN_IF_ERROR(TranslateFrom(body.from, outer, &from_sql, &scope));
   for (const LateralView& view : body.lateral_views) {
@@ -178,7 +179,6 @@ Result<TranslatedQuery> Translator::Select(const Query& query, const Scope* oute
   std::map<std::string, const WindowSpec*> windows;
   for (const NamedWindow& window : body.windows) windows[ToLower(window.name)] = &window.spec;
   scope.windows = &windows;
-  scope.group_by = &body.group_by;
 
   // The select list; a generator becomes a LATERAL join of the FROM clause.
   std::vector<SelectOutput> outputs;
