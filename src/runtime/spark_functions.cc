@@ -33,9 +33,10 @@ class AggregateAdapter : public engine::AggregateState {
       : state_(std::move(state)), type_(std::move(type)) {}
 
   Status Add(const std::vector<engine::Value>& arguments) override {
-    std::vector<spark::NativeValue> values;
-    values.reserve(arguments.size());
-    for (const engine::Value& argument : arguments) values.push_back(FromEngine(argument));
+    // Called once per row: the converted arguments reuse one buffer per thread.
+    thread_local std::vector<spark::NativeValue> values;
+    values.resize(arguments.size());
+    for (size_t i = 0; i < arguments.size(); ++i) values[i] = FromEngine(arguments[i]);
     return state_->Add(values);
   }
   void Merge(const engine::AggregateState& other) override {
