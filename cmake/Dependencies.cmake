@@ -16,6 +16,7 @@ find_package(fmt REQUIRED)
 find_package(nlohmann_json REQUIRED)
 find_package(simdjson REQUIRED)
 find_package(ZLIB REQUIRED)
+find_package(OpenSSL REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(yaml-cpp REQUIRED)
 find_package(PkgConfig REQUIRED)
@@ -41,6 +42,17 @@ add_library(zstd UNKNOWN IMPORTED GLOBAL)
 set_target_properties(zstd PROPERTIES
   IMPORTED_LOCATION "${ZSTD_LIBRARY}"
   INTERFACE_INCLUDE_DIRECTORIES "${ZSTD_INCLUDE_DIR}")
+
+# libxxhash-dev ships no CMake config either.
+find_path(XXHASH_INCLUDE_DIR xxhash.h)
+find_library(XXHASH_LIBRARY xxhash)
+if(NOT XXHASH_INCLUDE_DIR OR NOT XXHASH_LIBRARY)
+  message(FATAL_ERROR "xxHash not found: run scripts/setup.sh (libxxhash-dev)")
+endif()
+add_library(xxhash UNKNOWN IMPORTED GLOBAL)
+set_target_properties(xxhash PROPERTIES
+  IMPORTED_LOCATION "${XXHASH_LIBRARY}"
+  INTERFACE_INCLUDE_DIRECTORIES "${XXHASH_INCLUDE_DIR}")
 
 if(SLUICE_BUILD_TESTS)
   find_package(GTest REQUIRED)

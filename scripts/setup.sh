@@ -20,7 +20,7 @@ DEBIAN_PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libsimdjson-dev libroaring-dev libfmt-dev libcli11-dev
-  libyaml-cpp-dev libre2-dev zlib1g-dev libzstd-dev
+  libyaml-cpp-dev libre2-dev zlib1g-dev libzstd-dev libssl-dev libxxhash-dev
 )
 
 install_debian_packages() {
