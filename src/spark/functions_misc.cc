@@ -114,6 +114,28 @@ Result<Typed> BitmapOrAggFn(Call& call) {
                      DataType::Of(TypeId::kBinary), false);
 }
 
+// aes_encrypt(expr, key [, mode [, padding [, iv [, aad]]]]) and aes_decrypt /
+// try_aes_decrypt(expr, key [, mode [, padding [, aad]]]): BINARY, NULL when an argument
+// is; mode GCM and padding DEFAULT unless given. try_aes_decrypt is NULL where
+// aes_decrypt fails.
+ScalarFn Aes(const char* native, bool encrypt) {
+  return [native, encrypt](Call& call) -> Result<Typed> {
+    const size_t count = encrypt ? 6 : 5;
+    std::vector<std::string> args;
+    for (size_t i = 0; i < count; ++i) {
+      const bool text = i == 2 || i == 3;
+      if (i < call.args.size()) {
+        SLUICE_RETURN_IF_ERROR(Expect(call, i, text ? String() : Binary()));
+        args.push_back(call.args[i].sql);
+      } else {
+        args.push_back(i == 2 ? "'GCM'" : i == 3 ? "'DEFAULT'" : "CAST('' AS BLOB)");
+      }
+    }
+    return call.Result(std::string(native) + "(" + Join(args, ", ") + ")",
+                       DataType::Of(TypeId::kBinary));
+  };
+}
+
 ScalarFn Refused(const char* reason) {
   return [reason](Call& call) -> Result<Typed> {
     return call.translator.UnsupportedAt(call.node.span,
@@ -152,10 +174,9 @@ void AddMiscFunctions(FunctionMap& map) {
   Define(map, "bitmap_construct_agg", FunctionKind::kAggregate, 1, 1, BitmapConstructAggFn, kAgg);
   Define(map, "bitmap_or_agg", FunctionKind::kAggregate, 1, 1, BitmapOrAggFn, kAgg);
 
-  const char* aes = "sluice does not implement Spark's AES modes and padding";
-  Define(map, "aes_encrypt", k, 2, 6, Refused(aes), kMisc);
-  Define(map, "aes_decrypt", k, 2, 5, Refused(aes), kMisc);
-  Define(map, "try_aes_decrypt", k, 2, 5, Refused(aes), kMisc);
+  Define(map, "aes_encrypt", k, 2, 6, Aes("spark_aes_encrypt", true), kMisc);
+  Define(map, "aes_decrypt", k, 2, 5, Aes("spark_aes_decrypt", false), kMisc);
+  Define(map, "try_aes_decrypt", k, 2, 5, Aes("spark_try_aes_decrypt", false), kMisc);
   const char* java = "it calls Java methods";
   Define(map, "reflect", k, 2, -1, Refused(java), kMisc);
   Define(map, "java_method", k, 2, -1, Refused(java), kMisc);

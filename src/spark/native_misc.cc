@@ -114,7 +114,10 @@ Result<NativeValue> DecimalAverage(const std::vector<NativeValue>& a) {
 
 }  // namespace
 
+void AddAesNatives(std::vector<NativeFunction>& out);  // native_aes.cc
+
 void AddMiscNatives(std::vector<NativeFunction>& out) {
+  AddAesNatives(out);
   out.push_back({"spark_decimal_average",
                  {"VARCHAR", "BIGINT", "INTEGER", "INTEGER"},
                  "VARCHAR",
