@@ -92,10 +92,11 @@ Result<Typed> SumFn(Call& call, bool try_mode) {
   return call.Result(call.Aggregate("sum", {call.translator.Coerce(x, d).sql}), d);
 }
 
-// Average of a numeric column: DOUBLE as Spark computes it (a sum of doubles divided by
-// the count), or for decimal(p, s) an exact decimal(p + 4, s + 4).
 }  // namespace
 
+// Average of a numeric column: DOUBLE as Spark computes it (a sum of doubles divided by
+// the count), for decimal(p, s) an exact decimal(p + 4, s + 4), for an ANSI interval the
+// interval's default type.
 Result<Typed> AverageFn(Call& call, bool try_mode) {
   const DataType in = call.args[0].type;
   if (in.is(TypeId::kDayTimeInterval) || in.is(TypeId::kYearMonthInterval)) {
