@@ -75,6 +75,7 @@ class QueryResult {
 class Connection;
 class TableSource;
 struct ScalarFunctionSpec;
+struct AggregateFunctionSpec;
 
 class Database {
  public:
@@ -129,6 +130,7 @@ class Connection {
   friend class Database;
   // Creates the table function in this connection's database on first use (table_source.h).
   friend Status RegisterScalarFunction(Connection& connection, ScalarFunctionSpec spec);
+  friend Status RegisterAggregateFunction(Connection& connection, AggregateFunctionSpec spec);
   friend Result<int64_t> RegisterTableSource(Connection& connection,
                                              std::shared_ptr<TableSource> source);
   struct Impl;

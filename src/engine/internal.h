@@ -48,6 +48,12 @@ std::string TypeName(duckdb_logical_type type);
 // A new duckdb_value for `value` (caller destroys it).
 duckdb_value ToDuckValue(const Value& value);
 
+// The DuckDB type of a C++ function's parameter or result type name (BOOLEAN, TINYINT,
+// SMALLINT, INTEGER, BIGINT, FLOAT, DOUBLE, VARCHAR, BLOB).
+Result<duckdb_type> FunctionTypeOf(const std::string& name);
+// Writes `value` into row `row` of `output`, a vector of the primitive type `type`.
+void SetVectorValue(duckdb_vector output, duckdb_type type, idx_t row, const Value& value);
+
 // Shortest text that reads back as the same double ("1.5", "1e+300", "inf", "nan").
 std::string FormatDouble(double value);
 // DuckDB's BLOB text: printable ASCII as is, other bytes as \xAB.

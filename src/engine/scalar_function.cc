@@ -9,9 +9,9 @@
 #include "engine/vector_reader.h"
 
 namespace sluice::engine {
-namespace {
+namespace internal {
 
-Result<duckdb_type> TypeOf(const std::string& name) {
+Result<duckdb_type> FunctionTypeOf(const std::string& name) {
   const std::string upper = ToUpper(name);
   if (upper == "BOOLEAN") return DUCKDB_TYPE_BOOLEAN;
   if (upper == "TINYINT") return DUCKDB_TYPE_TINYINT;
@@ -22,15 +22,10 @@ Result<duckdb_type> TypeOf(const std::string& name) {
   if (upper == "DOUBLE") return DUCKDB_TYPE_DOUBLE;
   if (upper == "VARCHAR") return DUCKDB_TYPE_VARCHAR;
   if (upper == "BLOB") return DUCKDB_TYPE_BLOB;
-  return InvalidArgument("scalar functions do not take the type " + name);
+  return InvalidArgument("C++ functions do not take the type " + name);
 }
 
-struct FunctionState {
-  ScalarFunctionSpec spec;
-  duckdb_type result = DUCKDB_TYPE_INVALID;
-};
-
-void SetResult(duckdb_vector output, duckdb_type type, idx_t row, const Value& value) {
+void SetVectorValue(duckdb_vector output, duckdb_type type, idx_t row, const Value& value) {
   if (value.is_null()) {
     duckdb_vector_ensure_validity_writable(output);
     duckdb_validity_set_row_invalid(duckdb_vector_get_validity(output), row);
@@ -84,6 +79,18 @@ void SetResult(duckdb_vector output, duckdb_type type, idx_t row, const Value& v
   }
 }
 
+}  // namespace internal
+
+namespace {
+
+using internal::FunctionTypeOf;
+using internal::SetVectorValue;
+
+struct FunctionState {
+  ScalarFunctionSpec spec;
+  duckdb_type result = DUCKDB_TYPE_INVALID;
+};
+
 void Call(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
   auto* state = static_cast<FunctionState*>(duckdb_scalar_function_get_extra_info(info));
   const idx_t rows = duckdb_data_chunk_get_size(input);
@@ -102,7 +109,7 @@ void Call(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector outp
       any_null = any_null || arguments[c].is_null();
     }
     if (any_null && !state->spec.handles_nulls) {
-      SetResult(output, state->result, row, Value::Null());
+      SetVectorValue(output, state->result, row, Value::Null());
       continue;
     }
     Result<Value> result = state->spec.function(arguments);
@@ -110,7 +117,7 @@ void Call(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector outp
       duckdb_scalar_function_set_error(info, result.status().message().c_str());
       return;
     }
-    SetResult(output, state->result, row, *result);
+    SetVectorValue(output, state->result, row, *result);
   }
 }
 
@@ -118,11 +125,11 @@ void Call(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector outp
 
 Status RegisterScalarFunction(Connection& connection, ScalarFunctionSpec spec) {
   auto state = std::make_unique<FunctionState>();
-  SLUICE_ASSIGN_OR_RETURN(state->result, TypeOf(spec.return_type));
+  SLUICE_ASSIGN_OR_RETURN(state->result, FunctionTypeOf(spec.return_type));
   duckdb_scalar_function function = duckdb_create_scalar_function();
   duckdb_scalar_function_set_name(function, spec.name.c_str());
   for (const std::string& parameter : spec.parameter_types) {
-    auto type_id = TypeOf(parameter);
+    auto type_id = FunctionTypeOf(parameter);
     if (!type_id.ok()) {
       duckdb_destroy_scalar_function(&function);
       return type_id.status();

@@ -1,5 +1,6 @@
 #include "runtime/spark_functions.h"
 
+#include "engine/aggregate_function.h"
 #include "engine/scalar_function.h"
 #include "spark/macros.h"
 #include "spark/native.h"
@@ -25,6 +26,32 @@ spark::NativeValue FromEngine(const engine::Value& value) {
   return std::get<engine::Value::Blob>(value.data).bytes;
 }
 
+// A native aggregate's state behind the engine's interface.
+class AggregateAdapter : public engine::AggregateState {
+ public:
+  AggregateAdapter(std::unique_ptr<spark::NativeAggregateState> state, std::string type)
+      : state_(std::move(state)), type_(std::move(type)) {}
+
+  Status Add(const std::vector<engine::Value>& arguments) override {
+    // Called once per row: the converted arguments reuse one buffer per thread.
+    thread_local std::vector<spark::NativeValue> values;
+    values.resize(arguments.size());
+    for (size_t i = 0; i < arguments.size(); ++i) values[i] = FromEngine(arguments[i]);
+    return state_->Add(values);
+  }
+  void Merge(const engine::AggregateState& other) override {
+    state_->Merge(*static_cast<const AggregateAdapter&>(other).state_);
+  }
+  Result<engine::Value> Finish() const override {
+    SLUICE_ASSIGN_OR_RETURN(spark::NativeValue result, state_->Finish());
+    return ToEngine(result, type_);
+  }
+
+ private:
+  std::unique_ptr<spark::NativeAggregateState> state_;
+  std::string type_;
+};
+
 }  // namespace
 
 Status InstallSparkFunctions(engine::Connection& connection) {
@@ -44,6 +71,18 @@ Status InstallSparkFunctions(engine::Connection& connection) {
       return ToEngine(result, type);
     };
     SLUICE_RETURN_IF_ERROR(engine::RegisterScalarFunction(connection, std::move(spec)));
+  }
+  for (const spark::NativeAggregate& native : spark::NativeAggregates()) {
+    engine::AggregateFunctionSpec spec;
+    spec.name = native.name;
+    spec.parameter_types = native.parameter_types;
+    spec.return_type = native.return_type;
+    spec.handles_nulls = native.handles_nulls;
+    spec.new_state = [new_state = native.new_state, type = native.return_type]() {
+      return std::unique_ptr<engine::AggregateState>(
+          std::make_unique<AggregateAdapter>(new_state(), type));
+    };
+    SLUICE_RETURN_IF_ERROR(engine::RegisterAggregateFunction(connection, std::move(spec)));
   }
   for (const std::string& statement : spark::SparkMacroDefinitions()) {
     SLUICE_RETURN_IF_ERROR(connection.Execute(statement));

@@ -280,6 +280,8 @@ std::string Translator::ToStringSql(const Typed& value) {
       return "spark_float_to_string(" + x + ")";
     case TypeId::kDouble:
       return "spark_double_to_string(" + x + ")";
+    case TypeId::kDecimal:
+      return "spark_decimal_to_string(" + x + ")";
     case TypeId::kDate:
       return "strftime(" + x + ", '%Y-%m-%d')";
     case TypeId::kTimestamp:

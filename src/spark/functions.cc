@@ -502,6 +502,9 @@ Result<Typed> TranslateCall(Translator& t, const Expr& expr, const Scope& scope,
   if (def.kind == FunctionKind::kAggregate && !expr.window && !context.aggregates_allowed) {
     return t.ErrorAt(expr.span, "aggregate function " + name + " is not allowed here");
   }
+  if (!expr.within_group.empty() && !def.within_group) {
+    return t.ErrorAt(expr.span, name + " does not take WITHIN GROUP (ORDER BY ...)");
+  }
   if (def.kind == FunctionKind::kScalar && (expr.filter || expr.distinct)) {
     return t.ErrorAt(expr.span, std::string(expr.filter ? "FILTER" : "DISTINCT") +
                                     " is only for aggregate functions");
@@ -509,7 +512,7 @@ Result<Typed> TranslateCall(Translator& t, const Expr& expr, const Scope& scope,
   SLUICE_ASSIGN_OR_RETURN(Call call, PrepareCall(t, expr, raw, scope, context, def, name));
   std::string window_name;
   if (expr.window) {
-    const bool ranking = def.kind == FunctionKind::kWindow;
+    const bool ranking = def.kind == FunctionKind::kWindow && !def.framed;
     SLUICE_ASSIGN_OR_RETURN(WindowText window, WindowSql(t, *expr.window, scope, ranking));
     call.over = window.sql;
     window_name = window.name;

@@ -41,21 +41,33 @@ Result<Typed> NullIfFn(Call& call) {
       type.is(TypeId::kNull) ? *common : type);
 }
 
+// nanvl(a, b): each argument is a DOUBLE or FLOAT (other numbers become DOUBLE), then
+// both take the wider of the two.
 Result<Typed> NanvlFn(Call& call) {
-  SLUICE_RETURN_IF_ERROR(ExpectAll(call, {AnyNumeric()}));
-  SLUICE_ASSIGN_OR_RETURN(DataType type, CommonType(call, 0, 2));
-  if (!type.IsFractional()) {
-    type = DataType::Of(TypeId::kDouble);
-    call.args[0] = call.translator.Coerce(call.args[0], type);
-    call.args[1] = call.translator.Coerce(call.args[1], type);
+  for (size_t i = 0; i < 2; ++i) {
+    if (!call.args[i].type.is(TypeId::kFloat)) SLUICE_RETURN_IF_ERROR(Expect(call, i, Double()));
   }
+  SLUICE_ASSIGN_OR_RETURN(DataType type, CommonType(call, 0, 2));
   return call.Result("CASE WHEN isnan(" + call.args[0].sql + ") THEN " + call.args[1].sql +
                          " ELSE " + call.args[0].sql + " END",
                      type);
 }
 
-// greatest / least skip NULLs (NULL only when all are NULL), as DuckDB's do.
+// greatest / least skip NULLs (NULL only when all are NULL), as DuckDB's do. Their common
+// type never promotes to STRING (findWiderTypeWithoutStringPromotion).
 Result<Typed> ExtremeFn(Call& call, const char* function) {
+  bool strings = false, others = false;
+  for (const Typed& arg : call.args) {
+    if (arg.type.is(TypeId::kString)) {
+      strings = true;
+    } else if (!arg.type.is(TypeId::kNull)) {
+      others = true;
+    }
+  }
+  if (strings && others) {
+    return call.Error("the arguments of " + call.name +
+                      " must have the same type: strings are not compared with other types");
+  }
   SLUICE_ASSIGN_OR_RETURN(DataType type, CommonType(call, 0, call.args.size()));
   if (type.is(TypeId::kMap)) return call.Error(std::string(function) + " cannot order maps");
   std::vector<std::string> parts;

@@ -16,6 +16,8 @@ std::string Text(const std::string& x, const DataType& type, bool nested, int& c
       return null_as("spark_float_to_string(" + x + ")");
     case TypeId::kDouble:
       return null_as("spark_double_to_string(" + x + ")");
+    case TypeId::kDecimal:
+      return null_as("spark_decimal_to_string(" + x + ")");
     case TypeId::kDate:
       return null_as("strftime(" + x + ", '%Y-%m-%d')");
     case TypeId::kTimestamp:

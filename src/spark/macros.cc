@@ -95,6 +95,9 @@ const char* const kMacros[][2] = {
     // dropped, in the session time zone.
     {"spark_timestamp_to_string(ts)",
      "rtrim(rtrim(strftime(ts, '%Y-%m-%d %H:%M:%S.%f'), '0'), '.')"},
+    // CAST(decimal AS STRING): DuckDB's text, with the 0 it leaves out before the point of
+    // a DECIMAL(p, p) (".5" is Spark's "0.5").
+    {"spark_decimal_to_string(d)", R"(regexp_replace(CAST(d AS VARCHAR), '^(-?)[.]', '\10.'))"},
     // Intervals: total microseconds of a day-time interval, months of a year-month one.
     {"spark_interval_micros(i)",
      "(date_part('day', i) * 86400000000 + date_part('hour', i) * 3600000000 + date_part('minute', "

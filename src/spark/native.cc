@@ -60,4 +60,13 @@ const std::vector<NativeFunction>& NativeFunctions() {
   return *functions;
 }
 
+const std::vector<NativeAggregate>& NativeAggregates() {
+  static const auto* aggregates = [] {
+    auto* out = new std::vector<NativeAggregate>;
+    internal::AddAggregateNatives(*out);
+    return out;
+  }();
+  return *aggregates;
+}
+
 }  // namespace sluice::spark

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <variant>
 #include <vector>
@@ -27,5 +28,27 @@ struct NativeFunction {
 };
 
 const std::vector<NativeFunction>& NativeFunctions();
+
+// The state of a native aggregate for one group: rows are added to it, states of the same
+// aggregate built in parallel are merged into it (`other` stays intact), and Finish gives
+// the result (possibly more than once).
+class NativeAggregateState {
+ public:
+  virtual ~NativeAggregateState() = default;
+  virtual Status Add(const std::vector<NativeValue>& arguments) = 0;
+  virtual void Merge(const NativeAggregateState& other) = 0;
+  virtual Result<NativeValue> Finish() const = 0;
+};
+
+// An aggregate function written in C++ (typed as NativeFunction).
+struct NativeAggregate {
+  std::string name;
+  std::vector<std::string> parameter_types;
+  std::string return_type;
+  std::function<std::unique_ptr<NativeAggregateState>()> new_state;
+  bool handles_nulls = false;  // else rows with a NULL argument are skipped
+};
+
+const std::vector<NativeAggregate>& NativeAggregates();
 
 }  // namespace sluice::spark

@@ -13,5 +13,7 @@ void AddDatetimeNatives(std::vector<NativeFunction>& out);
 void AddHashNatives(std::vector<NativeFunction>& out);
 void AddJsonNatives(std::vector<NativeFunction>& out);
 void AddMiscNatives(std::vector<NativeFunction>& out);
+void AddAggregateNatives(std::vector<NativeAggregate>& out);
+void AddApproximatePercentileNative(std::vector<NativeAggregate>& out);
 
 }  // namespace sluice::spark::internal

@@ -307,16 +307,49 @@ Result<ExprPtr> Parser::IntervalLiteral() {
     if (!start || static_cast<int>(field) < static_cast<int>(*start)) start = field;
     if (!end || static_cast<int>(field) > static_cast<int>(*end)) end = field;
   };
-  // INTERVAL 'text' with no unit: a calendar interval string.
+  // INTERVAL 'text' with no unit: an interval string. As in Spark 3.2 on, it is a
+  // year-month interval when its units are years and months, a day-time interval when they
+  // are days to seconds (mixing both is an error), else a calendar interval.
   if (Peek().kind == Token::Kind::kString &&
       !(Peek(1).kind == Token::Kind::kIdentifier && ParseIntervalUnit(Peek(1).raw).ok())) {
     SLUICE_ASSIGN_OR_RETURN(std::string text, StringLiteral("an interval string"));
     auto value = ParseIntervalString(text);
     if (!value.ok()) return Error(at, value.status().message());
-    ExprPtr expr = MakeLiteral(DataType::Of(TypeId::kCalendarInterval), text, SpanFrom(first));
+    bool year_month_units = false, day_time_units = false;
+    for (std::string word : Split(ToLower(text), ' ')) {
+      word = Trim(word);
+      if (!word.empty() && word.back() == 's') word.pop_back();
+      if (word.empty() || word == "interval" ||
+          word.find_first_not_of("abcdefghijklmnopqrstuvwxyz") != std::string::npos) {
+        continue;
+      }
+      const bool ym = word == "year" || word == "month";
+      const bool dt = word == "day" || word == "hour" || word == "minute" || word == "second";
+      if (ym || dt) {
+        const IntervalField field = word == "year"     ? IntervalField::kYear
+                                    : word == "month"  ? IntervalField::kMonth
+                                    : word == "day"    ? IntervalField::kDay
+                                    : word == "hour"   ? IntervalField::kHour
+                                    : word == "minute" ? IntervalField::kMinute
+                                                       : IntervalField::kSecond;
+        set_range(field);
+        (ym ? year_month_units : day_time_units) = true;
+      }
+    }
+    if (year_month_units && day_time_units) {
+      return Error(at, "INTERVAL '" + text +
+                           "' mixes year-month and day-time fields; use a calendar interval "
+                           "of separate literals");
+    }
+    DataType type = DataType::Of(TypeId::kCalendarInterval);
+    if (year_month_units) type = DataType::YearMonthInterval(*start, *end);
+    if (day_time_units) type = DataType::DayTimeInterval(*start, *end);
+    ExprPtr expr = MakeLiteral(std::move(type), year_month_units || day_time_units ? "" : text,
+                               SpanFrom(first));
     expr->literal.months = value->months;
-    expr->literal.days = value->days;
-    expr->literal.micros = value->micros;
+    expr->literal.days = year_month_units ? 0 : value->days;
+    expr->literal.micros = year_month_units ? 0 : value->micros;
+    if (day_time_units) expr->literal.months = 0;
     return expr;
   }
   bool any = false;

@@ -866,7 +866,8 @@ Result<ExprPtr> Parser::Primary() {
         next.kind == Token::Kind::kString) {
       return TypedLiteral();
     }
-    if (word == "X" && next.kind == Token::Kind::kString && next.offset == token.end_offset()) {
+    // X'...' is a binary literal, with or without space before the string, as in Spark.
+    if (word == "X" && next.kind == Token::Kind::kString) {
       return TypedLiteral();
     }
     if ((word == "EXTRACT" || word == "DATE_PART" || word == "POSITION" || word == "TRIM" ||

@@ -640,8 +640,12 @@ Result<Typed> Translator::Translate(const Expr& expr, const Scope& scope,
               std::string test, RLikeSql(*this, value, pattern, expr.args[tests.size() + 1]->span));
           tests.push_back(test);
         } else {
-          tests.push_back("(" + value.sql + (expr.op == "ILIKE" ? " ILIKE " : " LIKE ") +
-                          pattern.sql + " ESCAPE " + QuoteLiteral(escape) + ")");
+          extern Result<std::string> LikeSql(Translator & translator, const Typed& value,
+                                             const Typed& pattern, const std::string& escape,
+                                             bool ignore_case, const Span& at);
+          SLUICE_ASSIGN_OR_RETURN(std::string test, LikeSql(*this, value, pattern, escape,
+                                                            expr.op == "ILIKE", expr.span));
+          tests.push_back(std::move(test));
         }
       }
       std::string sql;

@@ -217,6 +217,7 @@ Result<TranslatedQuery> Translator::Select(const Query& query, const Scope* oute
   const SelectBody& body = *query.select;
   Scope scope;
   scope.outer = outer;
+  scope.group_by = &body.group_by;
   std::string from_sql;
   SLUICE_RETURN_IF_ERROR(TranslateFrom(body.from, outer, &from_sql, &scope));
   for (const LateralView& view : body.lateral_views) {

@@ -65,6 +65,8 @@ struct Scope {
   const std::vector<SelectOutput>* select_outputs = nullptr;
   bool select_outputs_first = false;  // ORDER BY prefers output names over input columns
   const std::map<std::string, const WindowSpec*>* windows = nullptr;  // WINDOW clause
+  // The query's GROUP BY, for grouping() and grouping_id().
+  const std::vector<GroupingElement>* group_by = nullptr;
 };
 
 // A translated query or relation body.
@@ -136,6 +138,8 @@ struct FunctionDef {
   std::function<::sluice::Result<Generated>(Call& call)> generator;
   // Arguments that are lambdas are not translated before the call (Call::Lambda does it).
   bool takes_lambdas = false;
+  bool within_group = false;  // accepts WITHIN GROUP (ORDER BY ...) (Call::node.within_group)
+  bool framed = false;        // a window function computed over the frame (nth_value)
   const char* group = "";  // Spark's function group, for documentation and reports
 };
 
