@@ -11,6 +11,7 @@
 #include "common/uuid.h"
 #include "delta/write.h"
 #include "runtime/checkpoint.h"
+#include "runtime/pipeline_loader.h"
 #include "runtime/update_events.h"
 #include "runtime/update_lock.h"
 #include "sql/diagnostics.h"
@@ -318,7 +319,24 @@ Result<UpdateResult> RunUpdate(const RuntimeEnv& env, const UpdateRequest& reque
   update_state("INITIALIZING");
   for (const graph::Dataset& dataset : env.graph->datasets()) events.DatasetDefinition(dataset);
   for (const graph::Flow& flow : env.graph->flows()) events.FlowDefinition(flow);
+  for (const std::string& warning : env.graph->warnings()) events.Warning(warning);
   update_state("SETTING_UP_TABLES");
+  // Every query is analyzed against the schemas of what it reads before any flow runs: a
+  // query that does not bind fails the whole update here, as on Databricks.
+  Status analysis = BindQueries(env);
+  if (!analysis.ok()) {
+    events.UpdateProgress(
+        "FAILED", "Update " + result.update_id.substr(0, 6) + " has failed: " + analysis.message());
+    if (on_progress) {
+      Progress progress;
+      progress.update_id = result.update_id;
+      progress.state = "FAILED";
+      progress.seconds = Seconds(started);
+      on_progress(progress);
+    }
+    (void)events.Flush();
+    return analysis;
+  }
   std::set<std::string> replace_targets;
   Status setup = SetUpTables(env, request, selection, events, replace_targets);
   if (!setup.ok()) {

@@ -352,10 +352,25 @@ void AddStatisticalAggregates(FunctionMap& map) {
   for (const char* name : {"percentile_cont", "percentile_disc", "mode"})
     map[name].within_group = true;
 
-  Define(map, "approx_count_distinct", k, 1, 2,
-         Refused("Spark's estimate is its HyperLogLog++ sketch (its hashing and empirical bias "
-                 "correction), which sluice does not reproduce; count(DISTINCT ...) is exact"),
-         kGroup);
+  // An approximate count whose error bound (relativeSD, 5% by default) the exact count
+  // always meets: sluice counts exactly rather than estimate with another sketch than
+  // Spark's HyperLogLog++.
+  Define(
+      map, "approx_count_distinct", k, 1, 2,
+      [](Call& c) -> Result<Typed> {
+        if (c.args.size() == 2) {
+          SLUICE_RETURN_IF_ERROR(Expect(c, 1, Double()));
+          if (!c.args[1].literal && !c.args[1].IsNullLiteral()) {
+            return c.ArgError(1, "the relative standard deviation must be a literal");
+          }
+        }
+        Call distinct = c;
+        distinct.distinct = true;
+        Typed out = c.Result(distinct.Aggregate("count", {c.args[0].sql}),
+                             DataType::Of(TypeId::kLong), false);
+        return out;
+      },
+      kGroup);
   Define(map, "histogram_numeric", k, 2, 2,
          Refused("Spark's bins come from its streaming histogram algorithm (with seeded random "
                  "tie-breaking), which sluice does not reproduce"),
