@@ -120,6 +120,8 @@ class Pipeline {
   const std::string& name() const;
   const std::string& settings_file() const;
   const std::string& storage() const;
+  // Settings that have no effect here: the settings file's, and once the definitions are
+  // read (by any call below), theirs (a SET of a setting sluice does not have).
   const std::vector<std::string>& warnings() const;
 
   // Parses every source, builds and checks the graph and binds every query (unknown

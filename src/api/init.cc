@@ -2,9 +2,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "sluice/pipeline.h"
 #include "io/file_system.h"
 #include "runtime/project.h"
+#include "sluice/pipeline.h"
 
 namespace sluice {
 namespace {

@@ -37,8 +37,12 @@ struct Pipeline::Impl {
     }
     SLUICE_ASSIGN_OR_RETURN(runtime::LoadedPipeline pipeline, runtime::LoadPipeline(*fs, settings));
     loaded = std::move(pipeline);
+    warnings = settings.warnings;
+    for (const std::string& warning : loaded->graph.warnings()) warnings.push_back(warning);
     return Status::OK();
   }
+  // The settings' warnings, then (once loaded) the definitions'.
+  std::vector<std::string> warnings;
   std::vector<std::string> conf_overrides;
   runtime::RuntimeEnv Env() const {
     runtime::RuntimeEnv env;
@@ -122,7 +126,9 @@ Result<std::unique_ptr<Pipeline>> Pipeline::Open(const std::string& path,
 const std::string& Pipeline::name() const { return impl_->settings.name; }
 const std::string& Pipeline::settings_file() const { return impl_->settings.settings_file; }
 const std::string& Pipeline::storage() const { return impl_->settings.storage; }
-const std::vector<std::string>& Pipeline::warnings() const { return impl_->settings.warnings; }
+const std::vector<std::string>& Pipeline::warnings() const {
+  return impl_->loaded ? impl_->warnings : impl_->settings.warnings;
+}
 
 Result<PipelineGraph> Pipeline::Graph() {
   SLUICE_RETURN_IF_ERROR(impl_->Load(/*reading=*/true));

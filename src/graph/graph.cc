@@ -9,6 +9,47 @@
 
 namespace sluice::graph {
 
+namespace {
+
+// A table of the settings' catalog map as an input: a Delta table, or files read with its
+// options (its format from the settings or the path's extension; Delta otherwise).
+Input CatalogInput(const spec::CatalogTable& table, const sql::Reference& reference) {
+  Input input;
+  input.streaming = reference.streaming;
+  input.catalog_name = table.name;
+  input.path = table.path;
+  std::string format = table.format;
+  if (format.empty()) {
+    const std::string lower = ToLower(table.path);
+    if (EndsWith(lower, ".parquet")) format = "parquet";
+    if (EndsWith(lower, ".csv")) format = "csv";
+    if (EndsWith(lower, ".json") || EndsWith(lower, ".jsonl")) format = "json";
+    if (EndsWith(lower, ".txt")) format = "text";
+    if (format.empty()) format = "delta";
+  }
+  if (format == "delta") {
+    input.kind = sql::ReferenceKind::kDeltaPath;
+    return input;
+  }
+  input.kind = sql::ReferenceKind::kReadFiles;
+  input.options = table.options;
+  input.options["format"] = format;
+  return input;
+}
+
+}  // namespace
+
+std::optional<Input> CatalogTableInput(const spec::PipelineSettings& settings,
+                                       const sql::Reference& reference) {
+  if (EqualsIgnoreCase(reference.qualifier, "LIVE")) return std::nullopt;
+  const std::string written =
+      reference.qualifier.empty() ? reference.name : reference.qualifier + "." + reference.name;
+  for (const spec::CatalogTable& table : settings.catalog_tables) {
+    if (EqualsIgnoreCase(table.name, written)) return CatalogInput(table, reference);
+  }
+  return std::nullopt;
+}
+
 bool IsEngineSetting(std::string_view key) {
   const std::string lower = ToLower(key);
   return StartsWith(lower, "spark.") || StartsWith(lower, "pipelines.");
@@ -164,15 +205,28 @@ Status GraphBuilder::ResolveInputs(const sql::Query& query, bool reader_is_strea
       continue;
     }
     auto it = datasets_.find(ToLower(reference.name));
+    const std::string written =
+        reference.qualifier.empty() ? reference.name : reference.qualifier + "." + reference.name;
+    // A name the catalog map lists is a table outside the pipeline (a pipeline dataset of
+    // the same unqualified name wins).
+    if (it == datasets_.end() || !reference.qualifier.empty()) {
+      if (auto external = CatalogTableInput(settings_, reference)) {
+        inputs.push_back(std::move(*external));
+        continue;
+      }
+    }
     if (it == datasets_.end()) {
       std::vector<std::string> names;
       for (const std::string& key : order_) names.push_back(datasets_.at(key).name());
-      std::string message = "unknown dataset '" + reference.name + "'";
+      std::string message = "unknown dataset '" + written + "'";
       const std::string nearest = sql::NearestName(reference.name, names);
-      if (!nearest.empty())
+      if (!nearest.empty()) {
         message += "; did you mean '" + nearest + "'?";
-      else
-        message += " (external tables are read by path: delta.`/path/to/table`)";
+      } else {
+        message +=
+            " (tables outside the pipeline are read by path, delta.`/path/to/table`, or "
+            "by a name listed in the `catalog` map of the pipeline settings)";
+      }
       return DefinitionError(reference.location, message);
     }
     const Dataset& dataset = it->second;

@@ -25,6 +25,10 @@ struct Input {
   std::string dataset;  // kDataset: the canonical dataset name
   std::string path;     // kDeltaPath / kReadFiles: the path, absolute
   bool streaming = false;
+  // A table of the settings' catalog map read by name: its name, and for files the
+  // read_files options it is read with (format included).
+  std::string catalog_name;
+  std::map<std::string, std::string> options;
 };
 
 struct Dataset {
@@ -90,6 +94,11 @@ class Graph {
   std::map<std::string, std::vector<std::string>> upstream_;  // flow -> upstream flows
   std::vector<std::string> warnings_;
 };
+
+// The input for a reference to a table of the settings' `catalog` map (by its name as
+// written, qualified or not), or nullopt when the map does not list it.
+std::optional<Input> CatalogTableInput(const spec::PipelineSettings& settings,
+                                       const sql::Reference& reference);
 
 // Whether sluice applies the Spark, Databricks or pipeline setting `key` when a pipeline
 // file SETs it (keys of other forms are configuration values for ${key}).

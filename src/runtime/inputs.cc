@@ -214,7 +214,7 @@ Result<std::string> InputRenderer::RelationFor(const graph::Input& input,
       return TableRelation("delta:" + input.path, input.path, input.path, input.streaming,
                            skip_change_commits);
     case sql::ReferenceKind::kReadFiles:
-      return FilesRelation("files:" + input.path, reference, input.path, input.streaming);
+      return FilesRelation("files:" + input.path, reference, input, input.streaming);
   }
   return Internal("unknown reference kind");
 }
@@ -359,10 +359,13 @@ Result<std::vector<delta::AddFile>> InputRenderer::FilesOfRange(const delta::Sna
 
 Result<std::string> InputRenderer::FilesRelation(const std::string& key,
                                                  const sql::Reference& reference,
-                                                 const std::string& path, bool streaming) {
+                                                 const graph::Input& input, bool streaming) {
+  const std::string& path = input.path;
   // Auto Loader's session settings (SET spark.databricks.cloudFiles.<option>) are defaults
   // for the options the reference does not give.
+  // A catalog table's options (format included) come with its input.
   std::map<std::string, std::string> given = reference.options;
+  for (const auto& [name, value] : input.options) given.emplace(name, value);
   constexpr std::string_view kSessionPrefix = "spark.databricks.cloudfiles.";
   for (const auto* source : {conf_, &settings_.configuration}) {
     if (source == nullptr) continue;
@@ -371,7 +374,8 @@ Result<std::string> InputRenderer::FilesRelation(const std::string& key,
       const std::string option = key.substr(kSessionPrefix.size());
       bool set = false;
       for (const auto& [name, ignored] : given) {
-        set = set || EqualsIgnoreCase(name, option) || EqualsIgnoreCase(name, "cloudFiles." + option);
+        set =
+            set || EqualsIgnoreCase(name, option) || EqualsIgnoreCase(name, "cloudFiles." + option);
       }
       if (!set) given[option] = value;
     }

@@ -83,7 +83,7 @@ class InputRenderer {
                                     const std::string& display, bool streaming,
                                     bool skip_change_commits);
   Result<std::string> FilesRelation(const std::string& key, const sql::Reference& reference,
-                                    const std::string& path, bool streaming);
+                                    const graph::Input& input, bool streaming);
   Result<std::string> ViewRelation(const graph::Dataset& view);
   Result<std::string> MakeView(std::string name, const std::string& sql);
   // A name for a view standing for `display`, unique on the connection when needed.

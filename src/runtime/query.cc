@@ -1,7 +1,6 @@
 #include "runtime/query.h"
 
 #include <cctype>
-
 #include <nlohmann/json.hpp>
 
 #include "common/strings.h"
@@ -63,6 +62,15 @@ class QueryResolver : public spark::RelationResolver {
       SLUICE_ASSIGN_OR_RETURN(spark::BoundRelation table, TableAt(relation, reference, root));
       if (root == env_.settings->event_log_dir()) return EventLogView(std::move(table));
       return table;
+    }
+    if (dataset == nullptr || !reference.qualifier.empty()) {
+      if (auto external = graph::CatalogTableInput(*env_.settings, reference)) {
+        if (external->kind == sql::ReferenceKind::kDeltaPath) {
+          return TableAt(relation, reference, external->path);
+        }
+        SLUICE_ASSIGN_OR_RETURN(std::string view, views_.Relation(*external, reference));
+        return DescribeRelation(*context_.connection, view);
+      }
     }
     if (dataset != nullptr || reference.kind == sql::ReferenceKind::kReadFiles) {
       graph::Input input;
@@ -194,7 +202,19 @@ Result<engine::QueryResult> QueryPipeline(const RuntimeEnv& env, const std::stri
     return engine::QueryResult({"col_name", "data_type", "comment"},
                                {"VARCHAR", "VARCHAR", "VARCHAR"}, std::move(rows));
   }
-  auto result = connection->Query(translated->sql, true);
+  // Timestamps print as Spark prints them (in the session time zone, without an offset).
+  std::vector<std::string> renamed, items;
+  for (size_t i = 0; i < translated->columns.size(); ++i) {
+    const std::string column = "\"c" + std::to_string(i) + "\"";
+    renamed.push_back(column);
+    const spark::DataType& type = translated->columns[i].type;
+    const bool timestamp = type.is(spark::TypeId::kTimestamp);
+    items.push_back((timestamp ? "spark_timestamp_to_string(" + column + ")" : column) + " AS " +
+                    QuoteIdentifier(translated->columns[i].name));
+  }
+  auto result = connection->Query("SELECT " + Join(items, ", ") + " FROM (" + translated->sql +
+                                      ") AS __query(" + Join(renamed, ", ") + ")",
+                                  true);
   resolver.Release();
   return result;
 }
@@ -209,7 +229,8 @@ Result<engine::QueryResult> ReadEvents(const RuntimeEnv& env, const EventFilter&
   SLUICE_ASSIGN_OR_RETURN(eventlog::EventLogScan scan,
                           eventlog::PlanEventLogScan(context, env.settings->event_log_dir()));
   const std::string log = "(" + scan.plan.sql + ")";
-  std::string sql = "SELECT timestamp, event_type, level, message, details, error, origin, id FROM " + log;
+  std::string sql =
+      "SELECT timestamp, event_type, level, message, details, error, origin, id FROM " + log;
   std::vector<std::string> where;
   if (filter.update == "latest") {
     where.push_back("(origin->>'$.update_id') = (SELECT origin->>'$.update_id' FROM " + log +

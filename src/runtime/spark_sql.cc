@@ -29,15 +29,16 @@ Status UseSessionTimeZone(engine::Connection& connection, const spark::Translate
   // Spark takes offsets as zone ids; DuckDB (ICU) names them Etc/GMT-n (signs inverted) or
   // takes them as +hh:mm in timestamps only, so offsets other than whole hours are refused.
   if (!zone.empty() && (zone[0] == '+' || zone[0] == '-')) {
-    const std::string hours = zone.substr(1, zone.find(':') == std::string::npos ? std::string::npos
-                                                                                   : zone.find(':') - 1);
+    const std::string hours = zone.substr(
+        1, zone.find(':') == std::string::npos ? std::string::npos : zone.find(':') - 1);
     const bool whole = zone.find(':') == std::string::npos || EndsWith(zone, ":00");
     auto n = ParseInt64(hours);
     if (!n || !whole) {
       return InvalidArgument("spark.sql.session.timeZone = " + zone +
                              ": use a region (e.g. Europe/Paris) or a whole-hour offset");
     }
-    zone = *n == 0 ? "UTC" : "Etc/GMT" + std::string(zone[0] == '+' ? "-" : "+") + std::to_string(*n);
+    zone =
+        *n == 0 ? "UTC" : "Etc/GMT" + std::string(zone[0] == '+' ? "-" : "+") + std::to_string(*n);
   }
   if (EqualsIgnoreCase(zone, "UTC") || zone.empty()) return Status::OK();
   Status set = connection.Execute("SET TimeZone = " + QuoteLiteral(zone));

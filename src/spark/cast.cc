@@ -298,17 +298,19 @@ std::string Translator::ToStringSql(const Typed& value) {
       const std::string v = NewLambdaVariable();
       const std::string element = ToStringSql(Typed{v, *type.element});
       // DuckDB's array_to_string gives NULL for an empty list.
-      return "CASE WHEN " + x + " IS NOT NULL THEN '[' || coalesce(array_to_string(list_transform(" +
-             x + ", lambda " + v + ": coalesce(" + element + ", 'null')), ', '), '') || ']' END";
+      return "CASE WHEN " + x +
+             " IS NOT NULL THEN '[' || coalesce(array_to_string(list_transform(" + x + ", lambda " +
+             v + ": coalesce(" + element + ", 'null')), ', '), '') || ']' END";
     }
     case TypeId::kMap: {
       const std::string e = NewLambdaVariable();
       const std::string key = ToStringSql(Typed{"struct_extract(" + e + ", 'key')", *type.key});
       const std::string value_text =
           ToStringSql(Typed{"struct_extract(" + e + ", 'value')", *type.value});
-      return "CASE WHEN " + x + " IS NOT NULL THEN '{' || coalesce(array_to_string(list_transform(" +
-             "map_entries(" + x + "), lambda " + e + ": " + key + " || ' -> ' || coalesce(" +
-             value_text + ", 'null')), ', '), '') || '}' END";
+      return "CASE WHEN " + x +
+             " IS NOT NULL THEN '{' || coalesce(array_to_string(list_transform(" + "map_entries(" +
+             x + "), lambda " + e + ": " + key + " || ' -> ' || coalesce(" + value_text +
+             ", 'null')), ', '), '') || '}' END";
     }
     case TypeId::kStruct: {
       std::vector<std::string> parts;

@@ -41,7 +41,9 @@ Result<Typed> ConcatFn(Call& call) {
     if (!binary) SLUICE_RETURN_IF_ERROR(Expect(call, i, String()));
     parts.push_back(call.args[i].sql);
   }
-  return call.Result("(" + Join(parts, " || ") + ")", binary ? BinaryType() : StringType());
+  // DuckDB types `x || NULL` as NULL (not VARCHAR) when it folds it: keep the type.
+  const DataType type = binary ? BinaryType() : StringType();
+  return call.Result(As("(" + Join(parts, " || ") + ")", type), type);
 }
 
 Result<Typed> ConcatWsFn(Call& call) {

@@ -329,14 +329,12 @@ void AddAggregateNatives(std::vector<NativeAggregate>& out) {
     const double corr = m.ck / std::sqrt(m.x_mk * m.y_mk);
     return NativeValue(corr * corr);
   }));
-  out.push_back(Formula<Regression>(
-      "spark_regr_slope", two, AddRegression,
-      [](const Regression& r) {
+  out.push_back(
+      Formula<Regression>("spark_regr_slope", two, AddRegression, [](const Regression& r) {
         return r.x.m2 == 0.0 ? Null() : NativeValue(r.covariance.ck / r.x.m2);
       }));
-  out.push_back(Formula<Regression>(
-      "spark_regr_intercept", two, AddRegression,
-      [](const Regression& r) {
+  out.push_back(
+      Formula<Regression>("spark_regr_intercept", two, AddRegression, [](const Regression& r) {
         if (r.x.m2 == 0.0) return Null();
         return NativeValue(r.covariance.y_avg - r.covariance.ck / r.x.m2 * r.covariance.x_avg);
       }));

@@ -913,14 +913,14 @@ Result<Typed> TranslateBinary(Translator& translator, const Expr& expr, const Sc
       return out;
     }
     if (a.type.is(TypeId::kBinary) && b.type.is(TypeId::kBinary)) {
-      out.sql = "(" + a.sql + " || " + b.sql + ")";
+      out.sql = "CAST((" + a.sql + " || " + b.sql + ") AS BLOB)";
       out.type = a.type;
       out.name = "concat(" + a.name + ", " + b.name + ")";
       return out;
     }
     const DataType string = DataType::Of(TypeId::kString);
-    out.sql =
-        "(" + translator.Coerce(a, string).sql + " || " + translator.Coerce(b, string).sql + ")";
+    out.sql = "CAST((" + translator.Coerce(a, string).sql + " || " +
+              translator.Coerce(b, string).sql + ") AS VARCHAR)";
     out.type = string;
     out.name = "concat(" + a.name + ", " + b.name + ")";
     return out;

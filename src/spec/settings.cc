@@ -154,6 +154,55 @@ Status ReadLibraries(const Reader& reader, const YAML::Node& node, PipelineSetti
   return Status::OK();
 }
 
+// catalog: {name: path, name: {path: p, format: f, options: {k: v}}}
+Status ReadCatalogTables(Reader& reader, const YAML::Node& map, PipelineSettings& settings) {
+  static const std::set<std::string> kFormats = {"delta", "parquet", "csv", "json", "text"};
+  for (const auto& entry : map) {
+    CatalogTable table;
+    table.name = entry.first.as<std::string>();
+    const YAML::Node& value = entry.second;
+    std::string path;
+    if (value.IsScalar()) {
+      path = value.as<std::string>();
+    } else if (value.IsMap()) {
+      for (const auto& item : value) {
+        const std::string key = item.first.as<std::string>();
+        if (key == "path") {
+          SLUICE_ASSIGN_OR_RETURN(path,
+                                  reader.Scalar(item.second, "catalog." + table.name + ".path"));
+        } else if (key == "format") {
+          SLUICE_ASSIGN_OR_RETURN(table.format,
+                                  reader.Scalar(item.second, "catalog." + table.name + ".format"));
+          table.format = ToLower(table.format);
+          if (!kFormats.count(table.format)) {
+            return reader.Error(item.second, "catalog table '" + table.name +
+                                                 "': unknown format '" + table.format +
+                                                 "' (delta, parquet, csv, json, text)");
+          }
+        } else if (key == "options") {
+          if (!item.second.IsMap()) {
+            return reader.Error(item.second, "catalog table '" + table.name +
+                                                 "': options must be a map of read_files options");
+          }
+          for (const auto& option : item.second) {
+            table.options[option.first.as<std::string>()] = option.second.as<std::string>();
+          }
+        } else {
+          return reader.Error(item.first, "catalog table '" + table.name + "': unknown field '" +
+                                              key + "' (known: path, format, options)");
+        }
+      }
+    } else {
+      return reader.Error(value, "catalog table '" + table.name +
+                                     "' must be a path or a map with path, format and options");
+    }
+    if (path.empty()) return reader.Error(value, "catalog table '" + table.name + "' needs a path");
+    table.path = Absolute(settings.root_dir, path);
+    settings.catalog_tables.push_back(std::move(table));
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 const std::vector<std::string>& SettingsFileNames() {
@@ -220,6 +269,8 @@ Result<PipelineSettings> LoadSettings(io::FileSystem& fs, const std::string& set
       } else if (field == "storage") {
         SLUICE_ASSIGN_OR_RETURN(std::string storage, reader.Scalar(value, field));
         settings.storage = Absolute(settings.root_dir, storage);
+      } else if (field == "catalog" && value.IsMap()) {
+        SLUICE_RETURN_IF_ERROR(ReadCatalogTables(reader, value, settings));
       } else if (field == "catalog") {
         SLUICE_ASSIGN_OR_RETURN(settings.catalog, reader.Scalar(value, field));
       } else if (field == "schema" || field == "database" || field == "target") {

@@ -29,14 +29,24 @@ struct Library {
   std::string path;  // absolute; for kGlob a pattern such as /p/transformations/**
 };
 
+// A table outside the pipeline that queries read by name (`catalog` map of the settings):
+// `samples.tpch.orders` -> a Delta table or files.
+struct CatalogTable {
+  std::string name;    // as the settings write it, e.g. samples.tpch.orders
+  std::string path;    // absolute
+  std::string format;  // delta, parquet, csv, json, text; empty: by the path (see docs)
+  std::map<std::string, std::string> options;  // read_files options for files
+};
+
 struct PipelineSettings {
   std::string settings_file;  // absolute path of the file read
   std::string root_dir;       // its folder
   std::string id;             // `id` when given, else derived from the name (stable)
   std::string name;           // `name` when given, else the folder's name
   std::string storage;        // absolute; default <root_dir>/.sluice
-  std::string catalog;        // empty when not set
-  std::string schema;         // `schema`, `database` or `target`; empty when not set
+  std::string catalog;        // the default catalog's name (Databricks); empty when not set
+  std::vector<CatalogTable> catalog_tables;  // `catalog` given as a map of tables
+  std::string schema;                        // `schema`, `database` or `target`; empty when not set
   std::vector<Library> libraries;
   std::map<std::string, std::string> configuration;  // values as strings
   bool development = false;

@@ -52,6 +52,9 @@ void AddPipelineArguments(CLI::App& command, PipelineArguments* arguments, bool 
 // Opens the pipeline; on failure prints the error and sets *exit_code (2 for a missing or
 // invalid settings file).
 std::unique_ptr<Pipeline> OpenPipeline(const PipelineArguments& arguments, int* exit_code);
+// Prints the warnings the pipeline found in its definitions (after Run or Validate read
+// them), those OpenPipeline has not printed.
+void PrintDefinitionWarnings(const Pipeline& pipeline);
 
 // The exit code for a pipeline definition or usage error: 2, or 1 for failures that are
 // not the user's input (I/O, corruption, internal).

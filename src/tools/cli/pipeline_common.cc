@@ -42,4 +42,12 @@ std::unique_ptr<Pipeline> OpenPipeline(const PipelineArguments& arguments, int* 
   return std::move(*pipeline);
 }
 
+void PrintDefinitionWarnings(const Pipeline& pipeline) {
+  // The settings file's warnings (they name it first) were printed when it was opened.
+  for (const std::string& warning : pipeline.warnings()) {
+    if (warning.rfind(pipeline.settings_file(), 0) == 0) continue;
+    std::cerr << "warning: " << warning << "\n";
+  }
+}
+
 }  // namespace sluice::cli

@@ -134,6 +134,7 @@ int RunUpdate(const RunArguments& arguments) {
   };
   auto report = pipeline->Run(options);
   console.ClearProgress();
+  PrintDefinitionWarnings(*pipeline);
   if (!report.ok()) return DefinitionError(report.status());
 
   int completed = 0, failed = 0, skipped = 0;

@@ -16,6 +16,7 @@ void AddValidate(CLI::App& app, Runner* run) {
       std::unique_ptr<Pipeline> pipeline = OpenPipeline(*arguments, &code);
       if (!pipeline) return code;
       auto graph = pipeline->Validate();
+      PrintDefinitionWarnings(*pipeline);
       if (!graph.ok()) return DefinitionError(graph.status());
       std::cout << "Pipeline '" << pipeline->name() << "' is valid: " << graph->datasets.size()
                 << " datasets, " << graph->flows.size() << " flows\n";
