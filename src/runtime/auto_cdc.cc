@@ -74,6 +74,11 @@ class CdcApplier {
   // not exist or the batch starts over.
   Result<std::string> KeyedRows(const std::string& path, const std::string& temp_name);
   Status CheckState();
+  // SCD2: those of `columns` whose values for single upserts the `state` rows (the keyed
+  // rows of the state table) keep in __untracked, a list of struct(__seq, <the columns
+  // untracked when the row was written>); empty when no state row can keep any.
+  Result<std::vector<std::string>> KeptColumns(const std::string& state,
+                                               const std::vector<std::string>& columns);
   Status ApplyScd1(CdcResult& result);
   Status ApplyScd2(CdcResult& result);
   Status WriteTarget(const std::string& keys_sql, const std::string& rows_sql, bool replace_all,
@@ -113,7 +118,8 @@ class CdcApplier {
   std::vector<std::string> keys_;  // as the source spells them
   std::vector<Column> stored_;     // stored columns, source order
   std::string sequence_type_;
-  bool starts_over_ = false;  // full refresh or truncate: target and state empty
+  bool state_has_untracked_ = false;  // set by CheckState
+  bool starts_over_ = false;          // full refresh or truncate: target and state empty
   std::vector<std::string> temp_tables_;
   std::vector<delta::ScanPlan> scans_;
 };
@@ -283,6 +289,7 @@ Status CdcApplier::CheckState() {
   for (size_t row = 0; row < described->row_count(); ++row) {
     const std::string name = described->at(row, 0).ToString();
     if (name == "__sequence") state_sequence = described->at(row, 1).ToString();
+    if (name == "__untracked") state_has_untracked_ = true;
     if (!StartsWith(name, "__")) state_keys.push_back(name);
   }
   if (state_keys.size() != keys_.size() ||
@@ -299,6 +306,20 @@ Status CdcApplier::CheckState() {
                                          "; a full refresh of '" + cdc_.target + "' is needed");
   }
   return Status::OK();
+}
+
+Result<std::vector<std::string>> CdcApplier::KeptColumns(const std::string& state,
+                                                         const std::vector<std::string>& columns) {
+  std::vector<std::string> kept;
+  if (state.empty() || columns.empty() || !state_has_untracked_) return kept;
+  SLUICE_ASSIGN_OR_RETURN(
+      engine::QueryResult fields,
+      connection_.Query("DESCRIBE SELECT unnest(__untracked[1]) FROM " + state));
+  for (size_t row = 0; row < fields.row_count(); ++row) {
+    const std::string field = fields.at(row, 0).ToString();
+    if (field != "__seq" && Contains(columns, field)) kept.push_back(field);
+  }
+  return kept;
 }
 
 Status CdcApplier::WriteTarget(const std::string& keys_sql, const std::string& rows_sql,
@@ -471,47 +492,63 @@ Status CdcApplier::ApplyScd2(CdcResult& result) {
   SLUICE_ASSIGN_OR_RETURN(std::string versions,
                           KeyedRows(batch_.target_path, "__sluice_cdc_target"));
   std::vector<std::string> names;
-  for (const Column& column : stored_) names.push_back(column.name);
+  std::vector<std::string> values;     // stored columns but the keys
+  std::vector<std::string> untracked;  // those outside TRACK HISTORY
+  for (const Column& column : stored_) {
+    names.push_back(column.name);
+    if (Contains(keys_, column.name)) continue;
+    values.push_back(column.name);
+    if (!Tracked(column.name)) untracked.push_back(column.name);
+  }
   const std::string keys = KeyList();
+  // The columns whose values the state holds for the upserts the versions do not show: the
+  // untracked ones, unless TRACK HISTORY changed since the state was written (any column
+  // it holds is still taken from it: an event's own value is never less accurate than its
+  // version's, whatever is tracked now).
+  SLUICE_ASSIGN_OR_RETURN(std::vector<std::string> kept, KeptColumns(state, values));
 
-  // Every event of the touched keys: stored versions (an upsert at __START_AT; a delete at
-  // an __END_AT no version starts at) and the batch's. A stored version's values stand
-  // for its latest event: they win over an older new event in the same version.
-  std::string combined =
-      std::string("SELECT * EXCLUDE (__trunc), 1 AS __new, __seq AS __prio FROM ") + kEvents;
+  // Every event of the touched keys, each with its own values: stored versions (an upsert
+  // at __START_AT; a delete at an __END_AT no version starts at) and the batch's.
+  std::string combined = std::string("SELECT * EXCLUDE (__trunc), 1 AS __new FROM ") + kEvents;
   if (!versions.empty()) {
-    const std::string latest = state.empty() ? "NULL" : "s.__sequence";
-    std::string stored =
-        "SELECT v.* EXCLUDE (__START_AT, __END_AT), v.__START_AT AS __seq, false "
-        "AS __del, 0::BIGINT AS __ord, 0 AS __new, coalesce(v.__END_AT, " +
-        latest + ", v.__START_AT) AS __prio FROM " + versions + " v";
+    std::string upserts =
+        "SELECT v.* EXCLUDE (__START_AT, __END_AT), v.__START_AT AS __seq FROM " + versions + " v";
     if (!state.empty()) {
-      stored += " LEFT JOIN " + state + " s ON " + KeysMatch(keys_, "v", "s");
       // Every upsert a version absorbed (equal on the tracked columns) is an event of it
       // too: a late event that splits the version lets the later ones open a new one.
-      stored +=
-          " UNION ALL BY NAME SELECT v.* EXCLUDE (__START_AT, __END_AT), u.__seq, false "
-          "AS __del, 0::BIGINT AS __ord, 0 AS __new, coalesce(v.__END_AT, u.__latest, "
-          "v.__START_AT) AS __prio FROM " +
-          versions + " v JOIN (SELECT " + keys +
-          ", unnest(__upserts) AS __seq, __sequence AS __latest FROM " + state + ") u ON " +
-          KeysMatch(keys_, "v", "u") +
-          " AND u.__seq > v.__START_AT AND (v.__END_AT IS NULL OR u.__seq < v.__END_AT)";
+      upserts += " UNION ALL BY NAME SELECT v.* EXCLUDE (__START_AT, __END_AT), u.__seq FROM " +
+                 versions + " v JOIN (SELECT " + keys + ", unnest(__upserts) AS __seq FROM " +
+                 state + ") u ON " + KeysMatch(keys_, "v", "u") +
+                 " AND u.__seq > v.__START_AT AND (v.__END_AT IS NULL OR u.__seq < v.__END_AT)";
+    }
+    // A version's row shows the untracked values of its latest upsert; its other upserts
+    // (its start included) take theirs from the state.
+    if (!kept.empty()) {
+      std::vector<std::string> replaced;
+      for (const std::string& name : kept) {
+        const std::string column = QuoteIdentifier(name);
+        replaced.push_back("CASE WHEN x.__value IS NULL THEN e." + column + " ELSE x.__value." +
+                           column + " END AS " + column);
+      }
+      upserts = "SELECT e.* REPLACE (" + Join(replaced, ", ") + ") FROM (" + upserts +
+                ") e LEFT JOIN (SELECT " + keys + ", unnest(__untracked) AS __value FROM " + state +
+                ") x ON " + KeysMatch(keys_, "e", "x") + " AND x.__value.__seq = e.__seq";
     }
     std::string deletes =
         "SELECT " + KeyList("v.") +
-        ", v.__END_AT AS __seq, true AS __del, 0::BIGINT AS __ord, 0 AS __new, "
-        "v.__END_AT AS __prio FROM " +
-        versions + " v WHERE v.__END_AT IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + versions +
-        " w WHERE " + KeysMatch(keys_, "v", "w") + " AND w.__START_AT = v.__END_AT)";
-    combined += " UNION ALL BY NAME " + stored + " UNION ALL BY NAME " + deletes;
+        ", v.__END_AT AS __seq, true AS __del, 0::BIGINT AS __ord, 0 AS __new FROM " + versions +
+        " v WHERE v.__END_AT IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + versions + " w WHERE " +
+        KeysMatch(keys_, "v", "w") + " AND w.__START_AT = v.__END_AT)";
+    combined +=
+        " UNION ALL BY NAME SELECT *, false AS __del, 0::BIGINT AS __ord, 0 AS __new FROM (" +
+        upserts + ") UNION ALL BY NAME " + deletes;
   }
   if (!state.empty()) {
     // Deletes that closed no version (of a key not live then) still bound later history.
-    combined += " UNION ALL BY NAME SELECT " + KeyList("s.") +
-                ", unnest(s.__deletes) AS __seq, true AS __del, 0::BIGINT AS __ord, 0 AS __new, "
-                "NULL AS __prio FROM " +
-                state + " s";
+    combined +=
+        " UNION ALL BY NAME SELECT " + KeyList("s.") +
+        ", unnest(s.__deletes) AS __seq, true AS __del, 0::BIGINT AS __ord, 0 AS __new FROM " +
+        state + " s";
   }
   // One event per key, sequence and kind: a stored one wins over a repeated delivery.
   std::string unique = "SELECT * EXCLUDE (__dup) FROM (SELECT *, row_number() OVER (PARTITION BY " +
@@ -534,7 +571,7 @@ Status CdcApplier::ApplyScd2(CdcResult& result) {
                                          : column);
     }
     filled = "SELECT " + Join(items, ", ") +
-             ", __seq, __del, __ord, __new, __prio FROM (SELECT *, count(*) FILTER (WHERE __del) "
+             ", __seq, __del, __ord, __new FROM (SELECT *, count(*) FILTER (WHERE __del) "
              "OVER (PARTITION BY " +
              keys + " ORDER BY __seq, __del ROWS UNBOUNDED PRECEDING) AS __epoch FROM (" + unique +
              "))";
@@ -567,29 +604,49 @@ Status CdcApplier::ApplyScd2(CdcResult& result) {
     } else if (Tracked(name)) {
       items.push_back("arg_min_null(" + column + ", __seq) AS " + column);
     } else {
-      items.push_back("arg_max_null(" + column + ", __prio) AS " + column);
+      // The latest upsert in the version's range, in sequence order.
+      items.push_back("arg_max_null(" + column + ", __seq) AS " + column);
     }
+  }
+  // TRACK HISTORY on a subset: the untracked values of the version's upserts other than
+  // its latest (which the row shows), for the state.
+  std::string others;
+  if (!untracked.empty()) {
+    std::vector<std::string> fields{"__seq := __seq"};
+    for (const std::string& name : untracked) {
+      fields.push_back(QuoteIdentifier(name) + " := " + QuoteIdentifier(name));
+    }
+    others =
+        ", (list(struct_pack(" + Join(fields, ", ") + ") ORDER BY __seq DESC))[2:] AS __untracked";
   }
   SLUICE_RETURN_IF_ERROR(Temp(kVersions, "SELECT " + Join(items, ", ") +
                                              ", min(__seq) AS __START_AT, arg_min_null(__boundary, "
-                                             "__seq) AS __END_AT FROM (" +
-                                             islands +
+                                             "__seq) AS __END_AT" +
+                                             others + " FROM (" + islands +
                                              ") WHERE NOT __del AND __island > 0 GROUP BY " + keys +
                                              ", __island"));
   // The state keeps only what the versions do not show: upserts a version absorbed (not
-  // its start) and deletes that closed no version. Keys with neither have no state row:
-  // their latest sequence is their current version's start or end.
+  // its start), deletes that closed no version and (TRACK HISTORY on a subset) the
+  // untracked values of the upserts that are not their version's latest. Keys with none
+  // of these have no state row: their latest sequence is their current version's start or
+  // end. (A version with untracked values kept has an absorbed upsert.)
   const std::string shown =
       "EXISTS (SELECT 1 FROM " + std::string(kVersions) + " v WHERE " + KeysMatch(keys_, "u", "v");
-  SLUICE_RETURN_IF_ERROR(
-      Temp(kLatest, "SELECT " + keys +
-                        ", arg_max_null(__del, __seq) AS __deleted, max(__seq) AS __sequence, "
-                        "list_sort(list(DISTINCT __seq) FILTER (WHERE __del AND NOT __is_end)) AS "
-                        "__deletes, list_sort(list(DISTINCT __seq) FILTER (WHERE NOT __del AND NOT "
-                        "__is_start)) AS __upserts FROM (SELECT u.*, " +
-                        shown + " AND v.__START_AT = u.__seq) AS __is_start, " + shown +
-                        " AND v.__END_AT = u.__seq) AS __is_end FROM (" + unique +
-                        ") u) GROUP BY " + keys));
+  std::string latest = "SELECT " + keys +
+                       ", arg_max_null(__del, __seq) AS __deleted, max(__seq) AS __sequence, "
+                       "list_sort(list(DISTINCT __seq) FILTER (WHERE __del AND NOT __is_end)) AS "
+                       "__deletes, list_sort(list(DISTINCT __seq) FILTER (WHERE NOT __del AND NOT "
+                       "__is_start)) AS __upserts FROM (SELECT u.*, " +
+                       shown + " AND v.__START_AT = u.__seq) AS __is_start, " + shown +
+                       " AND v.__END_AT = u.__seq) AS __is_end FROM (" + unique + ") u) GROUP BY " +
+                       keys;
+  if (!untracked.empty()) {
+    latest = "SELECT l.*, x.__untracked FROM (" + latest + ") l LEFT JOIN (SELECT " + keys +
+             ", flatten(list(__untracked ORDER BY __START_AT)) AS __untracked FROM " + kVersions +
+             " GROUP BY " + keys + " HAVING sum(len(__untracked)) > 0) x ON " +
+             KeysMatch(keys_, "l", "x");
+  }
+  SLUICE_RETURN_IF_ERROR(Temp(kLatest, latest));
   SLUICE_ASSIGN_OR_RETURN(
       engine::QueryResult counts,
       connection_.Query("SELECT count(*) FILTER (WHERE NOT __del), count(*) FILTER (WHERE __del) "
@@ -619,11 +676,11 @@ Status CdcApplier::ApplyScd2(CdcResult& result) {
   }
   return WriteState("SELECT " + keys + " FROM " + kLatest,
                     "SELECT " + KeyList("l.") +
-                        ", l.__sequence, l.__deleted, l.__deletes, l.__upserts, CASE WHEN "
-                        "l.__deleted THEN coalesce(" +
-                        previous_deleted_at + ", " + std::to_string(batch_.now_ms) +
-                        "::BIGINT) END AS __deleted_at_ms FROM " + joined +
-                        " WHERE l.__deletes IS NOT NULL OR l.__upserts IS NOT NULL",
+                        ", l.__sequence, l.__deleted, l.__deletes, l.__upserts, " +
+                        (untracked.empty() ? "" : "l.__untracked, ") +
+                        "CASE WHEN l.__deleted THEN coalesce(" + previous_deleted_at + ", " +
+                        std::to_string(batch_.now_ms) + "::BIGINT) END AS __deleted_at_ms FROM " +
+                        joined + " WHERE l.__deletes IS NOT NULL OR l.__upserts IS NOT NULL",
                     starts_over_);
 }
 
