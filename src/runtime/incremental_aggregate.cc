@@ -53,6 +53,14 @@ std::optional<AggregateKind> AggregateOf(const Json& item) {
       item.contains("child")) {
     return AggregateOf(item["child"]);
   }
+  // So does Spark's sum of integers, which wraps around as Java's long arithmetic does.
+  if (item.value("class", "") == "FUNCTION" &&
+      ToLower(item.value("function_name", "")) == "spark_wrap_long_huge" &&
+      item["children"].size() == 1) {
+    const std::optional<AggregateKind> inner = AggregateOf(item["children"][0]);
+    if (inner == AggregateKind::kSum) return inner;
+    return std::nullopt;
+  }
   if (item.value("class", "") != "FUNCTION") return std::nullopt;
   if (!item.value("schema", "").empty() || !item.value("catalog", "").empty()) return std::nullopt;
   if (!item["filter"].is_null() || item.value("export_state", false)) return std::nullopt;

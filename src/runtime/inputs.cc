@@ -154,9 +154,12 @@ class ReferenceResolver : public spark::RelationResolver {
         static_cast<size_t>(index) >= inputs_.size()) {
       return Internal("unresolved reference " + std::to_string(index));
     }
-    SLUICE_ASSIGN_OR_RETURN(std::string view,
-                            renderer_.Relation(inputs_[index], query_.references[index]));
-    return DescribeRelation(connection_, view);
+    auto view = renderer_.Relation(inputs_[index], query_.references[index]);
+    if (!view.ok()) {
+      renderer_.MarkInputFailed();
+      return view.status();
+    }
+    return DescribeRelation(connection_, *view);
   }
 
  private:
@@ -184,7 +187,10 @@ Result<std::string> InputRenderer::Render(const sql::Query& query,
   // read_files relations get a _metadata column only for queries that use it, since
   // `SELECT *` would otherwise carry it into the table.
   const bool mentions_metadata = mentions_metadata_;
-  mentions_metadata_ = MentionsMetadataColumn(query.text);
+  // input_file_name() reads the file path from _metadata too.
+  mentions_metadata_ = MentionsMetadataColumn(query.text) ||
+                       ToLower(query.text).find("input_file_name") != std::string::npos;
+  input_failed_ = false;
   ReferenceResolver resolver(*this, *context_.connection, query, inputs);
   auto translated = spark::TranslateQuery(*query.parsed, resolver, options);
   mentions_metadata_ = mentions_metadata;

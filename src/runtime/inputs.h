@@ -74,6 +74,11 @@ class InputRenderer {
   // The file sources of the rendered query, for what they found once read.
   const std::vector<std::unique_ptr<FileRead>>& file_reads() const { return file_reads_; }
 
+  // Whether opening a reference's input failed in the last Render (as opposed to the
+  // query's translation).
+  bool input_failed() const { return input_failed_; }
+  void MarkInputFailed() { input_failed_ = true; }
+
   // Drops the temporary views and scan tables; called by the destructor too.
   Status Release();
 
@@ -108,6 +113,7 @@ class InputRenderer {
   std::string schema_dir_;
   bool mentions_metadata_ = false;
   const std::map<std::string, std::string>* conf_ = nullptr;  // of the query being rendered
+  bool input_failed_ = false;
 };
 
 // What `inputs` read, as text that changes whenever they change: table ids and versions,

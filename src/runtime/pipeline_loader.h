@@ -24,6 +24,9 @@ Result<LoadedPipeline> LoadPipeline(io::FileSystem& fs, const spec::PipelineSett
 // have, in dependency order, without reading or writing data. Flows whose file sources
 // have no files yet cannot be bound and are left out (with their readers). Errors name
 // the flow's file, line and column.
-Status BindQueries(const RuntimeEnv& env);
+// With `skip_input_errors` (an update's analysis), a flow whose inputs fail to open (a file
+// that cannot be read, a schema that grows) is left out with its readers, as one without
+// files yet: its flow reports the error when it runs.
+Status BindQueries(const RuntimeEnv& env, bool skip_input_errors = false);
 
 }  // namespace sluice::runtime

@@ -27,8 +27,7 @@ Result<engine::QueryResult> ReadEvents(const RuntimeEnv& env, const EventFilter&
 
 // The pipeline configuration the last update recorded (its create_update event), or an
 // empty map when there is no update yet.
-Result<std::map<std::string, std::string>> LastUpdateConfiguration(io::FileSystem& fs,
-                                                                   engine::Database& database,
-                                                                   const spec::PipelineSettings& settings);
+Result<std::map<std::string, std::string>> LastUpdateConfiguration(
+    io::FileSystem& fs, engine::Database& database, const spec::PipelineSettings& settings);
 
 }  // namespace sluice::runtime

@@ -323,7 +323,7 @@ Result<UpdateResult> RunUpdate(const RuntimeEnv& env, const UpdateRequest& reque
   update_state("SETTING_UP_TABLES");
   // Every query is analyzed against the schemas of what it reads before any flow runs: a
   // query that does not bind fails the whole update here, as on Databricks.
-  Status analysis = BindQueries(env);
+  Status analysis = BindQueries(env, /*skip_input_errors=*/true);
   if (!analysis.ok()) {
     events.UpdateProgress(
         "FAILED", "Update " + result.update_id.substr(0, 6) + " has failed: " + analysis.message());

@@ -162,7 +162,25 @@ void AddMiscFunctions(FunctionMap& map) {
   Alias(map, "current_schema", "current_database");
   Define(map, "version", k, 0, 0, Constant("'3.5.6 sluice'", kString), kMisc);
   // Outside a file read, as for Spark's non-file sources.
-  Define(map, "input_file_name", k, 0, 0, Constant("''", kString), kMisc);
+  // The file the row was read from: the file_path of the _metadata column of the file
+  // source in scope (read_files, cloud_files, json.`path`, ...); '' for other sources.
+  Define(
+      map, "input_file_name", k, 0, 0,
+      [](Call& call) -> Result<Typed> {
+        for (const Scope* scope = &call.scope; scope != nullptr; scope = scope->outer) {
+          for (const ScopeRelation& relation : scope->relations) {
+            for (const ScopeColumn& column : relation.columns) {
+              if (column.hidden && column.name == "_metadata" && column.type.is(TypeId::kStruct) &&
+                  column.type.FindField("file_path") != nullptr) {
+                return call.Result("coalesce(struct_extract(" + column.sql + ", 'file_path'), '')",
+                                   DataType::Of(TypeId::kString), false);
+              }
+            }
+          }
+        }
+        return call.Result("''", DataType::Of(TypeId::kString), false);
+      },
+      kMisc);
   Define(map, "input_file_block_start", k, 0, 0, Constant("CAST(-1 AS BIGINT)", kLong), kMisc);
   Define(map, "input_file_block_length", k, 0, 0, Constant("CAST(-1 AS BIGINT)", kLong), kMisc);
   Define(map, "monotonically_increasing_id", k, 0, 0, MonotonicallyIncreasingIdFn, kMisc);

@@ -267,8 +267,8 @@ Result<Typed> Translator::ResolveColumn(const Expr& column, const Scope& scope) 
             return ErrorAt(column.span, "no field '" + parts[k] + "' in " + value.type.Sql());
           }
           value.sql = "struct_extract(" + value.sql + ", " + QuoteLiteral(field->name) + ")";
-          value.type = *field->type;
           value.name = field->name;
+          value.type = DataType(*field->type);  // `field` points into the old type
         }
         return value;
       }
@@ -331,12 +331,12 @@ Result<Typed> Translator::ResolveColumn(const Expr& column, const Scope& scope) 
                                           value.type.Sql() + ")");
         }
         value.sql = "struct_extract(" + value.sql + ", " + QuoteLiteral(field->name) + ")";
-        value.type = *field->type;
         value.name = field->name;
+        value.type = DataType(*field->type);  // `field` points into the old type
       } else if (value.type.is(TypeId::kMap) && value.type.key->is(TypeId::kString)) {
         // m.key reads a map of string keys, as Spark's ExtractValue does.
         value.sql = "(" + value.sql + ")[" + QuoteLiteral(parts[k]) + "]";
-        value.type = *value.type.value;
+        value.type = DataType(*value.type.value);  // a copy first: it lives in the old type
         value.name = parts[k];
       } else {
         return ErrorAt(column.span, "'" + Join(parts, ".") + "': '" + value.name + "' (" +

@@ -259,6 +259,7 @@ Result<TranslatedQuery> Translator::Select(const Query& query, const Scope* oute
         any = true;
         for (const ScopeColumn& column : relation.columns) {
           if (column.qualified_only && e.parts.empty()) continue;
+          if (column.hidden) continue;
           if (except.count(ToLower(column.name))) continue;
           SelectOutput output;
           output.name = column.name;

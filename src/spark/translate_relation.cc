@@ -199,7 +199,14 @@ Result<std::string> Translator::TableFunctionSql(const Relation& relation, const
       query.sql_names.push_back(bound.columns[i].name);
     }
     query.sql = "SELECT " + Join(items, ", ") + " FROM " + bound.sql;
-    return DerivedRelation(query, &relation, {name}, scope);
+    std::string sql = DerivedRelation(query, &relation, {name}, scope);
+    // The _metadata column of a file source is hidden, as in Spark.
+    if (IsFileSourceFunction(name)) {
+      for (ScopeColumn& column : scope->relations.back().columns) {
+        column.hidden = column.hidden || column.name == "_metadata";
+      }
+    }
+    return sql;
   }
   Scope empty;
   empty.outer = outer;

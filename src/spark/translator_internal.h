@@ -39,6 +39,8 @@ struct ScopeColumn {
   // A key of a USING / NATURAL join, listed once (in the join's own entry) for * and
   // unqualified references; the two sides' copies are reachable only when qualified.
   bool qualified_only = false;
+  // A metadata column (the _metadata of file sources): named, never in * or t.*.
+  bool hidden = false;
 };
 
 struct ScopeRelation {
