@@ -33,12 +33,12 @@ step "gold: top customers"
 step "expectations of the last update, from the event log"
 "$bin/sluice" query "
   SELECT e.name, e.dataset, e.passed_records, e.failed_records
-  FROM (SELECT unnest(from_json(details->'\$.flow_progress.data_quality.expectations',
-                                '[{\"name\":\"VARCHAR\",\"dataset\":\"VARCHAR\",\"passed_records\":\"BIGINT\",\"failed_records\":\"BIGINT\"}]')) AS e
+  FROM (SELECT explode(from_json(details:flow_progress.data_quality.expectations,
+                 'array<struct<name: string, dataset: string, passed_records: bigint, failed_records: bigint>>')) AS e
         FROM event_log
         WHERE event_type = 'flow_progress'
-          AND (details->>'\$.flow_progress.status') = 'COMPLETED'
-          AND (origin->>'\$.update_id') = (SELECT origin->>'\$.update_id' FROM event_log
-                                        WHERE event_type = 'create_update'
-                                        ORDER BY timestamp DESC LIMIT 1))
+          AND details:flow_progress.status = 'COMPLETED'
+          AND origin.update_id = (SELECT origin.update_id FROM event_log
+                                  WHERE event_type = 'create_update'
+                                  ORDER BY timestamp DESC LIMIT 1))
   ORDER BY e.dataset, e.name"

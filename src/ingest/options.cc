@@ -195,6 +195,7 @@ const std::map<std::string, std::string>& Aliases() {
   static const auto* aliases = new std::map<std::string, std::string>{
       {"delimiter", "sep"},
       {"charset", "encoding"},
+      {"inferschema", "infercolumntypes"},
       {"multi_line", "multiline"},
   };
   return *aliases;

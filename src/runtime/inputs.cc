@@ -394,7 +394,11 @@ Result<std::string> InputRenderer::FilesRelation(const std::string& key,
                                  path));
   SLUICE_ASSIGN_OR_RETURN(std::vector<ingest::InputFile> listing,
                           ListSourceFiles(*context_.fs, path));
-  SLUICE_SYNC_POINT("read_files.listed");
+  // Analysis (with definitions, before any flow runs) lists too; the sync point marks the
+  // listings that choose what a flow reads.
+  if (definitions_ == nullptr) {
+    SLUICE_SYNC_POINT("read_files.listed");
+  }
   PlannedFileRead plan;
   plan.key = key;
   plan.options = options;

@@ -89,7 +89,7 @@ Result<std::string> Translator::CastSql(const Typed& value, const DataType& to, 
     case TypeId::kLong: {
       const std::string suffix = IntegralSuffix(to.id);
       if (from.is(TypeId::kString)) {
-        if (mode == Mode::kAnsi) return Cast("spark_trim_all(" + x + ")", to);
+        if (mode == Mode::kAnsi) return "spark_str_to_" + suffix + "_strict(" + x + ")";
         return "spark_str_to_" + suffix + "(" + x + ")";
       }
       if (from.is(TypeId::kBoolean)) return Cast(x, to);

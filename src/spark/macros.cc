@@ -24,6 +24,18 @@ const char* const kMacros[][2] = {
     {"spark_str_to_byte(s)",
      "CASE WHEN spark_str_to_long(s) BETWEEN -128 AND 127 THEN CAST(spark_str_to_long(s) AS "
      "TINYINT) END"},
+    // ANSI CAST(string AS integral): digits with an optional sign only (no fraction), in the
+    // type's range; anything else is Spark's CAST_INVALID_INPUT error.
+    {"spark_cast_invalid_input(s, t)",
+     R"(error('[CAST_INVALID_INPUT] The value ''' || s || ''' of the type "STRING" cannot be cast to "' || t || '" because it is malformed. Correct the value as per the syntax, or change its target type. Use `try_cast` to tolerate malformed input and return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error.'))"},
+    {"spark_str_to_long_strict(s)",
+     R"(CASE WHEN s IS NULL THEN NULL WHEN regexp_full_match(spark_trim_all(s), '[+-]?[0-9]+') AND TRY_CAST(spark_trim_all(s) AS BIGINT) IS NOT NULL THEN TRY_CAST(spark_trim_all(s) AS BIGINT) ELSE CAST(spark_cast_invalid_input(s, 'BIGINT') AS BIGINT) END)"},
+    {"spark_str_to_int_strict(s)",
+     R"(CASE WHEN s IS NULL THEN NULL WHEN regexp_full_match(spark_trim_all(s), '[+-]?[0-9]+') AND TRY_CAST(spark_trim_all(s) AS INTEGER) IS NOT NULL THEN TRY_CAST(spark_trim_all(s) AS INTEGER) ELSE CAST(spark_cast_invalid_input(s, 'INT') AS INTEGER) END)"},
+    {"spark_str_to_short_strict(s)",
+     R"(CASE WHEN s IS NULL THEN NULL WHEN regexp_full_match(spark_trim_all(s), '[+-]?[0-9]+') AND TRY_CAST(spark_trim_all(s) AS SMALLINT) IS NOT NULL THEN TRY_CAST(spark_trim_all(s) AS SMALLINT) ELSE CAST(spark_cast_invalid_input(s, 'SMALLINT') AS SMALLINT) END)"},
+    {"spark_str_to_byte_strict(s)",
+     R"(CASE WHEN s IS NULL THEN NULL WHEN regexp_full_match(spark_trim_all(s), '[+-]?[0-9]+') AND TRY_CAST(spark_trim_all(s) AS TINYINT) IS NOT NULL THEN TRY_CAST(spark_trim_all(s) AS TINYINT) ELSE CAST(spark_cast_invalid_input(s, 'TINYINT') AS TINYINT) END)"},
     // Java's narrowing of integers: keep the low bits (two's complement).
     {"spark_wrap_long(x)", "TRY_CAST(x AS BIGINT)"},
     {"spark_wrap_int(x)",

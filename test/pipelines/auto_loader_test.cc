@@ -152,7 +152,7 @@ TEST(AutoLoader, FilesArrivingDuringAnUpdateAreReadOnceLater) {
   EXPECT_EQ(FindFlow(*second, "raw")->output_rows, 1);
   EXPECT_EQ(Text(root, "SELECT count(*), count(DISTINCT id) FROM raw"), "5:5 ");
   EXPECT_EQ(Text(root,
-                 "SELECT regexp_extract(path, '[^/]*$'), batch_id FROM cloud_files_state('raw') "
+                 "SELECT regexp_extract(path, '[^/]*$', 0), batch_id FROM cloud_files_state('raw') "
                  "ORDER BY 1"),
             "a0.json:0 a1.json:0 a2.json:1 late0.json:1 late1.json:2 ");
 }
