@@ -95,19 +95,10 @@ void Call(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector outp
   auto* state = static_cast<FunctionState*>(duckdb_scalar_function_get_extra_info(info));
   const idx_t rows = duckdb_data_chunk_get_size(input);
   const idx_t columns = duckdb_data_chunk_get_column_count(input);
-  std::vector<std::unique_ptr<internal::ColumnReader>> readers;
-  for (idx_t c = 0; c < columns; ++c) {
-    duckdb_vector vector = duckdb_data_chunk_get_vector(input, c);
-    readers.push_back(
-        std::make_unique<internal::ColumnReader>(vector, duckdb_vector_get_column_type(vector)));
-  }
+  const auto readers = internal::ChunkReaders(input);
   std::vector<Value> arguments(columns);
   for (idx_t row = 0; row < rows; ++row) {
-    bool any_null = false;
-    for (idx_t c = 0; c < columns; ++c) {
-      arguments[c] = readers[c]->Get(row);
-      any_null = any_null || arguments[c].is_null();
-    }
+    const bool any_null = internal::ReadRow(readers, row, arguments);
     if (any_null && !state->spec.handles_nulls) {
       SetVectorValue(output, state->result, row, Value::Null());
       continue;

@@ -402,4 +402,25 @@ std::string ColumnReader::Json(size_t row) const {
   }
 }
 
+std::vector<std::unique_ptr<ColumnReader>> ChunkReaders(duckdb_data_chunk chunk) {
+  std::vector<std::unique_ptr<ColumnReader>> readers;
+  const idx_t columns = duckdb_data_chunk_get_column_count(chunk);
+  for (idx_t c = 0; c < columns; ++c) {
+    duckdb_vector vector = duckdb_data_chunk_get_vector(chunk, c);
+    readers.push_back(
+        std::make_unique<ColumnReader>(vector, duckdb_vector_get_column_type(vector)));
+  }
+  return readers;
+}
+
+bool ReadRow(const std::vector<std::unique_ptr<ColumnReader>>& readers, size_t row,
+             std::vector<Value>& values) {
+  bool any_null = false;
+  for (size_t c = 0; c < readers.size(); ++c) {
+    values[c] = readers[c]->Get(row);
+    any_null = any_null || values[c].is_null();
+  }
+  return any_null;
+}
+
 }  // namespace sluice::engine::internal

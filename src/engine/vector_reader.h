@@ -47,4 +47,11 @@ class ColumnReader {
   size_t array_size_ = 0;
 };
 
+// Readers of every column of `chunk`.
+std::vector<std::unique_ptr<ColumnReader>> ChunkReaders(duckdb_data_chunk chunk);
+
+// Reads row `row` of every column into `values` (one per reader); whether any is NULL.
+bool ReadRow(const std::vector<std::unique_ptr<ColumnReader>>& readers, size_t row,
+             std::vector<Value>& values);
+
 }  // namespace sluice::engine::internal

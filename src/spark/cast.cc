@@ -3,6 +3,7 @@
 // toward zero and saturates doubles at the integer's range; TRY_CAST gives NULL for every
 // failure; ANSI mode fails the query instead.
 #include "common/strings.h"
+#include "spark/coercion.h"
 #include "spark/translator_internal.h"
 
 namespace sluice::spark::internal {
@@ -27,21 +28,6 @@ const char* IntegralSuffix(TypeId id) {
       return "int";
     default:
       return "long";
-  }
-}
-
-int IntegralRank(TypeId id) {
-  switch (id) {
-    case TypeId::kByte:
-      return 0;
-    case TypeId::kShort:
-      return 1;
-    case TypeId::kInt:
-      return 2;
-    case TypeId::kLong:
-      return 3;
-    default:
-      return 4;
   }
 }
 
@@ -94,7 +80,7 @@ Result<std::string> Translator::CastSql(const Typed& value, const DataType& to, 
       }
       if (from.is(TypeId::kBoolean)) return Cast(x, to);
       if (from.IsIntegral()) {
-        if (IntegralRank(from.id) <= IntegralRank(to.id) || mode == Mode::kAnsi) return Cast(x, to);
+        if (NumericRank(from.id) <= NumericRank(to.id) || mode == Mode::kAnsi) return Cast(x, to);
         if (mode == Mode::kTry) return TryCast(x, to);
         return "spark_wrap_" + suffix + "(" + x + ")";
       }

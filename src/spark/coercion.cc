@@ -8,25 +8,6 @@
 namespace sluice::spark {
 namespace {
 
-int NumericRank(TypeId id) {
-  switch (id) {
-    case TypeId::kByte:
-      return 0;
-    case TypeId::kShort:
-      return 1;
-    case TypeId::kInt:
-      return 2;
-    case TypeId::kLong:
-      return 3;
-    case TypeId::kFloat:
-      return 4;
-    case TypeId::kDouble:
-      return 5;
-    default:
-      return -1;
-  }
-}
-
 // Whether decimal `d` holds every value of integral type `t` (DecimalType.isWiderThan).
 bool DecimalHolds(const DataType& d, const DataType& t) {
   const DataType needed = DecimalForType(t);
@@ -53,8 +34,29 @@ bool HasString(const DataType& type) {
   }
 }
 
-template <typename F>
-std::optional<DataType> ComplexCommon(const DataType& a, const DataType& b, F common) {
+}  // namespace
+
+int NumericRank(TypeId id) {
+  switch (id) {
+    case TypeId::kByte:
+      return 0;
+    case TypeId::kShort:
+      return 1;
+    case TypeId::kInt:
+      return 2;
+    case TypeId::kLong:
+      return 3;
+    case TypeId::kFloat:
+      return 4;
+    case TypeId::kDouble:
+      return 5;
+    default:
+      return -1;
+  }
+}
+
+std::optional<DataType> CommonComplexType(const DataType& a, const DataType& b,
+                                          const CommonTypeRule& common) {
   if (a.is(TypeId::kArray) && b.is(TypeId::kArray)) {
     auto element = common(*a.element, *b.element);
     if (!element) return std::nullopt;
@@ -82,8 +84,6 @@ std::optional<DataType> ComplexCommon(const DataType& a, const DataType& b, F co
   }
   return std::nullopt;
 }
-
-}  // namespace
 
 DataType BoundedDecimal(int precision, int scale) {
   return DataType::Decimal(std::min(precision, kMaxDecimalPrecision),
@@ -134,8 +134,7 @@ std::optional<DataType> TightestCommonType(const DataType& a, const DataType& b)
         std::max(static_cast<int>(a.end_field), static_cast<int>(b.end_field)));
     return out;
   }
-  return ComplexCommon(
-      a, b, [](const DataType& x, const DataType& y) { return TightestCommonType(x, y); });
+  return CommonComplexType(a, b, TightestCommonType);
 }
 
 std::optional<DataType> WiderType(const DataType& a, const DataType& b) {
@@ -155,7 +154,7 @@ std::optional<DataType> WiderType(const DataType& a, const DataType& b) {
   if (IsStringLike(b) && a.IsAtomic() && !a.is(TypeId::kBinary) && !a.is(TypeId::kBoolean)) {
     return DataType::Of(TypeId::kString);
   }
-  return ComplexCommon(a, b, [](const DataType& x, const DataType& y) { return WiderType(x, y); });
+  return CommonComplexType(a, b, WiderType);
 }
 
 std::optional<DataType> WiderCommonType(const std::vector<DataType>& types) {

@@ -2,6 +2,7 @@
 // which common type two values meet at, and which implicit casts a function's arguments get.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -9,9 +10,19 @@
 
 namespace sluice::spark {
 
+// The order of numeric widening: BYTE < SHORT < INT < LONG < FLOAT < DOUBLE; -1 for other
+// types.
+int NumericRank(TypeId id);
+
 // findTightestCommonType: same types, NULL with anything, numeric widening without loss,
 // date and timestamp, intervals, and element-wise for arrays, maps and structs.
 std::optional<DataType> TightestCommonType(const DataType& a, const DataType& b);
+
+// Arrays, maps and structs (fields matched by position and name, ignoring case) whose
+// elements, keys and values, fields meet at `common`'s type; nullopt otherwise.
+using CommonTypeRule = std::function<std::optional<DataType>(const DataType& a, const DataType& b)>;
+std::optional<DataType> CommonComplexType(const DataType& a, const DataType& b,
+                                          const CommonTypeRule& common);
 
 // findWiderTypeForTwo: the tightest type, else a wider decimal (or DOUBLE with a float),
 // else STRING when one side is a string and the other atomic (not binary or boolean).

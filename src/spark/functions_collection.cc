@@ -25,30 +25,7 @@ bool Orderable(const DataType& type) {
 
 std::optional<DataType> WiderTypeWithoutStringPromotion(const DataType& a, const DataType& b) {
   if (auto tight = TightestCommonType(a, b)) return tight;
-  if (a.is(TypeId::kArray) && b.is(TypeId::kArray)) {
-    auto element = WiderTypeWithoutStringPromotion(*a.element, *b.element);
-    if (!element) return std::nullopt;
-    return DataType::Array(*element, a.contains_null || b.contains_null);
-  }
-  if (a.is(TypeId::kMap) && b.is(TypeId::kMap)) {
-    auto key = WiderTypeWithoutStringPromotion(*a.key, *b.key);
-    auto value = WiderTypeWithoutStringPromotion(*a.value, *b.value);
-    if (!key || !value) return std::nullopt;
-    return DataType::Map(*key, *value, a.contains_null || b.contains_null);
-  }
-  if (a.is(TypeId::kStruct) && b.is(TypeId::kStruct)) {
-    if (a.fields.size() != b.fields.size()) return std::nullopt;
-    std::vector<StructField> fields;
-    for (size_t i = 0; i < a.fields.size(); ++i) {
-      if (!EqualsIgnoreCase(a.fields[i].name, b.fields[i].name)) return std::nullopt;
-      auto type = WiderTypeWithoutStringPromotion(*a.fields[i].type, *b.fields[i].type);
-      if (!type) return std::nullopt;
-      StructField field = a.fields[i];
-      field.type = std::make_shared<const DataType>(*type);
-      fields.push_back(std::move(field));
-    }
-    return DataType::Struct(std::move(fields));
-  }
+  if (auto complex = CommonComplexType(a, b, WiderTypeWithoutStringPromotion)) return complex;
   // findWiderTypeForDecimal: decimals with decimals or integers; DOUBLE with fractions.
   const bool decimals = a.is(TypeId::kDecimal) || b.is(TypeId::kDecimal);
   if (decimals && a.IsNumeric() && b.IsNumeric()) return WiderType(a, b);

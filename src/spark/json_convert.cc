@@ -29,25 +29,6 @@ void CivilFromDays(int64_t z, int64_t* y, int64_t* m, int64_t* d) {
   *y = yoe + era * 400 + (*m <= 2);
 }
 
-bool ValidDate(int64_t y, int64_t m, int64_t d) {
-  if (m < 1 || m > 12 || d < 1) return false;
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return d <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
-}
-
-std::string DateText(int64_t y, int64_t m, int64_t d) {
-  char buffer[48];
-  if (y < 0) {
-    std::snprintf(buffer, sizeof(buffer), "-%04lld-%02lld-%02lld", static_cast<long long>(-y),
-                  static_cast<long long>(m), static_cast<long long>(d));
-  } else {
-    std::snprintf(buffer, sizeof(buffer), "%04lld-%02lld-%02lld", static_cast<long long>(y),
-                  static_cast<long long>(m), static_cast<long long>(d));
-  }
-  return buffer;
-}
-
 std::string TimeText(int64_t h, int64_t mi, int64_t s, int64_t micros) {
   char buffer[48];
   std::snprintf(buffer, sizeof(buffer), " %02lld:%02lld:%02lld.%06lld", static_cast<long long>(h),
@@ -504,7 +485,7 @@ class Converter {
       if (!date_) return false;
       auto f = ReadDatetime(*date_, text);
       if (!f) return false;
-      *out = "\"" + DateText(f->year, f->month, f->day) + "\"";
+      *out = "\"" + DateString(f->year, f->month, f->day) + "\"";
       return true;
     }
     if (auto date = NormalizeDateText(WithoutGmt(text))) {
@@ -521,7 +502,7 @@ class Converter {
     }
     int64_t y, m, d;
     CivilFromDays(days, &y, &m, &d);
-    *out = "\"" + DateText(y, m, d) + "\"";
+    *out = "\"" + DateString(y, m, d) + "\"";
     return true;
   }
 
@@ -531,7 +512,7 @@ class Converter {
     if (rest < 0) rest += 86400000000LL, --days;
     int64_t y, m, d;
     CivilFromDays(days, &y, &m, &d);
-    return DateText(y, m, d) +
+    return DateString(y, m, d) +
            TimeText(rest / 3600000000LL, rest / 60000000 % 60, rest / 1000000 % 60,
                     rest % 1000000) +
            "+00:00";
@@ -545,7 +526,7 @@ class Converter {
       auto f = ReadDatetime(*pattern, text);
       if (!f) return false;
       std::string local =
-          DateText(f->year, f->month, f->day) + TimeText(f->hour, f->minute, f->second, f->micros);
+          DateString(f->year, f->month, f->day) + TimeText(f->hour, f->minute, f->second, f->micros);
       *out = "\"" + local + (ltz ? ZoneSuffix(o_.session_time_zone) : "") + "\"";
       return true;
     }

@@ -96,8 +96,7 @@ const char* const kMacros[][2] = {
      "list_transform([spark_timestamp_text(s)], lambda __t: CASE WHEN length(__t) = 26 THEN "
      "spark_local_to_instant(TRY_CAST(__t AS TIMESTAMP)) ELSE TRY_CAST(__t AS TIMESTAMP WITH TIME "
      "ZONE) END)[1]"},
-    {"spark_str_to_timestamp_strict(s)",
-     R"(CASE WHEN s IS NULL THEN NULL ELSE coalesce(spark_str_to_timestamp(s), CAST(error('[CAST_INVALID_INPUT] The value ''' || s || ''' of the type "STRING" cannot be cast to "TIMESTAMP" because it is malformed.') AS TIMESTAMP WITH TIME ZONE)) END)"},
+    {"spark_str_to_timestamp_strict(s)", R"(CASE WHEN s IS NULL THEN NULL ELSE coalesce(spark_str_to_timestamp(s), CAST(error('[CAST_INVALID_INPUT] The value ''' || s || ''' of the type "STRING" cannot be cast to "TIMESTAMP" because it is malformed.') AS TIMESTAMP WITH TIME ZONE)) END)"},
     {"spark_str_to_timestamp_ntz(s)",
      "TRY_CAST(split_part(spark_timestamp_text(s), ' ', 1) || ' ' || "
      "left(split_part(spark_timestamp_text(s), ' ', 2), 15) AS TIMESTAMP)"},

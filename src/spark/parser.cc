@@ -513,6 +513,21 @@ Result<DataType> Parser::PrimitiveType(const Token& name) {
   return Error(name, "unknown data type '" + std::string(name.raw) + "'");
 }
 
+// name [:] type [NOT NULL] [COMMENT 'text'], in a STRUCT<...> or a column list.
+Result<StructField> Parser::FieldDefinition(const char* what) {
+  StructField field;
+  SLUICE_ASSIGN_OR_RETURN(field.name, Identifier(what));
+  AcceptSymbol(":");
+  SLUICE_ASSIGN_OR_RETURN(DataType type, ParseType());
+  field.type = std::make_shared<const DataType>(std::move(type));
+  if (AcceptWords({"NOT", "NULL"})) field.nullable = false;
+  if (Accept("COMMENT")) {
+    SLUICE_ASSIGN_OR_RETURN(std::string comment, StringLiteral("a comment"));
+    field.comment = std::move(comment);
+  }
+  return field;
+}
+
 Result<DataType> Parser::ParseType() {
   DepthGuard guard(*this);
   SLUICE_RETURN_IF_ERROR(guard.Enter());
@@ -538,16 +553,7 @@ Result<DataType> Parser::ParseType() {
     std::vector<StructField> fields;
     if (AcceptTypeClose()) return DataType::Struct({});
     while (true) {
-      StructField field;
-      SLUICE_ASSIGN_OR_RETURN(field.name, Identifier("a field name"));
-      AcceptSymbol(":");
-      SLUICE_ASSIGN_OR_RETURN(DataType type, ParseType());
-      field.type = std::make_shared<const DataType>(std::move(type));
-      if (AcceptWords({"NOT", "NULL"})) field.nullable = false;
-      if (Accept("COMMENT")) {
-        SLUICE_ASSIGN_OR_RETURN(std::string comment, StringLiteral("a comment"));
-        field.comment = std::move(comment);
-      }
+      SLUICE_ASSIGN_OR_RETURN(StructField field, FieldDefinition("a field name"));
       fields.push_back(std::move(field));
       if (AcceptTypeClose()) break;
       SLUICE_RETURN_IF_ERROR(ExpectSymbol(","));
@@ -585,16 +591,7 @@ Result<std::vector<StructField>> Parser::ColumnsStatement() {
   }
   std::vector<StructField> fields;
   while (true) {
-    StructField field;
-    SLUICE_ASSIGN_OR_RETURN(field.name, Identifier("a column name"));
-    AcceptSymbol(":");
-    SLUICE_ASSIGN_OR_RETURN(DataType type, ParseType());
-    field.type = std::make_shared<const DataType>(std::move(type));
-    if (AcceptWords({"NOT", "NULL"})) field.nullable = false;
-    if (Accept("COMMENT")) {
-      SLUICE_ASSIGN_OR_RETURN(std::string comment, StringLiteral("a comment"));
-      field.comment = std::move(comment);
-    }
+    SLUICE_ASSIGN_OR_RETURN(StructField field, FieldDefinition("a column name"));
     fields.push_back(std::move(field));
     if (AtEnd()) return fields;
     SLUICE_RETURN_IF_ERROR(ExpectSymbol(","));

@@ -35,25 +35,32 @@ Result<ExprPtr> Parser::BinaryNode(std::string op, ExprPtr left, ExprPtr right, 
   return node;
 }
 
-Result<ExprPtr> Parser::Or() {
+// One left-associative level: operands from `operand` joined by any of `symbols` or by
+// `keyword`, so that a - b + c is (a - b) + c. == and != are read as = and <>.
+Result<ExprPtr> Parser::LeftAssociative(Result<ExprPtr> (Parser::*operand)(),
+                                        std::initializer_list<const char*> symbols,
+                                        const char* keyword) {
   const size_t first = i_;
-  SLUICE_ASSIGN_OR_RETURN(ExprPtr left, And());
-  while (Accept("OR")) {
-    SLUICE_ASSIGN_OR_RETURN(ExprPtr right, And());
-    SLUICE_ASSIGN_OR_RETURN(left, BinaryNode("OR", std::move(left), std::move(right), first));
+  SLUICE_ASSIGN_OR_RETURN(ExprPtr left, (this->*operand)());
+  while (!AtEnd()) {
+    std::string op;
+    for (const char* candidate : symbols) {
+      if (Peek().IsSymbol(candidate)) op = candidate;
+    }
+    if (op.empty() && keyword != nullptr && Peek().IsKeyword(keyword)) op = keyword;
+    if (op.empty()) break;
+    ++i_;
+    if (op == "==") op = "=";
+    if (op == "!=") op = "<>";
+    SLUICE_ASSIGN_OR_RETURN(ExprPtr right, (this->*operand)());
+    SLUICE_ASSIGN_OR_RETURN(left, BinaryNode(op, std::move(left), std::move(right), first));
   }
   return left;
 }
 
-Result<ExprPtr> Parser::And() {
-  const size_t first = i_;
-  SLUICE_ASSIGN_OR_RETURN(ExprPtr left, Not());
-  while (Accept("AND")) {
-    SLUICE_ASSIGN_OR_RETURN(ExprPtr right, Not());
-    SLUICE_ASSIGN_OR_RETURN(left, BinaryNode("AND", std::move(left), std::move(right), first));
-  }
-  return left;
-}
+Result<ExprPtr> Parser::Or() { return LeftAssociative(&Parser::And, {}, "OR"); }
+
+Result<ExprPtr> Parser::And() { return LeftAssociative(&Parser::Not, {}, "AND"); }
 
 Result<ExprPtr> Parser::Not() {
   const size_t first = i_;
@@ -175,96 +182,26 @@ Result<ExprPtr> Parser::Predicate() {
 }
 
 Result<ExprPtr> Parser::Comparison() {
-  const size_t first = i_;
-  SLUICE_ASSIGN_OR_RETURN(ExprPtr left, BitOr());
-  while (true) {
-    std::string op;
-    for (const char* candidate : {"=", "==", "<>", "!=", "<", "<=", ">", ">=", "<=>"}) {
-      if (Peek().IsSymbol(candidate)) op = candidate;
-    }
-    if (op.empty() || AtEnd()) return left;
-    ++i_;
-    if (op == "==") op = "=";
-    if (op == "!=") op = "<>";
-    SLUICE_ASSIGN_OR_RETURN(ExprPtr right, BitOr());
-    SLUICE_ASSIGN_OR_RETURN(left, BinaryNode(op, std::move(left), std::move(right), first));
-  }
+  return LeftAssociative(&Parser::BitOr, {"=", "==", "<>", "!=", "<", "<=", ">", ">=", "<=>"},
+                         nullptr);
 }
 
-Result<ExprPtr> Parser::BitOr() {
-  const size_t first = i_;
-  SLUICE_ASSIGN_OR_RETURN(ExprPtr left, BitXor());
-  while (AcceptSymbol("|")) {
-    SLUICE_ASSIGN_OR_RETURN(ExprPtr right, BitXor());
-    SLUICE_ASSIGN_OR_RETURN(left, BinaryNode("|", std::move(left), std::move(right), first));
-  }
-  return left;
-}
+Result<ExprPtr> Parser::BitOr() { return LeftAssociative(&Parser::BitXor, {"|"}, nullptr); }
 
-Result<ExprPtr> Parser::BitXor() {
-  const size_t first = i_;
-  SLUICE_ASSIGN_OR_RETURN(ExprPtr left, BitAnd());
-  while (AcceptSymbol("^")) {
-    SLUICE_ASSIGN_OR_RETURN(ExprPtr right, BitAnd());
-    SLUICE_ASSIGN_OR_RETURN(left, BinaryNode("^", std::move(left), std::move(right), first));
-  }
-  return left;
-}
+Result<ExprPtr> Parser::BitXor() { return LeftAssociative(&Parser::BitAnd, {"^"}, nullptr); }
 
-Result<ExprPtr> Parser::BitAnd() {
-  const size_t first = i_;
-  SLUICE_ASSIGN_OR_RETURN(ExprPtr left, Shift());
-  while (AcceptSymbol("&")) {
-    SLUICE_ASSIGN_OR_RETURN(ExprPtr right, Shift());
-    SLUICE_ASSIGN_OR_RETURN(left, BinaryNode("&", std::move(left), std::move(right), first));
-  }
-  return left;
-}
+Result<ExprPtr> Parser::BitAnd() { return LeftAssociative(&Parser::Shift, {"&"}, nullptr); }
 
 Result<ExprPtr> Parser::Shift() {
-  const size_t first = i_;
-  SLUICE_ASSIGN_OR_RETURN(ExprPtr left, Additive());
-  while (true) {
-    std::string op;
-    for (const char* candidate : {"<<", ">>", ">>>"}) {
-      if (Peek().IsSymbol(candidate)) op = candidate;
-    }
-    if (op.empty() || AtEnd()) return left;
-    ++i_;
-    SLUICE_ASSIGN_OR_RETURN(ExprPtr right, Additive());
-    SLUICE_ASSIGN_OR_RETURN(left, BinaryNode(op, std::move(left), std::move(right), first));
-  }
+  return LeftAssociative(&Parser::Additive, {"<<", ">>", ">>>"}, nullptr);
 }
 
 Result<ExprPtr> Parser::Additive() {
-  const size_t first = i_;
-  SLUICE_ASSIGN_OR_RETURN(ExprPtr left, Multiplicative());
-  while (true) {
-    std::string op;
-    for (const char* candidate : {"+", "-", "||"}) {
-      if (Peek().IsSymbol(candidate)) op = candidate;
-    }
-    if (op.empty() || AtEnd()) return left;
-    ++i_;
-    SLUICE_ASSIGN_OR_RETURN(ExprPtr right, Multiplicative());
-    SLUICE_ASSIGN_OR_RETURN(left, BinaryNode(op, std::move(left), std::move(right), first));
-  }
+  return LeftAssociative(&Parser::Multiplicative, {"+", "-", "||"}, nullptr);
 }
 
 Result<ExprPtr> Parser::Multiplicative() {
-  const size_t first = i_;
-  SLUICE_ASSIGN_OR_RETURN(ExprPtr left, Unary());
-  while (true) {
-    std::string op;
-    for (const char* candidate : {"*", "/", "%"}) {
-      if (Peek().IsSymbol(candidate)) op = candidate;
-    }
-    if (op.empty() && Peek().IsKeyword("DIV")) op = "DIV";
-    if (op.empty() || AtEnd()) return left;
-    ++i_;
-    SLUICE_ASSIGN_OR_RETURN(ExprPtr right, Unary());
-    SLUICE_ASSIGN_OR_RETURN(left, BinaryNode(op, std::move(left), std::move(right), first));
-  }
+  return LeftAssociative(&Parser::Unary, {"*", "/", "%"}, "DIV");
 }
 
 Result<ExprPtr> Parser::Unary() {

@@ -27,6 +27,7 @@ class Parser {
   Result<QueryPtr> ParseQuery();
   Result<ExprPtr> ParseExpression();
   Result<DataType> ParseType();
+  Result<StructField> FieldDefinition(const char* what);
   // One relation; without an alias when `alias` is false (what follows is not an alias).
   Result<RelationPtr> ParseRelation(bool alias) {
     no_alias_ = !alias;
@@ -78,6 +79,8 @@ class Parser {
   int pending_closes_ = 0;
 
   // Expressions (parser_expr.cc), from the loosest binding to the tightest.
+  Result<ExprPtr> LeftAssociative(Result<ExprPtr> (Parser::*operand)(),
+                                  std::initializer_list<const char*> symbols, const char* keyword);
   Result<ExprPtr> Or();
   Result<ExprPtr> And();
   Result<ExprPtr> Not();
@@ -120,6 +123,7 @@ class Parser {
   Result<RelationPtr> FromItem();
   Result<RelationPtr> JoinChain(RelationPtr left);
   Result<RelationPtr> RelationPrimary();
+  Result<RelationPtr> FunctionRelation(size_t first);
   Result<RelationPtr> TableReference(size_t first);
   Result<RelationPtr> StreamReference(size_t first);
   Status RelationSuffixes(Relation& relation);

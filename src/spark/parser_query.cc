@@ -511,18 +511,24 @@ Result<RelationPtr> Parser::JoinChain(RelationPtr left) {
   return left;
 }
 
+// A table function call at the current token (its name, then arguments); the relation's
+// span starts at token `first` (a qualifier before the name).
+Result<RelationPtr> Parser::FunctionRelation(size_t first) {
+  std::vector<std::string> name{Next().value};
+  SLUICE_ASSIGN_OR_RETURN(ExprPtr call, FunctionCall(std::move(name), first));
+  RelationPtr relation = NewRelation(RelationKind::kFunction, call->span);
+  relation->name_span = SpanOf(t_[first]);
+  relation->name = std::move(call->parts);
+  relation->args = std::move(call->args);
+  return relation;
+}
+
 Result<RelationPtr> Parser::StreamReference(size_t first) {
   // After STREAM: STREAM(x) or STREAM x, x a table or a table function.
   const bool parenthesized = AcceptSymbol("(");
   RelationPtr relation;
   if (Peek().IsName() && Peek(1).IsSymbol("(")) {
-    const size_t call_first = i_;
-    std::vector<std::string> name{Next().value};
-    SLUICE_ASSIGN_OR_RETURN(ExprPtr call, FunctionCall(std::move(name), call_first));
-    relation = NewRelation(RelationKind::kFunction, call->span);
-    relation->name_span = SpanOf(t_[call_first]);
-    relation->name = std::move(call->parts);
-    relation->args = std::move(call->args);
+    SLUICE_ASSIGN_OR_RETURN(relation, FunctionRelation(i_));
   } else {
     SLUICE_ASSIGN_OR_RETURN(relation, TableReference(i_));
   }
@@ -727,22 +733,12 @@ Result<RelationPtr> Parser::RelationPrimary() {
     relation = NewRelation(RelationKind::kValues, SpanOf(t_[first]));
     SLUICE_ASSIGN_OR_RETURN(relation->query, Values(first));
   } else if (Peek().IsName() && Peek(1).IsSymbol("(")) {
-    std::vector<std::string> name{Next().value};
-    SLUICE_ASSIGN_OR_RETURN(ExprPtr call, FunctionCall(std::move(name), first));
-    relation = NewRelation(RelationKind::kFunction, call->span);
-    relation->name_span = SpanOf(t_[first]);
-    relation->name = std::move(call->parts);
-    relation->args = std::move(call->args);
+    SLUICE_ASSIGN_OR_RETURN(relation, FunctionRelation(first));
   } else if (Peek().IsName() && Peek(1).IsSymbol(".") && Peek(2).IsName() &&
              Peek(3).IsSymbol("(")) {
     // A qualified table function (e.g. system.range(...)): keep the last part.
     i_ += 2;
-    std::vector<std::string> name{Next().value};
-    SLUICE_ASSIGN_OR_RETURN(ExprPtr call, FunctionCall(std::move(name), first));
-    relation = NewRelation(RelationKind::kFunction, call->span);
-    relation->name_span = SpanOf(t_[first]);
-    relation->name = std::move(call->parts);
-    relation->args = std::move(call->args);
+    SLUICE_ASSIGN_OR_RETURN(relation, FunctionRelation(first));
   } else {
     SLUICE_ASSIGN_OR_RETURN(relation, TableReference(first));
   }

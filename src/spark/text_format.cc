@@ -78,26 +78,6 @@ int64_t Digits(std::string_view s, size_t* i, int min, int max) {
   return value;
 }
 
-bool LeapYear(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-bool ValidDate(int64_t y, int64_t m, int64_t d) {
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m < 1 || m > 12 || d < 1) return false;
-  const int max = kDays[m - 1] + (m == 2 && LeapYear(y) ? 1 : 0);
-  return d <= max;
-}
-
-std::string DateString(int64_t y, int64_t m, int64_t d) {
-  char buffer[32];
-  if (y < 0) {
-    std::snprintf(buffer, sizeof(buffer), "-%04lld-%02lld-%02lld", static_cast<long long>(-y),
-                  static_cast<long long>(m), static_cast<long long>(d));
-  } else {
-    std::snprintf(buffer, sizeof(buffer), "%04lld-%02lld-%02lld", static_cast<long long>(y),
-                  static_cast<long long>(m), static_cast<long long>(d));
-  }
-  return buffer;
-}
 
 // [+-]yyyy[-[m]m[-[d]d]] at *i.
 bool ReadDate(std::string_view s, size_t* i, int64_t* y, int64_t* m, int64_t* d) {
@@ -180,6 +160,27 @@ bool ReadZone(std::string_view zone, std::string* out) {
 }
 
 }  // namespace
+
+bool LeapYear(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+bool ValidDate(int64_t y, int64_t m, int64_t d) {
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m < 1 || m > 12 || d < 1) return false;
+  const int max = kDays[m - 1] + (m == 2 && LeapYear(y) ? 1 : 0);
+  return d <= max;
+}
+
+std::string DateString(int64_t y, int64_t m, int64_t d) {
+  char buffer[32];
+  if (y < 0) {
+    std::snprintf(buffer, sizeof(buffer), "-%04lld-%02lld-%02lld", static_cast<long long>(-y),
+                  static_cast<long long>(m), static_cast<long long>(d));
+  } else {
+    std::snprintf(buffer, sizeof(buffer), "%04lld-%02lld-%02lld", static_cast<long long>(y),
+                  static_cast<long long>(m), static_cast<long long>(d));
+  }
+  return buffer;
+}
 
 std::string JavaDoubleString(double value) { return JavaString(value); }
 std::string JavaFloatString(float value) { return JavaString(value); }

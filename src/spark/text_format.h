@@ -2,6 +2,7 @@
 // Double.toString / Float.toString, and Spark's date and timestamp strings.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +14,12 @@ namespace sluice::spark {
 // else computerized scientific notation ("1.0E7", "1.234E-5"); "NaN", "Infinity".
 std::string JavaDoubleString(double value);
 std::string JavaFloatString(float value);
+
+// Proleptic Gregorian calendar: leap years, valid year/month/day, and a date's text
+// "yyyy-mm-dd" ("-yyyy-mm-dd" before year 0).
+bool LeapYear(int64_t y);
+bool ValidDate(int64_t y, int64_t m, int64_t d);
+std::string DateString(int64_t y, int64_t m, int64_t d);
 
 // Spark's reading of a date string (CAST(s AS DATE), DATE '...'): surrounding whitespace
 // ignored; `[+-]yyyy[-[m]m[-[d]d]]`, optionally followed by a space or 'T' and anything.
