@@ -1,5 +1,9 @@
 #include "delta/checkpoint_reader.h"
 
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <set>
 
 #include "common/strings.h"
@@ -19,6 +23,66 @@ std::string ParquetList(const std::vector<std::string>& paths) {
   return "[" + Join(quoted, ", ") + "]";
 }
 
+// Actions of classic Parquet checkpoints already read in this process. A checkpoint file
+// is never changed once written (writing the same version again writes the same state),
+// so, as Delta's own snapshot cache does with log segments, a checkpoint is known by each
+// part's path, size and modification time. Small and bounded: the last few checkpoints,
+// and none larger than a limit.
+class CheckpointCache {
+ public:
+  using Actions = std::shared_ptr<const std::vector<Action>>;
+
+  static CheckpointCache& Instance() {
+    static CheckpointCache cache;
+    return cache;
+  }
+
+  // "" when the parts lack the facts that identify them.
+  static std::string KeyOf(const std::vector<LogFile>& parts) {
+    std::string key;
+    for (const LogFile& part : parts) {
+      if (!EndsWith(part.path, ".parquet") || part.size <= 0 || part.modification_time_ms <= 0) {
+        return "";
+      }
+      key += part.path + '\n' + std::to_string(part.size) + '\n' +
+             std::to_string(part.modification_time_ms) + '\n';
+    }
+    return key;
+  }
+
+  Actions Find(const std::string& key) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = entries_.find(key);
+    if (it == entries_.end()) return nullptr;
+    it->second.last_use = ++clock_;
+    return it->second.actions;
+  }
+
+  void Put(const std::string& key, const std::vector<Action>& actions) {
+    if (actions.size() > kMaxActions) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (entries_.size() >= kMaxEntries) {
+      auto oldest = entries_.begin();
+      for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+        if (it->second.last_use < oldest->second.last_use) oldest = it;
+      }
+      entries_.erase(oldest);
+    }
+    entries_[key] = Entry{std::make_shared<const std::vector<Action>>(actions), ++clock_};
+  }
+
+ private:
+  static constexpr size_t kMaxEntries = 64;
+  static constexpr size_t kMaxActions = 100000;
+  struct Entry {
+    Actions actions;
+    uint64_t last_use = 0;
+  };
+  std::mutex mutex_;
+  std::map<std::string, Entry> entries_;
+  uint64_t clock_ = 0;
+};
+
 }  // namespace
 
 Result<std::vector<Action>> ReadParquetActions(engine::Connection& connection,
@@ -26,8 +90,8 @@ Result<std::vector<Action>> ReadParquetActions(engine::Connection& connection,
   if (paths.empty()) return std::vector<Action>{};
   // Parts of a multi-part checkpoint or sidecars may differ in columns; one file needs no
   // schema unification (which costs a footer read per file at bind time).
-  std::string source = "read_parquet(" + ParquetList(paths) +
-                       (paths.size() > 1 ? ", union_by_name = true)" : ")");
+  std::string source =
+      "read_parquet(" + ParquetList(paths) + (paths.size() > 1 ? ", union_by_name = true)" : ")");
   std::string where = paths.size() == 1 ? paths.front() : paths.front() + " and others";
 
   Result<engine::QueryResult> columns = connection.Query("DESCRIBE SELECT * FROM " + source);
@@ -72,9 +136,17 @@ Result<std::vector<Action>> ReadCheckpointActions(io::FileSystem& fs,
     SLUICE_ASSIGN_OR_RETURN(std::string text, fs.ReadFile(first.path));
     SLUICE_ASSIGN_OR_RETURN(actions, ParseActions(text, first.path));
   } else {
+    const std::string key = CheckpointCache::KeyOf(segment.checkpoint);
+    if (!key.empty()) {
+      if (CheckpointCache::Actions cached = CheckpointCache::Instance().Find(key)) return *cached;
+    }
     std::vector<std::string> paths;
     for (const LogFile& part : segment.checkpoint) paths.push_back(part.path);
     SLUICE_ASSIGN_OR_RETURN(actions, ReadParquetActions(connection, paths));
+    const bool has_sidecars = std::any_of(actions.begin(), actions.end(), [](const Action& a) {
+      return std::holds_alternative<Sidecar>(a);
+    });
+    if (!key.empty() && !has_sidecars) CheckpointCache::Instance().Put(key, actions);
   }
 
   // A v2 checkpoint (UUID-named, or classic-named on a v2Checkpoint table) may keep its

@@ -29,11 +29,15 @@ std::string StatsKey(const ColumnPath& physical_path) {
 // The SELECT that shapes the source into the table's physical columns and types.
 Result<std::string> ShapeQuery(engine::Connection& connection, const std::string& source_sql,
                                const DataFileOptions& options) {
-  Result<engine::QueryResult> described = connection.Query("DESCRIBE " + source_sql);
-  if (!described.ok()) return described.status().WithContext("the query to write is invalid");
   std::map<std::string, std::string> source_columns;  // lower-case -> as written
-  for (const auto& row : described->rows()) {
-    source_columns[ToLower(row[0].ToString())] = row[0].ToString();
+  if (!options.source_columns.empty()) {
+    for (const std::string& name : options.source_columns) source_columns[ToLower(name)] = name;
+  } else {
+    Result<engine::QueryResult> described = connection.Query("DESCRIBE " + source_sql);
+    if (!described.ok()) return described.status().WithContext("the query to write is invalid");
+    for (const auto& row : described->rows()) {
+      source_columns[ToLower(row[0].ToString())] = row[0].ToString();
+    }
   }
   std::vector<std::string> selects;
   // Under column mapping, nested field names in the files are physical too.

@@ -35,6 +35,9 @@ struct DataFileOptions {
   // Columns of the source written as they are after the table's columns (e.g.
   // "_change_type" in change-data files); they get no statistics.
   std::vector<std::string> extra_columns;
+  // The source's column names when the caller already described it (saves binding the
+  // source once more); empty: described here.
+  std::vector<std::string> source_columns;
 };
 
 // Writes the rows of `source_sql` (its columns are matched to the schema by name,

@@ -212,6 +212,8 @@ Result<WriteResult> WriteTable(const DeltaContext& context, const std::string& t
   SLUICE_ASSIGN_OR_RETURN(Schema schema, ParseSchema(*metadata.schema_string));
   SLUICE_ASSIGN_OR_RETURN(DataFileOptions file_options,
                           DataFileOptionsFor(schema, metadata, protocol));
+  for (const StructField& field : incoming.fields())
+    file_options.source_columns.push_back(field.name);
   SLUICE_ASSIGN_OR_RETURN(
       std::vector<AddFile> files,
       WriteDataFiles(*context.connection, table_root, source_sql, file_options));

@@ -46,7 +46,15 @@ Result<std::unique_ptr<Database>> Database::Open(const Options& options) {
     return IOError("cannot open DuckDB database ", options.path, ": ", message);
   }
   impl->sources.database = impl->db;
-  return std::unique_ptr<Database>(new Database(std::move(impl)));
+  auto database = std::unique_ptr<Database>(new Database(std::move(impl)));
+  // Timestamps with time zone are rendered and cast in UTC, whatever the machine's zone:
+  // set once for the database, every connection starts from it (a plain SET on a
+  // connection changes that connection only).
+  {
+    SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<Connection> connection, database->Connect());
+    SLUICE_RETURN_IF_ERROR(connection->Execute("SET GLOBAL TimeZone = 'UTC'"));
+  }
+  return database;
 }
 
 Result<std::unique_ptr<Connection>> Database::Connect() {
@@ -55,10 +63,7 @@ Result<std::unique_ptr<Connection>> Database::Connect() {
   if (duckdb_connect(impl_->db, &impl->connection) == DuckDBError) {
     return Internal("cannot connect to DuckDB database");
   }
-  auto connection = std::unique_ptr<Connection>(new Connection(std::move(impl)));
-  // Timestamps with time zone are rendered and cast in UTC, whatever the machine's zone.
-  SLUICE_RETURN_IF_ERROR(connection->Execute("SET TimeZone = 'UTC'"));
-  return connection;
+  return std::unique_ptr<Connection>(new Connection(std::move(impl)));
 }
 
 Connection::Connection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -123,10 +123,11 @@ Status Attempt::Prepare() {
   const graph::Flow& flow = *request_.flow;
   graph::Input input = flow.inputs[0];
   input.streaming = true;
-  SLUICE_ASSIGN_OR_RETURN(relation_, renderer_.Relation(input, flow.query.references[0]));
+  SLUICE_ASSIGN_OR_RETURN(spark::BoundRelation source,
+                          renderer_.Relation(input, flow.query.references[0]));
+  relation_ = source.sql;
   // The query over a placeholder name standing for its source, for the planner to read.
   const std::string placeholder = "__sluice_ref_0__";
-  SLUICE_ASSIGN_OR_RETURN(spark::BoundRelation source, DescribeRelation(connection_, relation_));
   source.sql = placeholder;
   SLUICE_ASSIGN_OR_RETURN(
       spark::Translation translation,

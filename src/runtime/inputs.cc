@@ -154,12 +154,9 @@ class ReferenceResolver : public spark::RelationResolver {
         static_cast<size_t>(index) >= inputs_.size()) {
       return Internal("unresolved reference " + std::to_string(index));
     }
-    auto view = renderer_.Relation(inputs_[index], query_.references[index]);
-    if (!view.ok()) {
-      renderer_.MarkInputFailed();
-      return view.status();
-    }
-    return DescribeRelation(connection_, *view);
+    auto bound = renderer_.Relation(inputs_[index], query_.references[index]);
+    if (!bound.ok()) renderer_.MarkInputFailed();
+    return bound;
   }
 
  private:
@@ -207,12 +204,7 @@ Result<std::string> InputRenderer::RelationFor(const graph::Input& input,
       const graph::Dataset* dataset = graph_.FindDataset(input.dataset);
       if (dataset == nullptr) return Internal("unresolved dataset " + input.dataset);
       if (!dataset->is_table()) return ViewRelation(*dataset);
-      if (definitions_ != nullptr) {
-        auto it = definitions_->find(dataset->name());
-        if (it == definitions_->end())
-          return NotFound("'" + dataset->name() + "' has no schema yet");
-        return MakeView(ViewName(dataset->name()), "SELECT * FROM " + QuoteIdentifier(it->second));
-      }
+      if (definitions_ != nullptr) return Internal("definitions are bound by Relation");
       return TableRelation("dataset:" + dataset->name(), settings_.TablePath(dataset->name()),
                            dataset->name(), input.streaming, skip_change_commits);
     }
@@ -223,6 +215,26 @@ Result<std::string> InputRenderer::RelationFor(const graph::Input& input,
       return FilesRelation("files:" + input.path, reference, input, input.streaming);
   }
   return Internal("unknown reference kind");
+}
+
+Result<spark::BoundRelation> InputRenderer::Relation(const graph::Input& input,
+                                                     const sql::Reference& reference) {
+  const graph::Dataset* dataset =
+      input.kind == sql::ReferenceKind::kDataset ? graph_.FindDataset(input.dataset) : nullptr;
+  if (definitions_ == nullptr || dataset == nullptr || !dataset->is_table()) {
+    SLUICE_ASSIGN_OR_RETURN(std::string view, RelationFor(input, reference));
+    return DescribeRelation(*context_.connection, view);
+  }
+  // Analysis reads the definition's view itself: the translated query names its relations
+  // by aliases of its own, so no view named after the dataset is needed.
+  auto it = definitions_->find(dataset->name());
+  if (it == definitions_->end()) return NotFound("'" + dataset->name() + "' has no schema yet");
+  if (!it->second.relation) {
+    SLUICE_ASSIGN_OR_RETURN(
+        it->second.relation,
+        DescribeRelation(*context_.connection, QuoteIdentifier(it->second.view)));
+  }
+  return *it->second.relation;
 }
 
 Result<std::string> InputRenderer::ViewRelation(const graph::Dataset& view) {

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,13 @@ struct StreamBatch {
   std::map<std::string, Backlog> backlog;
 };
 
+// A dataset's definition as analysis binds it: a temporary view holding its flows' queries
+// and, once a reader asked, that view's columns.
+struct DefinedDataset {
+  std::string view;  // unquoted name
+  std::optional<spark::BoundRelation> relation;
+};
+
 class InputRenderer {
  public:
   InputRenderer(const delta::DeltaContext& context, const graph::Graph& graph,
@@ -56,14 +64,14 @@ class InputRenderer {
   // The same, with the settings of the pipeline alone (no SET values).
   Result<std::string> Render(const sql::Query& query, const std::vector<graph::Input>& inputs);
 
-  // The relation (a quoted view name) standing for one reference, as Render uses it.
-  Result<std::string> Relation(const graph::Input& input, const sql::Reference& reference) {
-    return RelationFor(input, reference);
-  }
+  // The relation standing for one reference, as Render uses it: a quoted view name with
+  // its columns.
+  Result<spark::BoundRelation> Relation(const graph::Input& input, const sql::Reference& reference);
 
   // Validation: tables read the given views (dataset -> view holding its definition's
-  // query) instead of their Delta snapshots; a table missing from the map is NotFound.
-  void UseDefinitions(const std::map<std::string, std::string>* definitions) {
+  // query) instead of their Delta snapshots; a table missing from the map is NotFound. The
+  // views' schemas are described once and kept in the map for every renderer sharing it.
+  void UseDefinitions(std::map<std::string, DefinedDataset>* definitions) {
     definitions_ = definitions;
   }
 
@@ -108,7 +116,7 @@ class InputRenderer {
   std::vector<delta::ScanPlan> scans_;
   std::vector<std::vector<delta::AddFile>> scan_files_;  // files the stream scans point at
   std::map<std::string, std::string> rendered_views_;    // lowercase dataset -> view name
-  const std::map<std::string, std::string>* definitions_ = nullptr;
+  std::map<std::string, DefinedDataset>* definitions_ = nullptr;
   std::vector<std::unique_ptr<FileRead>> file_reads_;
   std::string schema_dir_;
   bool mentions_metadata_ = false;

@@ -112,10 +112,19 @@ Status BindQueries(const RuntimeEnv& env, bool skip_input_errors) {
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<engine::Connection> connection, env.database->Connect());
   delta::DeltaContext context{env.fs, connection.get(), env.clock};
   const graph::Graph& graph = *env.graph;
-  std::map<std::string, std::vector<std::string>> flow_sql;  // target -> bound flow queries
-  std::set<std::string> unbound;                             // datasets without a schema
+  std::map<std::string, std::vector<std::string>> flow_views;  // target -> its flows' views
+  std::set<std::string> unbound;                               // datasets without a schema
   std::vector<std::unique_ptr<InputRenderer>> renderers;
-  std::map<std::string, std::string> defined;  // dataset -> view standing for it
+  std::map<std::string, DefinedDataset> defined;
+  // Each statement binds every view below it, so analysis makes one view per flow and
+  // describes each definition once, when its first reader asks.
+  int views_made = 0;
+  auto make_view = [&](const std::string& sql) -> Result<std::string> {
+    const std::string view = "__sluice_def_" + std::to_string(views_made++);
+    SLUICE_RETURN_IF_ERROR(
+        connection->Execute("CREATE OR REPLACE TEMP VIEW " + QuoteIdentifier(view) + " AS " + sql));
+    return view;
+  };
 
   for (const graph::Flow& flow : graph.flows()) {
     bool blocked = false;
@@ -139,42 +148,52 @@ Status BindQueries(const RuntimeEnv& env, bool skip_input_errors) {
         }
         blocked = true;
       } else {
-        auto described = connection->Query("DESCRIBE " + *rendered);
-        if (!described.ok()) {
-          return BindError(flow.query.location, "flow '" + flow.name + "'", described.status());
-        }
         std::string bound = *rendered;
         if (flow.cdc) {
           // Readers of an AUTO CDC target see its columns, not the change feed's.
           SLUICE_ASSIGN_OR_RETURN(bound,
                                   CdcTargetShape(*connection, flow, *env.settings, *rendered));
         }
-        flow_sql[target.name()].push_back(bound);
         renderers.push_back(std::move(renderer));
+        auto view = make_view(bound);
+        if (!view.ok()) {
+          return BindError(flow.query.location, "flow '" + flow.name + "'", view.status());
+        }
+        flow_views[target.name()].push_back(*view);
       }
     }
     if (blocked) unbound.insert(target.name());
-    // The target's stand-in view is made once all of its flows are bound.
-    const auto& bound = flow_sql[target.name()];
-    if (unbound.count(target.name()) || bound.size() != target.flows.size()) continue;
-    std::string sql = "(" + Join(bound, ") UNION ALL BY NAME (") + ")";
-    const std::string view = "__sluice_def_" + std::to_string(defined.size());
-    Status made = connection->Execute("CREATE OR REPLACE TEMP VIEW " + QuoteIdentifier(view) +
-                                      " AS SELECT * FROM (" + sql + ")");
-    if (!made.ok()) return BindError(target.definition.location, "'" + target.name() + "'", made);
-    defined[target.name()] = view;
-    std::vector<quality::Rule> rules;
+    // The target's definition is known once all of its flows are bound.
+    const auto& views = flow_views[target.name()];
+    if (unbound.count(target.name()) || views.size() != target.flows.size()) continue;
+    std::string view = views.front();
+    if (views.size() > 1) {
+      std::vector<std::string> selects;
+      for (const std::string& name : views)
+        selects.push_back("SELECT * FROM " + QuoteIdentifier(name));
+      auto made = make_view(Join(selects, " UNION ALL BY NAME "));
+      if (!made.ok()) {
+        return BindError(target.definition.location, "'" + target.name() + "'", made.status());
+      }
+      view = *made;
+    }
+    DefinedDataset& definition = defined[target.name()];
+    definition.view = view;
+    if (target.definition.expectations.empty()) continue;
+    SLUICE_ASSIGN_OR_RETURN(definition.relation,
+                            DescribeRelation(*connection, QuoteIdentifier(view)));
+    const std::string rows = "SELECT * FROM " + QuoteIdentifier(view);
     for (const sql::Expectation& expectation : target.definition.expectations) {
-      auto condition =
-          TranslateOver(*connection, *expectation.parsed, "SELECT * FROM " + QuoteIdentifier(view),
-                        SparkOptions(*env.settings, target.conf));
+      auto condition = spark::TranslateExpression(*expectation.parsed, definition.relation->columns,
+                                                  SparkOptions(*env.settings, target.conf),
+                                                  definition.relation->source_types);
       if (!condition.ok()) {
         return BindError(expectation.location, "expectation '" + expectation.name + "'",
                          condition.status());
       }
-      rules.push_back(quality::Rule{expectation.name, *condition, quality::Action::kWarn});
-      Status valid = quality::ValidateRules(*connection, "SELECT * FROM " + QuoteIdentifier(view),
-                                            {rules.back()});
+      Status valid = quality::ValidateRules(
+          *connection, rows,
+          {quality::Rule{expectation.name, condition->sql, quality::Action::kWarn}});
       if (!valid.ok()) {
         return BindError(expectation.location, "expectation '" + expectation.name + "'", valid);
       }

@@ -68,8 +68,7 @@ class QueryResolver : public spark::RelationResolver {
         if (external->kind == sql::ReferenceKind::kDeltaPath) {
           return TableAt(relation, reference, external->path);
         }
-        SLUICE_ASSIGN_OR_RETURN(std::string view, views_.Relation(*external, reference));
-        return DescribeRelation(*context_.connection, view);
+        return views_.Relation(*external, reference);
       }
     }
     if (dataset != nullptr || reference.kind == sql::ReferenceKind::kReadFiles) {
@@ -77,8 +76,7 @@ class QueryResolver : public spark::RelationResolver {
       input.kind = reference.kind;
       if (dataset != nullptr) input.dataset = dataset->name();
       if (reference.kind == sql::ReferenceKind::kReadFiles) input.path = reference.name;
-      SLUICE_ASSIGN_OR_RETURN(std::string view, views_.Relation(input, reference));
-      return DescribeRelation(*context_.connection, view);
+      return views_.Relation(input, reference);
     }
     std::vector<std::string> names{"event_log"};
     for (const graph::Dataset& candidate : env_.graph->datasets())
