@@ -137,8 +137,7 @@ Result<std::string> Translator::CastSql(const Typed& value, const DataType& to, 
       if (from.IsFractional()) {
         // Spark goes through the double's shortest decimal text (BigDecimal(d.toString)),
         // then rounds half up; NaN and infinities give NULL.
-        return strict("CASE WHEN isfinite(" + x + ") THEN spark_double_to_string(" + x + ") END",
-                      to);
+        return strict("spark_double_decimal_text(" + x + ")", to);
       }
       if (from.IsNumeric() || from.is(TypeId::kBoolean)) return strict(x, to);
       if (from.is(TypeId::kTimestamp) || from.is(TypeId::kTimestampNtz)) {
@@ -166,7 +165,8 @@ Result<std::string> Translator::CastSql(const Typed& value, const DataType& to, 
         if (mode == Mode::kAnsi) return "spark_str_to_date_strict(" + x + ")";
         return "spark_str_to_date(" + x + ")";
       }
-      if (from.is(TypeId::kTimestamp) || from.is(TypeId::kTimestampNtz)) return Cast(x, to);
+      if (from.is(TypeId::kTimestamp)) return "spark_instant_to_date(" + x + ")";
+      if (from.is(TypeId::kTimestampNtz)) return Cast(x, to);
       return refuse();
     }
     case TypeId::kTimestamp:
@@ -177,9 +177,12 @@ Result<std::string> Translator::CastSql(const Typed& value, const DataType& to, 
                              (mode == Mode::kAnsi ? "_strict(" : "(") + x + ")";
         return parsed;
       }
-      if (from.is(TypeId::kDate) || from.is(TypeId::kTimestamp) || from.is(TypeId::kTimestampNtz)) {
-        return Cast(x, to);
+      // Between instants and wall-clock times in the session zone.
+      if (ltz && (from.is(TypeId::kDate) || from.is(TypeId::kTimestampNtz))) {
+        return "spark_local_to_instant(CAST(" + x + " AS TIMESTAMP))";
       }
+      if (!ltz && from.is(TypeId::kTimestamp)) return "spark_instant_to_local(" + x + ")";
+      if (from.is(TypeId::kDate) || from.is(to.id)) return Cast(x, to);
       if (ltz && from.IsIntegral()) {
         // Seconds since the epoch.
         return strict("make_timestamptz(CAST(" + x + " AS BIGINT) * 1000000)", to);

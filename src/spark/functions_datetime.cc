@@ -104,6 +104,9 @@ ScalarFn DateField(std::string sql) {
 ScalarFn TimeField(std::string sql) {
   return [sql = std::move(sql)](Call& call) -> Result<Typed> {
     SLUICE_RETURN_IF_ERROR(Expect(call, 0, AnyOf(Accepts::kTimestamp)));
+    if (call.args[0].type.is(TypeId::kTimestamp)) {
+      call.args[0].sql = "spark_instant_to_local(" + call.args[0].sql + ")";
+    }
     return call.Result(As(Fill(sql, call.args), kInt), kInt);
   };
 }
@@ -342,6 +345,9 @@ std::string TruncSql(Call& call, size_t format, const std::string& value, bool d
                      const DataType& type) {
   auto unit_sql = [&](const std::string& unit) {
     if (unit.empty()) return value;
+    if (type.is(TypeId::kTimestamp)) {
+      return As("spark_trunc_instant('" + unit + "', " + value + ")", type);
+    }
     return As("date_trunc('" + unit + "', " + value + ")", type);
   };
   if (auto text = call.args[format].StringValue()) {

@@ -73,7 +73,11 @@ const char* const kMacros[][2] = {
      R"(CASE WHEN s IS NULL THEN NULL ELSE coalesce(spark_str_to_boolean(s), CAST(error('[CAST_INVALID_INPUT] The value ''' || s || ''' of the type "STRING" cannot be cast to "BOOLEAN" because it is malformed.') AS BOOLEAN)) END)"},
     // The session zone's offset (microseconds east of UTC) at instant t (the session zone is
     // the connection's TimeZone).
-    {"spark_offset_us(t)", "epoch_us(CAST(t AS TIMESTAMP)) - epoch_us(t)"},
+    // In UTC, the default, the zone rules are skipped: current_setting is a constant, so
+    // DuckDB folds the CASE away when it binds the query.
+    {"spark_offset_us(t)",
+     "CASE WHEN current_setting('TimeZone') = 'UTC' THEN 0 ELSE epoch_us(CAST(t AS TIMESTAMP)) - "
+     "epoch_us(t) END"},
     // A wall-clock time in the session zone as an instant, as java.time's ZonedDateTime.of
     // resolves it: a time in a gap moves forward by the gap; a repeated time takes the
     // earlier offset. DuckDB takes the later one: d is its answer, lu the wall clock in
@@ -85,8 +89,24 @@ const char* const kMacros[][2] = {
      "spark_offset_us(make_timestamptz(epoch_us(d) - 10800000000)) THEN "
      "make_timestamptz(lu - spark_offset_us(make_timestamptz(epoch_us(d) - 10800000000))) ELSE d "
      "END"},
+    // A double's shortest decimal text, as Double.toString's digits, without an exponent
+    // (DuckDB rounds a decimal text with an exponent by its first digit), for a cast to
+    // DECIMAL; NULL for NaN and infinities. Where Java writes no exponent (1e-3 <= |x| <
+    // 1e7), DuckDB's text has the same digits and is made without a call per row.
+    {"spark_double_decimal_text(x)",
+     "CASE WHEN x = 0 OR (abs(x) >= 0.001 AND abs(x) < 10000000) THEN CAST(CAST(x AS DOUBLE) AS "
+     "VARCHAR) WHEN isfinite(x) THEN spark_double_plain_text(x) END"},
+    // An instant's wall-clock time, date and truncation in the session zone.
+    {"spark_instant_to_local(t)",
+     "CASE WHEN current_setting('TimeZone') = 'UTC' THEN make_timestamp(epoch_us(t)) ELSE CAST(t "
+     "AS TIMESTAMP) END"},
+    {"spark_instant_to_date(t)", "CAST(spark_instant_to_local(t) AS DATE)"},
+    {"spark_trunc_instant(u, t)",
+     "CASE WHEN current_setting('TimeZone') = 'UTC' THEN make_timestamptz(epoch_us(date_trunc(u, "
+     "make_timestamp(epoch_us(t))))) ELSE date_trunc(u, t) END"},
     {"spark_local_to_instant(l)",
-     "spark_earlier_instant(epoch_us(l), CAST(l AS TIMESTAMP WITH TIME ZONE))"},
+     "CASE WHEN current_setting('TimeZone') = 'UTC' THEN make_timestamptz(epoch_us(l)) ELSE "
+     "spark_earlier_instant(epoch_us(l), CAST(l AS TIMESTAMP WITH TIME ZONE)) END"},
     // CAST(string AS DATE / TIMESTAMP / TIMESTAMP_NTZ) through the native readers.
     {"spark_str_to_date(s)", "TRY_CAST(spark_date_text(s) AS DATE)"},
     {"spark_str_to_date_strict(s)",

@@ -30,6 +30,12 @@ const std::vector<NativeFunction>& NativeFunctions() {
          [](const std::vector<NativeValue>& a) -> Result<NativeValue> {
            return NativeValue(JavaDoubleString(Number(a[0])));
          }},
+        {"spark_double_plain_text",
+         {"DOUBLE"},
+         "VARCHAR",
+         [](const std::vector<NativeValue>& a) -> Result<NativeValue> {
+           return NativeValue(JavaDoublePlainString(Number(a[0])));
+         }},
         {"spark_float_to_string",
          {"FLOAT"},
          "VARCHAR",

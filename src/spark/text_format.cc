@@ -30,6 +30,15 @@ void ShortestDigits(T value, std::string* digits, int* exponent) {
   *exponent = exp10 + 1;
 }
 
+// 0.<digits> x 10^exponent written without an exponent; ".0" ends a whole number.
+std::string PlainDigits(const std::string& digits, int exponent) {
+  if (exponent <= 0) return "0." + std::string(-exponent, '0') + digits;
+  if (static_cast<int>(digits.size()) <= exponent) {
+    return digits + std::string(exponent - digits.size(), '0') + ".0";
+  }
+  return digits.substr(0, exponent) + "." + digits.substr(exponent);
+}
+
 template <typename T>
 std::string JavaString(T value) {
   if (std::isnan(value)) return "NaN";
@@ -40,16 +49,7 @@ std::string JavaString(T value) {
   std::string digits;
   int exponent = 0;
   ShortestDigits(magnitude, &digits, &exponent);
-  if (magnitude >= T(1e-3) && magnitude < T(1e7)) {
-    if (exponent <= 0) {
-      out += "0." + std::string(-exponent, '0') + digits;
-    } else if (static_cast<int>(digits.size()) <= exponent) {
-      out += digits + std::string(exponent - digits.size(), '0') + ".0";
-    } else {
-      out += digits.substr(0, exponent) + "." + digits.substr(exponent);
-    }
-    return out;
-  }
+  if (magnitude >= T(1e-3) && magnitude < T(1e7)) return out + PlainDigits(digits, exponent);
   out += digits.substr(0, 1) + "." + (digits.size() > 1 ? digits.substr(1) : "0");
   out += "E" + std::to_string(exponent - 1);
   return out;
@@ -77,7 +77,6 @@ int64_t Digits(std::string_view s, size_t* i, int min, int max) {
   if (count < min) return -1;
   return value;
 }
-
 
 // [+-]yyyy[-[m]m[-[d]d]] at *i.
 bool ReadDate(std::string_view s, size_t* i, int64_t* y, int64_t* m, int64_t* d) {
@@ -184,6 +183,14 @@ std::string DateString(int64_t y, int64_t m, int64_t d) {
 
 std::string JavaDoubleString(double value) { return JavaString(value); }
 std::string JavaFloatString(float value) { return JavaString(value); }
+
+std::string JavaDoublePlainString(double value) {
+  if (value == 0) return "0.0";
+  std::string digits;
+  int exponent = 0;
+  ShortestDigits(std::fabs(value), &digits, &exponent);
+  return (value < 0 ? "-" : "") + PlainDigits(digits, exponent);
+}
 
 std::optional<std::string> NormalizeDateText(std::string_view text) {
   std::string_view s = TrimAll(text);

@@ -14,6 +14,9 @@ namespace sluice::spark {
 // else computerized scientific notation ("1.0E7", "1.234E-5"); "NaN", "Infinity".
 std::string JavaDoubleString(double value);
 std::string JavaFloatString(float value);
+// The digits of JavaDoubleString without an exponent, as BigDecimal(d.toString)
+// .toPlainString() ("1.0E-5" is "0.000010", "1.5E10" is "15000000000"); finite values only.
+std::string JavaDoublePlainString(double value);
 
 // Proleptic Gregorian calendar: leap years, valid year/month/day, and a date's text
 // "yyyy-mm-dd" ("-yyyy-mm-dd" before year 0).
