@@ -389,6 +389,58 @@ int64_t MicrosFromLocal(const LocalDateTime& local) {
 
 // ---- Compiling -----------------------------------------------------------------------------
 
+std::optional<DatetimePattern::FixedWidthForm> DatetimePattern::FixedWidth() const {
+  // Two digits of each field's valid range; a year of four digits other than 0000 (year 0
+  // is left to the full parser).
+  struct Field {
+    char letter;
+    int count;
+    const char* regex;
+    const char* strptime;
+  };
+  static const Field kFields[] = {
+      {'u', 4, "(?:[0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)", "%Y"},
+      {'M', 2, "(?:0[1-9]|1[0-2])", "%m"},
+      {'d', 2, "(?:0[1-9]|[12][0-9]|3[01])", "%d"},
+      {'H', 2, "(?:[01][0-9]|2[0-3])", "%H"},
+      {'m', 2, "[0-5][0-9]", "%M"},
+      {'s', 2, "[0-5][0-9]", "%S"}};
+  FixedWidthForm form;
+  bool after_field = false;
+  for (const Item& item : items_) {
+    if (item.kind == Item::Kind::kLiteral) {
+      if (item.literal.empty()) return std::nullopt;
+      for (char c : item.literal) {
+        // Separators only: the same in any case, no regular expression or strptime meaning.
+        if (std::string_view(" -/:,_T").find(c) == std::string_view::npos) return std::nullopt;
+        form.regex += c;
+        form.strptime += c;
+      }
+      after_field = false;
+      continue;
+    }
+    if (item.kind != Item::Kind::kField || after_field) return std::nullopt;
+    const Field* field = nullptr;
+    for (const Field& candidate : kFields) {
+      if (candidate.letter == item.letter && candidate.count == item.count) field = &candidate;
+    }
+    if (field == nullptr || form.strptime.find(field->strptime) != std::string::npos) {
+      return std::nullopt;
+    }
+    form.regex += field->regex;
+    form.strptime += field->strptime;
+    after_field = true;
+  }
+  // A date in full, and of the time the hour, hour and minute or all three (strptime's
+  // defaults for fields left out, year 1900 among them, are not Spark's).
+  auto has = [&](const char* directive) {
+    return form.strptime.find(directive) != std::string::npos;
+  };
+  if (!has("%Y") || !has("%m") || !has("%d")) return std::nullopt;
+  if ((has("%M") && !has("%H")) || (has("%S") && !has("%M"))) return std::nullopt;
+  return form;
+}
+
 Result<DatetimePattern> DatetimePattern::Compile(std::string_view pattern, PatternUse use) {
   SLUICE_RETURN_IF_ERROR(SparkPatternChecks(pattern, use));
   DatetimePattern out;

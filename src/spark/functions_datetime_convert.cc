@@ -2,6 +2,9 @@
 // unix_timestamp, to_date and to_timestamp with a pattern), epochs (timestamp_seconds,
 // unix_seconds, unix_date, ...), time zones (from_utc_timestamp, to_utc_timestamp,
 // convert_timezone) and the current time.
+#include <functional>
+#include <regex>
+
 #include "common/strings.h"
 #include "spark/datetime_pattern.h"
 #include "spark/datetime_zone.h"
@@ -57,13 +60,42 @@ Result<Typed> FromUnixtimeFn(Call& call) {
 // (TIMESTAMPTZ) or TIMESTAMP_NTZ (TIMESTAMP). Strings are parsed (NULL when they do not
 // match, an error in ANSI mode unless `try_mode`); dates are their start in the session
 // zone; timestamps keep their microseconds.
-Result<std::string> GetTimestampSql(Call& call, const std::string& pattern, bool ntz,
+bool IsColumnReference(const std::string& sql) {
+  static const std::regex kReference(R"re(("[^"]*"\.)*"[^"]*")re");
+  return std::regex_match(sql, kReference);
+}
+
+// The full parser's answer for the text `text` (full(text) is its SQL), with texts of a
+// fixed-width pattern's form read by strptime first: the same answer for those, without a
+// call per row.
+std::string WithFixedWidthParse(const std::string& text, const std::optional<std::string>& pattern,
+                                bool ntz,
+                                const std::function<std::string(const std::string&)>& full) {
+  std::optional<DatetimePattern::FixedWidthForm> form;
+  if (pattern) {
+    auto compiled = DatetimePattern::Compile(*pattern, PatternUse::kParse);
+    if (compiled.ok()) form = compiled->FixedWidth();
+  }
+  if (!form) return full(text);
+  auto body = [&](const std::string& s) {
+    std::string read = "try_strptime(" + s + ", " + QuoteLiteral(form->strptime) + ")";
+    if (!ntz) read = "spark_local_to_instant(" + read + ")";
+    return "CASE WHEN regexp_full_match(" + s + ", " + QuoteLiteral(form->regex) +
+           ") THEN coalesce(" + read + ", " + full(s) + ") ELSE " + full(s) + " END";
+  };
+  if (IsColumnReference(text)) return body(text);
+  // An expression is computed once: the lambda binds its value.
+  return "list_transform([" + text + "], lambda __fw: " + body("__fw") + ")[1]";
+}
+
+Result<std::string> GetTimestampSql(Call& call, const std::string& pattern,
+                                    const std::optional<std::string>& pattern_text, bool ntz,
                                     bool try_mode) {
   Typed& x = call.args[0];
   switch (x.type.id) {
     case TypeId::kDate:
-      return ntz ? "make_timestamp(epoch_us(CAST(" + x.sql + " AS TIMESTAMP WITH TIME ZONE)))"
-                 : "CAST(" + x.sql + " AS TIMESTAMP WITH TIME ZONE)";
+      return ntz ? "CAST(" + x.sql + " AS TIMESTAMP)"
+                 : "spark_local_to_instant(CAST(" + x.sql + " AS TIMESTAMP))";
     case TypeId::kTimestamp:
       return ntz ? "make_timestamp(epoch_us(" + x.sql + "))" : x.sql;
     case TypeId::kTimestampNtz:
@@ -79,10 +111,10 @@ Result<std::string> GetTimestampSql(Call& call, const std::string& pattern, bool
   }
   const int flags = (call.options().ansi && !try_mode ? 1 : 0) | (ntz ? 2 : 0) |
                     (call.options().time_parser_policy == "CORRECTED" ? 4 : 0);
-  const std::string parsed = "spark_datetime_parse(" + call.args[0].sql + ", " + pattern + ", " +
-                             std::to_string(flags) + ")";
-  return std::string(ntz ? "spark_parsed_timestamp_ntz(" : "spark_parsed_timestamp(") + parsed +
-         ")";
+  return WithFixedWidthParse(call.args[0].sql, pattern_text, ntz, [&](const std::string& text) {
+    return std::string(ntz ? "spark_parsed_timestamp_ntz(" : "spark_parsed_timestamp(") +
+           "spark_datetime_parse(" + text + ", " + pattern + ", " + std::to_string(flags) + "))";
+  });
 }
 
 // to_timestamp, to_timestamp_ltz, to_timestamp_ntz, try_to_timestamp and to_date: a cast
@@ -106,9 +138,10 @@ ScalarFn ParseTo(TypeId result, bool try_mode) {
         }
       }
     }
-    SLUICE_ASSIGN_OR_RETURN(std::string sql,
-                            GetTimestampSql(call, call.args[1].sql, ntz, try_mode));
-    if (result == TypeId::kDate) sql = "CAST(" + sql + " AS DATE)";
+    SLUICE_ASSIGN_OR_RETURN(
+        std::string sql,
+        GetTimestampSql(call, call.args[1].sql, call.args[1].StringValue(), ntz, try_mode));
+    if (result == TypeId::kDate) sql = "spark_instant_to_date(" + sql + ")";
     return call.Result(sql, type);
   };
 }
@@ -119,11 +152,14 @@ Result<Typed> UnixTimestampFn(Call& call) {
     return call.Result("(epoch_us(get_current_timestamp()) // 1000000)", kLong);
   }
   std::string pattern = kDefaultPattern;
+  std::optional<std::string> pattern_text = "yyyy-MM-dd HH:mm:ss";
   if (call.args.size() > 1) {
     SLUICE_RETURN_IF_ERROR(CheckPatternArg(call, 1, true));
     pattern = call.args[1].sql;
+    pattern_text = call.args[1].StringValue();
   }
-  SLUICE_ASSIGN_OR_RETURN(std::string instant, GetTimestampSql(call, pattern, false, false));
+  SLUICE_ASSIGN_OR_RETURN(std::string instant,
+                          GetTimestampSql(call, pattern, pattern_text, false, false));
   Typed out = call.Result("(epoch_us(" + instant + ") // 1000000)", kLong);
   if (call.args.size() == 1) {
     out.name = call.name + "(" + call.args[0].name + ", yyyy-MM-dd HH:mm:ss)";
