@@ -13,12 +13,17 @@
 namespace sluice::runtime {
 namespace {
 
+// The version of what PlanIncrementalAggregate recognizes: a definition found not to
+// qualify is planned again by a planner that recognizes more.
+constexpr int kPlannerVersion = 2;
+
 // aggregate.json: which view version and definition the checkpoint's state belongs to.
 struct AggregateState {
   std::string definition;
   bool qualifies = true;  // false: this definition is recomputed in full, do not plan again
   int64_t table_version = -1;
   int64_t batch_id = -1;
+  int planner = kPlannerVersion;  // the planner that decided `qualifies`
 };
 
 std::string StatePath(const std::string& dir) { return dir + "/aggregate.json"; }
@@ -37,6 +42,7 @@ std::optional<AggregateState> ReadState(io::FileSystem& fs, const std::string& d
   state.qualifies = doc.value("qualifies", true);
   state.table_version = doc.value("table_version", int64_t{-1});
   state.batch_id = doc.value("batch_id", int64_t{-1});
+  state.planner = doc.value("planner", 1);
   return state;
 }
 
@@ -46,6 +52,7 @@ Status WriteState(io::FileSystem& fs, const std::string& dir, const AggregateSta
   doc["qualifies"] = state.qualifies;
   doc["table_version"] = state.table_version;
   doc["batch_id"] = state.batch_id;
+  doc["planner"] = state.planner;
   return fs.WriteFile(StatePath(dir), doc.dump() + "\n");
 }
 
@@ -276,7 +283,10 @@ Result<AggregateRefreshResult> RefreshAggregateView(const AggregateRefresh& requ
   const std::string& dir = request.checkpoint_dir;
   std::optional<AggregateState> state = ReadState(fs, dir);
   result.issue = "PLAN_NOT_INCREMENTALIZABLE";
-  if (state && !state->qualifies && state->definition == request.definition) return result;
+  if (state && !state->qualifies && state->definition == request.definition &&
+      state->planner == kPlannerVersion) {
+    return result;
+  }
   auto not_qualified = [&]() -> Result<AggregateRefreshResult> {
     SLUICE_RETURN_IF_ERROR(fs.CreateDirectories(dir));
     SLUICE_RETURN_IF_ERROR(WriteState(fs, dir, AggregateState{request.definition, false, -1, -1}));

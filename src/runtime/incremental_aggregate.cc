@@ -53,6 +53,16 @@ std::optional<AggregateKind> AggregateOf(const Json& item) {
       item.contains("child")) {
     return AggregateOf(item["child"]);
   }
+  // Spark's sum of decimals (TRY_CAST to DECIMAL(p + 10, s): NULL on overflow) merges as a
+  // sum while p + 10 < 38: adding two sums of that type cannot overflow before ten billion
+  // rows. At 38 digits an overflow is near, and the view is recomputed.
+  if (item.value("class", "") == "CAST" && item.value("try_cast", false) &&
+      item.contains("child") && item["cast_type"].value("id", "") == "DECIMAL" &&
+      item["cast_type"]["type_info"].value("width", 38) < 38) {
+    const std::optional<AggregateKind> inner = AggregateOf(item["child"]);
+    if (inner == AggregateKind::kSum) return inner;
+    return std::nullopt;
+  }
   // So does Spark's sum of integers, which wraps around as Java's long arithmetic does.
   if (item.value("class", "") == "FUNCTION" &&
       ToLower(item.value("function_name", "")) == "spark_wrap_long_huge" &&

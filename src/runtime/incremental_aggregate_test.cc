@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/engine.h"
+#include "runtime/flow_runner.h"
 
 namespace sluice::runtime {
 namespace {
@@ -15,6 +16,7 @@ class IncrementalAggregateTest : public ::testing::Test {
     auto database = engine::Database::Open();
     ASSERT_TRUE(database.ok()) << database.status().ToString();
     database_ = std::move(*database);
+    ASSERT_TRUE(InstallSparkCompat(*database_).ok());
     auto connection = database_->Connect();
     ASSERT_TRUE(connection.ok());
     connection_ = std::move(*connection);
@@ -71,6 +73,19 @@ TEST_F(IncrementalAggregateTest, KeysByOrdinalAliasOrExpression) {
   auto global = Plan("SELECT count(*), sum(amount) FROM src");
   ASSERT_TRUE(global);
   EXPECT_EQ(global->columns, (std::vector<Kind>{Kind::kCount, Kind::kSum}));
+}
+
+TEST_F(IncrementalAggregateTest, SparkSumsQualify) {
+  // What the Spark front-end makes of sum over longs and over DECIMAL(10, 2).
+  auto plan = Plan(
+      "SELECT shop, spark_wrap_long_huge(sum(CAST(amount AS HUGEINT))) AS n, "
+      "TRY_CAST(sum(CAST(amount AS DECIMAL(10,2))) AS DECIMAL(20,2)) AS s FROM src GROUP BY shop");
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->columns, (std::vector<Kind>{Kind::kKey, Kind::kSum, Kind::kSum}));
+  // A sum of 38 digits may overflow to NULL: recomputed.
+  EXPECT_FALSE(Plan(
+      "SELECT shop, TRY_CAST(sum(CAST(amount AS DECIMAL(28,2))) AS DECIMAL(38,2)) FROM src GROUP "
+      "BY shop"));
 }
 
 TEST_F(IncrementalAggregateTest, OtherShapesAreRecomputed) {
