@@ -80,8 +80,8 @@ std::string WithFixedWidthParse(const std::string& text, const std::optional<std
   auto body = [&](const std::string& s) {
     std::string read = "try_strptime(" + s + ", " + QuoteLiteral(form->strptime) + ")";
     if (!ntz) read = "spark_local_to_instant(" + read + ")";
-    return "CASE WHEN regexp_full_match(" + s + ", " + QuoteLiteral(form->regex) +
-           ") THEN coalesce(" + read + ", " + full(s) + ") ELSE " + full(s) + " END";
+    return "coalesce(CASE WHEN regexp_full_match(" + s + ", " + QuoteLiteral(form->regex) +
+           ") THEN " + read + " END, " + full(s) + ")";
   };
   if (IsColumnReference(text)) return body(text);
   // An expression is computed once: the lambda binds its value.

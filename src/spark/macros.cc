@@ -83,12 +83,9 @@ const char* const kMacros[][2] = {
     // earlier offset. DuckDB takes the later one: d is its answer, lu the wall clock in
     // microseconds; the offset 3 hours before d is the offset before the transition.
     {"spark_earlier_instant(lu, d)",
-     "CASE WHEN spark_offset_us(make_timestamptz(epoch_us(d) - 10800000000)) > "
-     "spark_offset_us(d) AND spark_offset_us(make_timestamptz(lu - "
-     "spark_offset_us(make_timestamptz(epoch_us(d) - 10800000000)))) = "
-     "spark_offset_us(make_timestamptz(epoch_us(d) - 10800000000)) THEN "
-     "make_timestamptz(lu - spark_offset_us(make_timestamptz(epoch_us(d) - 10800000000))) ELSE d "
-     "END"},
+     "list_transform([spark_offset_us(make_timestamptz(epoch_us(d) - 10800000000))], lambda __b: "
+     "CASE WHEN __b > spark_offset_us(d) AND spark_offset_us(make_timestamptz(lu - __b)) = __b "
+     "THEN make_timestamptz(lu - __b) ELSE d END)[1]"},
     // A double's shortest decimal text, as Double.toString's digits, without an exponent
     // (DuckDB rounds a decimal text with an exponent by its first digit), for a cast to
     // DECIMAL; NULL for NaN and infinities. Where Java writes no exponent (1e-3 <= |x| <
@@ -104,9 +101,12 @@ const char* const kMacros[][2] = {
     {"spark_trunc_instant(u, t)",
      "CASE WHEN current_setting('TimeZone') = 'UTC' THEN make_timestamptz(epoch_us(date_trunc(u, "
      "make_timestamp(epoch_us(t))))) ELSE date_trunc(u, t) END"},
+    // (The lambda binds l once: spark_earlier_instant reads it a dozen times, and a macro's
+    // argument is bound as many times as it is written.)
     {"spark_local_to_instant(l)",
      "CASE WHEN current_setting('TimeZone') = 'UTC' THEN make_timestamptz(epoch_us(l)) ELSE "
-     "spark_earlier_instant(epoch_us(l), CAST(l AS TIMESTAMP WITH TIME ZONE)) END"},
+     "list_transform([l], lambda __l: spark_earlier_instant(epoch_us(__l), CAST(__l AS TIMESTAMP "
+     "WITH TIME ZONE)))[1] END"},
     // CAST(string AS DATE / TIMESTAMP / TIMESTAMP_NTZ) through the native readers.
     {"spark_str_to_date(s)", "TRY_CAST(spark_date_text(s) AS DATE)"},
     {"spark_str_to_date_strict(s)",
