@@ -75,6 +75,7 @@ class QueryResult {
 class Connection;
 class TableSource;
 struct ScalarFunctionSpec;
+struct RawScalarFunctionSpec;
 struct AggregateFunctionSpec;
 
 class Database {
@@ -130,6 +131,7 @@ class Connection {
   friend class Database;
   // Creates the table function in this connection's database on first use (table_source.h).
   friend Status RegisterScalarFunction(Connection& connection, ScalarFunctionSpec spec);
+  friend Status RegisterRawScalarFunction(Connection& connection, RawScalarFunctionSpec spec);
   friend Status RegisterAggregateFunction(Connection& connection, AggregateFunctionSpec spec);
   friend Result<int64_t> RegisterTableSource(Connection& connection,
                                              std::shared_ptr<TableSource> source);

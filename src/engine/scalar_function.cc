@@ -112,7 +112,96 @@ void Call(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector outp
   }
 }
 
+struct RawFunctionState {
+  RawScalarFunctionSpec spec;
+  std::vector<duckdb_type> types;
+};
+
+void CallRaw(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
+  auto* state = static_cast<RawFunctionState*>(duckdb_scalar_function_get_extra_info(info));
+  const idx_t rows = duckdb_data_chunk_get_size(input);
+  const size_t columns = state->types.size();
+  // DuckDB hands C functions flat vectors.
+  std::vector<void*> data(columns);
+  std::vector<uint64_t*> validity(columns);
+  for (size_t column = 0; column < columns; ++column) {
+    duckdb_vector vector = duckdb_data_chunk_get_vector(input, column);
+    data[column] = duckdb_vector_get_data(vector);
+    validity[column] = duckdb_vector_get_validity(vector);
+  }
+  auto* out = static_cast<int64_t*>(duckdb_vector_get_data(output));
+  std::vector<RawArgument> arguments(columns);
+  auto set_null = [&](idx_t row) {
+    duckdb_vector_ensure_validity_writable(output);
+    duckdb_validity_set_row_invalid(duckdb_vector_get_validity(output), row);
+  };
+  for (idx_t row = 0; row < rows; ++row) {
+    bool any_null = false;
+    for (size_t column = 0; column < columns; ++column) {
+      if (validity[column] != nullptr && !duckdb_validity_row_is_valid(validity[column], row)) {
+        any_null = true;
+        break;
+      }
+      RawArgument& argument = arguments[column];
+      switch (state->types[column]) {
+        case DUCKDB_TYPE_VARCHAR: {
+          auto* text = static_cast<duckdb_string_t*>(data[column]) + row;
+          argument.text =
+              std::string_view(duckdb_string_t_data(text), duckdb_string_t_length(*text));
+          break;
+        }
+        case DUCKDB_TYPE_DOUBLE:
+          argument.real = static_cast<double*>(data[column])[row];
+          break;
+        default:
+          argument.integer = static_cast<int64_t*>(data[column])[row];
+          break;
+      }
+    }
+    std::optional<int64_t> result;
+    if (!any_null) result = state->spec.function(arguments.data());
+    if (result) {
+      out[row] = *result;
+    } else {
+      set_null(row);
+    }
+  }
+}
+
 }  // namespace
+
+Status RegisterRawScalarFunction(Connection& connection, RawScalarFunctionSpec spec) {
+  auto state = std::make_unique<RawFunctionState>();
+  duckdb_scalar_function function = duckdb_create_scalar_function();
+  duckdb_scalar_function_set_name(function, spec.name.c_str());
+  for (const std::string& parameter : spec.parameter_types) {
+    auto type_id = FunctionTypeOf(parameter);
+    if (!type_id.ok() || (*type_id != DUCKDB_TYPE_VARCHAR && *type_id != DUCKDB_TYPE_DOUBLE &&
+                          *type_id != DUCKDB_TYPE_BIGINT)) {
+      duckdb_destroy_scalar_function(&function);
+      return InvalidArgument("raw functions take VARCHAR, DOUBLE or BIGINT, not " + parameter);
+    }
+    state->types.push_back(*type_id);
+    duckdb_logical_type type = duckdb_create_logical_type(*type_id);
+    duckdb_scalar_function_add_parameter(function, type);
+    duckdb_destroy_logical_type(&type);
+  }
+  duckdb_logical_type result = duckdb_create_logical_type(DUCKDB_TYPE_BIGINT);
+  duckdb_scalar_function_set_return_type(function, result);
+  duckdb_destroy_logical_type(&result);
+  duckdb_scalar_function_set_function(function, CallRaw);
+  state->spec = std::move(spec);
+  RawFunctionState* raw = state.release();
+  duckdb_scalar_function_set_extra_info(
+      function, raw, [](void* data) { delete static_cast<RawFunctionState*>(data); });
+  const std::string name = raw->spec.name;
+  duckdb_state registered = duckdb_register_scalar_function(connection.impl_->connection, function);
+  duckdb_destroy_scalar_function(&function);
+  if (registered == DuckDBError) {
+    return InvalidArgument("cannot register the scalar function " + name);
+  }
+  return Status::OK();
+}
 
 Status RegisterScalarFunction(Connection& connection, ScalarFunctionSpec spec) {
   auto state = std::make_unique<FunctionState>();

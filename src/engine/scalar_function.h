@@ -9,8 +9,11 @@
 // without calling it.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -32,5 +35,24 @@ struct ScalarFunctionSpec {
 // Registers `spec` in the database of `connection`. Registering a name again replaces
 // nothing: it is an error.
 Status RegisterScalarFunction(Connection& connection, ScalarFunctionSpec spec);
+
+// One argument of a raw function, read in place: VARCHAR as a view into DuckDB's vector
+// (valid during the call only), DOUBLE as `real`, BIGINT as `integer`.
+struct RawArgument {
+  std::string_view text;
+  double real = 0;
+  int64_t integer = 0;
+};
+
+// A scalar function to BIGINT for hot paths: no Value is built per row and nothing is
+// allocated. Rows with a NULL argument give NULL without a call; the function returns
+// nullopt for NULL. It cannot fail.
+struct RawScalarFunctionSpec {
+  std::string name;
+  std::vector<std::string> parameter_types;  // VARCHAR, DOUBLE or BIGINT
+  std::function<std::optional<int64_t>(const RawArgument* arguments)> function;
+};
+
+Status RegisterRawScalarFunction(Connection& connection, RawScalarFunctionSpec spec);
 
 }  // namespace sluice::engine

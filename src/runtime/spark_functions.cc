@@ -72,6 +72,26 @@ Status InstallSparkFunctions(engine::Connection& connection) {
     };
     SLUICE_RETURN_IF_ERROR(engine::RegisterScalarFunction(connection, std::move(spec)));
   }
+  for (const spark::NativeRawFunction& native : spark::NativeRawFunctions()) {
+    engine::RawScalarFunctionSpec spec;
+    spec.name = native.name;
+    spec.parameter_types = native.parameter_types;
+    constexpr size_t kMaxArguments = 4;
+    const size_t count = native.parameter_types.size();
+    if (count > kMaxArguments)
+      return Internal("raw native " + native.name + ": too many arguments");
+    spec.function = [function = native.function, count](const engine::RawArgument* arguments) {
+      // The engine's and the natives' raw arguments are the same fields.
+      spark::NativeRawArgument converted[kMaxArguments];
+      for (size_t i = 0; i < count; ++i) {
+        converted[i].text = arguments[i].text;
+        converted[i].real = arguments[i].real;
+        converted[i].integer = arguments[i].integer;
+      }
+      return function(converted);
+    };
+    SLUICE_RETURN_IF_ERROR(engine::RegisterRawScalarFunction(connection, std::move(spec)));
+  }
   for (const spark::NativeAggregate& native : spark::NativeAggregates()) {
     engine::AggregateFunctionSpec spec;
     spec.name = native.name;

@@ -137,7 +137,17 @@ Result<std::string> Translator::CastSql(const Typed& value, const DataType& to, 
       if (from.IsFractional()) {
         // Spark goes through the double's shortest decimal text (BigDecimal(d.toString)),
         // then rounds half up; NaN and infinities give NULL.
-        return strict("spark_double_decimal_text(" + x + ")", to);
+        const std::string text = strict("spark_double_decimal_text(" + x + ")", to);
+        if (to.precision > 18) return text;
+        // Up to 18 digits the unscaled value is computed in place; the text takes the rest
+        // (NaN, infinities, overflows).
+        std::string exact = "CAST(spark_double_unscaled(" + x + ", " + std::to_string(to.scale) +
+                            ") AS DECIMAL(18,0))";
+        if (to.scale > 0) {
+          exact += " * CAST('0." + std::string(to.scale - 1, '0') + "1' AS DECIMAL(" +
+                   std::to_string(to.scale + 1) + ", " + std::to_string(to.scale) + "))";
+        }
+        return "coalesce(" + TryCast(exact, to) + ", " + text + ")";
       }
       if (from.IsNumeric() || from.is(TypeId::kBoolean)) return strict(x, to);
       if (from.is(TypeId::kTimestamp) || from.is(TypeId::kTimestampNtz)) {

@@ -389,32 +389,23 @@ int64_t MicrosFromLocal(const LocalDateTime& local) {
 
 // ---- Compiling -----------------------------------------------------------------------------
 
-std::optional<DatetimePattern::FixedWidthForm> DatetimePattern::FixedWidth() const {
-  // Two digits of each field's valid range; a year of four digits other than 0000 (year 0
-  // is left to the full parser).
+std::optional<std::string> DatetimePattern::FixedWidth() const {
   struct Field {
     char letter;
     int count;
-    const char* regex;
-    const char* strptime;
+    const char* directive;
   };
-  static const Field kFields[] = {
-      {'u', 4, "(?:[0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)", "%Y"},
-      {'M', 2, "(?:0[1-9]|1[0-2])", "%m"},
-      {'d', 2, "(?:0[1-9]|[12][0-9]|3[01])", "%d"},
-      {'H', 2, "(?:[01][0-9]|2[0-3])", "%H"},
-      {'m', 2, "[0-5][0-9]", "%M"},
-      {'s', 2, "[0-5][0-9]", "%S"}};
-  FixedWidthForm form;
+  static const Field kFields[] = {{'u', 4, "%Y"}, {'M', 2, "%m"}, {'d', 2, "%d"},
+                                  {'H', 2, "%H"}, {'m', 2, "%M"}, {'s', 2, "%S"}};
+  std::string form;
   bool after_field = false;
   for (const Item& item : items_) {
     if (item.kind == Item::Kind::kLiteral) {
       if (item.literal.empty()) return std::nullopt;
       for (char c : item.literal) {
-        // Separators only: the same in any case, no regular expression or strptime meaning.
+        // Separators only: the same in any case.
         if (std::string_view(" -/:,_T").find(c) == std::string_view::npos) return std::nullopt;
-        form.regex += c;
-        form.strptime += c;
+        form += c;
       }
       after_field = false;
       continue;
@@ -424,18 +415,12 @@ std::optional<DatetimePattern::FixedWidthForm> DatetimePattern::FixedWidth() con
     for (const Field& candidate : kFields) {
       if (candidate.letter == item.letter && candidate.count == item.count) field = &candidate;
     }
-    if (field == nullptr || form.strptime.find(field->strptime) != std::string::npos) {
-      return std::nullopt;
-    }
-    form.regex += field->regex;
-    form.strptime += field->strptime;
+    if (field == nullptr || form.find(field->directive) != std::string::npos) return std::nullopt;
+    form += field->directive;
     after_field = true;
   }
-  // A date in full, and of the time the hour, hour and minute or all three (strptime's
-  // defaults for fields left out, year 1900 among them, are not Spark's).
-  auto has = [&](const char* directive) {
-    return form.strptime.find(directive) != std::string::npos;
-  };
+  // A date in full, and of the time the hour, hour and minute or all three.
+  auto has = [&](const char* directive) { return form.find(directive) != std::string::npos; };
   if (!has("%Y") || !has("%m") || !has("%d")) return std::nullopt;
   if ((has("%M") && !has("%H")) || (has("%S") && !has("%M"))) return std::nullopt;
   return form;

@@ -63,16 +63,10 @@ class DatetimePattern {
   // Parses `text` with Spark 3's parser; nullopt when the text does not match exactly.
   std::optional<ParsedDatetime> Parse(std::string_view text) const;
 
-  // A parsing pattern made of yyyy, MM and dd and optionally HH, HH and mm, or HH, mm and
-  // ss, each once and between separators: a regular expression of the texts it
-  // reads in fields of valid range (a text it does not match may still parse), and the
-  // strptime format that reads each of those texts as Spark does. nullopt for other
-  // patterns.
-  struct FixedWidthForm {
-    std::string regex;
-    std::string strptime;
-  };
-  std::optional<FixedWidthForm> FixedWidth() const;
+  // For a parsing pattern made of yyyy, MM and dd and optionally HH, HH and mm, or HH, mm
+  // and ss, each once and between separators: its form for spark_fixed_datetime (native_raw.cc),
+  // the pattern with strptime's directives for the fields. nullopt for other patterns.
+  std::optional<std::string> FixedWidth() const;
 
   // Whether the pattern reads an offset or zone.
   bool HasZone() const { return has_zone_; }

@@ -3,7 +3,6 @@
 // unix_seconds, unix_date, ...), time zones (from_utc_timestamp, to_utc_timestamp,
 // convert_timezone) and the current time.
 #include <functional>
-#include <regex>
 
 #include "common/strings.h"
 #include "spark/datetime_pattern.h"
@@ -60,32 +59,22 @@ Result<Typed> FromUnixtimeFn(Call& call) {
 // (TIMESTAMPTZ) or TIMESTAMP_NTZ (TIMESTAMP). Strings are parsed (NULL when they do not
 // match, an error in ANSI mode unless `try_mode`); dates are their start in the session
 // zone; timestamps keep their microseconds.
-bool IsColumnReference(const std::string& sql) {
-  static const std::regex kReference(R"re(("[^"]*"\.)*"[^"]*")re");
-  return std::regex_match(sql, kReference);
-}
-
-// The full parser's answer for the text `text` (full(text) is its SQL), with texts of a
-// fixed-width pattern's form read by strptime first: the same answer for those, without a
-// call per row.
+// The full parser's answer for the text `text` (full(text) is its SQL), texts of a
+// fixed-width pattern's form read first by spark_fixed_datetime: the same answer for
+// those, without the full parser's cost.
 std::string WithFixedWidthParse(const std::string& text, const std::optional<std::string>& pattern,
                                 bool ntz,
                                 const std::function<std::string(const std::string&)>& full) {
-  std::optional<DatetimePattern::FixedWidthForm> form;
+  std::optional<std::string> form;
   if (pattern) {
     auto compiled = DatetimePattern::Compile(*pattern, PatternUse::kParse);
     if (compiled.ok()) form = compiled->FixedWidth();
   }
   if (!form) return full(text);
-  auto body = [&](const std::string& s) {
-    std::string read = "try_strptime(" + s + ", " + QuoteLiteral(form->strptime) + ")";
-    if (!ntz) read = "spark_local_to_instant(" + read + ")";
-    return "coalesce(CASE WHEN regexp_full_match(" + s + ", " + QuoteLiteral(form->regex) +
-           ") THEN " + read + " END, " + full(s) + ")";
-  };
-  if (IsColumnReference(text)) return body(text);
-  // An expression is computed once: the lambda binds its value.
-  return "list_transform([" + text + "], lambda __fw: " + body("__fw") + ")[1]";
+  std::string read =
+      "make_timestamp(spark_fixed_datetime(" + text + ", " + QuoteLiteral(*form) + "))";
+  if (!ntz) read = "spark_local_to_instant(" + read + ")";
+  return "coalesce(" + read + ", " + full(text) + ")";
 }
 
 Result<std::string> GetTimestampSql(Call& call, const std::string& pattern,

@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -28,6 +30,25 @@ struct NativeFunction {
 };
 
 const std::vector<NativeFunction>& NativeFunctions();
+
+// One argument of a raw native, read in place: VARCHAR as `text` (valid during the call),
+// DOUBLE as `real`, BIGINT as `integer`.
+struct NativeRawArgument {
+  std::string_view text;
+  double real = 0;
+  int64_t integer = 0;
+};
+
+// A native on a hot path: a BIGINT result (nullopt: NULL) computed without allocating,
+// called only for rows without NULL arguments. It cannot fail; translated SQL takes
+// another way for what it does not answer.
+struct NativeRawFunction {
+  std::string name;
+  std::vector<std::string> parameter_types;  // VARCHAR, DOUBLE or BIGINT
+  std::function<std::optional<int64_t>(const NativeRawArgument* arguments)> function;
+};
+
+const std::vector<NativeRawFunction>& NativeRawFunctions();
 
 // The state of a native aggregate for one group: rows are added to it, states of the same
 // aggregate built in parallel are merged into it (`other` stays intact), and Finish gives
