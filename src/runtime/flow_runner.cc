@@ -435,14 +435,19 @@ Status FlowExecution::RunBatch(FlowOutcome& outcome) {
 
 Result<std::vector<quality::Rule>> FlowExecution::Rules(const std::string& sql) {
   std::vector<quality::Rule> rules;
+  if (target_.definition.expectations.empty()) return rules;
+  // Described once for every expectation (binding a translated query is not free).
+  SLUICE_ASSIGN_OR_RETURN(spark::BoundRelation relation,
+                          DescribeRelation(*connection_, "(" + sql + ")"));
   for (const sql::Expectation& expectation : target_.definition.expectations) {
-    auto condition = TranslateOver(*connection_, *expectation.parsed, sql, Options());
+    auto condition = spark::TranslateExpression(*expectation.parsed, relation.columns, Options(),
+                                                relation.source_types);
     if (!condition.ok()) {
       return InvalidArgument(sql::FormatDiagnostic(
           expectation.location,
           "expectation '" + expectation.name + "': " + condition.status().message()));
     }
-    rules.push_back(quality::Rule{expectation.name, *condition, ToAction(expectation.action)});
+    rules.push_back(quality::Rule{expectation.name, condition->sql, ToAction(expectation.action)});
   }
   return rules;
 }
