@@ -170,32 +170,35 @@ void CallRaw(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector o
 
 }  // namespace
 
-Status RegisterRawScalarFunction(Connection& connection, RawScalarFunctionSpec spec) {
-  auto state = std::make_unique<RawFunctionState>();
+namespace {
+
+// A scalar function of `name` over `parameters` returning `result`, calling `callback`
+// with `state` (which DuckDB then owns) as its extra information.
+template <typename State>
+duckdb_scalar_function NewFunction(const std::string& name,
+                                   const std::vector<duckdb_type>& parameters, duckdb_type result,
+                                   duckdb_scalar_function_t callback,
+                                   std::unique_ptr<State> state) {
   duckdb_scalar_function function = duckdb_create_scalar_function();
-  duckdb_scalar_function_set_name(function, spec.name.c_str());
-  for (const std::string& parameter : spec.parameter_types) {
-    auto type_id = FunctionTypeOf(parameter);
-    if (!type_id.ok() || (*type_id != DUCKDB_TYPE_VARCHAR && *type_id != DUCKDB_TYPE_DOUBLE &&
-                          *type_id != DUCKDB_TYPE_BIGINT)) {
-      duckdb_destroy_scalar_function(&function);
-      return InvalidArgument("raw functions take VARCHAR, DOUBLE or BIGINT, not " + parameter);
-    }
-    state->types.push_back(*type_id);
-    duckdb_logical_type type = duckdb_create_logical_type(*type_id);
+  duckdb_scalar_function_set_name(function, name.c_str());
+  for (duckdb_type parameter : parameters) {
+    duckdb_logical_type type = duckdb_create_logical_type(parameter);
     duckdb_scalar_function_add_parameter(function, type);
     duckdb_destroy_logical_type(&type);
   }
-  duckdb_logical_type result = duckdb_create_logical_type(DUCKDB_TYPE_BIGINT);
-  duckdb_scalar_function_set_return_type(function, result);
-  duckdb_destroy_logical_type(&result);
-  duckdb_scalar_function_set_function(function, CallRaw);
-  state->spec = std::move(spec);
-  RawFunctionState* raw = state.release();
-  duckdb_scalar_function_set_extra_info(
-      function, raw, [](void* data) { delete static_cast<RawFunctionState*>(data); });
-  const std::string name = raw->spec.name;
-  duckdb_state registered = duckdb_register_scalar_function(connection.impl_->connection, function);
+  duckdb_logical_type type = duckdb_create_logical_type(result);
+  duckdb_scalar_function_set_return_type(function, type);
+  duckdb_destroy_logical_type(&type);
+  duckdb_scalar_function_set_function(function, callback);
+  duckdb_scalar_function_set_extra_info(function, state.release(),
+                                        [](void* data) { delete static_cast<State*>(data); });
+  return function;
+}
+
+// Registers `function` and destroys the handle (DuckDB keeps what it needs).
+Status Register(duckdb_connection connection, duckdb_scalar_function function,
+                const std::string& name) {
+  duckdb_state registered = duckdb_register_scalar_function(connection, function);
   duckdb_destroy_scalar_function(&function);
   if (registered == DuckDBError) {
     return InvalidArgument("cannot register the scalar function " + name);
@@ -203,38 +206,43 @@ Status RegisterRawScalarFunction(Connection& connection, RawScalarFunctionSpec s
   return Status::OK();
 }
 
+}  // namespace
+
+Status RegisterRawScalarFunction(Connection& connection, RawScalarFunctionSpec spec) {
+  auto state = std::make_unique<RawFunctionState>();
+  for (const std::string& parameter : spec.parameter_types) {
+    auto type_id = FunctionTypeOf(parameter);
+    if (!type_id.ok() || (*type_id != DUCKDB_TYPE_VARCHAR && *type_id != DUCKDB_TYPE_DOUBLE &&
+                          *type_id != DUCKDB_TYPE_BIGINT)) {
+      return InvalidArgument("raw functions take VARCHAR, DOUBLE or BIGINT, not " + parameter);
+    }
+    state->types.push_back(*type_id);
+  }
+  const std::string name = spec.name;
+  const std::vector<duckdb_type> parameters = state->types;
+  state->spec = std::move(spec);
+  return Register(connection.impl_->connection,
+                  NewFunction(name, parameters, DUCKDB_TYPE_BIGINT, CallRaw, std::move(state)),
+                  name);
+}
+
 Status RegisterScalarFunction(Connection& connection, ScalarFunctionSpec spec) {
   auto state = std::make_unique<FunctionState>();
   SLUICE_ASSIGN_OR_RETURN(state->result, FunctionTypeOf(spec.return_type));
-  duckdb_scalar_function function = duckdb_create_scalar_function();
-  duckdb_scalar_function_set_name(function, spec.name.c_str());
+  std::vector<duckdb_type> parameters;
   for (const std::string& parameter : spec.parameter_types) {
-    auto type_id = FunctionTypeOf(parameter);
-    if (!type_id.ok()) {
-      duckdb_destroy_scalar_function(&function);
-      return type_id.status();
-    }
-    duckdb_logical_type type = duckdb_create_logical_type(*type_id);
-    duckdb_scalar_function_add_parameter(function, type);
-    duckdb_destroy_logical_type(&type);
+    SLUICE_ASSIGN_OR_RETURN(duckdb_type type, FunctionTypeOf(parameter));
+    parameters.push_back(type);
   }
-  duckdb_logical_type result = duckdb_create_logical_type(state->result);
-  duckdb_scalar_function_set_return_type(function, result);
-  duckdb_destroy_logical_type(&result);
-  if (spec.handles_nulls) duckdb_scalar_function_set_special_handling(function);
-  if (spec.volatile_result) duckdb_scalar_function_set_volatile(function);
-  duckdb_scalar_function_set_function(function, Call);
+  const std::string name = spec.name;
+  const bool handles_nulls = spec.handles_nulls;
+  const bool volatile_result = spec.volatile_result;
+  const duckdb_type result = state->result;
   state->spec = std::move(spec);
-  FunctionState* raw = state.release();
-  duckdb_scalar_function_set_extra_info(
-      function, raw, [](void* data) { delete static_cast<FunctionState*>(data); });
-  const std::string name = raw->spec.name;
-  duckdb_state registered = duckdb_register_scalar_function(connection.impl_->connection, function);
-  duckdb_destroy_scalar_function(&function);
-  if (registered == DuckDBError) {
-    return InvalidArgument("cannot register the scalar function " + name);
-  }
-  return Status::OK();
+  duckdb_scalar_function function = NewFunction(name, parameters, result, Call, std::move(state));
+  if (handles_nulls) duckdb_scalar_function_set_special_handling(function);
+  if (volatile_result) duckdb_scalar_function_set_volatile(function);
+  return Register(connection.impl_->connection, function, name);
 }
 
 }  // namespace sluice::engine

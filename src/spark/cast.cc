@@ -31,6 +31,16 @@ const char* IntegralSuffix(TypeId id) {
   }
 }
 
+// The wall-clock time (TIMESTAMP) of a text of one of the fixed-width `forms` (see
+// spark_fixed_datetime), tried in order; NULL for other texts.
+std::string FixedDatetimeSql(const std::string& x, std::initializer_list<const char*> forms) {
+  std::vector<std::string> reads;
+  for (const char* form : forms) {
+    reads.push_back("spark_fixed_datetime(" + x + ", " + QuoteLiteral(form) + ")");
+  }
+  return "make_timestamp(coalesce(" + Join(reads, ", ") + "))";
+}
+
 }  // namespace
 
 Result<std::string> Translator::CastSql(const Typed& value, const DataType& to, bool try_cast,
@@ -172,8 +182,12 @@ Result<std::string> Translator::CastSql(const Typed& value, const DataType& to, 
     }
     case TypeId::kDate: {
       if (from.is(TypeId::kString)) {
-        if (mode == Mode::kAnsi) return "spark_str_to_date_strict(" + x + ")";
-        return "spark_str_to_date(" + x + ")";
+        // yyyy-MM-dd, alone or with a time, is read in place; the full reader takes every
+        // other text.
+        return "coalesce(CAST(" + FixedDatetimeSql(x, {"%Y-%m-%d", "%Y-%m-%d %H:%M:%S"}) +
+               " AS DATE), " +
+               (mode == Mode::kAnsi ? "spark_str_to_date_strict(" : "spark_str_to_date(") + x +
+               "))";
       }
       if (from.is(TypeId::kTimestamp)) return "spark_instant_to_date(" + x + ")";
       if (from.is(TypeId::kTimestampNtz)) return Cast(x, to);
@@ -185,7 +199,11 @@ Result<std::string> Translator::CastSql(const Typed& value, const DataType& to, 
       if (from.is(TypeId::kString)) {
         std::string parsed = std::string("spark_str_to_") + (ltz ? "timestamp" : "timestamp_ntz") +
                              (mode == Mode::kAnsi ? "_strict(" : "(") + x + ")";
-        return parsed;
+        // yyyy-MM-dd HH:mm:ss (with a space or a T) is read in place, a wall-clock time in
+        // the session zone as the full reader has it; that reader takes every other text.
+        std::string fixed = FixedDatetimeSql(x, {"%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"});
+        if (ltz) fixed = "spark_local_to_instant(" + fixed + ")";
+        return "coalesce(" + fixed + ", " + parsed + ")";
       }
       // Between instants and wall-clock times in the session zone.
       if (ltz && (from.is(TypeId::kDate) || from.is(TypeId::kTimestampNtz))) {
