@@ -223,18 +223,24 @@ Result<spark::BoundRelation> InputRenderer::Relation(const graph::Input& input,
       input.kind == sql::ReferenceKind::kDataset ? graph_.FindDataset(input.dataset) : nullptr;
   if (definitions_ == nullptr || dataset == nullptr || !dataset->is_table()) {
     SLUICE_ASSIGN_OR_RETURN(std::string view, RelationFor(input, reference));
-    return DescribeRelation(*context_.connection, view);
+    SLUICE_ASSIGN_OR_RETURN(spark::BoundRelation relation,
+                            DescribeRelation(*context_.connection, view));
+    resolved_.push_back(relation);
+    return relation;
   }
   // Analysis reads the definition's view itself: the translated query names its relations
   // by aliases of its own, so no view named after the dataset is needed.
   auto it = definitions_->find(dataset->name());
   if (it == definitions_->end()) return NotFound("'" + dataset->name() + "' has no schema yet");
-  if (!it->second.relation) {
+  DefinedDataset& definition = it->second;
+  if (!definition.relation) {
+    if (definition.make_view) SLUICE_RETURN_IF_ERROR(definition.make_view());
     SLUICE_ASSIGN_OR_RETURN(
-        it->second.relation,
-        DescribeRelation(*context_.connection, QuoteIdentifier(it->second.view)));
+        definition.relation,
+        DescribeRelation(*context_.connection, QuoteIdentifier(definition.view)));
   }
-  return *it->second.relation;
+  resolved_.push_back(*definition.relation);
+  return *definition.relation;
 }
 
 Result<std::string> InputRenderer::ViewRelation(const graph::Dataset& view) {

@@ -11,6 +11,7 @@
 // (`orders.id`) keep working.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -46,6 +47,9 @@ struct StreamBatch {
 struct DefinedDataset {
   std::string view;  // unquoted name
   std::optional<spark::BoundRelation> relation;
+  // Makes the view (and those it reads) when it does not exist yet: analysis makes views
+  // only when a statement binds them.
+  std::function<Status()> make_view;
 };
 
 class InputRenderer {
@@ -81,6 +85,9 @@ class InputRenderer {
 
   // The file sources of the rendered query, for what they found once read.
   const std::vector<std::unique_ptr<FileRead>>& file_reads() const { return file_reads_; }
+
+  // The relations the references of every Render so far resolved to, in order.
+  const std::vector<spark::BoundRelation>& resolved() const { return resolved_; }
 
   // Whether opening a reference's input failed in the last Render (as opposed to the
   // query's translation).
@@ -122,6 +129,7 @@ class InputRenderer {
   bool mentions_metadata_ = false;
   const std::map<std::string, std::string>* conf_ = nullptr;  // of the query being rendered
   bool input_failed_ = false;
+  std::vector<spark::BoundRelation> resolved_;
 };
 
 // What `inputs` read, as text that changes whenever they change: table ids and versions,

@@ -1,11 +1,14 @@
 #include "runtime/pipeline_loader.h"
 
+#include <functional>
+#include <optional>
 #include <regex>
 #include <set>
 
 #include "common/strings.h"
 #include "engine/engine.h"
 #include "quality/expectations.h"
+#include "runtime/analysis_memo.h"
 #include "runtime/auto_cdc.h"
 #include "runtime/flow_runner.h"
 #include "runtime/inputs.h"
@@ -112,18 +115,40 @@ Status BindQueries(const RuntimeEnv& env, bool skip_input_errors) {
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<engine::Connection> connection, env.database->Connect());
   delta::DeltaContext context{env.fs, connection.get(), env.clock};
   const graph::Graph& graph = *env.graph;
+  AnalysisMemo memo = AnalysisMemo::Load(*env.fs, env.settings->storage + "/system/analysis.json");
   std::map<std::string, std::vector<std::string>> flow_views;  // target -> its flows' views
   std::set<std::string> unbound;                               // datasets without a schema
   std::vector<std::unique_ptr<InputRenderer>> renderers;
   std::map<std::string, DefinedDataset> defined;
-  // Each statement binds every view below it, so analysis makes one view per flow and
-  // describes each definition once, when its first reader asks.
-  int views_made = 0;
-  auto make_view = [&](const std::string& sql) -> Result<std::string> {
-    const std::string view = "__sluice_def_" + std::to_string(views_made++);
-    SLUICE_RETURN_IF_ERROR(
-        connection->Execute("CREATE OR REPLACE TEMP VIEW " + QuoteIdentifier(view) + " AS " + sql));
-    return view;
+
+  // Every flow's query (and a target's union of several) gets a view name. A statement
+  // binds every view below it, so a view is made only when a statement needs it: to bind
+  // what the memo does not know, or to describe it for a reader.
+  struct PendingView {
+    std::string sql;
+    std::vector<std::string> reads;  // the views it reads
+    bool made = false;
+  };
+  std::map<std::string, PendingView> views;
+  std::function<Status(const std::string&)> make = [&](const std::string& name) -> Status {
+    PendingView& view = views.at(name);
+    if (view.made) return Status::OK();
+    for (const std::string& read : view.reads) SLUICE_RETURN_IF_ERROR(make(read));
+    SLUICE_RETURN_IF_ERROR(connection->Execute("CREATE OR REPLACE TEMP VIEW " +
+                                               QuoteIdentifier(name) + " AS " + view.sql));
+    view.made = true;
+    return Status::OK();
+  };
+  auto new_view = [&](std::string sql, const std::vector<spark::BoundRelation>& inputs) {
+    const std::string name = "__sluice_def_" + std::to_string(views.size());
+    PendingView& view = views[name];
+    view.sql = std::move(sql);
+    for (const auto& [other, pending] : views) {
+      for (const spark::BoundRelation& input : inputs) {
+        if (input.sql == QuoteIdentifier(other)) view.reads.push_back(other);
+      }
+    }
+    return name;
   };
 
   for (const graph::Flow& flow : graph.flows()) {
@@ -133,6 +158,7 @@ Status BindQueries(const RuntimeEnv& env, bool skip_input_errors) {
         blocked = true;
     }
     const graph::Dataset& target = *graph.FindDataset(flow.target);
+    std::optional<spark::BoundRelation> flow_relation;
     if (!blocked) {
       auto renderer = std::make_unique<InputRenderer>(context, graph, *env.settings, nullptr);
       renderer->UseDefinitions(&defined);
@@ -148,40 +174,66 @@ Status BindQueries(const RuntimeEnv& env, bool skip_input_errors) {
         }
         blocked = true;
       } else {
+        const std::vector<spark::BoundRelation> inputs = renderer->resolved();
         std::string bound = *rendered;
+        // A view read by a target of several flows or by AUTO CDC is always bound.
+        const bool memoized = !flow.cdc && target.flows.size() == 1;
         if (flow.cdc) {
+          for (const spark::BoundRelation& input : inputs) {
+            for (auto& [name, pending] : views) {
+              if (input.sql == QuoteIdentifier(name)) SLUICE_RETURN_IF_ERROR(make(name));
+            }
+          }
           // Readers of an AUTO CDC target see its columns, not the change feed's.
           SLUICE_ASSIGN_OR_RETURN(bound,
                                   CdcTargetShape(*connection, flow, *env.settings, *rendered));
         }
         renderers.push_back(std::move(renderer));
-        auto view = make_view(bound);
-        if (!view.ok()) {
-          return BindError(flow.query.location, "flow '" + flow.name + "'", view.status());
+        const std::string view = new_view(bound, inputs);
+        const std::string key = memoized ? AnalysisMemo::Key(bound, inputs) : "";
+        if (const DescribedColumns* columns = memoized ? memo.Find(key) : nullptr) {
+          SLUICE_ASSIGN_OR_RETURN(flow_relation,
+                                  RelationOfColumns(QuoteIdentifier(view), *columns));
+        } else {
+          Status made = make(view);
+          if (!made.ok()) return BindError(flow.query.location, "flow '" + flow.name + "'", made);
+          if (memoized) {
+            SLUICE_ASSIGN_OR_RETURN(DescribedColumns described,
+                                    DescribeColumns(*connection, QuoteIdentifier(view)));
+            SLUICE_ASSIGN_OR_RETURN(flow_relation,
+                                    RelationOfColumns(QuoteIdentifier(view), described));
+            memo.Remember(key, std::move(described));
+          }
         }
-        flow_views[target.name()].push_back(*view);
+        flow_views[target.name()].push_back(view);
       }
     }
     if (blocked) unbound.insert(target.name());
     // The target's definition is known once all of its flows are bound.
-    const auto& views = flow_views[target.name()];
-    if (unbound.count(target.name()) || views.size() != target.flows.size()) continue;
-    std::string view = views.front();
-    if (views.size() > 1) {
+    const auto& bound_views = flow_views[target.name()];
+    if (unbound.count(target.name()) || bound_views.size() != target.flows.size()) continue;
+    std::string view = bound_views.front();
+    if (bound_views.size() > 1) {
       std::vector<std::string> selects;
-      for (const std::string& name : views)
+      std::vector<spark::BoundRelation> parts;
+      for (const std::string& name : bound_views) {
         selects.push_back("SELECT * FROM " + QuoteIdentifier(name));
-      auto made = make_view(Join(selects, " UNION ALL BY NAME "));
-      if (!made.ok()) {
-        return BindError(target.definition.location, "'" + target.name() + "'", made.status());
+        parts.push_back(spark::BoundRelation{QuoteIdentifier(name), {}, {}});
       }
-      view = *made;
+      view = new_view(Join(selects, " UNION ALL BY NAME "), parts);
+      Status made = make(view);
+      if (!made.ok()) return BindError(target.definition.location, "'" + target.name() + "'", made);
     }
     DefinedDataset& definition = defined[target.name()];
     definition.view = view;
+    definition.relation = flow_relation;
+    definition.make_view = [&make, view]() { return make(view); };
     if (target.definition.expectations.empty()) continue;
-    SLUICE_ASSIGN_OR_RETURN(definition.relation,
-                            DescribeRelation(*connection, QuoteIdentifier(view)));
+    if (!definition.relation) {
+      SLUICE_RETURN_IF_ERROR(make(view));
+      SLUICE_ASSIGN_OR_RETURN(definition.relation,
+                              DescribeRelation(*connection, QuoteIdentifier(view)));
+    }
     const std::string rows = "SELECT * FROM " + QuoteIdentifier(view);
     for (const sql::Expectation& expectation : target.definition.expectations) {
       auto condition = spark::TranslateExpression(*expectation.parsed, definition.relation->columns,
@@ -191,14 +243,23 @@ Status BindQueries(const RuntimeEnv& env, bool skip_input_errors) {
         return BindError(expectation.location, "expectation '" + expectation.name + "'",
                          condition.status());
       }
-      Status valid = quality::ValidateRules(
-          *connection, rows,
-          {quality::Rule{expectation.name, condition->sql, quality::Action::kWarn}});
+      const std::string key =
+          AnalysisMemo::Key("expectation " + condition->sql, {*definition.relation});
+      if (memo.Find(key) != nullptr) continue;
+      Status valid = make(view);
+      if (valid.ok()) {
+        valid = quality::ValidateRules(
+            *connection, rows,
+            {quality::Rule{expectation.name, condition->sql, quality::Action::kWarn}});
+      }
       if (!valid.ok()) {
         return BindError(expectation.location, "expectation '" + expectation.name + "'", valid);
       }
+      memo.Remember(key, {});
     }
   }
+  // An update keeps what it found for the next one (validation only reads).
+  if (skip_input_errors) (void)memo.Save();
   return Status::OK();
 }
 

@@ -49,15 +49,22 @@ Status UseSessionTimeZone(engine::Connection& connection, const spark::Translate
   return Status::OK();
 }
 
-Result<spark::BoundRelation> DescribeRelation(engine::Connection& connection,
-                                              const std::string& relation_sql) {
+Result<DescribedColumns> DescribeColumns(engine::Connection& connection,
+                                         const std::string& relation_sql) {
   SLUICE_ASSIGN_OR_RETURN(engine::QueryResult described,
                           connection.Query("DESCRIBE SELECT * FROM " + relation_sql));
+  DescribedColumns columns;
+  for (size_t row = 0; row < described.row_count(); ++row) {
+    columns.emplace_back(described.at(row, 0).ToString(), described.at(row, 1).ToString());
+  }
+  return columns;
+}
+
+Result<spark::BoundRelation> RelationOfColumns(const std::string& relation_sql,
+                                               const DescribedColumns& columns) {
   spark::BoundRelation relation;
   relation.sql = relation_sql;
-  for (size_t row = 0; row < described.row_count(); ++row) {
-    const std::string name = described.at(row, 0).ToString();
-    const std::string type = described.at(row, 1).ToString();
+  for (const auto& [name, type] : columns) {
     bool exact = true;
     auto spark_type = spark::FromDuckDbType(type, &exact);
     if (!spark_type.ok()) {
@@ -68,6 +75,12 @@ Result<spark::BoundRelation> DescribeRelation(engine::Connection& connection,
     relation.source_types.push_back(exact ? spark::ToDuckDbType(*spark_type) : type);
   }
   return relation;
+}
+
+Result<spark::BoundRelation> DescribeRelation(engine::Connection& connection,
+                                              const std::string& relation_sql) {
+  SLUICE_ASSIGN_OR_RETURN(DescribedColumns columns, DescribeColumns(connection, relation_sql));
+  return RelationOfColumns(relation_sql, columns);
 }
 
 namespace {

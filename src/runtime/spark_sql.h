@@ -4,6 +4,8 @@
 
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/status.h"
 #include "engine/engine.h"
@@ -22,10 +24,21 @@ spark::TranslateOptions SparkOptions(const spec::PipelineSettings& settings,
 // America/Los_Angeles, UTC or an offset such as +02:00); an unknown zone is an error.
 Status UseSessionTimeZone(engine::Connection& connection, const spark::TranslateOptions& options);
 
+// A relation's columns as DuckDB describes them: names and DuckDB types.
+using DescribedColumns = std::vector<std::pair<std::string, std::string>>;
+
 // The columns of a relation (a quoted view name or a parenthesized query), with Spark types
 // and the DuckDB types they have.
 Result<spark::BoundRelation> DescribeRelation(engine::Connection& connection,
                                               const std::string& relation_sql);
+
+// The relation `relation_sql` of the described `columns`, as DescribeRelation makes it.
+Result<spark::BoundRelation> RelationOfColumns(const std::string& relation_sql,
+                                               const DescribedColumns& columns);
+
+// DuckDB's description of a relation.
+Result<DescribedColumns> DescribeColumns(engine::Connection& connection,
+                                         const std::string& relation_sql);
 
 // `query` translated with reference i read from relations[i].
 Result<spark::Translation> TranslateWithRelations(
