@@ -1,6 +1,5 @@
 #include "runtime/pipeline_loader.h"
 
-#include <functional>
 #include <optional>
 #include <regex>
 #include <set>
@@ -111,6 +110,61 @@ Status BindError(const sql::SourceLocation& at, const std::string& what, const S
 
 }  // namespace
 
+// Analysis views: every flow's query (and a target's union of several) gets a view name.
+// A statement binds every view below it, so a view is made only when a statement needs it:
+// to bind what the memo does not know, or to describe it for a reader.
+class LazyViews {
+ public:
+  explicit LazyViews(engine::Connection& connection) : connection_(connection) {}
+
+  // A name for a view of `sql`, which reads `inputs` (those that are views named here are
+  // made before it).
+  std::string Add(std::string sql, const std::vector<spark::BoundRelation>& inputs) {
+    const std::string name = "__sluice_def_" + std::to_string(views_.size());
+    Pending& view = views_[name];
+    view.sql = std::move(sql);
+    view.reads = NamedIn(inputs);
+    return name;
+  }
+
+  // Makes the view `name` and, first, those it reads.
+  Status Make(const std::string& name) {
+    Pending& view = views_.at(name);
+    if (view.made) return Status::OK();
+    for (const std::string& read : view.reads) SLUICE_RETURN_IF_ERROR(Make(read));
+    SLUICE_RETURN_IF_ERROR(connection_.Execute("CREATE OR REPLACE TEMP VIEW " +
+                                               QuoteIdentifier(name) + " AS " + view.sql));
+    view.made = true;
+    return Status::OK();
+  }
+
+  // Makes the views among `inputs`, for a statement over them.
+  Status MakeAll(const std::vector<spark::BoundRelation>& inputs) {
+    for (const std::string& name : NamedIn(inputs)) SLUICE_RETURN_IF_ERROR(Make(name));
+    return Status::OK();
+  }
+
+ private:
+  struct Pending {
+    std::string sql;
+    std::vector<std::string> reads;
+    bool made = false;
+  };
+
+  std::vector<std::string> NamedIn(const std::vector<spark::BoundRelation>& inputs) const {
+    std::vector<std::string> names;
+    for (const spark::BoundRelation& input : inputs) {
+      for (const auto& [name, view] : views_) {
+        if (input.sql == QuoteIdentifier(name)) names.push_back(name);
+      }
+    }
+    return names;
+  }
+
+  engine::Connection& connection_;
+  std::map<std::string, Pending> views_;
+};
+
 Status BindQueries(const RuntimeEnv& env, bool skip_input_errors) {
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<engine::Connection> connection, env.database->Connect());
   delta::DeltaContext context{env.fs, connection.get(), env.clock};
@@ -121,35 +175,7 @@ Status BindQueries(const RuntimeEnv& env, bool skip_input_errors) {
   std::vector<std::unique_ptr<InputRenderer>> renderers;
   std::map<std::string, DefinedDataset> defined;
 
-  // Every flow's query (and a target's union of several) gets a view name. A statement
-  // binds every view below it, so a view is made only when a statement needs it: to bind
-  // what the memo does not know, or to describe it for a reader.
-  struct PendingView {
-    std::string sql;
-    std::vector<std::string> reads;  // the views it reads
-    bool made = false;
-  };
-  std::map<std::string, PendingView> views;
-  std::function<Status(const std::string&)> make = [&](const std::string& name) -> Status {
-    PendingView& view = views.at(name);
-    if (view.made) return Status::OK();
-    for (const std::string& read : view.reads) SLUICE_RETURN_IF_ERROR(make(read));
-    SLUICE_RETURN_IF_ERROR(connection->Execute("CREATE OR REPLACE TEMP VIEW " +
-                                               QuoteIdentifier(name) + " AS " + view.sql));
-    view.made = true;
-    return Status::OK();
-  };
-  auto new_view = [&](std::string sql, const std::vector<spark::BoundRelation>& inputs) {
-    const std::string name = "__sluice_def_" + std::to_string(views.size());
-    PendingView& view = views[name];
-    view.sql = std::move(sql);
-    for (const auto& [other, pending] : views) {
-      for (const spark::BoundRelation& input : inputs) {
-        if (input.sql == QuoteIdentifier(other)) view.reads.push_back(other);
-      }
-    }
-    return name;
-  };
+  LazyViews views(*connection);
 
   for (const graph::Flow& flow : graph.flows()) {
     bool blocked = false;
@@ -179,23 +205,19 @@ Status BindQueries(const RuntimeEnv& env, bool skip_input_errors) {
         // A view read by a target of several flows or by AUTO CDC is always bound.
         const bool memoized = !flow.cdc && target.flows.size() == 1;
         if (flow.cdc) {
-          for (const spark::BoundRelation& input : inputs) {
-            for (auto& [name, pending] : views) {
-              if (input.sql == QuoteIdentifier(name)) SLUICE_RETURN_IF_ERROR(make(name));
-            }
-          }
+          SLUICE_RETURN_IF_ERROR(views.MakeAll(inputs));
           // Readers of an AUTO CDC target see its columns, not the change feed's.
           SLUICE_ASSIGN_OR_RETURN(bound,
                                   CdcTargetShape(*connection, flow, *env.settings, *rendered));
         }
         renderers.push_back(std::move(renderer));
-        const std::string view = new_view(bound, inputs);
+        const std::string view = views.Add(bound, inputs);
         const std::string key = memoized ? AnalysisMemo::Key(bound, inputs) : "";
         if (const DescribedColumns* columns = memoized ? memo.Find(key) : nullptr) {
           SLUICE_ASSIGN_OR_RETURN(flow_relation,
                                   RelationOfColumns(QuoteIdentifier(view), *columns));
         } else {
-          Status made = make(view);
+          Status made = views.Make(view);
           if (!made.ok()) return BindError(flow.query.location, "flow '" + flow.name + "'", made);
           if (memoized) {
             SLUICE_ASSIGN_OR_RETURN(DescribedColumns described,
@@ -220,17 +242,17 @@ Status BindQueries(const RuntimeEnv& env, bool skip_input_errors) {
         selects.push_back("SELECT * FROM " + QuoteIdentifier(name));
         parts.push_back(spark::BoundRelation{QuoteIdentifier(name), {}, {}});
       }
-      view = new_view(Join(selects, " UNION ALL BY NAME "), parts);
-      Status made = make(view);
+      view = views.Add(Join(selects, " UNION ALL BY NAME "), parts);
+      Status made = views.Make(view);
       if (!made.ok()) return BindError(target.definition.location, "'" + target.name() + "'", made);
     }
     DefinedDataset& definition = defined[target.name()];
     definition.view = view;
     definition.relation = flow_relation;
-    definition.make_view = [&make, view]() { return make(view); };
+    definition.make_view = [&views, view]() { return views.Make(view); };
     if (target.definition.expectations.empty()) continue;
     if (!definition.relation) {
-      SLUICE_RETURN_IF_ERROR(make(view));
+      SLUICE_RETURN_IF_ERROR(views.Make(view));
       SLUICE_ASSIGN_OR_RETURN(definition.relation,
                               DescribeRelation(*connection, QuoteIdentifier(view)));
     }
@@ -246,7 +268,7 @@ Status BindQueries(const RuntimeEnv& env, bool skip_input_errors) {
       const std::string key =
           AnalysisMemo::Key("expectation " + condition->sql, {*definition.relation});
       if (memo.Find(key) != nullptr) continue;
-      Status valid = make(view);
+      Status valid = views.Make(view);
       if (valid.ok()) {
         valid = quality::ValidateRules(
             *connection, rows,
