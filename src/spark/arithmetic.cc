@@ -16,8 +16,13 @@ struct Arithmetic {
 
 std::optional<Arithmetic> NumericArithmetic(const std::string& op, const Typed& a, const Typed& b) {
   DataType left = a.type, right = b.type;
-  if (left.is(TypeId::kString)) left = DataType::Of(TypeId::kDouble);
-  if (right.is(TypeId::kString)) right = DataType::Of(TypeId::kDouble);
+  // A string operand is a DOUBLE; in ANSI mode, a BIGINT next to an integral one.
+  auto promoted = [](const DataType& other) {
+    if (AnsiCoercion() && other.IsIntegral()) return DataType::Of(TypeId::kLong);
+    return DataType::Of(TypeId::kDouble);
+  };
+  if (left.is(TypeId::kString)) left = promoted(right);
+  if (right.is(TypeId::kString)) right = promoted(a.type);
   if (left.is(TypeId::kNull)) left = right.is(TypeId::kNull) ? DataType::Of(TypeId::kInt) : right;
   if (right.is(TypeId::kNull)) right = left;
   if (!left.IsNumeric() || !right.IsNumeric()) return std::nullopt;

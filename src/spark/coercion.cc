@@ -137,6 +137,22 @@ std::optional<DataType> TightestCommonType(const DataType& a, const DataType& b)
   return CommonComplexType(a, b, TightestCommonType);
 }
 
+namespace {
+thread_local bool ansi_coercion = false;
+}  // namespace
+
+bool AnsiCoercion() { return ansi_coercion; }
+
+AnsiCoercionScope::AnsiCoercionScope(bool ansi) : previous_(ansi_coercion) { ansi_coercion = ansi; }
+AnsiCoercionScope::~AnsiCoercionScope() { ansi_coercion = previous_; }
+
+std::optional<DataType> AnsiStringPromotion(const DataType& other) {
+  if (other.IsIntegral()) return DataType::Of(TypeId::kLong);
+  if (other.IsFractional() || other.is(TypeId::kDecimal)) return DataType::Of(TypeId::kDouble);
+  if (other.IsInterval() || !other.IsAtomic()) return std::nullopt;
+  return other;
+}
+
 std::optional<DataType> WiderType(const DataType& a, const DataType& b) {
   if (auto tight = TightestCommonType(a, b)) return tight;
   // findWiderTypeForDecimal
@@ -148,6 +164,9 @@ std::optional<DataType> WiderType(const DataType& a, const DataType& b) {
     return DataType::Of(TypeId::kDouble);
   }
   // stringPromotion
+  if (AnsiCoercion() && IsStringLike(a) != IsStringLike(b)) {
+    return AnsiStringPromotion(IsStringLike(a) ? b : a);
+  }
   if (IsStringLike(a) && b.IsAtomic() && !b.is(TypeId::kBinary) && !b.is(TypeId::kBoolean)) {
     return DataType::Of(TypeId::kString);
   }
@@ -178,6 +197,10 @@ std::optional<DataType> WiderCommonType(const std::vector<DataType>& types) {
 std::optional<DataType> ComparisonType(const DataType& a, const DataType& b) {
   const bool sa = IsStringLike(a), sb = IsStringLike(b);
   if (sa && sb) return a;
+  // ANSI: PromoteStrings casts both sides of a comparison to the string's wider type.
+  if (AnsiCoercion() && (sa || sb) && !a.is(TypeId::kNull) && !b.is(TypeId::kNull)) {
+    return AnsiStringPromotion(sa ? b : a);
+  }
   if ((sa && b.is(TypeId::kDate)) || (a.is(TypeId::kDate) && sb))
     return DataType::Of(TypeId::kDate);
   if ((sa && b.is(TypeId::kTimestamp)) || (a.is(TypeId::kTimestamp) && sb)) {

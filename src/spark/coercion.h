@@ -1,5 +1,6 @@
-// Spark's implicit type rules (TypeCoercion and DecimalPrecision, Spark 3.5, ANSI mode off):
-// which common type two values meet at, and which implicit casts a function's arguments get.
+// Spark's implicit type rules (TypeCoercion and DecimalPrecision, Spark 3.5; in ANSI mode,
+// AnsiTypeCoercion's promotion of strings): which common type two values meet at, and which
+// implicit casts a function's arguments get.
 #pragma once
 
 #include <functional>
@@ -9,6 +10,25 @@
 #include "spark/types.h"
 
 namespace sluice::spark {
+
+// Whether strings meet other types by AnsiTypeCoercion's rules (spark.sql.ansi.enabled)
+// rather than the default ones, for the translation on this thread: a string with an
+// integral type meets at BIGINT, with a fractional one at DOUBLE, with another atomic type
+// at that type (WiderType, ComparisonType and arithmetic below follow it).
+bool AnsiCoercion();
+class AnsiCoercionScope {
+ public:
+  explicit AnsiCoercionScope(bool ansi);
+  ~AnsiCoercionScope();
+  AnsiCoercionScope(const AnsiCoercionScope&) = delete;
+  AnsiCoercionScope& operator=(const AnsiCoercionScope&) = delete;
+
+ private:
+  bool previous_;
+};
+// AnsiTypeCoercion.findWiderTypeForString: the type a string meets `other` (not a string)
+// at; nullopt for intervals.
+std::optional<DataType> AnsiStringPromotion(const DataType& other);
 
 // The order of numeric widening: BYTE < SHORT < INT < LONG < FLOAT < DOUBLE; -1 for other
 // types.

@@ -1,12 +1,14 @@
 #include "spark/translator.h"
 
 #include "common/strings.h"
+#include "spark/coercion.h"
 #include "spark/translator_internal.h"
 
 namespace sluice::spark {
 
 Result<Translation> TranslateQuery(const ParsedQuery& query, RelationResolver& resolver,
                                    const TranslateOptions& options) {
+  AnsiCoercionScope coercion(options.ansi);
   internal::Translator translator(query.source, &resolver, options);
   SLUICE_ASSIGN_OR_RETURN(internal::TranslatedQuery out,
                           translator.TranslateQuery(*query.query, nullptr));
@@ -22,6 +24,7 @@ Result<Translation> TranslateExpression(const ParsedExpression& expression,
                                         const std::vector<Column>& input,
                                         const TranslateOptions& options,
                                         const std::vector<std::string>& source_types) {
+  AnsiCoercionScope coercion(options.ansi);
   internal::Translator translator(expression.source, nullptr, options);
   internal::Scope scope;
   internal::ScopeRelation relation;
