@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "common/strings.h"
 #include "engine/engine.h"
 #include "spark/macros.h"
 #include "spark/native.h"
@@ -37,20 +38,18 @@ const std::string& Environment() {
   static const std::string* environment = [] {
     std::string text = std::string(kMemoVersion) + "\n" + engine::EngineVersion() + "\n";
     for (const std::string& macro : spark::SparkMacroDefinitions()) text += macro + "\n";
-    for (const spark::NativeFunction& native : spark::NativeFunctions()) {
-      text += native.name + "(";
-      for (const std::string& type : native.parameter_types) text += type + ",";
-      text += ")" + native.return_type + "\n";
+    auto signature = [&](const std::string& name, const std::vector<std::string>& parameters,
+                         const std::string& result) {
+      text += name + "(" + Join(parameters, ",") + ")" + result + "\n";
+    };
+    for (const auto& native : spark::NativeFunctions()) {
+      signature(native.name, native.parameter_types, native.return_type);
     }
-    for (const spark::NativeRawFunction& native : spark::NativeRawFunctions()) {
-      text += native.name + "(";
-      for (const std::string& type : native.parameter_types) text += type + ",";
-      text += ")BIGINT\n";
+    for (const auto& native : spark::NativeRawFunctions()) {
+      signature(native.name, native.parameter_types, "BIGINT");
     }
-    for (const spark::NativeAggregate& native : spark::NativeAggregates()) {
-      text += native.name + "(";
-      for (const std::string& type : native.parameter_types) text += type + ",";
-      text += ")" + native.return_type + "\n";
+    for (const auto& native : spark::NativeAggregates()) {
+      signature(native.name, native.parameter_types, native.return_type);
     }
     return new std::string(Hash128(text));
   }();

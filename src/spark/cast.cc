@@ -31,17 +31,15 @@ const char* IntegralSuffix(TypeId id) {
   }
 }
 
-// The wall-clock time (TIMESTAMP) of a text of one of the fixed-width `forms` (see
-// spark_fixed_datetime), tried in order; NULL for other texts.
-std::string FixedDatetimeSql(const std::string& x, std::initializer_list<const char*> forms) {
+}  // namespace
+
+std::string FixedDatetimeSql(const std::string& x, const std::vector<std::string>& forms) {
   std::vector<std::string> reads;
-  for (const char* form : forms) {
+  for (const std::string& form : forms) {
     reads.push_back("spark_fixed_datetime(" + x + ", " + QuoteLiteral(form) + ")");
   }
   return "make_timestamp(coalesce(" + Join(reads, ", ") + "))";
 }
-
-}  // namespace
 
 Result<std::string> Translator::CastSql(const Typed& value, const DataType& to, bool try_cast,
                                         const Span& at) {

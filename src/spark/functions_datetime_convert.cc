@@ -71,8 +71,7 @@ std::string WithFixedWidthParse(const std::string& text, const std::optional<std
     if (compiled.ok()) form = compiled->FixedWidth();
   }
   if (!form) return full(text);
-  std::string read =
-      "make_timestamp(spark_fixed_datetime(" + text + ", " + QuoteLiteral(*form) + "))";
+  std::string read = FixedDatetimeSql(text, {*form});
   if (!ntz) read = "spark_local_to_instant(" + read + ")";
   return "coalesce(" + read + ", " + full(text) + ")";
 }

@@ -11,22 +11,6 @@
 namespace sluice::spark::internal {
 namespace {
 
-// The shortest round-trip digits of |value| (finite, non-zero) and the position of the
-// decimal point: |value| = 0.digits x 10^point.
-void ShortestDigits(double value, std::string* digits, int* point) {
-  char buffer[64];
-  auto result = std::to_chars(buffer, buffer + sizeof(buffer), std::fabs(value),
-                              std::chars_format::scientific);
-  const std::string text(buffer, result.ptr);
-  const size_t e = text.find('e');
-  digits->clear();
-  for (size_t i = 0; i < e; ++i) {
-    if (text[i] >= '0' && text[i] <= '9') *digits += text[i];
-  }
-  while (digits->size() > 1 && digits->back() == '0') digits->pop_back();
-  *point = std::atoi(text.c_str() + e + 1) + 1;
-}
-
 // Minimal unsigned big integers (base 2^32, little-endian) to compare a double with a
 // decimal exactly.
 using Big = std::vector<uint32_t>;

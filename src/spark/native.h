@@ -39,9 +39,9 @@ struct NativeRawArgument {
   int64_t integer = 0;
 };
 
-// A native on a hot path: a BIGINT result (nullopt: NULL) computed without allocating,
-// called only for rows without NULL arguments. It cannot fail; translated SQL takes
-// another way for what it does not answer.
+// A native on a hot path: a BIGINT result (nullopt: NULL) computed from arguments read in
+// place (no value is built per row), called only for rows without NULL arguments. It cannot fail;
+// translated SQL takes another way for what it does not answer.
 struct NativeRawFunction {
   std::string name;
   std::vector<std::string> parameter_types;  // VARCHAR, DOUBLE or BIGINT

@@ -8,12 +8,12 @@
 //  * spark_double_unscaled(x, scale): the unscaled value of CAST(x AS DECIMAL(_, scale))
 //    as Spark computes it, from the shortest decimal text of x (Double.toString) rounded
 //    half up; NULL for NaN, infinities and results of 18 digits or more.
-#include <charconv>
 #include <cmath>
 #include <cstring>
 
 #include "spark/datetime_pattern.h"
 #include "spark/native.h"
+#include "spark/text_format.h"
 
 namespace sluice::spark {
 namespace {
@@ -102,26 +102,15 @@ std::optional<int64_t> DoubleUnscaled(double value, int64_t scale) {
       }
     }
   }
-  // The shortest text that reads back as the value: d.ddde[+-]x.
-  char buffer[64];
-  const auto written = std::to_chars(buffer, buffer + sizeof(buffer), std::fabs(value),
-                                     std::chars_format::scientific);
-  if (written.ec != std::errc()) return std::nullopt;
-  const std::string_view text(buffer, static_cast<size_t>(written.ptr - buffer));
-  const size_t e = text.find('e');
-  if (e == std::string_view::npos) return std::nullopt;
-  int64_t digits = 0;
-  int count = 0;
-  for (size_t i = 0; i < e; ++i) {
-    if (text[i] == '.') continue;
-    digits = digits * 10 + (text[i] - '0');
-    ++count;
-  }
+  // From the shortest digits: |value| = 0.digits x 10^exponent (at most 17 digits).
+  std::string text;
   int exponent = 0;
-  std::from_chars(text.data() + e + 1 + (text[e + 1] == '+' ? 1 : 0), text.data() + text.size(),
-                  exponent);
-  // value = digits x 10^(exponent - count + 1); unscaled = value x 10^scale.
-  const int64_t shift = exponent - count + 1 + scale;
+  ShortestDigits(value, &text, &exponent);
+  int64_t digits = 0;
+  for (char c : text) digits = digits * 10 + (c - '0');
+  const int count = static_cast<int>(text.size());
+  // unscaled = digits x 10^(exponent - count + scale).
+  const int64_t shift = static_cast<int64_t>(exponent) - count + scale;
   int64_t unscaled;
   if (shift >= 0) {
     unscaled = digits;

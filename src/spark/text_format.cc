@@ -10,24 +10,20 @@
 namespace sluice::spark {
 namespace {
 
-// Shortest round-trip digits and decimal exponent of a finite, non-zero value: the value
-// is 0.d1d2d3... x 10^exponent.
 template <typename T>
-void ShortestDigits(T value, std::string* digits, int* exponent) {
+void ShortestDigitsOf(T value, std::string* digits, int* exponent) {
   char buffer[64];
-  auto result =
-      std::to_chars(buffer, buffer + sizeof(buffer), value, std::chars_format::scientific);
-  std::string text(buffer, result.ptr);
+  auto result = std::to_chars(buffer, buffer + sizeof(buffer), std::fabs(value),
+                              std::chars_format::scientific);
+  const std::string text(buffer, result.ptr);
   // d.ddddde[+-]xx
   const size_t e = text.find('e');
-  std::string mantissa = text.substr(0, e);
-  const int exp10 = std::atoi(text.c_str() + e + 1);
   digits->clear();
-  for (char c : mantissa) {
-    if (c >= '0' && c <= '9') *digits += c;
+  for (size_t i = 0; i < e; ++i) {
+    if (text[i] >= '0' && text[i] <= '9') *digits += text[i];
   }
   while (digits->size() > 1 && digits->back() == '0') digits->pop_back();
-  *exponent = exp10 + 1;
+  *exponent = std::atoi(text.c_str() + e + 1) + 1;
 }
 
 // 0.<digits> x 10^exponent written without an exponent; ".0" ends a whole number.
@@ -179,6 +175,13 @@ std::string DateString(int64_t y, int64_t m, int64_t d) {
                   static_cast<long long>(m), static_cast<long long>(d));
   }
   return buffer;
+}
+
+void ShortestDigits(double value, std::string* digits, int* exponent) {
+  ShortestDigitsOf(value, digits, exponent);
+}
+void ShortestDigits(float value, std::string* digits, int* exponent) {
+  ShortestDigitsOf(value, digits, exponent);
 }
 
 std::string JavaDoubleString(double value) { return JavaString(value); }

@@ -13,6 +13,11 @@ namespace sluice::spark {
 // with at least one fraction digit for 1e-3 <= |value| < 1e7 ("1.0", "0.001", "1234567.5"),
 // else computerized scientific notation ("1.0E7", "1.234E-5"); "NaN", "Infinity".
 std::string JavaDoubleString(double value);
+// The shortest digits that read back as |value| (finite, non-zero), without trailing zeros,
+// and the decimal exponent: |value| = 0.digits x 10^exponent. The float overload gives a
+// float's own shortest digits.
+void ShortestDigits(double value, std::string* digits, int* exponent);
+void ShortestDigits(float value, std::string* digits, int* exponent);
 std::string JavaFloatString(float value);
 // The digits of JavaDoubleString without an exponent, as BigDecimal(d.toString)
 // .toPlainString() ("1.0E-5" is "0.000010", "1.5E10" is "15000000000"); finite values only.

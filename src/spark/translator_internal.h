@@ -142,7 +142,7 @@ struct FunctionDef {
   bool takes_lambdas = false;
   bool within_group = false;  // accepts WITHIN GROUP (ORDER BY ...) (Call::node.within_group)
   bool framed = false;        // a window function computed over the frame (nth_value)
-  const char* group = "";  // Spark's function group, for documentation and reports
+  const char* group = "";     // Spark's function group, for documentation and reports
 };
 
 // The built-in functions, by lower-case name.
@@ -236,5 +236,10 @@ class Translator {
 
 // Spark's literal SQL in DuckDB, with the literal's Spark name (strings unquoted).
 Typed LiteralTyped(const Literal& literal);
+
+// The wall-clock time (a DuckDB TIMESTAMP) a text `x` of one of the fixed-width `forms`
+// holds (spark_fixed_datetime, tried in order); NULL for other texts, which the caller
+// hands to the full reader.
+std::string FixedDatetimeSql(const std::string& x, const std::vector<std::string>& forms);
 
 }  // namespace sluice::spark::internal
