@@ -1,0 +1,1 @@
+"""PySpark's API for pipeline files, provided by sluice."""

@@ -1,0 +1,1 @@
+"""pyspark.sql: DataFrames, Columns, functions and types, provided by sluice."""
