@@ -54,6 +54,13 @@ set_target_properties(xxhash PROPERTIES
   IMPORTED_LOCATION "${XXHASH_LIBRARY}"
   INTERFACE_INCLUDE_DIRECTORIES "${XXHASH_INCLUDE_DIR}")
 
+# The embedded CPython (Debian's python3-dev) and pybind11's headers (pybind11-dev).
+pkg_check_modules(PYTHON_EMBED REQUIRED IMPORTED_TARGET python3-embed)
+find_path(PYBIND11_INCLUDE_DIR pybind11/embed.h)
+if(NOT PYBIND11_INCLUDE_DIR)
+  message(FATAL_ERROR "pybind11 not found: run scripts/setup.sh (pybind11-dev)")
+endif()
+
 if(SLUICE_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()

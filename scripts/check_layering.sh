@@ -15,12 +15,13 @@ delta: io engine common
 spec: io common
 spark: common
 sql: spark common
+python: sql spark spec engine common
 graph: sql spark spec common
 quality: engine common
 cdc: engine delta common
 eventlog: delta engine common
 ingest: delta engine io common
-runtime: common io engine delta spec spark sql graph quality cdc eventlog ingest
+runtime: common io engine delta spec spark sql python graph quality cdc eventlog ingest
 api: runtime delta engine io common
 tools: api common
 web: api common

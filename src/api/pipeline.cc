@@ -35,10 +35,12 @@ struct Pipeline::Impl {
       for (const auto& [key, value] : recorded) settings.configuration[key] = value;
       SLUICE_RETURN_IF_ERROR(spec::ApplyConfigurationOverrides(settings, conf_overrides));
     }
-    SLUICE_ASSIGN_OR_RETURN(runtime::LoadedPipeline pipeline, runtime::LoadPipeline(*fs, settings));
+    SLUICE_ASSIGN_OR_RETURN(runtime::LoadedPipeline pipeline,
+                            runtime::LoadPipeline(*fs, settings, database.get()));
     loaded = std::move(pipeline);
     warnings = settings.warnings;
     for (const std::string& warning : loaded->graph.warnings()) warnings.push_back(warning);
+    for (const std::string& warning : loaded->warnings) warnings.push_back(warning);
     return Status::OK();
   }
   // The settings' warnings, then (once loaded) the definitions'.

@@ -96,6 +96,10 @@ class GraphBuilder {
     std::map<std::string, std::string> conf;
     for (sql::Statement& statement : script.statements) {
       if (auto* set = std::get_if<sql::SetStatement>(&statement)) {
+        if (set->reset) {
+          conf.erase(set->key);
+          continue;
+        }
         conf[set->key] = set->value;
         if (IsEngineSetting(set->key) && !IsAppliedSetting(set->key)) {
           warnings_.push_back(Where(set->location) + ": SET " + set->key +

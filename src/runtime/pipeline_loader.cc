@@ -11,6 +11,7 @@
 #include "runtime/auto_cdc.h"
 #include "runtime/flow_runner.h"
 #include "runtime/inputs.h"
+#include "runtime/python_schemas.h"
 #include "runtime/spark_sql.h"
 #include "sql/diagnostics.h"
 #include "sql/parser.h"
@@ -66,20 +67,39 @@ Result<std::string> Substitute(const std::string& text, const std::string& file,
 
 }  // namespace
 
-Result<LoadedPipeline> LoadPipeline(io::FileSystem& fs, const spec::PipelineSettings& settings) {
+Result<LoadedPipeline> LoadPipeline(io::FileSystem& fs, const spec::PipelineSettings& settings,
+                                    engine::Database* database) {
   LoadedPipeline loaded;
   SLUICE_ASSIGN_OR_RETURN(loaded.sources, spec::ListSourceFiles(fs, settings));
   if (loaded.sources.empty()) {
     return InvalidArgument(settings.settings_file +
-                           ": the pipeline has no SQL source files (check `libraries`)");
+                           ": the pipeline has no source files (check `libraries`)");
   }
   std::vector<sql::Script> scripts;
+  std::vector<std::string> python_files;
   for (const std::string& file : loaded.sources) {
+    if (EndsWith(file, ".py")) {
+      python_files.push_back(file);
+      continue;
+    }
     SLUICE_ASSIGN_OR_RETURN(std::string text, fs.ReadFile(file));
     SLUICE_ASSIGN_OR_RETURN(std::string substituted,
                             Substitute(text, file, settings.configuration));
     SLUICE_ASSIGN_OR_RETURN(sql::Script script, sql::ParseScript(substituted, file));
     scripts.push_back(std::move(script));
+  }
+  if (!python_files.empty()) {
+    // Python files run after the SQL files are parsed, so that they can ask for the
+    // schemas of datasets defined in SQL.
+    PipelineSchemas schemas(fs, settings, scripts, database);
+    SLUICE_ASSIGN_OR_RETURN(
+        python::PythonRun run,
+        python::RunPipelineFiles(python_files, settings.configuration, settings.root_dir, schemas));
+    for (python::GeneratedSource& source : run.sources) {
+      SLUICE_ASSIGN_OR_RETURN(sql::Script script, sql::ParseScript(source.text, source.file));
+      scripts.push_back(std::move(script));
+    }
+    loaded.warnings = std::move(run.warnings);
   }
   SLUICE_ASSIGN_OR_RETURN(loaded.graph, graph::BuildGraph(std::move(scripts), settings));
   return loaded;
@@ -166,6 +186,15 @@ class LazyViews {
 };
 
 Status BindQueries(const RuntimeEnv& env, bool skip_input_errors) {
+  BindOptions options;
+  options.skip_input_errors = skip_input_errors;
+  // An update keeps what it found for the next one (validation only reads).
+  options.save_memo = skip_input_errors;
+  return BindQueries(env, options);
+}
+
+Status BindQueries(const RuntimeEnv& env, const BindOptions& options) {
+  const bool skip_input_errors = options.skip_input_errors;
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<engine::Connection> connection, env.database->Connect());
   delta::DeltaContext context{env.fs, connection.get(), env.clock};
   const graph::Graph& graph = *env.graph;
@@ -199,6 +228,7 @@ Status BindQueries(const RuntimeEnv& env, bool skip_input_errors) {
           return BindError(flow.location, "flow '" + flow.name + "'", rendered.status());
         }
         blocked = true;
+        if (options.unbound) (*options.unbound)[target.name()] = rendered.status().message();
       } else {
         const std::vector<spark::BoundRelation> inputs = renderer->resolved();
         std::string bound = *rendered;
@@ -230,7 +260,12 @@ Status BindQueries(const RuntimeEnv& env, bool skip_input_errors) {
         flow_views[target.name()].push_back(view);
       }
     }
-    if (blocked) unbound.insert(target.name());
+    if (blocked) {
+      if (options.unbound && !options.unbound->count(target.name())) {
+        (*options.unbound)[target.name()] = "it reads a dataset that cannot be bound yet";
+      }
+      unbound.insert(target.name());
+    }
     // The target's definition is known once all of its flows are bound.
     const auto& bound_views = flow_views[target.name()];
     if (unbound.count(target.name()) || bound_views.size() != target.flows.size()) continue;
@@ -250,6 +285,14 @@ Status BindQueries(const RuntimeEnv& env, bool skip_input_errors) {
     definition.view = view;
     definition.relation = flow_relation;
     definition.make_view = [&views, view]() { return views.Make(view); };
+    if (options.relations) {
+      if (!definition.relation) {
+        SLUICE_RETURN_IF_ERROR(views.Make(view));
+        SLUICE_ASSIGN_OR_RETURN(definition.relation,
+                                DescribeRelation(*connection, QuoteIdentifier(view)));
+      }
+      (*options.relations)[target.name()] = *definition.relation;
+    }
     if (target.definition.expectations.empty()) continue;
     if (!definition.relation) {
       SLUICE_RETURN_IF_ERROR(views.Make(view));
@@ -280,8 +323,7 @@ Status BindQueries(const RuntimeEnv& env, bool skip_input_errors) {
       memo.Remember(key, {});
     }
   }
-  // An update keeps what it found for the next one (validation only reads).
-  if (skip_input_errors) (void)memo.Save();
+  if (options.save_memo) (void)memo.Save();
   return Status::OK();
 }
 

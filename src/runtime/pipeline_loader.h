@@ -2,13 +2,16 @@
 // parsed statements -> checked graph. Nothing is read but the settings and sources.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
 #include "common/status.h"
+#include "engine/engine.h"
 #include "graph/graph.h"
 #include "io/file_system.h"
 #include "runtime/flow_runner.h"
+#include "spark/translator.h"
 #include "spec/settings.h"
 
 namespace sluice::runtime {
@@ -16,9 +19,13 @@ namespace sluice::runtime {
 struct LoadedPipeline {
   std::vector<std::string> sources;  // the source files read
   graph::Graph graph;
+  std::vector<std::string> warnings;  // from running the Python files
 };
 
-Result<LoadedPipeline> LoadPipeline(io::FileSystem& fs, const spec::PipelineSettings& settings);
+// `database`, when given, binds what Python files ask to know while they run (the schema
+// of a DataFrame); without one, a database is opened when a file first asks.
+Result<LoadedPipeline> LoadPipeline(io::FileSystem& fs, const spec::PipelineSettings& settings,
+                                    engine::Database* database = nullptr);
 
 // Binds every flow's query and every expectation against the schemas its inputs would
 // have, in dependency order, without reading or writing data. Flows whose file sources
@@ -28,5 +35,15 @@ Result<LoadedPipeline> LoadPipeline(io::FileSystem& fs, const spec::PipelineSett
 // that cannot be read, a schema that grows) is left out with its readers, as one without
 // files yet: its flow reports the error when it runs.
 Status BindQueries(const RuntimeEnv& env, bool skip_input_errors = false);
+
+struct BindOptions {
+  bool skip_input_errors = false;  // as above
+  bool save_memo = false;          // keep what bound for the next analysis
+  // When given: the relation of every dataset that bound, by name, and why each dataset
+  // that could not be bound was left out (its inputs have no files yet, ...).
+  std::map<std::string, spark::BoundRelation>* relations = nullptr;
+  std::map<std::string, std::string>* unbound = nullptr;
+};
+Status BindQueries(const RuntimeEnv& env, const BindOptions& options);
 
 }  // namespace sluice::runtime

@@ -1,6 +1,9 @@
 #include "spark/diagnostics.h"
 
 #include <algorithm>
+#include <map>
+#include <memory>
+#include <mutex>
 
 #include "common/strings.h"
 
@@ -18,8 +21,43 @@ std::string FormatDiagnostic(const SourceLocation& at, std::string_view message)
   return out + "^";
 }
 
+namespace {
+
+struct GeneratedSources {
+  std::mutex mutex;
+  std::map<std::string, std::shared_ptr<const std::vector<SourceLocation>>, std::less<>> origins;
+};
+
+GeneratedSources& Generated() {
+  static GeneratedSources* sources = new GeneratedSources();  // never destroyed: used at exit
+  return *sources;
+}
+
+// The place line `line` of the generated source `file` came from, if `file` is one.
+const SourceLocation* GeneratedOrigin(std::string_view file, int line,
+                                      std::shared_ptr<const std::vector<SourceLocation>>& keep) {
+  GeneratedSources& sources = Generated();
+  std::lock_guard<std::mutex> lock(sources.mutex);
+  auto it = sources.origins.find(file);
+  if (it == sources.origins.end()) return nullptr;
+  keep = it->second;
+  if (line < 1 || static_cast<size_t>(line) > keep->size()) return nullptr;
+  return &(*keep)[static_cast<size_t>(line) - 1];
+}
+
+}  // namespace
+
+void RegisterGeneratedSource(const std::string& file, std::vector<SourceLocation> line_origins) {
+  GeneratedSources& sources = Generated();
+  std::lock_guard<std::mutex> lock(sources.mutex);
+  sources.origins[file] =
+      std::make_shared<const std::vector<SourceLocation>>(std::move(line_origins));
+}
+
 SourceLocation LocationAt(std::string_view text, std::string_view file, size_t offset, int line,
                           int column) {
+  std::shared_ptr<const std::vector<SourceLocation>> keep;
+  if (const SourceLocation* origin = GeneratedOrigin(file, line, keep)) return *origin;
   SourceLocation at;
   at.file = std::string(file);
   at.line = line;

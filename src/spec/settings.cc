@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <regex>
 #include <set>
 
 #include "common/strings.h"
@@ -368,6 +369,26 @@ Status CollectFiles(io::FileSystem& fs, const std::string& dir, const std::strin
 
 }  // namespace
 
+namespace {
+
+bool IsSourceFile(const std::string& file) {
+  return (EndsWith(file, ".sql") || EndsWith(file, ".py")) &&
+         file.find("/__pycache__/") == std::string::npos;
+}
+
+// Whether a Python file uses the pipeline API (imports dlt or pyspark.pipelines): with no
+// libraries listed, such files are the pipeline's and the others are modules they import.
+Result<bool> DefinesPipeline(io::FileSystem& fs, const std::string& file) {
+  static const std::regex imports(
+      R"((^|\n)[ \t]*(import[ \t]+dlt\b|from[ \t]+dlt[ \t]+import|)"
+      R"(from[ \t]+pyspark[ \t]+import[ \t]+[^\n]*\bpipelines\b|)"
+      R"(import[ \t]+pyspark\.pipelines|from[ \t]+pyspark\.pipelines[ \t]+import))");
+  SLUICE_ASSIGN_OR_RETURN(std::string text, fs.ReadFile(file));
+  return std::regex_search(text, imports);
+}
+
+}  // namespace
+
 Result<std::vector<std::string>> ListSourceFiles(io::FileSystem& fs,
                                                  const PipelineSettings& settings) {
   std::set<std::string> sources;
@@ -375,20 +396,27 @@ Result<std::vector<std::string>> ListSourceFiles(io::FileSystem& fs,
     std::vector<std::string> files;
     SLUICE_RETURN_IF_ERROR(CollectFiles(fs, settings.root_dir, settings.storage, files));
     for (const std::string& file : files) {
-      if (EndsWith(file, ".sql")) sources.insert(file);
+      if (!IsSourceFile(file)) continue;
+      if (EndsWith(file, ".py")) {
+        SLUICE_ASSIGN_OR_RETURN(bool pipeline, DefinesPipeline(fs, file));
+        if (!pipeline) continue;
+      }
+      sources.insert(file);
     }
     return std::vector<std::string>(sources.begin(), sources.end());
   }
   for (const Library& library : settings.libraries) {
     if (library.kind != Library::Kind::kGlob) {
       std::string path = library.path;
-      if (!fs.Exists(path) && fs.Exists(path + ".sql")) path += ".sql";
+      for (const char* extension : {".sql", ".py"}) {
+        if (!fs.Exists(path) && fs.Exists(path + extension)) path += extension;
+      }
       if (!fs.Exists(path)) {
         return NotFound(settings.settings_file + ": library " + library.path + " does not exist");
       }
-      if (!EndsWith(path, ".sql")) {
+      if (!IsSourceFile(path)) {
         return NotSupported(settings.settings_file + ": library " + library.path +
-                            " is not a SQL file (only SQL sources are supported)");
+                            " is neither a SQL (.sql) nor a Python (.py) file");
       }
       sources.insert(path);
       continue;
@@ -412,7 +440,7 @@ Result<std::vector<std::string>> ListSourceFiles(io::FileSystem& fs,
       if (wildcard == std::string::npos) pattern += "/**";
     }
     for (const std::string& file : files) {
-      if (EndsWith(file, ".sql") && GlobMatch(pattern, file)) sources.insert(file);
+      if (IsSourceFile(file) && GlobMatch(pattern, file)) sources.insert(file);
     }
   }
   return std::vector<std::string>(sources.begin(), sources.end());

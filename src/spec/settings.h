@@ -71,10 +71,12 @@ Status ApplyConfigurationOverrides(PipelineSettings& settings,
                                    const std::vector<std::string>& overrides);
 
 // The source files of the pipeline, sorted and without duplicates: every file a library
-// names or matches (glob `*` within a folder, `**` across folders). Only `.sql` files are
-// sources; a `file`/`notebook` library that does not exist is NotFound naming it; a library
-// of another language is NotSupported naming it. With no libraries at all, every `.sql`
-// file below root_dir (outside storage and hidden folders) is a source.
+// names or matches (glob `*` within a folder, `**` across folders). `.sql` and `.py` files
+// are sources (not those under __pycache__); a `file`/`notebook` library that does not
+// exist is NotFound naming it; a library of another language is NotSupported naming it.
+// With no libraries at all, every `.sql` file below root_dir (outside storage and hidden
+// folders) is a source, and every `.py` file there that imports `dlt` or
+// `pyspark.pipelines` (the others are modules those may import).
 Result<std::vector<std::string>> ListSourceFiles(io::FileSystem& fs,
                                                  const PipelineSettings& settings);
 

@@ -167,9 +167,11 @@ struct FlowStatement {
 };
 
 // SET key = value: configuration for the statements after it in the same file.
+// RESET key: the key is no longer set for the statements after it.
 struct SetStatement {
   std::string key;
   std::string value;
+  bool reset = false;
   SourceLocation location;
 };
 

@@ -417,6 +417,16 @@ Status StatementParser::Parse(std::vector<Statement>& out) {
     return Status::OK();
   };
   if (Accept("SET")) return one(Set());
+  if (Accept("RESET")) {
+    SetStatement reset;
+    reset.location = TokenLocation(text_, file_, Peek());
+    reset.reset = true;
+    reset.key = Trim(Text(i_, end_));
+    if (reset.key.empty()) return Expected("a key");
+    i_ = end_;
+    out.push_back(std::move(reset));
+    return Status::OK();
+  }
   if (Accept("USE")) {
     SetStatement set;
     set.location = TokenLocation(text_, file_, first);

@@ -1,0 +1,200 @@
+// The `_sluice` module of the embedded interpreter: what sluice's Python modules ask of
+// the C++ side (their own sources, Spark SQL parsing, DDL, schemas of queries).
+#include <pybind11/embed.h>
+#include <pybind11/stl.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "python/bindings_internal.h"
+#include "python/embedded_sources.h"
+#include "spark/parser.h"
+#include "sql/parser.h"
+
+namespace py = pybind11;
+
+namespace sluice::python {
+
+namespace {
+
+thread_local SchemaOracle* current_oracle = nullptr;
+
+const char* IntervalFieldName(spark::IntervalField field) {
+  switch (field) {
+    case spark::IntervalField::kYear:
+      return "year";
+    case spark::IntervalField::kMonth:
+      return "month";
+    case spark::IntervalField::kDay:
+      return "day";
+    case spark::IntervalField::kHour:
+      return "hour";
+    case spark::IntervalField::kMinute:
+      return "minute";
+    case spark::IntervalField::kSecond:
+      return "second";
+  }
+  return "second";
+}
+
+std::string IntervalName(const spark::DataType& type) {
+  std::string name = std::string("interval ") + IntervalFieldName(type.start_field);
+  if (type.end_field != type.start_field)
+    name += std::string(" to ") + IntervalFieldName(type.end_field);
+  return name;
+}
+
+nlohmann::json FieldsJson(const std::vector<spark::StructField>& fields) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const spark::StructField& field : fields) {
+    nlohmann::json metadata = nlohmann::json::object();
+    if (field.comment) metadata["comment"] = *field.comment;
+    out.push_back({{"name", field.name},
+                   {"type", TypeJson(*field.type)},
+                   {"nullable", field.nullable},
+                   {"metadata", metadata}});
+  }
+  return out;
+}
+
+[[noreturn]] void Raise(const Status& status) {
+  static py::object error = py::module_::import("_sluice").attr("Error");
+  static py::object unresolved = py::module_::import("_sluice").attr("UnresolvedDataset");
+  PyErr_SetString((status.code() == StatusCode::kNotFound ? unresolved : error).ptr(),
+                  status.message().c_str());
+  throw py::error_already_set();
+}
+
+}  // namespace
+
+nlohmann::json TypeJson(const spark::DataType& type) {
+  using spark::TypeId;
+  switch (type.id) {
+    case TypeId::kNull:
+      return "void";
+    case TypeId::kBoolean:
+      return "boolean";
+    case TypeId::kByte:
+      return "byte";
+    case TypeId::kShort:
+      return "short";
+    case TypeId::kInt:
+      return "integer";
+    case TypeId::kLong:
+      return "long";
+    case TypeId::kFloat:
+      return "float";
+    case TypeId::kDouble:
+      return "double";
+    case TypeId::kDecimal:
+      return "decimal(" + std::to_string(type.precision) + "," + std::to_string(type.scale) + ")";
+    case TypeId::kString:
+      return "string";
+    case TypeId::kBinary:
+      return "binary";
+    case TypeId::kDate:
+      return "date";
+    case TypeId::kTimestamp:
+      return "timestamp";
+    case TypeId::kTimestampNtz:
+      return "timestamp_ntz";
+    case TypeId::kYearMonthInterval:
+    case TypeId::kDayTimeInterval:
+      return IntervalName(type);
+    case TypeId::kCalendarInterval:
+      return "interval";
+    case TypeId::kArray:
+      return {{"type", "array"},
+              {"elementType", TypeJson(*type.element)},
+              {"containsNull", type.contains_null}};
+    case TypeId::kMap:
+      return {{"type", "map"},
+              {"keyType", TypeJson(*type.key)},
+              {"valueType", TypeJson(*type.value)},
+              {"valueContainsNull", type.contains_null}};
+    case TypeId::kStruct:
+      return {{"type", "struct"}, {"fields", FieldsJson(type.fields)}};
+  }
+  return "void";
+}
+
+std::string ColumnsJson(const std::vector<spark::Column>& columns) {
+  std::vector<spark::StructField> fields;
+  for (const spark::Column& column : columns) {
+    fields.push_back(spark::StructField{
+        column.name, std::make_shared<const spark::DataType>(column.type), column.nullable, {}});
+  }
+  return nlohmann::json{{"type", "struct"}, {"fields", FieldsJson(fields)}}.dump();
+}
+
+ScopedOracle::ScopedOracle(SchemaOracle* oracle) : previous_(current_oracle) {
+  current_oracle = oracle;
+}
+
+ScopedOracle::~ScopedOracle() { current_oracle = previous_; }
+
+}  // namespace sluice::python
+
+using sluice::python::Raise;
+
+PYBIND11_EMBEDDED_MODULE(_sluice, m) {
+  namespace sp = sluice::python;
+  py::object base = py::module_::import("builtins").attr("Exception");
+  py::object error =
+      py::reinterpret_steal<py::object>(PyErr_NewException("_sluice.Error", base.ptr(), nullptr));
+  m.attr("Error") = error;
+  m.attr("UnresolvedDataset") = py::reinterpret_steal<py::object>(
+      PyErr_NewException("_sluice.UnresolvedDataset", error.ptr(), nullptr));
+
+  // (source, is package) of one of sluice's own modules, or None.
+  m.def("embedded_source", [](const std::string& name) -> py::object {
+    static const auto* by_name = [] {
+      auto* map = new std::map<std::string, const sp::EmbeddedSource*>();
+      for (const sp::EmbeddedSource& source : sp::EmbeddedSources())
+        (*map)[source.module] = &source;
+      return map;
+    }();
+    auto it = by_name->find(name);
+    if (it == by_name->end()) return py::none();
+    return py::make_tuple(py::str(it->second->source), it->second->package);
+  });
+
+  // Spark's JSON of a DDL column list (a struct), or of one data type.
+  m.def("parse_ddl", [](const std::string& text) {
+    auto columns = sluice::spark::ParseDdlColumns(text);
+    if (columns.ok()) {
+      return sp::TypeJson(sluice::spark::DataType::Struct(*columns)).dump();
+    }
+    auto type = sluice::spark::ParseDataType(text);
+    if (!type.ok()) Raise(columns.status());
+    return sp::TypeJson(*type).dump();
+  });
+
+  m.def("check_expression", [](const std::string& text) {
+    auto parsed = sluice::spark::ParseExpressionText(text, "<expression>");
+    if (!parsed.ok()) Raise(parsed.status());
+  });
+
+  m.def("query_reads_stream", [](const std::string& text) {
+    auto query = sluice::sql::ParseStandaloneQuery(text, "<spark.sql>");
+    if (!query.ok()) Raise(query.status());
+    for (const auto& reference : query->references) {
+      if (reference.streaming) return true;
+    }
+    return false;
+  });
+
+  // The schema (Spark's JSON of a struct) of a query, given the pipeline's definitions so
+  // far from the Python files: [(file, pipeline SQL text)].
+  m.def("describe", [](const std::string& query, bool streaming,
+                       const std::vector<std::pair<std::string, std::string>>& sources) {
+    if (sp::current_oracle == nullptr) {
+      Raise(sluice::InvalidArgument("schemas are known only while a pipeline loads"));
+    }
+    auto columns = sp::current_oracle->Describe(query, streaming, sources);
+    if (!columns.ok()) Raise(columns.status());
+    return sp::ColumnsJson(*columns);
+  });
+}

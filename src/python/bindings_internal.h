@@ -1,0 +1,31 @@
+// Shared between the `_sluice` module (bindings.cc) and the runner of pipeline files.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "python/pipeline_files.h"
+#include "spark/types.h"
+
+namespace sluice::python {
+
+// Spark's JSON of a data type, as PySpark's DataType.jsonValue() writes it.
+nlohmann::json TypeJson(const spark::DataType& type);
+
+// Spark's JSON of a struct of `columns`.
+std::string ColumnsJson(const std::vector<spark::Column>& columns);
+
+// Makes `oracle` the one `_sluice.describe` asks on this thread, until destroyed.
+class ScopedOracle {
+ public:
+  explicit ScopedOracle(SchemaOracle* oracle);
+  ~ScopedOracle();
+  ScopedOracle(const ScopedOracle&) = delete;
+  ScopedOracle& operator=(const ScopedOracle&) = delete;
+
+ private:
+  SchemaOracle* previous_;
+};
+
+}  // namespace sluice::python

@@ -1,0 +1,88 @@
+"""Runs the Python files of a pipeline and returns the statements they define.
+
+Each file runs once as a fresh module named after its file, with `spark` and `dbutils`
+in its globals, as on Databricks. Modules of the user's own beside the pipeline files
+(`from config import X`) import normally, and are imported afresh at every load."""
+
+import importlib.util
+import os
+import sys
+import warnings
+
+from _sluice_py import errors, registry
+from _sluice_py.dbutils import DBUtils
+
+
+def _forget_user_modules(roots):
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None) or ""
+        if any(path.startswith(root + os.sep) for root in roots):
+            del sys.modules[name]
+
+
+def run(files, configuration, root):
+    """Runs `files` (absolute paths) of a pipeline rooted at `root`. Returns
+    ([(file, [(line, origin tuple)])], [warning text])."""
+    from pyspark.sql.session import SparkSession
+    roots = sorted({root} | {os.path.dirname(f) for f in files})
+    _forget_user_modules(roots)
+    added = [r for r in roots if r not in sys.path]
+    sys.path[:0] = added
+    session = SparkSession(configuration)
+    SparkSession._current = session
+    registry.begin(configuration)
+    caught = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for path in files:
+                registry.begin_file(path)
+                session.conf._values = dict(configuration)
+                name = os.path.splitext(os.path.basename(path))[0]
+                spec = importlib.util.spec_from_file_location(name, path)
+                module = importlib.util.module_from_spec(spec)
+                module.spark = session
+                module.dbutils = DBUtils(configuration)
+                spec.loader.exec_module(module)
+            statements = registry.finish()
+        notes = ["%s:%d: %s" % (w.filename, w.lineno, w.message) for w in caught
+                 if not w.filename.startswith("<sluice>")] + \
+            ["%s" % w.message for w in caught if w.filename.startswith("<sluice>")]
+        return statements, notes
+    finally:
+        registry.end()
+        SparkSession._current = None
+        for r in added:
+            if r in sys.path:
+                sys.path.remove(r)
+
+
+def describe_error(error):
+    """(file, line, column, line text, message) of an exception raised while the files
+    ran: the place is the innermost frame of the user's code."""
+    import linecache
+    message = "%s: %s" % (type(error).__name__, error)
+    origin = getattr(error, "sluice_origin", None)
+    if origin is not None:
+        return origin + (message,)
+    if isinstance(error, SyntaxError) and error.filename:
+        text = (error.text or "").rstrip("\r\n")
+        return (error.filename, error.lineno or 0, error.offset or 1, text,
+                "%s: %s" % (type(error).__name__, error.msg))
+    place = None
+    tb = error.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if not code.co_filename.startswith("<sluice>"):
+            column = 1
+            try:
+                positions = list(code.co_positions())
+                column = (positions[tb.tb_lasti // 2][2] or 0) + 1
+            except Exception:
+                pass
+            place = (code.co_filename, tb.tb_lineno, column)
+        tb = tb.tb_next
+    if place is None:
+        return ("", 0, 0, "", message)
+    file, line, column = place
+    return (file, line, column, linecache.getline(file, line).rstrip("\r\n"), message)

@@ -1,0 +1,905 @@
+"""pyspark.sql.DataFrame: a lazy query, compiled to Spark SQL text.
+
+A DataFrame is one SELECT (``_Select``) over a source: a table, files, a subquery or a
+join. An operation that fits the current SELECT (a filter before any projection, a
+projection before any aggregation, an ORDER BY before a LIMIT) is folded into it; any
+other wraps the current SELECT into a subquery, as Spark's analyzer would see it. Column
+names are known on demand: from the operations themselves where Spark's names are
+evident, otherwise from sluice's Spark SQL front-end, which binds the query against the
+schemas of what it reads (``_sluice.describe``).
+"""
+
+import itertools
+
+from _sluice_py import errors as _errors
+from _sluice_py import origin as _origin
+from _sluice_py.sqlbuild import Lines, marker, resolve_markers
+from _sluice_py.sqltext import quote_identifier, string_literal, split_name
+from pyspark.sql.column import Column, _to_column, _sql_of, _literal_sql
+
+__all__ = ["DataFrame", "DataFrameNaFunctions"]
+
+_ids = itertools.count(1)
+
+_JOIN_TYPES = {
+    "inner": "JOIN",
+    "cross": "CROSS JOIN",
+    "outer": "FULL OUTER JOIN",
+    "full": "FULL OUTER JOIN",
+    "fullouter": "FULL OUTER JOIN",
+    "full_outer": "FULL OUTER JOIN",
+    "left": "LEFT OUTER JOIN",
+    "leftouter": "LEFT OUTER JOIN",
+    "left_outer": "LEFT OUTER JOIN",
+    "right": "RIGHT OUTER JOIN",
+    "rightouter": "RIGHT OUTER JOIN",
+    "right_outer": "RIGHT OUTER JOIN",
+    "semi": "LEFT SEMI JOIN",
+    "leftsemi": "LEFT SEMI JOIN",
+    "left_semi": "LEFT SEMI JOIN",
+    "anti": "LEFT ANTI JOIN",
+    "leftanti": "LEFT ANTI JOIN",
+    "left_anti": "LEFT ANTI JOIN",
+}
+
+# Methods that read or write data. Databricks and Spark refuse them inside the functions
+# that define datasets, which only build queries.
+_ACTIONS = ("collect", "count", "first", "head", "take", "tail", "show", "toPandas",
+            "toLocalIterator", "foreach", "foreachPartition", "toJSON", "isEmpty",
+            "describe", "summary", "explain", "write", "writeStream", "writeTo",
+            "saveAsTable", "toArrow", "mapInPandas", "mapInArrow", "checkpoint",
+            "localCheckpoint", "observe", "inputFiles", "to_pandas_on_spark", "pandas_api")
+
+
+class _Select:
+    """SELECT [DISTINCT] items FROM source [WHERE] [GROUP BY] [HAVING] [ORDER BY] [LIMIT].
+
+    Items and conditions are (text, origin) pairs; `source` is Lines. `items` None means
+    `*`."""
+
+    __slots__ = ("source", "items", "where", "group", "having", "order", "limit", "distinct")
+
+    def __init__(self, source):
+        self.source = source
+        self.items = None
+        self.where = []
+        self.group = None
+        self.having = []
+        self.order = []
+        self.limit = None
+        self.distinct = False
+
+    def copy(self):
+        other = _Select(self.source)
+        other.items = None if self.items is None else list(self.items)
+        other.where = list(self.where)
+        other.group = None if self.group is None else list(self.group)
+        other.having = list(self.having)
+        other.order = list(self.order)
+        other.limit = self.limit
+        other.distinct = self.distinct
+        return other
+
+    def is_plain(self):
+        """Nothing but a source: SELECT * FROM source."""
+        return (self.items is None and not self.where and self.group is None and
+                not self.order and self.limit is None and not self.distinct)
+
+    def render(self, origin):
+        out = Lines()
+        head = "SELECT DISTINCT" if self.distinct else "SELECT"
+        if self.items is None:
+            out.add(head + " *", origin)
+        else:
+            out.add(head, origin)
+            for i, (text, at) in enumerate(self.items):
+                out.add("  " + text + ("," if i + 1 < len(self.items) else ""), at)
+        out.add("FROM", origin)
+        out.extend(self.source, "  ")
+        _clause(out, "WHERE", self.where, " AND", origin, parenthesize=True)
+        if self.group is not None and self.group:
+            _clause(out, "GROUP BY", self.group, ",", origin)
+        _clause(out, "HAVING", self.having, " AND", origin, parenthesize=True)
+        _clause(out, "ORDER BY", self.order, ",", origin)
+        if self.limit is not None:
+            out.add("LIMIT %d" % self.limit[0], self.limit[1])
+        return out
+
+
+def _clause(out, keyword, items, separator, origin, parenthesize=False):
+    if not items:
+        return
+    out.add(keyword, origin)
+    for i, (text, at) in enumerate(items):
+        body = "(" + text + ")" if parenthesize and len(items) > 1 else text
+        out.add("  " + body + (separator if i + 1 < len(items) else ""), at)
+
+
+def _names_of(value):
+    """Column names from *cols arguments that may also be one list."""
+    if len(value) == 1 and isinstance(value[0], (list, tuple)):
+        return list(value[0])
+    return list(value)
+
+
+def _simple_name(column):
+    """The name a bare column reference outputs (col("a.b") -> "b"), else None."""
+    text = column._sql
+    if column._alias is not None:
+        return column._alias if isinstance(column._alias, str) else None
+    if "\x01" in text:
+        text = text[text.index("\x02") + 2:]
+    try:
+        parts = split_name(text)
+    except _errors.AnalysisException:
+        return None
+    last = parts[-1]
+    if last == "*" or not last:
+        return None
+    # Only plain references: every part an identifier as quote_identifier writes it.
+    for part in parts:
+        if quote_identifier(part) not in (part, "`" + part.replace("`", "``") + "`"):
+            return None
+    if any(ch in text for ch in "()+-*/ ,'\"") and not text.startswith("`"):
+        return None
+    return last
+
+
+class DataFrame:
+    """A lazy query. Build it with the session's readers and the methods below; sluice
+    compiles it to Spark SQL when the pipeline is loaded."""
+
+    def __init__(self, session, select, streaming, qualifiers=None, names=None, origin=None,
+                 alias=None):
+        self._session = session
+        self._select = select
+        self._streaming = streaming
+        self._id = next(_ids)
+        # DataFrame ids whose columns (df["a"]) this query can name, and the qualifier
+        # each takes here ("" for none).
+        self._qualifiers = dict(qualifiers or {})
+        self._qualifiers[self._id] = self._own_qualifier(alias)
+        self._names = names  # output column names when known without binding
+        self._schema = None
+        self._origin = origin or _origin.user_origin(2)
+        self._alias = alias
+        self._watermark = None
+
+    def _own_qualifier(self, alias):
+        return alias or ""
+
+    # --- construction helpers ---------------------------------------------------------
+    @classmethod
+    def _from_source(cls, session, source_text, streaming, origin=None, names=None):
+        origin = origin or _origin.user_origin(2)
+        return cls(session, _Select(Lines.of(source_text, origin)), streaming, names=names,
+                   origin=origin)
+
+    def _derive(self, select, names=None, qualifiers=None, streaming=None):
+        """A DataFrame of `select` that can still name this one's columns."""
+        df = DataFrame(self._session, select, self._streaming if streaming is None else streaming,
+                       qualifiers=self._qualifiers if qualifiers is None else qualifiers,
+                       names=names, origin=_origin.user_origin(3))
+        df._qualifiers[self._id] = self._qualifiers.get(self._id, "")
+        df._watermark = self._watermark
+        return df
+
+    def _resolve(self, text, what="column"):
+        return resolve_markers(text, self._qualifiers, what)
+
+    def _sql_lines(self):
+        return self._select.render(self._origin)
+
+    def _sql(self):
+        """The Spark SQL text of this DataFrame's query."""
+        return self._sql_lines().text()
+
+    def _wrapped(self):
+        """A _Select reading this query as a subquery, and the qualifiers that name its
+        columns from outside (none: the subquery's alias is private)."""
+        if self._select.is_plain() and self._alias is None:
+            return self._select.copy(), dict(self._qualifiers)
+        alias = self._alias or "_%d" % self._id
+        source = Lines().add("(", self._origin).extend(self._sql_lines(), "  ")
+        source.add(") AS " + quote_identifier(alias), self._origin)
+        qualifiers = {frame: (alias if self._alias else "") for frame in self._qualifiers}
+        return _Select(source), qualifiers
+
+    def _open_select(self, allow_items=False, allow_order=True):
+        """The SELECT to add a clause to: this one when the clause can be folded into it,
+        else a new one over this query as a subquery."""
+        s = self._select
+        foldable = (s.group is None and s.limit is None and not s.distinct and
+                    (allow_items or s.items is None) and (allow_order or not s.order) and
+                    self._alias is None)
+        if foldable:
+            return s.copy(), dict(self._qualifiers)
+        return self._wrapped()
+
+    def _columns_of(self, cols, strings_are_names=True):
+        return [_to_column(c, strings_are_names) for c in cols]
+
+    def _item(self, column, origin):
+        return (self._resolve(column._select_item()), origin)
+
+    # --- schema ---------------------------------------------------------------------------
+    def _describe(self):
+        if self._schema is None:
+            from _sluice_py import registry
+            self._schema = registry.describe(self._sql(), self._streaming)
+        return self._schema
+
+    @property
+    def schema(self):
+        return self._describe()
+
+    @property
+    def columns(self):
+        if self._names is not None:
+            return list(self._names)
+        return [f.name for f in self._describe().fields]
+
+    @property
+    def dtypes(self):
+        return [(f.name, f.dataType.simpleString()) for f in self._describe().fields]
+
+    def printSchema(self, level=None):
+        print(self._describe().treeString(level) if level else self._describe().treeString())
+
+    @property
+    def isStreaming(self):
+        return self._streaming
+
+    @property
+    def sparkSession(self):
+        return self._session
+
+    @property
+    def na(self):
+        return DataFrameNaFunctions(self)
+
+    def _names_now(self):
+        return self.columns
+
+    def _find_name(self, name):
+        """The output column named `name` (case-insensitive, as Spark resolves), or None."""
+        lower = name.lower()
+        for n in self._names_now():
+            if n.lower() == lower:
+                return n
+        return None
+
+    # --- projection -----------------------------------------------------------------------
+    def select(self, *cols):
+        origin = _origin.user_origin(2)
+        cols = _names_of(cols)
+        if not cols:
+            raise _errors.PySparkValueError("[CANNOT_BE_EMPTY] At least one column must be specified.")
+        columns = self._columns_of(cols)
+        select, qualifiers = self._open_select(allow_items=False)
+        resolved = [resolve_markers(c._select_item(), qualifiers) for c in columns]
+        select.items = [(text, origin) for text in resolved]
+        names = [_simple_name(c) for c in columns]
+        known = None if any(n is None for n in names) else names
+        return self._derive(select, names=known, qualifiers=qualifiers)
+
+    def selectExpr(self, *expr):
+        origin = _origin.user_origin(2)
+        exprs = _names_of(expr)
+        from _sluice_py import registry
+        for text in exprs:
+            registry.check_expression(text)
+        select, qualifiers = self._open_select(allow_items=False)
+        select.items = [(text, origin) for text in exprs]
+        return self._derive(select, qualifiers=qualifiers)
+
+    def withColumn(self, colName, col):
+        if not isinstance(col, Column):
+            raise _errors.PySparkTypeError("[NOT_COLUMN] Argument `col` should be a Column, got %s."
+                                           % type(col).__name__)
+        return self._with_columns({colName: col}, _origin.user_origin(2))
+
+    def withColumns(self, *colsMap):
+        if len(colsMap) != 1 or not isinstance(colsMap[0], dict):
+            raise _errors.PySparkTypeError("[NOT_DICT] Argument `colsMap` should be a dict.")
+        return self._with_columns(colsMap[0], _origin.user_origin(2))
+
+    def _with_columns(self, mapping, origin):
+        names = self._names_now()
+        lower = {n.lower(): n for n in names}
+        select, qualifiers = self._wrapped() if self._select.items is not None or \
+            self._select.group is not None or self._select.distinct or \
+            self._select.limit is not None else self._open_select()
+        items, out_names, used = [], [], set()
+        replaced = {k.lower(): (k, v) for k, v in mapping.items()}
+        for name in names:
+            if name.lower() in replaced:
+                new_name, column = replaced[name.lower()]
+                items.append((resolve_markers(column._sql, qualifiers) + " AS " +
+                              quote_identifier(new_name), origin))
+                out_names.append(new_name)
+                used.add(name.lower())
+            else:
+                items.append((quote_identifier(name), origin))
+                out_names.append(name)
+        for key, (new_name, column) in replaced.items():
+            if key not in used:
+                items.append((resolve_markers(column._sql, qualifiers) + " AS " +
+                              quote_identifier(new_name), origin))
+                out_names.append(new_name)
+        if len(set(n.lower() for n in names)) != len(names):
+            # Duplicate names (after a join) cannot be listed by name: keep them with *.
+            items = [("*", origin)] + [it for it, n in zip(items, out_names) if
+                                       n.lower() in replaced and n.lower() not in lower]
+            if any(k in lower for k in replaced):
+                raise _errors.AnalysisException(
+                    "[AMBIGUOUS_REFERENCE] withColumn cannot replace a column whose name "
+                    "appears more than once (after a join); select or rename one first")
+            out_names = names + [mapping[k][0] if False else replaced[k][0] for k in replaced]
+        select.items = items
+        return self._derive(select, names=out_names, qualifiers=qualifiers)
+
+    def withColumnRenamed(self, existing, new):
+        return self.withColumnsRenamed({existing: new})
+
+    def withColumnsRenamed(self, colsMap):
+        if not isinstance(colsMap, dict):
+            raise _errors.PySparkTypeError("[NOT_DICT] Argument `colsMap` should be a dict.")
+        origin = _origin.user_origin(2)
+        names = self._names_now()
+        renames = {k.lower(): v for k, v in colsMap.items()}
+        if not any(n.lower() in renames for n in names):
+            return self  # Spark: renaming a column that does not exist changes nothing
+        select, qualifiers = self._wrapped()
+        items, out = [], []
+        for name in names:
+            if name.lower() in renames:
+                items.append((quote_identifier(name) + " AS " +
+                              quote_identifier(renames[name.lower()]), origin))
+                out.append(renames[name.lower()])
+            else:
+                items.append((quote_identifier(name), origin))
+                out.append(name)
+        select.items = items
+        return self._derive(select, names=out, qualifiers=qualifiers)
+
+    def toDF(self, *cols):
+        origin = _origin.user_origin(2)
+        names = self._names_now()
+        if len(cols) != len(names):
+            raise _errors.AnalysisException(
+                "[NUM_COLUMNS_MISMATCH] toDF() got %d names for %d columns"
+                % (len(cols), len(names)))
+        select, qualifiers = self._wrapped()
+        select.items = [(quote_identifier(o) + " AS " + quote_identifier(n), origin)
+                        for o, n in zip(names, cols)]
+        return self._derive(select, names=list(cols), qualifiers=qualifiers)
+
+    def drop(self, *cols):
+        origin = _origin.user_origin(2)
+        names = self._names_now()
+        dropped = set()
+        for c in cols:
+            if isinstance(c, str):
+                dropped.add(c.lower())
+            elif isinstance(c, Column):
+                name = _simple_name(c)
+                if name is None:
+                    raise _errors.PySparkTypeError(
+                        "[NOT_COLUMN_OR_STR] drop() takes column names or column references")
+                dropped.add(name.lower())
+            else:
+                raise _errors.PySparkTypeError("[NOT_COLUMN_OR_STR] drop() takes column names")
+        kept = [n for n in names if n.lower() not in dropped]
+        if len(kept) == len(names):
+            return self
+        select, qualifiers = self._wrapped()
+        select.items = [(quote_identifier(n), origin) for n in kept]
+        return self._derive(select, names=kept, qualifiers=qualifiers)
+
+    def alias(self, alias):
+        select, qualifiers = self._select.copy(), dict(self._qualifiers)
+        df = DataFrame(self._session, select, self._streaming, qualifiers=qualifiers,
+                       names=self._names, origin=self._origin, alias=alias)
+        for frame in self._qualifiers:
+            df._qualifiers[frame] = alias
+        df._watermark = self._watermark
+        return df
+
+    # --- rows -------------------------------------------------------------------------------
+    def filter(self, condition):
+        origin = _origin.user_origin(2)
+        if isinstance(condition, str):
+            from _sluice_py import registry
+            registry.check_expression(condition)
+            text = condition
+        elif isinstance(condition, Column):
+            text = condition._sql
+        else:
+            raise _errors.PySparkTypeError("[NOT_COLUMN_OR_STR] filter() takes a Column or a "
+                                           "SQL string, got %s" % type(condition).__name__)
+        if self._select.group is not None and self._select.limit is None and \
+                not self._select.distinct and self._alias is None:
+            select, qualifiers = self._wrapped()
+        else:
+            select, qualifiers = self._open_select(allow_items=False)
+        select.where.append((resolve_markers(text, qualifiers), origin))
+        return self._derive(select, names=self._names, qualifiers=qualifiers)
+
+    where = filter
+
+    def __getitem__(self, item):
+        if isinstance(item, str):
+            return self._column(item)
+        if isinstance(item, Column):
+            return self.filter(item)
+        if isinstance(item, int):
+            return self._column(self._names_now()[item])
+        if isinstance(item, (list, tuple)):
+            return self.select(*item)
+        raise _errors.PySparkTypeError("[NOT_COLUMN_OR_INT_OR_LIST_OR_STR] df[...] takes a name")
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if name in _ACTIONS:
+            return _refused_action(name)
+        if self._find_name(name) is None:
+            raise AttributeError("'DataFrame' object has no attribute '%s'" % name)
+        return self._column(name)
+
+    def _column(self, name):
+        if name == "*":
+            return Column(marker(self._id)[:-1] + ".*")
+        return Column(marker(self._id) + ".".join(quote_identifier(p) for p in split_name(name)))
+
+    def colRegex(self, colName):
+        raise _errors.unsupported("DataFrame.colRegex")
+
+    def distinct(self):
+        select, qualifiers = self._open_select(allow_items=True, allow_order=False)
+        select.distinct = True
+        return self._derive(select, names=self._names, qualifiers=qualifiers)
+
+    def dropDuplicates(self, subset=None):
+        if subset is None:
+            return self.distinct()
+        if isinstance(subset, str):
+            subset = [subset]
+        if not isinstance(subset, (list, tuple)):
+            raise _errors.PySparkTypeError("[NOT_LIST_OR_TUPLE] subset should be a list or tuple")
+        origin = _origin.user_origin(2)
+        names = self._names_now()
+        keys = []
+        for name in subset:
+            found = self._find_name(name)
+            if found is None:
+                raise _errors.AnalysisException(
+                    "[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column or function parameter with "
+                    "name `%s` cannot be resolved. Did you mean one of the following? [%s]."
+                    % (name, ", ".join("`%s`" % n for n in names)))
+            keys.append(found)
+        # Spark keeps one whole row per key (the first it meets): first(struct(*)).
+        inner, qualifiers = self._wrapped()
+        inner.items = [("first(struct(%s)) AS __sluice_row" %
+                        ", ".join(quote_identifier(n) for n in names), origin)]
+        inner.group = [(quote_identifier(k), origin) for k in keys]
+        grouped = DataFrame(self._session, inner, self._streaming, qualifiers=qualifiers,
+                            origin=origin)
+        outer, _ = grouped._wrapped()
+        outer.items = [("__sluice_row.*", origin)]
+        return self._derive(outer, names=names, qualifiers={frame: "" for frame in qualifiers})
+
+    drop_duplicates = dropDuplicates
+
+    def dropDuplicatesWithinWatermark(self, subset=None):
+        raise _errors.unsupported("DataFrame.dropDuplicatesWithinWatermark",
+                                  "stateful streaming operators are not available yet")
+
+    def limit(self, num):
+        origin = _origin.user_origin(2)
+        if not isinstance(num, int) or isinstance(num, bool) or num < 0:
+            raise _errors.PySparkValueError("limit() takes a non-negative int")
+        select, qualifiers = self._open_select(allow_items=True, allow_order=True)
+        select.limit = (num, origin)
+        return self._derive(select, names=self._names, qualifiers=qualifiers)
+
+    def orderBy(self, *cols, **kwargs):
+        origin = _origin.user_origin(2)
+        columns = self._columns_of(_names_of(cols))
+        ascending = kwargs.pop("ascending", None)
+        if kwargs:
+            raise _errors.PySparkTypeError("orderBy() got unexpected arguments: %s" % list(kwargs))
+        items = []
+        for i, column in enumerate(columns):
+            text = column._sql
+            if ascending is not None:
+                asc = ascending[i] if isinstance(ascending, (list, tuple)) else ascending
+                if not isinstance(asc, (bool, int)):
+                    raise _errors.PySparkTypeError("[NOT_BOOL_OR_LIST] ascending should be a "
+                                                   "bool or a list")
+                text += " ASC" if asc else " DESC"
+            items.append(text)
+        s = self._select
+        if s.limit is None and self._alias is None:
+            select, qualifiers = s.copy(), dict(self._qualifiers)
+        else:
+            select, qualifiers = self._wrapped()
+        select.order = [(resolve_markers(t, qualifiers), origin) for t in items]
+        return self._derive(select, names=self._names, qualifiers=qualifiers)
+
+    sort = orderBy
+
+    def sortWithinPartitions(self, *cols, **kwargs):
+        return self  # one partition: the order within it is not kept by a table either
+
+    # --- aggregation ---------------------------------------------------------------------------
+    def groupBy(self, *cols):
+        from pyspark.sql.group import GroupedData
+        return GroupedData(self, self._columns_of(_names_of(cols)), _origin.user_origin(2))
+
+    groupby = groupBy
+
+    def agg(self, *exprs):
+        return self.groupBy().agg(*exprs)
+
+    def _aggregate(self, group_columns, agg_columns, origin, names=None):
+        """SELECT group columns, aggregates FROM this GROUP BY group columns."""
+        if self._select.group is None and self._select.limit is None and \
+                not self._select.distinct and self._select.items is None and \
+                not self._select.order and self._alias is None:
+            select, qualifiers = self._select.copy(), dict(self._qualifiers)
+        else:
+            select, qualifiers = self._wrapped()
+        select.items = [(resolve_markers(c._select_item(), qualifiers), origin)
+                        for c in group_columns + agg_columns]
+        select.group = [(resolve_markers(c._sql, qualifiers), origin) for c in group_columns]
+        return self._derive(select, names=names, qualifiers=qualifiers)
+
+    def cube(self, *cols):
+        raise _errors.unsupported("DataFrame.cube", "use GROUP BY CUBE in spark.sql()")
+
+    def rollup(self, *cols):
+        raise _errors.unsupported("DataFrame.rollup", "use GROUP BY ROLLUP in spark.sql()")
+
+    # --- combination -----------------------------------------------------------------------------
+    def join(self, other, on=None, how=None):
+        origin = _origin.user_origin(2)
+        if not isinstance(other, DataFrame):
+            raise _errors.PySparkTypeError("[NOT_DATAFRAME] join() takes a DataFrame")
+        how_key = "inner" if how is None else str(how).lower()
+        if how_key not in _JOIN_TYPES:
+            raise _errors.PySparkValueError(
+                "[UNSUPPORTED_JOIN_TYPE] Unsupported join type '%s'. Supported join types "
+                "include: 'inner', 'outer', 'full', 'fullouter', 'full_outer', 'leftouter', "
+                "'left', 'left_outer', 'rightouter', 'right', 'right_outer', 'leftsemi', "
+                "'left_semi', 'semi', 'leftanti', 'left_anti', 'anti', 'cross'." % how)
+        keyword = _JOIN_TYPES[how_key]
+        left_alias = self._alias or "_l%d" % self._id
+        right_alias = other._alias or "_r%d" % other._id
+        if left_alias.lower() == right_alias.lower():
+            right_alias = "_r%d" % other._id
+        left = self._as_join_side(left_alias)
+        right = other._as_join_side(right_alias)
+        qualifiers = {}
+        for frame in self._qualifiers:
+            qualifiers[frame] = left_alias
+        for frame in other._qualifiers:
+            qualifiers[frame] = right_alias
+        if self._id == other._id or set(self._qualifiers) & set(other._qualifiers):
+            # A self-join: df["a"] could mean either side (Spark: ambiguous self join).
+            for frame in set(self._qualifiers) & set(other._qualifiers):
+                qualifiers.pop(frame, None)
+        source = Lines().extend(left)
+        if on is None:
+            if keyword == "JOIN":
+                keyword = "CROSS JOIN"
+            source.add(keyword, origin).extend(right)
+        else:
+            if isinstance(on, (str, Column)):
+                on = [on]
+            if all(isinstance(o, str) for o in on):
+                source.add(keyword, origin).extend(right)
+                source.add("USING (%s)" % ", ".join(quote_identifier(o) for o in on), origin)
+            elif all(isinstance(o, Column) for o in on):
+                condition = " AND ".join("(%s)" % o._sql if len(on) > 1 else o._sql for o in on)
+                source.add(keyword, origin).extend(right)
+                source.add("ON " + resolve_markers(condition, qualifiers, "join condition column"),
+                           origin)
+            else:
+                raise _errors.PySparkTypeError(
+                    "[NOT_COLUMN_OR_LIST_OR_STR] join() `on` takes a name, a list of names or "
+                    "a Column condition")
+        select = _Select(source)
+        df = DataFrame(self._session, select, self._streaming or other._streaming,
+                       qualifiers=qualifiers, origin=origin)
+        df._qualifiers.pop(df._id, None)
+        df._qualifiers[df._id] = ""
+        return df
+
+    def _as_join_side(self, alias):
+        if self._select.is_plain() and len(self._select.source.items) == 1 and \
+                not self._select.source.items[0][0].startswith("("):
+            line, at = self._select.source.items[0]
+            base = line
+            if self._alias is not None:
+                return Lines([(base, at)])
+            return Lines([(base + " AS " + quote_identifier(alias), at)])
+        source = Lines().add("(", self._origin).extend(self._sql_lines(), "  ")
+        return source.add(") AS " + quote_identifier(alias), self._origin)
+
+    def crossJoin(self, other):
+        return self.join(other, how="cross")
+
+    def _set_operation(self, other, keyword):
+        origin = _origin.user_origin(3)
+        if not isinstance(other, DataFrame):
+            raise _errors.PySparkTypeError("[NOT_DATAFRAME] takes a DataFrame")
+        source = Lines().add("(", origin).extend(self._sql_lines(), "  ")
+        source.add(keyword, origin).extend(other._sql_lines(), "  ")
+        source.add(") AS _u%d" % self._id, origin)
+        return DataFrame(self._session, _Select(source), self._streaming or other._streaming,
+                         names=self._names, origin=origin)
+
+    def union(self, other):
+        return self._set_operation(other, "UNION ALL")
+
+    unionAll = union
+
+    def unionByName(self, other, allowMissingColumns=False):
+        origin = _origin.user_origin(2)
+        left = self._names_now()
+        right = other._names_now()
+        right_lower = {n.lower(): n for n in right}
+        left_lower = {n.lower(): n for n in left}
+        missing = [n for n in left if n.lower() not in right_lower]
+        extra = [n for n in right if n.lower() not in left_lower]
+        if (missing or extra) and not allowMissingColumns:
+            name = (missing or extra)[0]
+            raise _errors.AnalysisException(
+                "[NUM_COLUMNS_MISMATCH] unionByName: the column `%s` is not in both "
+                "DataFrames; pass allowMissingColumns=True to fill it with NULLs" % name)
+        left_items = [quote_identifier(n) for n in left] + \
+            ["NULL AS " + quote_identifier(n) for n in extra]
+        right_items = [quote_identifier(right_lower[n.lower()]) if n.lower() in right_lower
+                       else "NULL AS " + quote_identifier(n) for n in left] + \
+            [quote_identifier(n) for n in extra]
+        lhs, lq = self._wrapped()
+        lhs.items = [(t, origin) for t in left_items]
+        rhs, rq = other._wrapped()
+        rhs.items = [(t, origin) for t in right_items]
+        a = DataFrame(self._session, lhs, self._streaming, qualifiers=lq, origin=origin)
+        b = DataFrame(self._session, rhs, other._streaming, qualifiers=rq, origin=origin)
+        result = a._set_operation(b, "UNION ALL")
+        result._names = left + extra
+        return result
+
+    def intersect(self, other):
+        return self._set_operation(other, "INTERSECT")
+
+    def intersectAll(self, other):
+        return self._set_operation(other, "INTERSECT ALL")
+
+    def subtract(self, other):
+        return self._set_operation(other, "EXCEPT")
+
+    def exceptAll(self, other):
+        return self._set_operation(other, "EXCEPT ALL")
+
+    # --- missing values ---------------------------------------------------------------------------
+    def fillna(self, value, subset=None):
+        return DataFrameNaFunctions(self).fill(value, subset)
+
+    def dropna(self, how="any", thresh=None, subset=None):
+        return DataFrameNaFunctions(self).drop(how, thresh, subset)
+
+    def replace(self, to_replace, value=None, subset=None):
+        return DataFrameNaFunctions(self).replace(to_replace, value, subset)
+
+    # --- streaming ----------------------------------------------------------------------------------
+    def withWatermark(self, eventTime, delayThreshold):
+        if not isinstance(eventTime, str) or not isinstance(delayThreshold, str):
+            raise _errors.PySparkTypeError("withWatermark() takes a column name and a delay")
+        df = self._derive(self._select.copy(), names=self._names)
+        df._qualifiers = dict(self._qualifiers)
+        df._watermark = (eventTime, delayThreshold)
+        return df
+
+    # --- accepted no-ops: one machine has no partitions or caches to manage ----------------
+    def cache(self):
+        return self
+
+    def persist(self, storageLevel=None):
+        return self
+
+    def unpersist(self, blocking=False):
+        return self
+
+    def repartition(self, *args, **kwargs):
+        return self
+
+    def repartitionByRange(self, *args, **kwargs):
+        return self
+
+    def coalesce(self, numPartitions):
+        return self
+
+    def hint(self, name, *parameters):
+        return self
+
+    def transform(self, func, *args, **kwargs):
+        result = func(self, *args, **kwargs)
+        if not isinstance(result, DataFrame):
+            raise _errors.PySparkTypeError("[INVALID_RETURN_TYPE] transform() function should "
+                                           "return a DataFrame")
+        return result
+
+    # --- refused ------------------------------------------------------------------------------------
+    def createOrReplaceTempView(self, name):
+        raise _session_mutation("createOrReplaceTempView", "define a @dp.temporary_view")
+
+    createTempView = createOrReplaceTempView
+    createGlobalTempView = createOrReplaceTempView
+    createOrReplaceGlobalTempView = createOrReplaceTempView
+    registerTempTable = createOrReplaceTempView
+
+    def pivot(self, *args, **kwargs):
+        raise _errors.unsupported("pivot()", "Databricks pipelines do not support pivot")
+
+    def unpivot(self, *args, **kwargs):
+        raise _errors.unsupported("DataFrame.unpivot", "use UNPIVOT in spark.sql()")
+
+    melt = unpivot
+
+    def sample(self, *args, **kwargs):
+        raise _errors.unsupported("DataFrame.sample")
+
+    def randomSplit(self, *args, **kwargs):
+        raise _errors.unsupported("DataFrame.randomSplit")
+
+    def withMetadata(self, *args, **kwargs):
+        raise _errors.unsupported("DataFrame.withMetadata")
+
+    def __repr__(self):
+        try:
+            return "DataFrame[%s]" % ", ".join("%s: %s" % d for d in self.dtypes)
+        except Exception:
+            return "DataFrame[...]"
+
+
+def _refused_action(name):
+    def refuse(*args, **kwargs):
+        raise _errors.PipelineDefinitionError(
+            "[ATTEMPT_ANALYSIS_IN_PIPELINE_QUERY_FUNCTION] DataFrame.%s() reads or writes "
+            "data, which the functions that define datasets may not do: return the "
+            "DataFrame and let the pipeline run it" % name)
+    return refuse
+
+
+for _action in _ACTIONS:
+    setattr(DataFrame, _action, property(lambda self, _n=_action: _refused_action(_n))
+            if _action in ("write", "writeStream") else _refused_action(_action))
+
+
+def _session_mutation(method, alternative):
+    return _errors.PipelineDefinitionError(
+        "[SESSION_MUTATION_IN_DECLARATIVE_PIPELINE] %s() changes the session, which pipeline "
+        "definitions may not do; %s instead" % (method, alternative))
+
+
+class DataFrameNaFunctions:
+    """df.na: fill, drop and replace, with Spark's type rules."""
+
+    def __init__(self, df):
+        self._df = df
+
+    def _typed_columns(self, subset):
+        fields = self._df.schema.fields
+        if subset is None:
+            return fields
+        if isinstance(subset, str):
+            subset = [subset]
+        wanted = {s.lower() for s in subset}
+        return [f for f in fields if f.name.lower() in wanted]
+
+    def fill(self, value, subset=None):
+        from pyspark.sql import types as T
+        origin = _origin.user_origin(3)
+        df = self._df
+        fields = df.schema.fields
+        if isinstance(value, dict):
+            per_column = {k.lower(): v for k, v in value.items()}
+            chosen = None
+        elif isinstance(value, (bool, int, float, str)):
+            per_column = None
+            chosen = {f.name.lower() for f in self._typed_columns(subset)}
+        else:
+            raise _errors.PySparkTypeError("[NOT_BOOL_OR_DICT_OR_FLOAT_OR_INT_OR_STR] fillna() "
+                                           "takes a bool, int, float, str or dict")
+        items, changed = [], False
+        for f in fields:
+            name = quote_identifier(f.name)
+            v = per_column.get(f.name.lower(), None) if per_column is not None else value
+            applies = (per_column is not None and f.name.lower() in per_column) or \
+                (chosen is not None and f.name.lower() in chosen and _fill_applies(v, f.dataType))
+            if not applies or v is None:
+                items.append((name, origin))
+                continue
+            changed = True
+            type_sql = T._type_sql(f.dataType)
+            column = name
+            if isinstance(f.dataType, (T.DoubleType, T.FloatType)):
+                column = "nanvl(%s, NULL)" % name
+            items.append(("coalesce(%s, CAST(%s AS %s)) AS %s" % (column, _literal_sql(v), type_sql,
+                                                                   name), origin))
+        if not changed:
+            return df
+        select, qualifiers = df._wrapped()
+        select.items = items
+        return df._derive(select, names=[f.name for f in fields], qualifiers=qualifiers)
+
+    def drop(self, how="any", thresh=None, subset=None):
+        from pyspark.sql import types as T
+        origin = _origin.user_origin(3)
+        if how not in ("any", "all"):
+            raise _errors.PySparkValueError("[VALUE_NOT_ANY_OR_ALL] how should be 'any' or 'all'")
+        fields = self._typed_columns(subset)
+        if thresh is None:
+            thresh = len(fields) if how == "any" else 1
+        terms = []
+        for f in fields:
+            name = quote_identifier(f.name)
+            test = "%s IS NOT NULL" % name
+            if isinstance(f.dataType, (T.DoubleType, T.FloatType)):
+                test += " AND NOT isnan(%s)" % name
+            terms.append("CASE WHEN %s THEN 1 ELSE 0 END" % test)
+        if not terms:
+            return self._df
+        return self._df.filter(Column("(%s) >= %d" % (" + ".join(terms), thresh)))
+
+    def replace(self, to_replace, value=None, subset=None):
+        origin = _origin.user_origin(3)
+        df = self._df
+        if isinstance(to_replace, dict):
+            pairs = list(to_replace.items())
+        elif isinstance(to_replace, (list, tuple)):
+            values = value if isinstance(value, (list, tuple)) else [value] * len(to_replace)
+            if len(values) != len(to_replace):
+                raise _errors.PySparkValueError("[LENGTH_SHOULD_BE_THE_SAME] to_replace and value "
+                                                "lists should be of the same length")
+            pairs = list(zip(to_replace, values))
+        else:
+            pairs = [(to_replace, value)]
+        fields = df.schema.fields
+        chosen = {f.name.lower() for f in self._typed_columns(subset)}
+        items, changed = [], False
+        for f in fields:
+            name = quote_identifier(f.name)
+            applicable = [(a, b) for a, b in pairs if _fill_applies(a, f.dataType)]
+            if f.name.lower() not in chosen or not applicable:
+                items.append((name, origin))
+                continue
+            changed = True
+            from pyspark.sql.types import _type_sql
+            type_sql = _type_sql(f.dataType)
+            cases = " ".join("WHEN %s = %s THEN CAST(%s AS %s)" % (name, _literal_sql(a),
+                                                                   _literal_sql(b), type_sql)
+                             for a, b in applicable)
+            items.append(("CASE %s ELSE %s END AS %s" % (cases, name, name), origin))
+        if not changed:
+            return df
+        select, qualifiers = df._wrapped()
+        select.items = items
+        return df._derive(select, names=[f.name for f in fields], qualifiers=qualifiers)
+
+
+def _fill_applies(value, data_type):
+    """Spark's rule of which columns a fill or replace value applies to."""
+    from pyspark.sql import types as T
+    if isinstance(value, bool):
+        return isinstance(data_type, T.BooleanType)
+    if isinstance(value, (int, float)):
+        return isinstance(data_type, T.NumericType)
+    if isinstance(value, str):
+        return isinstance(data_type, T.StringType)
+    return value is None

@@ -1,0 +1,178 @@
+"""pyspark.sql.SparkSession: the `spark` object of pipeline files.
+
+There is one session per pipeline load. Its configuration holds the pipeline's
+`configuration` values; spark.conf.set() at the top of a file sets a value for the
+definitions after it in that file, as SET does in a SQL file."""
+
+from _sluice_py import errors as _errors
+from _sluice_py import origin as _origin
+from _sluice_py.sqltext import quote_identifier, table_name
+
+__all__ = ["SparkSession", "RuntimeConfig"]
+
+_UNSET = object()
+
+
+class RuntimeConfig:
+    """spark.conf: get, set, unset and isModifiable."""
+
+    def __init__(self, values):
+        self._values = dict(values)
+
+    def get(self, key, default=_UNSET):
+        if not isinstance(key, str):
+            raise _errors.PySparkTypeError("[NOT_STR] conf key should be a str")
+        if key in self._values:
+            return self._values[key]
+        if default is _UNSET:
+            from _sluice_py import registry
+            value = registry.default_conf(key)
+            if value is not None:
+                return value
+            raise _errors.PySparkException(
+                "[SQL_CONF_NOT_FOUND] The SQL config \"%s\" cannot be found. Please verify "
+                "that the config exists." % key)
+        return default
+
+    def getAll(self):
+        return dict(self._values)
+
+    def set(self, key, value):
+        from _sluice_py import registry
+        text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+        registry.set_conf(key, text)
+        self._values[key] = text
+
+    def unset(self, key):
+        from _sluice_py import registry
+        registry.unset_conf(key)
+        self._values.pop(key, None)
+
+    def isModifiable(self, key):
+        return True
+
+
+class _Builder:
+    def __init__(self):
+        pass
+
+    def appName(self, name):
+        return self
+
+    def master(self, master):
+        return self
+
+    def config(self, key=None, value=None, conf=None, map=None):
+        return self
+
+    def enableHiveSupport(self):
+        return self
+
+    def getOrCreate(self):
+        return SparkSession._active()
+
+    create = getOrCreate
+
+
+class _Udf:
+    def register(self, *args, **kwargs):
+        raise _errors.PipelineDefinitionError(
+            "[SESSION_MUTATION_IN_DECLARATIVE_PIPELINE] spark.udf.register() is not available "
+            "yet in sluice pipelines")
+
+
+class _Catalog:
+    def __getattr__(self, name):
+        raise _errors.unsupported("spark.catalog.%s" % name)
+
+
+class SparkSession:
+    """The session of a pipeline load: readers, SQL, configuration."""
+
+    _current = None
+
+    class _BuilderDescriptor:
+        def __get__(self, instance, owner):
+            return _Builder()
+
+    builder = _BuilderDescriptor()
+
+    def __init__(self, conf):
+        self.conf = RuntimeConfig(conf)
+        self.udf = _Udf()
+        self.catalog = _Catalog()
+
+    @classmethod
+    def _active(cls):
+        if cls._current is None:
+            raise _errors.PySparkException(
+                "[NO_ACTIVE_SESSION] No active Spark session: pipeline files run inside "
+                "sluice, which defines `spark`")
+        return cls._current
+
+    @classmethod
+    def active(cls):
+        return cls._active()
+
+    @classmethod
+    def getActiveSession(cls):
+        return cls._current
+
+    @property
+    def version(self):
+        return "3.5.6"
+
+    @property
+    def read(self):
+        from pyspark.sql.readwriter import DataFrameReader
+        return DataFrameReader(self)
+
+    @property
+    def readStream(self):
+        from pyspark.sql.readwriter import DataStreamReader
+        return DataStreamReader(self)
+
+    def table(self, tableName):
+        from pyspark.sql.dataframe import DataFrame
+        if not isinstance(tableName, str):
+            raise _errors.PySparkTypeError("[NOT_STR] table() takes a table name")
+        return DataFrame._from_source(self, table_name(tableName), False,
+                                      origin=_origin.user_origin(2))
+
+    def sql(self, sqlQuery, args=None, **kwargs):
+        from pyspark.sql.dataframe import DataFrame
+        from _sluice_py import registry
+        origin = _origin.user_origin(2)
+        if args or kwargs:
+            raise _errors.unsupported("spark.sql() with parameters", "format the text in Python")
+        streaming = registry.query_reads_stream(sqlQuery)
+        text = sqlQuery.strip().rstrip(";")
+        df = DataFrame._from_source(self, "(\n" + text + "\n) AS _q", streaming, origin=origin)
+        return df
+
+    def range(self, start, end=None, step=1, numPartitions=None):
+        from pyspark.sql.dataframe import DataFrame
+        if end is None:
+            start, end = 0, start
+        for value in (start, end, step):
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise _errors.PySparkTypeError("[NOT_INT] range() takes ints")
+        return DataFrame._from_source(self, "range(%d, %d, %d)" % (start, end, step), False,
+                                      origin=_origin.user_origin(2), names=["id"])
+
+    def createDataFrame(self, data, schema=None, samplingRatio=None, verifySchema=True):
+        from _sluice_py.create_dataframe import create_dataframe
+        return create_dataframe(self, data, schema, _origin.user_origin(2))
+
+    @property
+    def sparkContext(self):
+        raise _errors.unsupported("spark.sparkContext")
+
+    def newSession(self):
+        return self
+
+    def stop(self):
+        pass
+
+    def __repr__(self):
+        return "<pyspark.sql.session.SparkSession (sluice)>"
