@@ -309,7 +309,7 @@ def mode(col):
 def percentile(col, percentage, frequency=1):
     """The exact percentile(s) `percentage` (a number, list or Column), each row counted
     `frequency` times."""
-    if isinstance(frequency, bool) or not isinstance(frequency, (int, Column)):
+    if not isinstance(frequency, (int, Column)):
         raise _errors.PySparkTypeError(
             "[NOT_COLUMN_OR_INT] Argument `frequency` should be a Column or int, got %s."
             % type(frequency).__name__)
