@@ -129,6 +129,9 @@ class Pipeline {
   Result<PipelineGraph> Validate();
   // The graph without binding queries.
   Result<PipelineGraph> Graph();
+  // The pipeline SQL each Python source compiles to: (Python file, statements), in the
+  // order of the files. Empty for a pipeline of SQL files only.
+  Result<std::vector<std::pair<std::string, std::string>>> Compile();
 
   // Runs one update (or, in continuous mode, update cycles until stopped). A failed update
   // is a report with state FAILED, not an error; errors are definition errors and

@@ -137,6 +137,11 @@ Result<PipelineGraph> Pipeline::Graph() {
   return impl_->Describe();
 }
 
+Result<std::vector<std::pair<std::string, std::string>>> Pipeline::Compile() {
+  SLUICE_RETURN_IF_ERROR(impl_->Load(/*reading=*/true));
+  return impl_->loaded->compiled;
+}
+
 Result<PipelineGraph> Pipeline::Validate() {
   SLUICE_RETURN_IF_ERROR(impl_->Load());
   SLUICE_RETURN_IF_ERROR(runtime::BindQueries(impl_->Env()));

@@ -69,6 +69,8 @@ nlohmann::json FieldsJson(const std::vector<spark::StructField>& fields) {
 
 }  // namespace
 
+void LinkSluiceModule() {}
+
 nlohmann::json TypeJson(const spark::DataType& type) {
   using spark::TypeId;
   switch (type.id) {

@@ -10,6 +10,10 @@
 
 namespace sluice::python {
 
+// Does nothing; calling it links bindings.cc, which registers the `_sluice` module with
+// the interpreter before it starts (a static library's unreferenced objects are dropped).
+void LinkSluiceModule();
+
 // Spark's JSON of a data type, as PySpark's DataType.jsonValue() writes it.
 nlohmann::json TypeJson(const spark::DataType& type);
 

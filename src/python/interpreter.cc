@@ -6,6 +6,7 @@
 #include <mutex>
 #include <string>
 
+#include "python/bindings_internal.h"
 #include "python/embedded_sources.h"
 
 namespace py = pybind11;
@@ -24,6 +25,7 @@ namespace sluice::python {
 namespace {
 
 std::string StartOnce() {
+  LinkSluiceModule();
   PyConfig config;
   PyConfig_InitPythonConfig(&config);
   config.use_environment = 0;  // PYTHONHOME & co. of another Python must not apply

@@ -98,6 +98,7 @@ Result<LoadedPipeline> LoadPipeline(io::FileSystem& fs, const spec::PipelineSett
     for (python::GeneratedSource& source : run.sources) {
       SLUICE_ASSIGN_OR_RETURN(sql::Script script, sql::ParseScript(source.text, source.file));
       scripts.push_back(std::move(script));
+      loaded.compiled.emplace_back(source.file, std::move(source.text));
     }
     loaded.warnings = std::move(run.warnings);
   }

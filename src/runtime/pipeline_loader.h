@@ -20,6 +20,8 @@ struct LoadedPipeline {
   std::vector<std::string> sources;  // the source files read
   graph::Graph graph;
   std::vector<std::string> warnings;  // from running the Python files
+  // The pipeline SQL each Python file compiled to: (file, text).
+  std::vector<std::pair<std::string, std::string>> compiled;
 };
 
 // `database`, when given, binds what Python files ask to know while they run (the schema

@@ -38,6 +38,7 @@ class ScriptRunner {
   void WriteFile(const ScriptRecord& record);
   void RunUpdate(const ScriptRecord& record);
   void DescribeGraph(const ScriptRecord& record, bool validate);
+  void CheckCompiled(const ScriptRecord& record);
   void OpenOnly(const ScriptRecord& record);
   void RunQuery(const ScriptRecord& record);
   void RunFailingQuery(const ScriptRecord& record);
@@ -193,6 +194,33 @@ void ScriptRunner::DescribeGraph(const ScriptRecord& record, bool validate) {
   CheckGraph(record, *graph, dir_, &failures_);
 }
 
+// `compiled p.py`: the pipeline SQL the Python file compiles to is the body, line by line.
+void ScriptRunner::CheckCompiled(const ScriptRecord& record) {
+  if (record.words.size() != 2) {
+    Fail(record.line, "compiled takes one Python file");
+    return;
+  }
+  auto pipeline = Open();
+  if (!pipeline.ok()) {
+    ExpectError(record, pipeline.status(), "opening the pipeline");
+    return;
+  }
+  auto compiled = (*pipeline)->Compile();
+  if (ExpectError(record, compiled.status(), "compile")) return;
+  if (!compiled.ok()) return;
+  const std::string wanted = dir_ + "/" + record.words[1];
+  for (const auto& [file, text] : *compiled) {
+    if (file != wanted) continue;
+    std::string expected;
+    for (const std::string& line : record.body) expected += (expected.empty() ? "" : "\n") + line;
+    if (Trim(text) != Trim(expected)) {
+      Fail(record.line, record.words[1] + " compiles to:\n" + text);
+    }
+    return;
+  }
+  Fail(record.line, record.words[1] + " is not a Python source of the pipeline");
+}
+
 void ScriptRunner::OpenOnly(const ScriptRecord& record) {
   auto pipeline = Open();
   if (ExpectError(record, pipeline.status(), "opening the pipeline")) return;
@@ -300,6 +328,8 @@ void ScriptRunner::Execute(const ScriptRecord& record) {
     RunUpdate(record);
   } else if (kind == "validate" || kind == "graph") {
     DescribeGraph(record, kind == "validate");
+  } else if (kind == "compiled") {
+    CheckCompiled(record);
   } else if (kind == "open") {
     OpenOnly(record);
   } else if (kind == "query") {
@@ -310,7 +340,7 @@ void ScriptRunner::Execute(const ScriptRecord& record) {
     CheckPath(record);
   } else {
     Fail(record.line, "unknown record '" + kind +
-                          "' (file, input, delete, run, validate, graph, open, query, "
+                          "' (file, input, delete, run, validate, graph, compiled, open, query, "
                           "query-error, exists, missing, contains)");
   }
 }

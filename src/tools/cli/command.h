@@ -38,6 +38,7 @@ void AddInit(CLI::App& app, Runner* run);
 void AddValidate(CLI::App& app, Runner* run);
 void AddRun(CLI::App& app, Runner* run);
 void AddGraph(CLI::App& app, Runner* run);
+void AddCompile(CLI::App& app, Runner* run);
 void AddQuery(CLI::App& app, Runner* run);
 void AddEvents(CLI::App& app, Runner* run);
 

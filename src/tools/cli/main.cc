@@ -1,4 +1,4 @@
-// sluice: the command line. Pipelines: `sluice init|validate|run|graph|query|events`;
+// sluice: the command line. Pipelines: `sluice init|validate|run|graph|compile|query|events`;
 // Delta tables: `sluice table <subcommand> PATH ...` (docs/cli.md). Exit codes: 0 success, 1
 // failure, 2 usage.
 #include <iostream>
@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   AddValidate(app, &run);
   AddRun(app, &run);
   AddGraph(app, &run);
+  AddCompile(app, &run);
   AddQuery(app, &run);
   AddEvents(app, &run);
 

@@ -305,38 +305,42 @@ class DataFrame:
         return self._with_columns(colsMap[0], _origin.user_origin(2))
 
     def _with_columns(self, mapping, origin):
+        """withColumn(s): a new column goes after the others; one of an existing name
+        takes its place, as in Spark."""
         names = self._names_now()
-        lower = {n.lower(): n for n in names}
-        select, qualifiers = self._wrapped() if self._select.items is not None or \
-            self._select.group is not None or self._select.distinct or \
-            self._select.limit is not None else self._open_select()
-        items, out_names, used = [], [], set()
+        present = {n.lower() for n in names}
         replaced = {k.lower(): (k, v) for k, v in mapping.items()}
-        for name in names:
-            if name.lower() in replaced:
-                new_name, column = replaced[name.lower()]
-                items.append((resolve_markers(column._sql, qualifiers) + " AS " +
-                              quote_identifier(new_name), origin))
-                out_names.append(new_name)
-                used.add(name.lower())
-            else:
-                items.append((quote_identifier(name), origin))
-                out_names.append(name)
-        for key, (new_name, column) in replaced.items():
-            if key not in used:
-                items.append((resolve_markers(column._sql, qualifiers) + " AS " +
-                              quote_identifier(new_name), origin))
-                out_names.append(new_name)
-        if len(set(n.lower() for n in names)) != len(names):
-            # Duplicate names (after a join) cannot be listed by name: keep them with *.
-            items = [("*", origin)] + [it for it, n in zip(items, out_names) if
-                                       n.lower() in replaced and n.lower() not in lower]
-            if any(k in lower for k in replaced):
+        s = self._select
+        if s.items is not None or s.group is not None or s.distinct or s.limit is not None:
+            select, qualifiers = self._wrapped()
+        else:
+            select, qualifiers = self._open_select()
+
+        def item(key):
+            new_name, column = replaced[key]
+            return (resolve_markers(column._sql, qualifiers) + " AS " +
+                    quote_identifier(new_name), origin)
+
+        if not any(key in present for key in replaced):
+            select.items = [("*", origin)] + [item(key) for key in replaced]
+            out_names = names + [new for new, _ in replaced.values()]
+        else:
+            if len(present) != len(names):
                 raise _errors.AnalysisException(
                     "[AMBIGUOUS_REFERENCE] withColumn cannot replace a column whose name "
-                    "appears more than once (after a join); select or rename one first")
-            out_names = names + [mapping[k][0] if False else replaced[k][0] for k in replaced]
-        select.items = items
+                    "appears more than once (after a join): select or rename one first")
+            select.items, out_names = [], []
+            for name in names:
+                if name.lower() in replaced:
+                    select.items.append(item(name.lower()))
+                    out_names.append(replaced[name.lower()][0])
+                else:
+                    select.items.append((quote_identifier(name), origin))
+                    out_names.append(name)
+            for key in replaced:
+                if key not in present:
+                    select.items.append(item(key))
+                    out_names.append(replaced[key][0])
         return self._derive(select, names=out_names, qualifiers=qualifiers)
 
     def withColumnRenamed(self, existing, new):
