@@ -6,9 +6,25 @@ frames from sluice's own in tracebacks."""
 
 import importlib.abc
 import importlib.util
+import os
 import sys
 
 import _sluice
+
+# For working on these modules: SLUICE_PYTHON_LIB=<checkout>/src/python/lib makes sluice
+# read them from there instead of from the binary.
+_LIB = os.environ.get("SLUICE_PYTHON_LIB")
+
+
+def _source(fullname):
+    if _LIB:
+        base = os.path.join(_LIB, *fullname.split("."))
+        for path, package in ((base + ".py", False), (os.path.join(base, "__init__.py"), True)):
+            if os.path.isfile(path):
+                with open(path, encoding="utf-8") as f:
+                    return f.read(), package
+        return None
+    return _sluice.embedded_source(fullname)
 
 
 class _EmbeddedLoader(importlib.abc.Loader):
@@ -27,7 +43,7 @@ class _EmbeddedLoader(importlib.abc.Loader):
 
 class EmbeddedFinder(importlib.abc.MetaPathFinder):
     def find_spec(self, fullname, path=None, target=None):
-        found = _sluice.embedded_source(fullname)
+        found = _source(fullname)
         if found is None:
             return None
         source, package = found
