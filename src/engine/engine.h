@@ -76,6 +76,7 @@ class Connection;
 class TableSource;
 struct ScalarFunctionSpec;
 struct RawScalarFunctionSpec;
+struct BatchScalarFunctionSpec;
 struct AggregateFunctionSpec;
 
 class Database {
@@ -132,6 +133,7 @@ class Connection {
   // Creates the table function in this connection's database on first use (table_source.h).
   friend Status RegisterScalarFunction(Connection& connection, ScalarFunctionSpec spec);
   friend Status RegisterRawScalarFunction(Connection& connection, RawScalarFunctionSpec spec);
+  friend Status RegisterBatchScalarFunction(Connection& connection, BatchScalarFunctionSpec spec);
   friend Status RegisterAggregateFunction(Connection& connection, AggregateFunctionSpec spec);
   friend Result<int64_t> RegisterTableSource(Connection& connection,
                                              std::shared_ptr<TableSource> source);

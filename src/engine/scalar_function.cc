@@ -168,6 +168,79 @@ void CallRaw(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector o
   }
 }
 
+struct BatchFunctionState {
+  BatchScalarFunctionSpec spec;
+  duckdb_type result = DUCKDB_TYPE_INVALID;
+};
+
+std::string KindName(duckdb_type type) {
+  switch (type) {
+    case DUCKDB_TYPE_BOOLEAN:
+      return "BOOLEAN";
+    case DUCKDB_TYPE_TINYINT:
+    case DUCKDB_TYPE_SMALLINT:
+    case DUCKDB_TYPE_INTEGER:
+    case DUCKDB_TYPE_BIGINT:
+    case DUCKDB_TYPE_UTINYINT:
+    case DUCKDB_TYPE_USMALLINT:
+    case DUCKDB_TYPE_UINTEGER:
+      return "BIGINT";
+    case DUCKDB_TYPE_FLOAT:
+    case DUCKDB_TYPE_DOUBLE:
+      return "DOUBLE";
+    case DUCKDB_TYPE_VARCHAR:
+      return "VARCHAR";
+    case DUCKDB_TYPE_BLOB:
+      return "BLOB";
+    case DUCKDB_TYPE_DATE:
+      return "DATE";
+    case DUCKDB_TYPE_TIMESTAMP:
+      return "TIMESTAMP";
+    case DUCKDB_TYPE_TIMESTAMP_TZ:
+      return "TIMESTAMP_TZ";
+    case DUCKDB_TYPE_DECIMAL:
+      return "DECIMAL";
+    case DUCKDB_TYPE_LIST:
+    case DUCKDB_TYPE_ARRAY:
+      return "LIST";
+    case DUCKDB_TYPE_STRUCT:
+      return "STRUCT";
+    case DUCKDB_TYPE_MAP:
+      return "MAP";
+    default:
+      return "OTHER";
+  }
+}
+
+void CallBatch(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector output) {
+  auto* state = static_cast<BatchFunctionState*>(duckdb_scalar_function_get_extra_info(info));
+  const idx_t rows = duckdb_data_chunk_get_size(input);
+  const auto readers = internal::ChunkReaders(input);
+  std::vector<std::vector<Value>> arguments(readers.size());
+  std::vector<std::string> kinds(readers.size());
+  for (size_t column = 0; column < readers.size(); ++column) {
+    duckdb_logical_type type =
+        duckdb_vector_get_column_type(duckdb_data_chunk_get_vector(input, column));
+    kinds[column] = KindName(duckdb_get_type_id(type));
+    duckdb_destroy_logical_type(&type);
+    arguments[column].reserve(rows);
+    for (idx_t row = 0; row < rows; ++row) {
+      arguments[column].push_back(readers[column]->Get(row, /*nested_as_json=*/true));
+    }
+  }
+  std::vector<Value> results;
+  results.reserve(rows);
+  Status status = state->spec.function(arguments, kinds, rows, results);
+  if (status.ok() && results.size() != rows) {
+    status = Internal("a batch function gave ", results.size(), " results for ", rows, " rows");
+  }
+  if (!status.ok()) {
+    duckdb_scalar_function_set_error(info, status.message().c_str());
+    return;
+  }
+  for (idx_t row = 0; row < rows; ++row) SetVectorValue(output, state->result, row, results[row]);
+}
+
 }  // namespace
 
 namespace {
@@ -224,6 +297,21 @@ Status RegisterRawScalarFunction(Connection& connection, RawScalarFunctionSpec s
   return Register(connection.impl_->connection,
                   NewFunction(name, parameters, DUCKDB_TYPE_BIGINT, CallRaw, std::move(state)),
                   name);
+}
+
+Status RegisterBatchScalarFunction(Connection& connection, BatchScalarFunctionSpec spec) {
+  auto state = std::make_unique<BatchFunctionState>();
+  SLUICE_ASSIGN_OR_RETURN(state->result, FunctionTypeOf(spec.return_type));
+  const std::string name = spec.name;
+  const duckdb_type result = state->result;
+  state->spec = std::move(spec);
+  duckdb_scalar_function function = NewFunction(name, {}, result, CallBatch, std::move(state));
+  duckdb_logical_type any = duckdb_create_logical_type(DUCKDB_TYPE_ANY);
+  duckdb_scalar_function_set_varargs(function, any);
+  duckdb_destroy_logical_type(&any);
+  duckdb_scalar_function_set_special_handling(function);
+  duckdb_scalar_function_set_volatile(function);
+  return Register(connection.impl_->connection, function, name);
 }
 
 Status RegisterScalarFunction(Connection& connection, ScalarFunctionSpec spec) {

@@ -55,4 +55,22 @@ struct RawScalarFunctionSpec {
 
 Status RegisterRawScalarFunction(Connection& connection, RawScalarFunctionSpec spec);
 
+// A scalar function of any number of arguments of any types, called once per chunk of rows
+// (for callbacks with a high fixed cost per call, such as entering an interpreter).
+// `arguments[c][r]` is argument c of row r: primitives typed, NULL as Null, DATE, TIME,
+// TIMESTAMP [WITH TIME ZONE] and DECIMAL as their text, lists, structs and maps as JSON;
+// `argument_kinds[c]` names each argument's DuckDB type id (BOOLEAN, BIGINT, VARCHAR, DATE,
+// TIMESTAMP_TZ, DECIMAL, LIST, STRUCT, MAP, ...). The callback fills one result per row,
+// or fails the query with its Status. It is called with NULL arguments too.
+struct BatchScalarFunctionSpec {
+  std::string name;
+  std::string return_type;  // BOOLEAN, BIGINT, DOUBLE, VARCHAR or BLOB
+  std::function<Status(const std::vector<std::vector<Value>>& arguments,
+                       const std::vector<std::string>& argument_kinds, size_t rows,
+                       std::vector<Value>& results)>
+      function;
+};
+
+Status RegisterBatchScalarFunction(Connection& connection, BatchScalarFunctionSpec spec);
+
 }  // namespace sluice::engine

@@ -3,11 +3,13 @@
 #include <pybind11/embed.h>
 #include <pybind11/stl.h>
 
+#include <atomic>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
+#include "common/strings.h"
 #include "python/bindings_internal.h"
 #include "python/embedded_sources.h"
 #include "spark/parser.h"
@@ -20,6 +22,7 @@ namespace sluice::python {
 namespace {
 
 thread_local SchemaOracle* current_oracle = nullptr;
+thread_local std::vector<std::shared_ptr<PythonUdf>>* current_udfs = nullptr;
 
 const char* IntervalFieldName(spark::IntervalField field) {
   switch (field) {
@@ -131,11 +134,16 @@ std::string ColumnsJson(const std::vector<spark::Column>& columns) {
   return nlohmann::json{{"type", "struct"}, {"fields", FieldsJson(fields)}}.dump();
 }
 
-ScopedOracle::ScopedOracle(SchemaOracle* oracle) : previous_(current_oracle) {
+ScopedRun::ScopedRun(SchemaOracle* oracle, std::vector<std::shared_ptr<PythonUdf>>* udfs)
+    : previous_oracle_(current_oracle), previous_udfs_(current_udfs) {
   current_oracle = oracle;
+  current_udfs = udfs;
 }
 
-ScopedOracle::~ScopedOracle() { current_oracle = previous_; }
+ScopedRun::~ScopedRun() {
+  current_oracle = previous_oracle_;
+  current_udfs = previous_udfs_;
+}
 
 }  // namespace sluice::python
 
@@ -186,6 +194,26 @@ PYBIND11_EMBEDDED_MODULE(_sluice, m) {
       if (reference.streaming) return true;
     }
     return false;
+  });
+
+  // Defines a Python UDF returning `return_type` (DDL): its SQL name (`name`, or a new one)
+  // and the value of the pipeline setting that makes it known to Spark SQL.
+  m.def("define_udf", [](std::optional<std::string> name, const std::string& display,
+                         const std::string& return_type, py::object function, bool pandas) {
+    if (sp::current_udfs == nullptr || sp::current_oracle == nullptr) {
+      Raise(sluice::InvalidArgument("UDFs can be defined only while a pipeline loads"));
+    }
+    auto type = sluice::spark::ParseDataType(return_type);
+    if (!type.ok()) Raise(type.status());
+    static std::atomic<int> counter{0};
+    const std::string function_name = "sluice_udf_" + std::to_string(++counter);
+    auto udf =
+        std::make_shared<sp::PythonUdf>(name ? sluice::ToLower(*name) : function_name,
+                                        function_name, display, *type, pandas, function.ptr());
+    sluice::Status defined = sp::current_oracle->FunctionDefined(udf);
+    if (!defined.ok()) Raise(defined);
+    sp::current_udfs->push_back(udf);
+    return py::make_tuple(udf->sql_name(), udf->Setting());
   });
 
   // The schema (Spark's JSON of a struct) of a query, given the pipeline's definitions so

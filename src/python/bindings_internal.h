@@ -1,11 +1,13 @@
 // Shared between the `_sluice` module (bindings.cc) and the runner of pipeline files.
 #pragma once
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "python/pipeline_files.h"
+#include "python/udf.h"
 #include "spark/types.h"
 
 namespace sluice::python {
@@ -20,16 +22,18 @@ nlohmann::json TypeJson(const spark::DataType& type);
 // Spark's JSON of a struct of `columns`.
 std::string ColumnsJson(const std::vector<spark::Column>& columns);
 
-// Makes `oracle` the one `_sluice.describe` asks on this thread, until destroyed.
-class ScopedOracle {
+// Makes `oracle` the one `_sluice.describe` asks on this thread, and `udfs` where
+// `_sluice.define_udf` adds UDFs, until destroyed.
+class ScopedRun {
  public:
-  explicit ScopedOracle(SchemaOracle* oracle);
-  ~ScopedOracle();
-  ScopedOracle(const ScopedOracle&) = delete;
-  ScopedOracle& operator=(const ScopedOracle&) = delete;
+  ScopedRun(SchemaOracle* oracle, std::vector<std::shared_ptr<PythonUdf>>* udfs);
+  ~ScopedRun();
+  ScopedRun(const ScopedRun&) = delete;
+  ScopedRun& operator=(const ScopedRun&) = delete;
 
  private:
-  SchemaOracle* previous_;
+  SchemaOracle* previous_oracle_;
+  std::vector<std::shared_ptr<PythonUdf>>* previous_udfs_;
 };
 
 }  // namespace sluice::python

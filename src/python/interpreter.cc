@@ -11,11 +11,13 @@
 
 namespace py = pybind11;
 
-// Debug builds run under LeakSanitizer; CPython and pybind11 keep interpreter-wide
+// Debug builds run under LeakSanitizer; CPython, pybind11 and the extension modules pipeline
+// code imports (numpy and pandas, and libcrypto through hashlib) keep interpreter-wide
 // allocations until the process ends, by design.
 extern "C" const char* __lsan_default_suppressions() {
   return "leak:libpython3\nleak:pybind11::detail::get_local_internals\n"
-         "leak:pybind11::detail::get_internals\n";
+         "leak:pybind11::detail::get_internals\nleak:cpython-311-x86_64-linux-gnu.so\n"
+         "leak:libcrypto.so\n";
 }
 
 extern "C" const char* __lsan_default_options() { return "print_suppressions=0"; }

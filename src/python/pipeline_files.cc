@@ -33,14 +33,14 @@ Result<PythonRun> RunPipelineFiles(const std::vector<std::string>& files,
                                    const std::string& root, SchemaOracle& oracle) {
   SLUICE_RETURN_IF_ERROR(StartInterpreter());
   py::gil_scoped_acquire gil;
-  ScopedOracle scoped(&oracle);
+  PythonRun run;
+  ScopedRun scoped(&oracle, &run.udfs);
   py::module_ loader;
   try {
     loader = py::module_::import("_sluice_py.loader");
   } catch (py::error_already_set& error) {
     return Internal("cannot load sluice's Python modules: ", error.what());
   }
-  PythonRun run;
   try {
     py::tuple result = loader.attr("run")(files, configuration, root);
     using Line = std::pair<std::string, std::tuple<std::string, int, int, std::string>>;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "python/udf.h"
 #include "spark/diagnostics.h"
 #include "spark/translator.h"
 
@@ -38,11 +39,16 @@ class SchemaOracle {
   virtual Result<std::vector<spark::Column>> Describe(
       const std::string& query, bool streaming,
       const std::vector<std::pair<std::string, std::string>>& python_sources) = 0;
+  // A file defined a UDF: queries described from now on may call it.
+  virtual Status FunctionDefined(const std::shared_ptr<PythonUdf>& udf) = 0;
 };
 
 struct PythonRun {
   std::vector<GeneratedSource> sources;  // in the order of the files
   std::vector<std::string> warnings;     // "file:line: text"
+  // The UDFs the files defined; each must be registered (PythonUdf::Register) on the
+  // databases that run the pipeline's queries.
+  std::vector<std::shared_ptr<PythonUdf>> udfs;
 };
 
 // Runs the Python `files` (absolute paths) of a pipeline whose settings are in `root`,

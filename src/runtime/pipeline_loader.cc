@@ -101,6 +101,12 @@ Result<LoadedPipeline> LoadPipeline(io::FileSystem& fs, const spec::PipelineSett
       loaded.compiled.emplace_back(source.file, std::move(source.text));
     }
     loaded.warnings = std::move(run.warnings);
+    loaded.udfs = std::move(run.udfs);
+    if (database != nullptr) {
+      for (const auto& udf : loaded.udfs) {
+        SLUICE_RETURN_IF_ERROR(python::PythonUdf::Register(udf, *database));
+      }
+    }
   }
   SLUICE_ASSIGN_OR_RETURN(loaded.graph, graph::BuildGraph(std::move(scripts), settings));
   return loaded;

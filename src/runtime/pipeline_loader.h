@@ -10,6 +10,7 @@
 #include "engine/engine.h"
 #include "graph/graph.h"
 #include "io/file_system.h"
+#include "python/udf.h"
 #include "runtime/flow_runner.h"
 #include "spark/translator.h"
 #include "spec/settings.h"
@@ -22,6 +23,9 @@ struct LoadedPipeline {
   std::vector<std::string> warnings;  // from running the Python files
   // The pipeline SQL each Python file compiled to: (file, text).
   std::vector<std::pair<std::string, std::string>> compiled;
+  // The Python files' UDFs: registered on the database given to LoadPipeline; to use
+  // another, register them there (python::PythonUdf::Register).
+  std::vector<std::shared_ptr<python::PythonUdf>> udfs;
 };
 
 // `database`, when given, binds what Python files ask to know while they run (the schema

@@ -43,6 +43,12 @@ PipelineSchemas::PipelineSchemas(io::FileSystem& fs, const spec::PipelineSetting
 
 PipelineSchemas::~PipelineSchemas() = default;
 
+Status PipelineSchemas::FunctionDefined(const std::shared_ptr<python::PythonUdf>& udf) {
+  udfs_.push_back(udf);
+  if (database_ != nullptr) return python::PythonUdf::Register(udf, *database_);
+  return Status::OK();
+}
+
 Result<std::vector<spark::Column>> PipelineSchemas::Describe(
     const std::string& query, bool streaming,
     const std::vector<std::pair<std::string, std::string>>& python_sources) {
@@ -51,9 +57,19 @@ Result<std::vector<spark::Column>> PipelineSchemas::Describe(
     SLUICE_ASSIGN_OR_RETURN(sql::Script script, sql::ParseScript(text, file));
     scripts.push_back(std::move(script));
   }
-  const std::string statement =
-      std::string(streaming ? "CREATE STREAMING TABLE " : "CREATE MATERIALIZED VIEW ") +
-      kDescribed + " AS\n" + query;
+  // The query's UDFs are known through settings (python/udf.h).
+  std::string statement;
+  for (const auto& udf : udfs_) {
+    std::string value;
+    for (char c : udf->Setting()) {
+      if (c == '\\' || c == '\'') value += '\\';
+      value += c;
+    }
+    statement +=
+        "SET " + std::string(python::kUdfSettingPrefix) + udf->sql_name() + " = '" + value + "';\n";
+  }
+  statement += std::string(streaming ? "CREATE STREAMING TABLE " : "CREATE MATERIALIZED VIEW ") +
+               kDescribed + " AS\n" + query;
   SLUICE_ASSIGN_OR_RETURN(sql::Script described, sql::ParseScript(statement, "<DataFrame>"));
 
   // Only the definitions the query reads, directly or not, make its graph: the rest of the
@@ -66,7 +82,7 @@ Result<std::vector<spark::Column>> PipelineSchemas::Describe(
     }
   }
   std::set<std::string> needed;
-  std::deque<const sql::Statement*> pending = {&described.statements.front()};
+  std::deque<const sql::Statement*> pending = {&described.statements.back()};
   while (!pending.empty()) {
     const sql::Query* read = StatementQuery(*pending.front());
     pending.pop_front();
@@ -100,6 +116,9 @@ Result<std::vector<spark::Column>> PipelineSchemas::Describe(
     SLUICE_ASSIGN_OR_RETURN(own_database_, engine::Database::Open());
     SLUICE_RETURN_IF_ERROR(InstallSparkCompat(*own_database_));
     database_ = own_database_.get();
+    for (const auto& udf : udfs_) {
+      SLUICE_RETURN_IF_ERROR(python::PythonUdf::Register(udf, *database_));
+    }
   }
   RuntimeEnv env;
   env.fs = &fs_;

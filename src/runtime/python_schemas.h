@@ -27,6 +27,7 @@ class PipelineSchemas : public python::SchemaOracle {
   Result<std::vector<spark::Column>> Describe(
       const std::string& query, bool streaming,
       const std::vector<std::pair<std::string, std::string>>& python_sources) override;
+  Status FunctionDefined(const std::shared_ptr<python::PythonUdf>& udf) override;
 
  private:
   io::FileSystem& fs_;
@@ -34,6 +35,7 @@ class PipelineSchemas : public python::SchemaOracle {
   const std::vector<sql::Script>& sql_scripts_;
   engine::Database* database_;
   std::unique_ptr<engine::Database> own_database_;
+  std::vector<std::shared_ptr<python::PythonUdf>> udfs_;
 };
 
 }  // namespace sluice::runtime

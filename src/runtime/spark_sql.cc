@@ -1,6 +1,7 @@
 #include "runtime/spark_sql.h"
 
 #include "common/strings.h"
+#include "python/udf.h"
 
 namespace sluice::runtime {
 
@@ -20,6 +21,14 @@ spark::TranslateOptions SparkOptions(const spec::PipelineSettings& settings,
   if (auto zone = value("spark.sql.session.timeZone")) options.session_time_zone = Trim(*zone);
   if (auto policy = value("spark.sql.legacy.timeParserPolicy")) {
     options.time_parser_policy = ToUpper(Trim(*policy));
+  }
+  // Python UDFs of the pipeline (python/udf.h): sluice.udf.<sql name> = <definition>.
+  for (const auto& [key, text] : conf) {
+    if (!StartsWith(key, python::kUdfSettingPrefix)) continue;
+    auto extension = python::UdfExtension(text);
+    if (extension.ok()) {
+      options.extensions[key.substr(std::string(python::kUdfSettingPrefix).size())] = *extension;
+    }
   }
   return options;
 }

@@ -467,7 +467,9 @@ Result<Typed> TranslateCall(Translator& t, const Expr& expr, const Scope& scope,
     Typed out;
     out.sql = Fill(extension->second.sql, args);
     out.type = extension->second.type;
-    out.name = name + "(" + Join(names, ", ") + ")";
+    const std::string& shown =
+        extension->second.display_name.empty() ? name : extension->second.display_name;
+    out.name = shown + "(" + Join(names, ", ") + ")";
     return out;
   }
 

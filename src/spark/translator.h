@@ -56,6 +56,7 @@ struct TranslateOptions {
   struct Extension {
     std::string sql;
     DataType type;
+    std::string display_name;  // the name in result column names; empty: the function's
   };
   std::map<std::string, Extension> extensions;
   // Table functions sluice defines beyond Spark's (name lowercase), resolved by the caller

@@ -1,13 +1,16 @@
 """The registry of one pipeline load: what the pipeline's Python files define.
 
 Decorators and functions of the pipeline API add records here (datasets, flows, AUTO CDC
-flows, SET values). Each record becomes one statement of the pipeline SQL dialect, every
-line of which remembers the Python call it came from. A query function is called once,
-when its decorator runs; if it needs the schema of a dataset not defined yet (df.columns
-of a table defined in a later file), it is called again after every file has run.
+flows). Each record becomes one statement of the pipeline SQL dialect, every line of which
+remembers the Python call it came from, preceded by the SET statements of the Spark
+settings in effect for it. A query function is called once, when its decorator runs; if it
+needs the schema of a dataset not defined yet (df.columns of a table defined later), it is
+called again after every file has run, until nothing more resolves.
 """
 
+import collections
 import json
+import re
 
 import _sluice
 from _sluice_py import errors
@@ -17,9 +20,19 @@ from _sluice_py.sqltext import quote_identifier, string_literal, table_name
 
 _load = None  # the _Load in progress, or None outside a pipeline load
 
+# One expectation of a dataset: action is "warn", "drop" or "fail"; origin is where the
+# user wrote it.
+Expectation = collections.namedtuple("Expectation", "name condition action origin")
+
 
 class _Unresolved(Exception):
-    """A query function needs a dataset that is not defined yet."""
+    """A query function reads a dataset that is not defined (yet): `dataset` (as the SQL
+    layer names it, or None), read as a stream or not, where the user's code needed its
+    schema."""
+
+    def __init__(self, message, dataset, streaming, origin):
+        super().__init__(message)
+        self.dataset, self.streaming, self.origin = dataset, streaming, origin
 
 
 class _Load:
@@ -29,15 +42,24 @@ class _Load:
         self.by_name = {}  # dataset name, lower case -> record
         self.file = None
         self.file_conf = {}  # SET values in effect in the current file
-        self.deferred = []  # (record, function) to call again at the end
-        self.rendered = {}  # record id -> Lines, once known
+        self.deferred = []  # (record, function, check) to call again at the end
+        self.waiting = {}  # id(stand-in) -> (stand-in, expectations) not on a dataset yet
+        self.udf_settings = {}  # setting key -> value of each Python UDF defined
+
+
+def located(error, origin):
+    """`error`, reported at `origin` (a place in the user's code) unless it has a place."""
+    if origin is not None and getattr(error, "sluice_origin", None) is None:
+        error.sluice_origin = origin.as_tuple()
+    return error
 
 
 def _current():
     if _load is None:
-        raise errors.PipelineDefinitionError(
-            "[GRAPH_ELEMENT_DEFINED_OUTSIDE_OF_DECLARATIVE_PIPELINE] datasets and flows can "
-            "only be defined in the files of a pipeline that sluice loads")
+        raise errors.PySparkRuntimeError(
+            "[GRAPH_ELEMENT_DEFINED_OUTSIDE_OF_DECLARATIVE_PIPELINE] APIs that define "
+            "elements of a declarative pipeline can only be invoked within the context of "
+            "defining a pipeline (the Python files of a pipeline that sluice runs)")
     return _load
 
 
@@ -82,6 +104,34 @@ def default_conf(key):
     }.get(key)
 
 
+def _session_conf():
+    from pyspark.sql.session import SparkSession
+    session = SparkSession._current
+    return session.conf if session is not None else None
+
+
+# --- Python UDFs --------------------------------------------------------------------------
+
+_UDF_SETTING_PREFIX = "sluice.udf."  # python/udf.h kUdfSettingPrefix
+
+
+def define_udf(udf, name=None):
+    """Defines the Python UDF `udf` (udf.py) for this load and returns its SQL name. Every
+    generated file sets the settings of all UDFs before its statements, so that any query
+    may call them."""
+    from pyspark.sql.types import _type_sql
+    load = _current()
+    sql_name, setting = _sluice.define_udf(name, udf._name, _type_sql(udf.returnType), udf.func,
+                                           udf._pandas)
+    load.udf_settings[_UDF_SETTING_PREFIX + sql_name] = setting
+    return sql_name
+
+
+def knows_udf(sql_name):
+    """Whether the UDF of SQL name `sql_name` is defined in the load in progress."""
+    return _load is not None and (_UDF_SETTING_PREFIX + sql_name) in _load.udf_settings
+
+
 # --- records ----------------------------------------------------------------------------
 
 
@@ -89,16 +139,19 @@ class Record:
     """One statement to be: `render(record)` gives its Lines."""
 
     def __init__(self, kind, name, origin):
+        load = _current()
         self.kind = kind  # "dataset", "flow" or "cdc"
         self.name = name
         self.origin = origin
-        self.file = _current().file
-        self.conf = dict(_current().file_conf)
+        self.file = load.file
+        self.conf = dict(load.file_conf)  # Spark settings of its statement
         self.options = {}
-        self.expectations = []  # (name, condition, action, origin)
+        self.expectations = []  # Expectation, in the order of the source
         self.query = None  # a DataFrame
-        self.lines = None  # rendered Lines
-        self.failed = None  # the exception of the last call of a deferred query function
+        self.failed = None  # the _Unresolved of the last call of a deferred query function
+        conf = _session_conf()
+        # spark.conf values its query function sees, also when it is called again later
+        self.session_values = dict(conf._values) if conf is not None else {}
 
 
 def add(record):
@@ -107,45 +160,88 @@ def add(record):
         key = record.name.lower()
         if key in load.by_name:
             first = load.by_name[key]
-            raise errors.PipelineDefinitionError(
+            raise located(errors.PipelineDefinitionError(
                 "[DATASET_ALREADY_DEFINED] dataset '%s' is already defined at %s:%d"
-                % (record.name, first.origin.file, first.origin.line))
+                % (record.name, first.origin.file, first.origin.line)), record.origin)
         load.by_name[key] = record
     load.records.append(record)
     return record
 
 
-def call_query_function(record, function):
-    """Calls a query function for `record` now, or later if it reads what is not defined
-    yet."""
+def add_expectations(record, expectations, first=False):
+    """Adds expectations to a dataset, before those it has when `first`; a name may be
+    used once per dataset."""
+    names = {e.name.lower() for e in record.expectations}
+    for e in expectations:
+        if e.name.lower() in names:
+            raise located(errors.PipelineDefinitionError(
+                "expectation '%s' is defined twice on '%s'" % (e.name, record.name)), e.origin)
+        names.add(e.name.lower())
+    if first:
+        record.expectations[0:0] = expectations
+    else:
+        record.expectations.extend(expectations)
+
+
+def wait_for_dataset(stand_in, expectations):
+    """Expectations on a function no dataset decorator has taken yet."""
+    _current().waiting[id(stand_in)] = (stand_in, expectations)
+
+
+def consume_pending(stand_in):
+    """The expectations waiting on `stand_in` have been taken by another decorator."""
+    _current().waiting.pop(id(stand_in), None)
+
+
+def call_query_function(record, function, check=None):
+    """Calls the query function of `record` now, or again at the end of the load if it
+    reads what is not defined yet; `check(df)` checks the DataFrame it returns."""
     try:
-        record.query = _checked_result(function, record)
+        record.query = _checked_result(record, function, check)
+        record.failed = None
     except _Unresolved as unresolved:
         record.failed = unresolved
-        _current().deferred.append((record, function))
+        _current().deferred.append((record, function, check))
 
 
-def _checked_result(function, record):
+def _checked_result(record, function, check):
     from pyspark.sql.dataframe import DataFrame
     result = function()
     if not isinstance(result, DataFrame):
-        raise errors.PipelineDefinitionError(
+        raise located(errors.PipelineDefinitionError(
             "[INVALID_RETURN_TYPE] the query function of '%s' must return a DataFrame, not %s"
-            % (record.name, type(result).__name__))
+            % (record.name, type(result).__name__)), record.origin)
+    if check is not None:
+        check(result)
     return result
 
 
+def _call_again(record, function, check):
+    """Calls a deferred query function with the spark.conf values of its first call."""
+    conf = _session_conf()
+    saved = dict(conf._values)
+    conf._values = dict(record.session_values)
+    try:
+        call_query_function(record, function, check)
+    finally:
+        conf._values = saved
+
+
 def finish():
-    """Calls deferred query functions until every one has its query, and returns the
-    statements of every file: [(python file, [(line text, (file, line, col, text))])]."""
+    """Calls deferred query functions until no more resolve, and returns the statements
+    of every file: [(python file, [(line text, (file, line, col, text))])]."""
     load = _current()
+    for stand_in, expectations in load.waiting.values():
+        raise located(errors.PipelineDefinitionError(
+            "expectation '%s' is on '%s', which defines no dataset: put it under or above "
+            "@dp.table, @dp.materialized_view or @dp.temporary_view"
+            % (expectations[0].name, stand_in.__name__)), expectations[0].origin)
     while load.deferred:
         pending, load.deferred = load.deferred, []
-        for record, function in pending:
-            call_query_function(record, function)
+        for record, function, check in pending:
+            _call_again(record, function, check)
         if len(load.deferred) == len(pending):
-            record, _ = load.deferred[0]
-            raise _with_origin(record.failed, record.origin)
+            break
     files = {}
     order = []
     state = {}
@@ -156,21 +252,42 @@ def finish():
             state = {}
         lines = files[record.file]
         _emit_conf(lines, state, record)
-        lines.extend(render(record))
+        lines.extend(render(record) if record.failed is None else _render_unresolved(record))
         lines.add(";", record.origin)
     return [(f, [(text, origin.as_tuple()) for text, origin in files[f].items]) for f in order]
 
 
-def _with_origin(exception, origin):
-    message = str(exception)
-    error = errors.AnalysisException(message)
-    error.sluice_origin = origin.as_tuple()
-    return error
+def _render_unresolved(record):
+    """The statement of a record whose query function never resolved: a query of the
+    dataset it could not read, where the user's code read it, so that the pipeline's
+    graph reports it as for any query (an unknown name, with the nearest one as a hint,
+    or a cycle of datasets that need each other's schemas)."""
+    failed = record.failed
+    if failed.dataset is None:
+        raise located(errors.AnalysisException(str(failed)), failed.origin or record.origin)
+    source = quote_identifier(failed.dataset)
+    if failed.streaming:
+        source = "STREAM(%s)" % source
+    lines = Lines()
+    if record.kind == "flow":
+        lines.add("CREATE FLOW %s" % quote_identifier(record.name), record.origin)
+        lines.add("AS INSERT INTO %s BY NAME" % table_name(record.options["target"]),
+                  record.origin)
+    else:
+        decorator = record.options.get("decorator")
+        kind = {"table": "st" if failed.streaming else "mv",
+                "materialized_view": "mv"}.get(decorator, "view")
+        lines.add("%s %s AS" % (_DATASET_HEADS[kind] % "", table_name(record.name)),
+                  record.origin)
+    lines.add("SELECT * FROM " + source, failed.origin or record.origin)
+    return lines
 
 
 def _emit_conf(lines, state, record):
-    """SET / RESET statements that make the SQL settings in effect those of `record`."""
-    wanted = {k: v for k, v in record.conf.items() if v is not None}
+    """SET / RESET statements that make the SQL settings in effect those of `record` (and
+    of the load's UDFs)."""
+    wanted = dict(_current().udf_settings)
+    wanted.update({k: v for k, v in record.conf.items() if v is not None})
     for key in list(state):
         if key not in wanted:
             lines.add("RESET %s;" % key, record.origin)
@@ -181,23 +298,20 @@ def _emit_conf(lines, state, record):
             state[key] = value
 
 
-def statements_so_far(exclude=None):
-    """[(file, text)] of every record whose query is known, for describing a query."""
+def statements_so_far():
+    """[(file, text)] of every record whose statement is known, for describing a query."""
     load = _current()
     out = []
     for record in load.records:
-        if record is exclude or (record.kind != "cdc" and record.query is None and
-                                 record.options.get("needs_query")):
+        if record.query is None and record.options.get("needs_query"):
             continue
-        try:
-            text = render(record).text()
-        except Exception:
-            continue
-        out.append((record.file, text))
+        out.append((record.file, render(record).text()))
     return out
 
 
 # --- describing queries ------------------------------------------------------------------
+
+_NOT_DEFINED = re.compile(r"dataset '(.+)' is not defined")
 
 
 def describe(query_sql, streaming):
@@ -206,18 +320,29 @@ def describe(query_sql, streaming):
     try:
         schema_json = _sluice.describe(query_sql, bool(streaming), statements_so_far())
     except _sluice.UnresolvedDataset as unresolved:
-        raise _Unresolved(str(unresolved)) from None
+        match = _NOT_DEFINED.search(str(unresolved))
+        raise _Unresolved(str(unresolved), match.group(1) if match else None, streaming,
+                          _origin.user_origin(2)) from None
     except _sluice.Error as error:
         raise errors.AnalysisException(str(error)) from None
     return _parse_datatype_json_value(json.loads(schema_json))
 
 
-def check_expression(text):
+def _first_line(message):
+    """The text of a diagnostic of the SQL layer without its place: "<file>:1:5: text"
+    (followed by the source line and a caret) is "text"."""
+    first = message.split("\n", 1)[0]
+    return re.sub(r"^<[^>]*>:\d+:\d+: ", "", first)
+
+
+def check_expression(text, argument="expression"):
     """Raises ParseException when `text` is not one Spark SQL expression."""
     try:
         _sluice.check_expression(text)
     except _sluice.Error as error:
-        raise errors.ParseException(str(error)) from None
+        raise errors.ParseException(
+            "[PARSE_SYNTAX_ERROR] Argument `%s` is not a Spark SQL expression: %r: %s"
+            % (argument, text, _first_line(str(error)))) from None
 
 
 def query_reads_stream(text):
@@ -246,26 +371,26 @@ def _query_lines(record):
     return record.query._sql_lines()
 
 
+_DATASET_HEADS = {
+    "st": "CREATE OR REFRESH%s STREAMING TABLE",
+    "mv": "CREATE OR REFRESH%s MATERIALIZED VIEW",
+    "view": "CREATE TEMPORARY VIEW%s",
+}
+
+_VIOLATION = {"warn": "", "drop": " ON VIOLATION DROP ROW", "fail": " ON VIOLATION FAIL UPDATE"}
+
+
 def _render_dataset(record):
     o = record.options
     at = record.origin
     lines = Lines()
     kind = o["kind"]
-    head = {"st": "CREATE OR REFRESH%s STREAMING TABLE",
-            "mv": "CREATE OR REFRESH%s MATERIALIZED VIEW",
-            "view": "CREATE TEMPORARY VIEW"}[kind]
-    head = head % (" PRIVATE" if o.get("private") else "") if "%s" in head else head
-    lines.add("%s %s" % (head, table_name(record.name)), at)
-    elements = []
-    if o.get("schema"):
-        elements.append((o["schema"], at))
-    for name, condition, action, where in record.expectations:
-        text = "CONSTRAINT %s EXPECT (%s)" % (quote_identifier(name), condition)
-        if action == "drop":
-            text += " ON VIOLATION DROP ROW"
-        elif action == "fail":
-            text += " ON VIOLATION FAIL UPDATE"
-        elements.append((text, where))
+    private = " PRIVATE" if o.get("private") and kind != "view" else ""
+    lines.add("%s %s" % (_DATASET_HEADS[kind] % private, table_name(record.name)), at)
+    elements = [(column, at) for column in o.get("schema") or []]
+    for e in record.expectations:
+        elements.append(("CONSTRAINT %s EXPECT (%s)%s" % (quote_identifier(e.name), e.condition,
+                                                         _VIOLATION[e.action]), e.origin))
     if elements:
         lines.add("(", at)
         for i, (text, where) in enumerate(elements):
@@ -341,3 +466,4 @@ def _render_cdc(record):
         lines.add("TRACK HISTORY ON " + _selection(o.get("track_history_columns"),
                                                    o.get("track_history_except")), at)
     return lines
+

@@ -27,5 +27,8 @@ from _sluice_py.functions_datetime import *  # noqa: F401,F403
 from _sluice_py.functions_misc import *  # noqa: F401,F403
 from _sluice_py.functions_string import *  # noqa: F401,F403
 
+from _sluice_py.udf import pandas_udf, udf  # noqa: F401,E402
+
 __all__ = sorted(_basic.__all__ + _string.__all__ + _datetime.__all__ +
-                 _collection.__all__ + _aggregate.__all__ + _misc.__all__)
+                 _collection.__all__ + _aggregate.__all__ + _misc.__all__ +
+                 ["udf", "pandas_udf"])

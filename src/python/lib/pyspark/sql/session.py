@@ -75,10 +75,24 @@ class _Builder:
 
 
 class _Udf:
-    def register(self, *args, **kwargs):
-        raise _errors.PipelineDefinitionError(
-            "[SESSION_MUTATION_IN_DECLARATIVE_PIPELINE] spark.udf.register() is not available "
-            "yet in sluice pipelines")
+    """spark.udf: register(name, f, returnType) makes a Python function callable by name in
+    Spark SQL (spark.sql, expr, selectExpr) for the whole pipeline."""
+
+    def register(self, name, f, returnType=None):
+        from _sluice_py import registry
+        from _sluice_py.udf import UserDefinedFunction
+        if not isinstance(name, str):
+            raise _errors.PySparkTypeError("[NOT_STR] the UDF name should be a str")
+        if isinstance(f, UserDefinedFunction):
+            if returnType is not None:
+                raise _errors.PySparkTypeError(
+                    "[CANNOT_SPECIFY_RETURN_TYPE_FOR_UDF] returnType can not be specified "
+                    "when f is a user-defined function")
+            udf = UserDefinedFunction(f.func, f.returnType, name=name, pandas=f._pandas)
+        else:
+            udf = UserDefinedFunction(f, returnType, name=name)
+        udf._sql_name = registry.define_udf(udf, name)
+        return udf
 
 
 class _Catalog:
