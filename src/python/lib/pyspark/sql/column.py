@@ -202,8 +202,8 @@ class Column:
         return Column("(%s IN (%s))" % (self._sql, ", ".join(_sql_of(c) for c in cols)))
 
     def between(self, lowerBound, upperBound):
-        return Column("(%s BETWEEN %s AND %s)" % (self._sql, _sql_of(lowerBound),
-                                                  _sql_of(upperBound)))
+        # Spark 3.5's Column.between is (this >= lower) AND (this <= upper), and is named so.
+        return (self >= lowerBound) & (self <= upperBound)
 
     # --- strings -------------------------------------------------------------------------
     def like(self, other):
@@ -317,26 +317,24 @@ class Column:
 
     # --- nested values -------------------------------------------------------------------------
     def getItem(self, key):
-        return Column("%s[%s]" % (self._sql, _sql_of(key)))
+        return self[key]
 
     def getField(self, name):
-        if isinstance(name, Column):
-            return Column("%s[%s]" % (self._sql, name._sql))
-        return Column("%s.%s" % (self._sql, quote_identifier(name)))
+        return self[name]
 
     def __getitem__(self, key):
         if isinstance(key, slice):
             if key.step is not None:
                 raise _errors.PySparkValueError("[SLICE_WITH_STEP] Slice with step is not supported.")
             return self.substr(key.start, key.stop)
-        if isinstance(key, str):
-            return self.getField(key)
-        return self.getItem(key)
+        # PySpark's getItem, getField and [] are all one extraction, `x[key]`: a struct's
+        # field (named `s.f` by Spark), a map's value or an array's element.
+        return Column("%s[%s]" % (self._sql, _sql_of(key)))
 
     def __getattr__(self, item):
         if item.startswith("__") or item.startswith("_"):
             raise AttributeError(item)
-        return self.getField(item)
+        return self[item]
 
     def withField(self, fieldName, col):
         raise _errors.unsupported("Column.withField")

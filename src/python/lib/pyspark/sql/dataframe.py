@@ -9,7 +9,9 @@ evident, otherwise from sluice's Spark SQL front-end, which binds the query agai
 schemas of what it reads (``_sluice.describe``).
 """
 
+import functools
 import itertools
+import re
 
 from _sluice_py import errors as _errors
 from _sluice_py import origin as _origin
@@ -55,13 +57,18 @@ class _Select:
     """SELECT [DISTINCT] items FROM source [WHERE] [GROUP BY] [HAVING] [ORDER BY] [LIMIT].
 
     Items and conditions are (text, origin) pairs; `source` is Lines. `items` None means
-    `*`."""
+    `*`. `columns`, when known, describes the items one by one as DataFrame._output()
+    lists columns (so that a later projection can be written over the same source
+    instead of over this SELECT, whose output names may repeat); setting `items` forgets
+    it."""
 
-    __slots__ = ("source", "items", "where", "group", "having", "order", "limit", "distinct")
+    __slots__ = ("source", "_items", "columns", "where", "group", "having", "order", "limit",
+                 "distinct")
 
     def __init__(self, source):
         self.source = source
-        self.items = None
+        self._items = None
+        self.columns = None
         self.where = []
         self.group = None
         self.having = []
@@ -69,9 +76,24 @@ class _Select:
         self.limit = None
         self.distinct = False
 
+    @property
+    def items(self):
+        return self._items
+
+    @items.setter
+    def items(self, items):
+        self._items = items
+        self.columns = None
+
+    def project(self, columns, origin):
+        """Sets the items to `columns` (entries of DataFrame._output())."""
+        self.items = [(_item_text(name, body), origin) for name, body, _, _ in columns]
+        self.columns = list(columns)
+
     def copy(self):
         other = _Select(self.source)
         other.items = None if self.items is None else list(self.items)
+        other.columns = None if self.columns is None else list(self.columns)
         other.where = list(self.where)
         other.group = None if self.group is None else list(self.group)
         other.having = list(self.having)
@@ -140,9 +162,120 @@ def _simple_name(column):
     for part in parts:
         if quote_identifier(part) not in (part, "`" + part.replace("`", "``") + "`"):
             return None
-    if any(ch in text for ch in "()+-*/ ,'\"") and not text.startswith("`"):
+    if any(ch in text for ch in "()+-*/ ,'\"[]") and not text.startswith("`"):
         return None
     return last
+
+
+def _item_text(name, body):
+    """A select item computing `body` under the name `name`: `body` alone when it is a
+    reference to a column of that name (`name`, `t.name`)."""
+    quoted = quote_identifier(name)
+    if body == quoted or body.endswith("." + quoted):
+        return body
+    return body + " AS " + quoted
+
+
+def _unique_names(names):
+    """`names` with each repeated one (ignoring case) suffixed _2, _3, ... to be unique."""
+    taken = {n.lower() for n in names}
+    seen, out = set(), []
+    for name in names:
+        candidate, n = name, 1
+        while candidate.lower() in seen or (n > 1 and candidate.lower() in taken):
+            n += 1
+            candidate = "%s_%d" % (name, n)
+        seen.add(candidate.lower())
+        out.append(candidate)
+    return out
+
+
+def _output_name(column, names):
+    """The name Spark gives `column` in a SELECT over columns `names`, when evident
+    without binding: an alias, or a one-part reference spelled as one of `names` (a
+    reference in other case takes the column's own spelling; a dotted one may be a
+    struct field): else None."""
+    if column._alias is not None:
+        return column._alias if isinstance(column._alias, str) else None
+    name = _simple_name(column)
+    if name is None or names is None or name not in names:
+        return None
+    text = column._sql
+    if "\x01" in text:
+        text = text[text.index("\x02") + 2:]
+    return name if len(split_name(text)) == 1 else None
+
+
+_WORD = re.compile(r"`((?:[^`]|``)*)`|([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _words(text):
+    """The identifiers in SQL text, lower case (string literals are not told apart)."""
+    return {(quoted.replace("``", "`") if quoted else plain).lower()
+            for quoted, plain in _WORD.findall(text)}
+
+
+_MARKED = re.compile("\x01([0-9]+)\x02\\.(.*)", re.S)
+
+
+def _drops(dropped, column, qualifiers):
+    """Whether drop(dropped) removes `column`, an entry of DataFrame._output(), from a
+    query that can name the columns of the DataFrames in `qualifiers`."""
+    name, _, qualifier, frames = column
+    if isinstance(dropped, str):
+        return dropped.lower() == name.lower()
+    if dropped._alias is not None or _simple_name(dropped) is None:
+        return False  # an expression: Spark drops only columns it is
+    text = dropped._sql
+    marked = _MARKED.fullmatch(text)
+    if marked:
+        frame, text = int(marked.group(1)), marked.group(2)
+        if frame not in qualifiers or (frames is not None and frame not in frames):
+            return False
+    parts = split_name(text)
+    if parts[-1].lower() != name.lower():
+        return False
+    if len(parts) == 1:
+        return True
+    return len(parts) == 2 and not marked and parts[0].lower() == qualifier.lower()
+
+
+class _Join:
+    """What a DataFrame made by join() joins, to tell its columns apart by side."""
+
+    def __init__(self, keyword, keys, left, right, qualifiers):
+        self.keyword = keyword
+        self.keys = keys  # USING column names, or None
+        self.left = left  # (alias, DataFrame)
+        self.right = right
+        self.qualifiers = qualifiers
+
+    def _frames(self, df, alias):
+        return {f for f, q in self.qualifiers.items() if q == alias and f in df._qualifiers}
+
+    def output(self):
+        """The columns of SELECT * over the join, as DataFrame._output lists them: with
+        USING, the keys first (the left side's, the right side's for a right join, merged
+        ones for a full join), then each side's other columns; semi and anti joins give
+        the left side's columns only."""
+        (lalias, left), (ralias, right) = self.left, self.right
+        lframes, rframes = self._frames(left, lalias), self._frames(right, ralias)
+        lq, rq = quote_identifier(lalias), quote_identifier(ralias)
+        left_only = self.keyword in ("LEFT SEMI JOIN", "LEFT ANTI JOIN")
+        lcols = [(n, lq + "." + quote_identifier(n), lalias, lframes) for n in left._names_now()]
+        rcols = [] if left_only else [(n, rq + "." + quote_identifier(n), ralias, rframes)
+                                      for n in right._names_now()]
+        if self.keys is None:
+            return lcols + rcols
+        keys = {k.lower() for k in self.keys}
+        out = []
+        for key in self.keys:
+            side = rcols if self.keyword == "RIGHT OUTER JOIN" else lcols
+            name = next((c[0] for c in side if c[0].lower() == key.lower()), key)
+            frames = (set() if self.keyword == "FULL OUTER JOIN" else
+                      rframes if self.keyword == "RIGHT OUTER JOIN" else lframes)
+            out.append((name, quote_identifier(name), "", frames))
+        return out + [c for c in lcols + rcols if c[0].lower() not in keys]
 
 
 class DataFrame:
@@ -164,6 +297,7 @@ class DataFrame:
         self._origin = origin or _origin.user_origin(2)
         self._alias = alias
         self._watermark = None
+        self._join = None  # a _Join when this query is a join's SELECT * (maybe filtered)
 
     def _own_qualifier(self, alias):
         return alias or ""
@@ -182,6 +316,9 @@ class DataFrame:
                        names=names, origin=_origin.user_origin(3))
         df._qualifiers[self._id] = self._qualifiers.get(self._id, "")
         df._watermark = self._watermark
+        if select.source is self._select.source and select.items is None and \
+                select.group is None:
+            df._join = self._join
         return df
 
     def _resolve(self, text, what="column"):
@@ -205,13 +342,17 @@ class DataFrame:
         qualifiers = {frame: (alias if self._alias else "") for frame in self._qualifiers}
         return _Select(source), qualifiers
 
-    def _open_select(self, allow_items=False, allow_order=True):
+    def _open_select(self, allow_items=False, allow_order=True, outputs=()):
         """The SELECT to add a clause to: this one when the clause can be folded into it,
-        else a new one over this query as a subquery."""
+        else a new one over this query as a subquery. `outputs` are the names that new
+        select items take: an ORDER BY that names one of them would sort by the new
+        column instead of the old one, so it is not folded."""
         s = self._select
+        shadowed = s.order and any(
+            name.lower() in _words(text) for name in outputs for text, _ in s.order)
         foldable = (s.group is None and s.limit is None and not s.distinct and
                     (allow_items or s.items is None) and (allow_order or not s.order) and
-                    self._alias is None)
+                    self._alias is None and not shadowed)
         if foldable:
             return s.copy(), dict(self._qualifiers)
         return self._wrapped()
@@ -226,7 +367,16 @@ class DataFrame:
     def _describe(self):
         if self._schema is None:
             from _sluice_py import registry
-            self._schema = registry.describe(self._sql(), self._streaming)
+            from pyspark.sql.types import StructField, StructType
+            schema = registry.describe(self._sql(), self._streaming)
+            if self._join is not None:
+                # The binding makes names unique (id, id__2); a join's columns keep
+                # Spark's names, which may repeat.
+                names = [c[0] for c in self._join.output()]
+                if len(names) == len(schema.fields):
+                    schema = StructType([StructField(n, f.dataType, f.nullable, f.metadata)
+                                         for n, f in zip(names, schema.fields)])
+            self._schema = schema
         return self._schema
 
     @property
@@ -276,22 +426,27 @@ class DataFrame:
         if not cols:
             raise _errors.PySparkValueError("[CANNOT_BE_EMPTY] At least one column must be specified.")
         columns = self._columns_of(cols)
-        select, qualifiers = self._open_select(allow_items=False)
+        aliases = [a for c in columns if c._alias is not None
+                   for a in ((c._alias,) if isinstance(c._alias, str) else c._alias)]
+        select, qualifiers = self._open_select(allow_items=False, outputs=aliases)
         resolved = [resolve_markers(c._select_item(), qualifiers) for c in columns]
         select.items = [(text, origin) for text in resolved]
-        names = [_simple_name(c) for c in columns]
+        names = [_output_name(c, self._names) for c in columns]
         known = None if any(n is None for n in names) else names
         return self._derive(select, names=known, qualifiers=qualifiers)
 
     def selectExpr(self, *expr):
-        origin = _origin.user_origin(2)
-        exprs = _names_of(expr)
+        """Each text is a named expression, as Spark's parser reads it: `a + 1`, `a AS b`."""
         from _sluice_py import registry
-        for text in exprs:
-            registry.check_expression(text)
-        select, qualifiers = self._open_select(allow_items=False)
-        select.items = [(text, origin) for text in exprs]
-        return self._derive(select, qualifiers=qualifiers)
+        from _sluice_py.functions_core import expr_column
+        columns = []
+        for text in _names_of(expr):
+            if not isinstance(text, str):
+                raise _errors.PySparkTypeError("[NOT_STR] selectExpr() takes SQL texts")
+            column = expr_column(text)
+            registry.check_expression(column._sql)
+            columns.append(column)
+        return self.select(*columns)
 
     def withColumn(self, colName, col):
         if not isinstance(col, Column):
@@ -304,102 +459,137 @@ class DataFrame:
             raise _errors.PySparkTypeError("[NOT_DICT] Argument `colsMap` should be a dict.")
         return self._with_columns(colsMap[0], _origin.user_origin(2))
 
+    def _reselect(self, outputs=(), compose=True):
+        """(select, qualifiers, columns): a SELECT to give a new select list, and this
+        query's columns as _output() lists them, written as that SELECT computes them.
+        The SELECT is this query's when it has no select list yet or, with `compose`, a
+        projection whose columns are known (the new list then computes over the same
+        source: right for lists of those columns only, as new expressions name this
+        query's columns, not its source's); else one over this query as a subquery."""
+        s = self._select
+        if (compose and s.items is not None and s.columns is not None and s.group is None and
+                s.limit is None and not s.distinct and not s.order and self._alias is None):
+            select = s.copy()
+            select.items = None
+            return select, dict(self._qualifiers), list(s.columns)
+        select, qualifiers = self._open_select(outputs=outputs)
+        if select.source is self._select.source:
+            return select, qualifiers, self._output()
+        if (s.items is not None and s.columns is not None and s.group is None and
+                s.limit is None and not s.distinct and not s.order and self._alias is None):
+            names = [c[0] for c in s.columns]
+            unique = _unique_names(names)
+            if unique != names:
+                # Columns of one name (from both sides of a join) cannot be told apart
+                # outside the subquery: there they take unique names.
+                inner = s.copy()
+                inner.project([(u, body, q, f) for u, (_, body, q, f) in zip(unique, s.columns)],
+                              self._origin)
+                source = Lines().add("(", self._origin).extend(inner.render(self._origin), "  ")
+                source.add(") AS _%d" % self._id, self._origin)
+                return _Select(source), {frame: "" for frame in self._qualifiers}, [
+                    (n, quote_identifier(u), "", f)
+                    for n, u, (_, _, _, f) in zip(names, unique, s.columns)]
+        return select, qualifiers, [(n, quote_identifier(n), "", None)
+                                    for n in self._names_now()]
+
     def _with_columns(self, mapping, origin):
         """withColumn(s): a new column goes after the others; one of an existing name
-        takes its place, as in Spark."""
+        takes its place (every column of that name, as in Spark)."""
+        for name, column in mapping.items():
+            if not isinstance(name, str) or not isinstance(column, Column):
+                raise _errors.PySparkTypeError(
+                    "[NOT_COLUMN] withColumns() takes names (str) and Columns")
+        replaced = {}
+        for name, column in mapping.items():
+            if name.lower() in replaced:
+                raise _errors.AnalysisException(
+                    "[COLUMN_ALREADY_EXISTS] The column `%s` already exists." % name)
+            replaced[name.lower()] = (name, column)
         names = self._names_now()
         present = {n.lower() for n in names}
-        replaced = {k.lower(): (k, v) for k, v in mapping.items()}
+        outputs = [k for k, _ in replaced.values()]
         s = self._select
-        if s.items is not None or s.group is not None or s.distinct or s.limit is not None:
-            select, qualifiers = self._wrapped()
-        else:
-            select, qualifiers = self._open_select()
-
-        def item(key):
-            new_name, column = replaced[key]
-            return (resolve_markers(column._sql, qualifiers) + " AS " +
-                    quote_identifier(new_name), origin)
-
         if not any(key in present for key in replaced):
-            select.items = [("*", origin)] + [item(key) for key in replaced]
-            out_names = names + [new for new, _ in replaced.values()]
-        else:
-            if len(present) != len(names):
-                raise _errors.AnalysisException(
-                    "[AMBIGUOUS_REFERENCE] withColumn cannot replace a column whose name "
-                    "appears more than once (after a join): select or rename one first")
-            select.items, out_names = [], []
-            for name in names:
-                if name.lower() in replaced:
-                    select.items.append(item(name.lower()))
-                    out_names.append(replaced[name.lower()][0])
-                else:
-                    select.items.append((quote_identifier(name), origin))
-                    out_names.append(name)
-            for key in replaced:
-                if key not in present:
-                    select.items.append(item(key))
-                    out_names.append(replaced[key][0])
-        return self._derive(select, names=out_names, qualifiers=qualifiers)
+            # Only new columns: SELECT *, new ones.
+            if s.items is not None or s.group is not None or s.distinct or s.limit is not None:
+                select, qualifiers = self._wrapped()
+            else:
+                select, qualifiers = self._open_select(outputs=outputs)
+            select.items = [("*", origin)] + [
+                (resolve_markers(column._sql, qualifiers) + " AS " + quote_identifier(name),
+                 origin) for name, column in replaced.values()]
+            return self._derive(select, names=names + outputs, qualifiers=qualifiers)
+        select, qualifiers, columns = self._reselect(outputs=outputs, compose=False)
+        out = []
+        for name, body, qualifier, frames in columns:
+            if name.lower() in replaced:
+                new_name, column = replaced[name.lower()]
+                out.append((new_name, resolve_markers(column._sql, qualifiers), "", set()))
+            else:
+                out.append((name, body, qualifier, frames))
+        for key, (new_name, column) in replaced.items():
+            if key not in present:
+                out.append((new_name, resolve_markers(column._sql, qualifiers), "", set()))
+        select.project(out, origin)
+        return self._derive(select, names=[c[0] for c in out], qualifiers=qualifiers)
 
     def withColumnRenamed(self, existing, new):
         return self.withColumnsRenamed({existing: new})
 
     def withColumnsRenamed(self, colsMap):
+        """Renames every column of each name (ignoring case); names that are not columns
+        change nothing. The renames apply in turn, as in Spark."""
         if not isinstance(colsMap, dict):
             raise _errors.PySparkTypeError("[NOT_DICT] Argument `colsMap` should be a dict.")
         origin = _origin.user_origin(2)
         names = self._names_now()
-        renames = {k.lower(): v for k, v in colsMap.items()}
-        if not any(n.lower() in renames for n in names):
-            return self  # Spark: renaming a column that does not exist changes nothing
-        select, qualifiers = self._wrapped()
-        items, out = [], []
-        for name in names:
-            if name.lower() in renames:
-                items.append((quote_identifier(name) + " AS " +
-                              quote_identifier(renames[name.lower()]), origin))
-                out.append(renames[name.lower()])
-            else:
-                items.append((quote_identifier(name), origin))
-                out.append(name)
-        select.items = items
-        return self._derive(select, names=out, qualifiers=qualifiers)
+        out = list(names)
+        for existing, new in colsMap.items():
+            out = [new if n.lower() == existing.lower() else n for n in out]
+        if out == names:
+            return self
+        return self._renamed(out, origin)
+
+    def _renamed(self, new_names, origin):
+        select, qualifiers, columns = self._reselect(outputs=new_names)
+        select.project([(new, body, qualifier, frames)
+                        for (_, body, qualifier, frames), new in zip(columns, new_names)],
+                       origin)
+        return self._derive(select, names=list(new_names), qualifiers=qualifiers)
 
     def toDF(self, *cols):
         origin = _origin.user_origin(2)
+        cols = _names_of(cols)
+        for c in cols:
+            if not isinstance(c, str):
+                raise _errors.PySparkTypeError("[NOT_LIST_OF_STR] toDF() takes column names")
         names = self._names_now()
         if len(cols) != len(names):
             raise _errors.AnalysisException(
-                "[NUM_COLUMNS_MISMATCH] toDF() got %d names for %d columns"
-                % (len(cols), len(names)))
-        select, qualifiers = self._wrapped()
-        select.items = [(quote_identifier(o) + " AS " + quote_identifier(n), origin)
-                        for o, n in zip(names, cols)]
-        return self._derive(select, names=list(cols), qualifiers=qualifiers)
+                "[NUM_COLUMNS_MISMATCH] The number of columns doesn't match. Old column names "
+                "(%d): %s. New column names (%d): %s."
+                % (len(names), ", ".join(names), len(cols), ", ".join(cols)))
+        if cols == names:
+            return self
+        return self._renamed(cols, origin)
 
     def drop(self, *cols):
+        """Drops columns by name (every column of that name, ignoring case) or by Column:
+        df["a"] drops that DataFrame's column only (one side of a join). Names and
+        Columns that match nothing change nothing, as in Spark."""
         origin = _origin.user_origin(2)
-        names = self._names_now()
-        dropped = set()
         for c in cols:
-            if isinstance(c, str):
-                dropped.add(c.lower())
-            elif isinstance(c, Column):
-                name = _simple_name(c)
-                if name is None:
-                    raise _errors.PySparkTypeError(
-                        "[NOT_COLUMN_OR_STR] drop() takes column names or column references")
-                dropped.add(name.lower())
-            else:
-                raise _errors.PySparkTypeError("[NOT_COLUMN_OR_STR] drop() takes column names")
-        kept = [n for n in names if n.lower() not in dropped]
-        if len(kept) == len(names):
+            if not isinstance(c, (str, Column)):
+                raise _errors.PySparkTypeError(
+                    "[NOT_COLUMN_OR_STR] Argument `col` should be a Column or str, got %s."
+                    % type(c).__name__)
+        select, qualifiers, columns = self._reselect()
+        kept = [c for c in columns if not any(_drops(d, c, self._qualifiers) for d in cols)]
+        if len(kept) == len(columns):
             return self
-        select, qualifiers = self._wrapped()
-        select.items = [(quote_identifier(n), origin) for n in kept]
-        return self._derive(select, names=kept, qualifiers=qualifiers)
+        select.project(kept, origin)
+        return self._derive(select, names=[c[0] for c in kept], qualifiers=qualifiers)
 
     def alias(self, alias):
         select, qualifiers = self._select.copy(), dict(self._qualifiers)
@@ -491,7 +681,8 @@ class DataFrame:
         grouped = DataFrame(self._session, inner, self._streaming, qualifiers=qualifiers,
                             origin=origin)
         outer, _ = grouped._wrapped()
-        outer.items = [("__sluice_row.*", origin)]
+        outer.items = [("__sluice_row.%s AS %s" % (quote_identifier(n), quote_identifier(n)),
+                        origin) for n in names]
         return self._derive(outer, names=names, qualifiers={frame: "" for frame in qualifiers})
 
     drop_duplicates = dropDuplicates
@@ -579,6 +770,21 @@ class DataFrame:
                 "'left', 'left_outer', 'rightouter', 'right', 'right_outer', 'leftsemi', "
                 "'left_semi', 'semi', 'leftanti', 'left_anti', 'anti', 'cross'." % how)
         keyword = _JOIN_TYPES[how_key]
+        if isinstance(on, (str, Column)):
+            on = [on]
+        if on is not None and not isinstance(on, (list, tuple)):
+            raise _errors.PySparkTypeError(
+                "[NOT_COLUMN_OR_LIST_OR_STR] join() `on` takes a name, a list of names or a "
+                "Column condition, got %s" % type(on).__name__)
+        on = list(on) if on else None
+        if on is not None and not (all(isinstance(o, str) for o in on) or
+                                   all(isinstance(o, Column) for o in on)):
+            raise _errors.PySparkTypeError(
+                "[NOT_COLUMN_OR_LIST_OR_STR] join() `on` takes names or Columns, not both")
+        if keyword == "CROSS JOIN" and on is not None:
+            keyword = "JOIN"  # Spark: a cross join with a condition is an inner join
+        if keyword == "JOIN" and on is None:
+            keyword = "CROSS JOIN"
         left_alias = self._alias or "_l%d" % self._id
         right_alias = other._alias or "_r%d" % other._id
         if left_alias.lower() == right_alias.lower():
@@ -590,47 +796,52 @@ class DataFrame:
             qualifiers[frame] = left_alias
         for frame in other._qualifiers:
             qualifiers[frame] = right_alias
-        if self._id == other._id or set(self._qualifiers) & set(other._qualifiers):
-            # A self-join: df["a"] could mean either side (Spark: ambiguous self join).
-            for frame in set(self._qualifiers) & set(other._qualifiers):
-                qualifiers.pop(frame, None)
-        source = Lines().extend(left)
-        if on is None:
-            if keyword == "JOIN":
-                keyword = "CROSS JOIN"
-            source.add(keyword, origin).extend(right)
-        else:
-            if isinstance(on, (str, Column)):
-                on = [on]
-            if all(isinstance(o, str) for o in on):
-                source.add(keyword, origin).extend(right)
-                source.add("USING (%s)" % ", ".join(quote_identifier(o) for o in on), origin)
-            elif all(isinstance(o, Column) for o in on):
-                condition = " AND ".join("(%s)" % o._sql if len(on) > 1 else o._sql for o in on)
-                source.add(keyword, origin).extend(right)
-                source.add("ON " + resolve_markers(condition, qualifiers, "join condition column"),
-                           origin)
+        # A DataFrame read by both sides (a self-join, or a join with a DataFrame derived
+        # from this one): its df["a"] names the side it is itself, else either side
+        # (Spark's ambiguous self join), and then cannot be used.
+        shared = set(self._qualifiers) & set(other._qualifiers)
+        for frame in shared:
+            if frame == self._id and frame != other._id:
+                qualifiers[frame] = left_alias
+            elif frame == other._id and frame != self._id:
+                qualifiers[frame] = right_alias
             else:
-                raise _errors.PySparkTypeError(
-                    "[NOT_COLUMN_OR_LIST_OR_STR] join() `on` takes a name, a list of names or "
-                    "a Column condition")
-        select = _Select(source)
-        df = DataFrame(self._session, select, self._streaming or other._streaming,
+                qualifiers.pop(frame, None)
+        source = Lines().extend(left).add(keyword, origin).extend(right)
+        keys = None
+        if on is not None and isinstance(on[0], str):
+            keys = on
+            source.add("USING (%s)" % ", ".join(quote_identifier(o) for o in on), origin)
+        elif on is not None:
+            condition = functools.reduce(lambda a, b: a & b, on)._sql
+            source.add("ON " + resolve_markers(condition, qualifiers, "join condition column"),
+                       origin)
+        df = DataFrame(self._session, _Select(source), self._streaming or other._streaming,
                        qualifiers=qualifiers, origin=origin)
-        df._qualifiers.pop(df._id, None)
-        df._qualifiers[df._id] = ""
+        df._join = _Join(keyword, keys, (left_alias, self), (right_alias, other), qualifiers)
         return df
 
     def _as_join_side(self, alias):
         if self._select.is_plain() and len(self._select.source.items) == 1 and \
                 not self._select.source.items[0][0].startswith("("):
             line, at = self._select.source.items[0]
-            base = line
-            if self._alias is not None:
-                return Lines([(base, at)])
-            return Lines([(base + " AS " + quote_identifier(alias), at)])
+            return Lines([(line + " AS " + quote_identifier(alias), at)])
         source = Lines().add("(", self._origin).extend(self._sql_lines(), "  ")
         return source.add(") AS " + quote_identifier(alias), self._origin)
+
+    def _output(self):
+        """This query's columns as [(name, SQL, qualifier, frames)]: what computes each
+        over this query's source (a reference, or the expression of a projection),
+        the join side's alias that qualifies it, and the DataFrames whose df["name"] is
+        that column (None: any this query reads). The columns of a join keep their side,
+        so that columns of one name from both sides stay apart."""
+        if self._select.columns is not None:
+            return list(self._select.columns)
+        if self._join is not None:
+            output = self._join.output()
+            if len(output) == len(self._names_now()):
+                return output
+        return [(n, quote_identifier(n), "", None) for n in self._names_now()]
 
     def crossJoin(self, other):
         return self.join(other, how="cross")
