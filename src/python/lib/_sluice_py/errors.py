@@ -1,8 +1,29 @@
-"""The exceptions pipeline code sees, under PySpark's names."""
+"""The exceptions pipeline code sees, under PySpark's names.
+
+Messages start with PySpark's error condition in brackets where PySpark has one
+("[NOT_STR] Argument `name` should be a str, got int."); getCondition() reads it back, so
+that code written against PySpark's errors keeps working."""
+
+import re
+
+_CONDITION = re.compile(r"^\[([A-Z0-9_.]+)\]")
 
 
 class PySparkException(Exception):
     """Base of PySpark's errors."""
+
+    def getCondition(self):
+        """The error condition (e.g. "NOT_STR"), or None."""
+        match = _CONDITION.match(str(self))
+        return match.group(1) if match else None
+
+    getErrorClass = getCondition
+
+    def getMessageParameters(self):
+        return {}
+
+    def getMessage(self):
+        return str(self)
 
 
 class AnalysisException(PySparkException):
@@ -18,6 +39,10 @@ class PySparkValueError(PySparkException, ValueError):
 
 
 class PySparkTypeError(PySparkException, TypeError):
+    pass
+
+
+class PySparkRuntimeError(PySparkException, RuntimeError):
     pass
 
 

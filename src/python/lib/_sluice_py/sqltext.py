@@ -73,3 +73,66 @@ def column_reference(name):
 def table_name(name):
     """A table name as SQL: each dotted part quoted as needed."""
     return ".".join(quote_identifier(p) for p in split_name(name))
+
+
+def _scan(text, opening="([", closing=")]"):
+    """Yields (index, char, depth) of the characters of `text` outside quotes ('...',
+    "...", `...`), with the nesting depth of the brackets `opening`/`closing` around each."""
+    depth, quote, i = 0, None, 0
+    while i < len(text):
+        ch = text[i]
+        if quote is not None:
+            if ch == "\\" and quote != "`":
+                i += 2
+                continue
+            if ch == quote:
+                quote = None
+        elif ch in "'\"`":
+            quote = ch
+        else:
+            if ch in opening:
+                depth += 1
+            elif ch in closing and depth > 0:
+                depth -= 1
+            yield i, ch, depth
+        i += 1
+
+
+def split_top_level(text, separator=","):
+    """The parts of `text` between the separators that are outside quotes and brackets
+    (including <>, as in types): the columns of a DDL column list."""
+    parts, start = [], 0
+    for i, ch, depth in _scan(text, "([<", ")]>"):
+        if ch == separator and depth == 0:
+            parts.append(text[start:i].strip())
+            start = i + 1
+    parts.append(text[start:].strip())
+    return [p for p in parts if p]
+
+
+def unwrap_parentheses(text):
+    """`text` without parentheses that enclose all of it: `(a > 1)` is `a > 1`."""
+    text = text.strip()
+    while text.startswith("(") and text.endswith(")"):
+        closes_at_end = False
+        for i, ch, depth in _scan(text):
+            if ch == ")" and depth == 0:
+                closes_at_end = i == len(text) - 1
+                break
+        if not closes_at_end:
+            break
+        text = text[1:-1].strip()
+    return text
+
+
+_IDENTIFIER_CHAIN = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*|`(?:[^`]|``)+`)"
+                               r"(?:\.(?:[A-Za-z_][A-Za-z0-9_]*|`(?:[^`]|``)+`))*$")
+
+
+def identifier_parts(text):
+    """The parts of `text` when it is a column reference (`a`, `t.a`, `` `a b` ``), else
+    None."""
+    text = text.strip()
+    if not _IDENTIFIER_CHAIN.match(text):
+        return None
+    return split_name(text)

@@ -5,6 +5,7 @@ from _sluice_py.errors import (  # noqa: F401
     ParseException,
     PySparkException,
     PySparkNotImplementedError,
+    PySparkRuntimeError,
     PySparkTypeError,
     PySparkValueError,
 )
