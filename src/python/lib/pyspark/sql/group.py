@@ -7,17 +7,9 @@ from pyspark.sql.column import Column
 
 __all__ = ["GroupedData"]
 
-# agg({"col": "fn"}): the function names Spark accepts there, and the SQL function each is.
-_DICT_FUNCTIONS = {
-    "avg": "avg", "mean": "avg", "max": "max", "min": "min", "sum": "sum", "count": "count",
-    "first": "first", "last": "last", "stddev": "stddev", "std": "stddev",
-    "stddev_samp": "stddev_samp", "stddev_pop": "stddev_pop", "variance": "variance",
-    "var_samp": "var_samp", "var_pop": "var_pop", "collect_list": "collect_list",
-    "collect_set": "collect_set", "approx_count_distinct": "approx_count_distinct",
-    "count_distinct": None, "kurtosis": "kurtosis", "skewness": "skewness",
-    "any": "any", "every": "every", "bool_and": "bool_and", "bool_or": "bool_or",
-    "median": "median", "mode": "mode", "product": "product",
-}
+# agg({"col": "fn"}): names that Spark's RelationalGroupedDataset.strToExpr maps to other
+# functions; any other name is called as it is.
+_DICT_ALIASES = {"average": "avg", "mean": "avg", "std": "stddev", "size": "count"}
 
 
 class GroupedData:
@@ -36,12 +28,13 @@ class GroupedData:
         if len(exprs) == 1 and isinstance(exprs[0], dict):
             columns = []
             for name, function in exprs[0].items():
+                if not isinstance(name, str) or not isinstance(function, str):
+                    raise _errors.PySparkTypeError("[NOT_STR] agg() takes a dict of column "
+                                                   "names to function names")
                 key = function.lower()
-                if key not in _DICT_FUNCTIONS or _DICT_FUNCTIONS[key] is None:
-                    raise _errors.AnalysisException(
-                        "[UNRESOLVED_ROUTINE] Cannot resolve function `%s` in agg()" % function)
+                key = _DICT_ALIASES.get(key, key)
                 argument = "1" if name == "*" and key == "count" else column_reference(name)
-                columns.append(Column("%s(%s)" % (_DICT_FUNCTIONS[key], argument)))
+                columns.append(Column("%s(%s)" % (key, argument)))
         else:
             if not all(isinstance(e, Column) for e in exprs):
                 raise _errors.PySparkTypeError("[ALL_SHOULD_BE_COLUMN] agg() takes Columns or "
@@ -50,15 +43,30 @@ class GroupedData:
         return self._df._aggregate(self._columns, columns, origin)
 
     def _numeric(self, function, cols, origin):
+        """`function` of the given columns, which must be numeric, or of every numeric
+        column (grouping columns too), as Spark's aggregateNumericColumns."""
+        from pyspark.sql import types as T
+        fields = self._df.schema.fields
         if cols:
-            columns = [Column("%s(%s)" % (function, column_reference(c))) for c in cols]
+            columns = []
+            for name in cols:
+                if not isinstance(name, str):
+                    raise _errors.PySparkTypeError("[NOT_STR] %s() takes column names" % function)
+                matches = [f for f in fields if f.name.lower() == name.lower()]
+                if not matches:
+                    raise _errors.AnalysisException(
+                        "[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column or function parameter "
+                        "with name `%s` cannot be resolved. Did you mean one of the following? "
+                        "[%s]." % (name, ", ".join("`%s`" % f.name for f in fields)))
+                if not isinstance(matches[0].dataType, T.NumericType):
+                    raise _errors.AnalysisException(
+                        "[AGGREGATION_FUNCTION_APPLIED_ON_NON_NUMERIC_COLUMN] \"%s\" is not a "
+                        "numeric column. Aggregation function can only be applied on a numeric "
+                        "column." % name)
+                columns.append(Column("%s(%s)" % (function, quote_identifier(matches[0].name))))
         else:
-            from pyspark.sql import types as T
-            grouped = {c._sql.lower() for c in self._columns}
             columns = [Column("%s(%s)" % (function, quote_identifier(f.name)))
-                       for f in self._df.schema.fields
-                       if isinstance(f.dataType, T.NumericType) and
-                       quote_identifier(f.name).lower() not in grouped]
+                       for f in fields if isinstance(f.dataType, T.NumericType)]
         return self._df._aggregate(self._columns, columns, origin)
 
     def count(self):

@@ -4,7 +4,9 @@ Tables of the pipeline (and of the settings' catalog map) are read by name, batc
 as `name`, stream reads as `STREAM(name)`. Files are read by sluice's Auto Loader:
 `read_files(...)` for batch reads and formats other than cloudFiles, and Auto Loader's
 `cloud_files(...)` for `format("cloudFiles")`, which keeps Auto Loader's defaults (JSON and
-CSV columns are strings unless cloudFiles.inferColumnTypes is true)."""
+CSV columns are strings unless cloudFiles.inferColumnTypes is true). Reads of other formats
+keep Spark's defaults, which differ from read_files': no rescued data column, and CSV
+columns are strings unless inferSchema is true."""
 
 from _sluice_py import errors as _errors
 from _sluice_py import origin as _origin
@@ -15,6 +17,12 @@ __all__ = ["DataFrameReader", "DataStreamReader", "DataFrameWriter"]
 _FILE_FORMATS = ("json", "csv", "parquet", "text", "binaryfile", "avro", "orc", "xml")
 _LATER_SOURCES = ("kafka", "kinesis", "jdbc", "eventhubs", "pulsar", "socket", "rate",
                   "postgresql", "sqlserver", "mysql")
+
+
+def _option_key(name):
+    """An option's name as read_files compares names: lower case, no cloudFiles. prefix."""
+    key = name.lower()
+    return key[len("cloudfiles."):] if key.startswith("cloudfiles.") else key
 
 
 def _option_text(value):
@@ -103,7 +111,16 @@ class _Reader:
         arguments = [string_literal(path), "format => %s" % string_literal(fmt)]
         if self._schema is not None:
             arguments.append("schema => %s" % string_literal(self._schema))
-        for key, value in self._options.items():
+        options = dict(self._options)
+        given = {_option_key(k) for k in options}
+        # read_files follows Databricks' read_files; Spark's file sources add no rescued
+        # data column and read CSV columns as strings unless inferSchema is true.
+        if self._schema is None and fmt != "text" and "rescueddatacolumn" not in given:
+            options["rescuedDataColumn"] = ""
+        if self._schema is None and fmt == "csv" and \
+                not given & {"inferschema", "infercolumntypes"}:
+            options["inferSchema"] = "false"
+        for key, value in options.items():
             arguments.append("%s => %s" % (quote_identifier(key), string_literal(value)))
         source = "read_files(%s)" % ", ".join(arguments)
         if self._streaming:

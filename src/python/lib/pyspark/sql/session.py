@@ -176,7 +176,7 @@ class SparkSession:
 
     def createDataFrame(self, data, schema=None, samplingRatio=None, verifySchema=True):
         from _sluice_py.create_dataframe import create_dataframe
-        return create_dataframe(self, data, schema, _origin.user_origin(2))
+        return create_dataframe(self, data, schema, _origin.user_origin(2), verifySchema)
 
     @property
     def sparkContext(self):
