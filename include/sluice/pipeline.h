@@ -149,8 +149,12 @@ class Pipeline {
   std::unique_ptr<Impl> impl_;
 };
 
+struct InitOptions {
+  bool python = false;  // the datasets in Python (transformations/orders.py), not SQL
+};
+
 // Writes a new pipeline project into `dir` (settings, an example source, sample input).
 // AlreadyExists when `dir` holds a settings file.
-Status InitPipeline(const std::string& dir);
+Status InitPipeline(const std::string& dir, const InitOptions& options = {});
 
 }  // namespace sluice
