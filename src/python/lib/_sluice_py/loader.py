@@ -5,6 +5,7 @@ in its globals, as on Databricks. Modules of the user's own beside the pipeline 
 (`from config import X`) import normally, and are imported afresh at every load."""
 
 import importlib.util
+import linecache
 import os
 import sys
 import warnings
@@ -26,6 +27,9 @@ def run(files, configuration, root):
     from pyspark.sql.session import SparkSession
     roots = sorted({root} | {os.path.dirname(f) for f in files})
     _forget_user_modules(roots)
+    # Lines quoted in messages are read afresh: the files may have changed since the last
+    # load (in the same second, at the same size).
+    linecache.clearcache()
     added = [r for r in roots if r not in sys.path]
     sys.path[:0] = added
     session = SparkSession(configuration)
@@ -60,7 +64,6 @@ def run(files, configuration, root):
 def describe_error(error):
     """(file, line, column, line text, message) of an exception raised while the files
     ran: the place is the innermost frame of the user's code."""
-    import linecache
     message = "%s: %s" % (type(error).__name__, error)
     origin = getattr(error, "sluice_origin", None)
     if origin is not None:

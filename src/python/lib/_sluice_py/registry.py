@@ -9,6 +9,7 @@ called again after every file has run, until nothing more resolves.
 """
 
 import collections
+import itertools
 import json
 import re
 
@@ -19,6 +20,7 @@ from _sluice_py.sqlbuild import Lines
 from _sluice_py.sqltext import quote_identifier, string_literal, table_name
 
 _load = None  # the _Load in progress, or None outside a pipeline load
+_frame_ids = itertools.count(1)
 
 # One expectation of a dataset: action is "warn", "drop" or "fail"; origin is where the
 # user wrote it.
@@ -64,8 +66,16 @@ def _current():
 
 
 def begin(configuration):
-    global _load
+    global _load, _frame_ids
     _load = _Load(configuration)
+    _frame_ids = itertools.count(1)
+
+
+def next_frame_id():
+    """A number for a new DataFrame (its subqueries are named after it), counted from 1 in
+    each load: the SQL a load generates does not depend on what ran before it in the
+    process, so that it compiles, and is remembered by the analysis, the same each time."""
+    return next(_frame_ids)
 
 
 def begin_file(path):
@@ -305,7 +315,11 @@ def statements_so_far():
     for record in load.records:
         if record.query is None and record.options.get("needs_query"):
             continue
-        out.append((record.file, render(record).text()))
+        try:
+            text = render(record).text()
+        except errors.PySparkException:
+            continue  # reported with its own record when the load finishes
+        out.append((record.file, text))
     return out
 
 
