@@ -33,6 +33,30 @@ def resolve_markers(text, qualifiers, what="column"):
     return _MARKER.sub(replace, text)
 
 
+def is_parenthesized(text):
+    """Whether `text` is one parenthesized expression: `(a = b)`, not `(a) OR (b)`."""
+    if not text.startswith("(") or not text.endswith(")"):
+        return False
+    depth, quote, i = 0, None, 0
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == "\\" and quote != "`":
+                i += 1
+            elif ch == quote:
+                quote = None
+        elif ch in "'\"`":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0 and i < len(text) - 1:
+                return False
+        i += 1
+    return depth == 0
+
+
 class Lines:
     """Lines of SQL text, each with the origin (see origin.py) it came from."""
 

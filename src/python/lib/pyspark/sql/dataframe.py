@@ -15,13 +15,24 @@ import re
 
 from _sluice_py import errors as _errors
 from _sluice_py import origin as _origin
-from _sluice_py.sqlbuild import Lines, marker, resolve_markers
+from _sluice_py.sqlbuild import Lines, is_parenthesized, marker, resolve_markers
 from _sluice_py.sqltext import quote_identifier, string_literal, split_name
 from pyspark.sql.column import Column, _to_column, _sql_of, _literal_sql
 
 __all__ = ["DataFrame", "DataFrameNaFunctions"]
 
 _ids = itertools.count(1)
+_ids_load = None  # the pipeline load whose DataFrames _ids numbers
+
+
+def _next_id():
+    """A DataFrame's id: 1, 2, ... in each pipeline load, so that the subquery aliases of
+    the compiled SQL do not depend on what ran before in the process."""
+    global _ids, _ids_load
+    from _sluice_py import registry
+    if registry._load is not _ids_load:
+        _ids, _ids_load = itertools.count(1), registry._load
+    return next(_ids)
 
 _NO_VALUE = object()  # replace() called without `value`
 
@@ -31,19 +42,14 @@ _JOIN_TYPES = {
     "outer": "FULL OUTER JOIN",
     "full": "FULL OUTER JOIN",
     "fullouter": "FULL OUTER JOIN",
-    "full_outer": "FULL OUTER JOIN",
     "left": "LEFT OUTER JOIN",
     "leftouter": "LEFT OUTER JOIN",
-    "left_outer": "LEFT OUTER JOIN",
     "right": "RIGHT OUTER JOIN",
     "rightouter": "RIGHT OUTER JOIN",
-    "right_outer": "RIGHT OUTER JOIN",
     "semi": "LEFT SEMI JOIN",
     "leftsemi": "LEFT SEMI JOIN",
-    "left_semi": "LEFT SEMI JOIN",
     "anti": "LEFT ANTI JOIN",
     "leftanti": "LEFT ANTI JOIN",
-    "left_anti": "LEFT ANTI JOIN",
 }
 
 # Methods that read or write data. Databricks and Spark refuse them inside the functions
@@ -135,7 +141,9 @@ def _clause(out, keyword, items, separator, origin, parenthesize=False):
         return
     out.add(keyword, origin)
     for i, (text, at) in enumerate(items):
-        body = "(" + text + ")" if parenthesize and len(items) > 1 else text
+        body = text
+        if parenthesize and len(items) > 1 and not is_parenthesized(text):
+            body = "(" + text + ")"
         out.add("  " + body + (separator if i + 1 < len(items) else ""), at)
 
 
@@ -220,6 +228,14 @@ def _words(text):
 _MARKED = re.compile("\x01([0-9]+)\x02\\.(.*)", re.S)
 
 
+def _descending(text):
+    """An ORDER BY item sorting `text` descending (as Column.desc(); an item that already
+    has a direction keeps it)."""
+    if re.search(r"\s(ASC|DESC)(\s+NULLS\s+(FIRST|LAST))?$", text):
+        return text
+    return text + " DESC"
+
+
 def _drops(dropped, column, qualifiers):
     """Whether drop(dropped) removes `column`, an entry of DataFrame._output(), from a
     query that can name the columns of the DataFrames in `qualifiers`."""
@@ -289,7 +305,7 @@ class DataFrame:
         self._session = session
         self._select = select
         self._streaming = streaming
-        self._id = next(_ids)
+        self._id = _next_id()
         # DataFrame ids whose columns (df["a"]) this query can name, and the qualifier
         # each takes here ("" for none).
         self._qualifiers = dict(qualifiers or {})
@@ -339,6 +355,10 @@ class DataFrame:
         if self._select.is_plain() and self._alias is None:
             return self._select.copy(), dict(self._qualifiers)
         alias = self._alias or "_%d" % self._id
+        qualifiers = {frame: (alias if self._alias else "") for frame in self._qualifiers}
+        if self._select.is_plain() and self._is_named_source():
+            line, at = self._select.source.items[0]
+            return _Select(Lines([(line + " AS " + quote_identifier(alias), at)])), qualifiers
         source = Lines().add("(", self._origin).extend(self._sql_lines(), "  ")
         source.add(") AS " + quote_identifier(alias), self._origin)
         qualifiers = {frame: (alias if self._alias else "") for frame in self._qualifiers}
@@ -702,21 +722,27 @@ class DataFrame:
         return self._derive(select, names=self._names, qualifiers=qualifiers)
 
     def orderBy(self, *cols, **kwargs):
+        """ORDER BY the columns; `ascending` (a bool, or one per column: PySpark keeps only
+        as many columns as it has entries) turns those it is false for descending."""
         origin = _origin.user_origin(2)
-        columns = self._columns_of(_names_of(cols))
-        ascending = kwargs.pop("ascending", None)
+        cols = _names_of(cols)
+        if not cols:
+            raise _errors.PySparkValueError("[CANNOT_BE_EMPTY] At least one column must be "
+                                            "specified.")
+        columns = self._columns_of(cols)
+        ascending = kwargs.pop("ascending", True)
         if kwargs:
             raise _errors.PySparkTypeError("orderBy() got unexpected arguments: %s" % list(kwargs))
-        items = []
-        for i, column in enumerate(columns):
-            text = column._sql
-            if ascending is not None:
-                asc = ascending[i] if isinstance(ascending, (list, tuple)) else ascending
-                if not isinstance(asc, (bool, int)):
-                    raise _errors.PySparkTypeError("[NOT_BOOL_OR_LIST] ascending should be a "
-                                                   "bool or a list")
-                text += " ASC" if asc else " DESC"
-            items.append(text)
+        if isinstance(ascending, (bool, int)):
+            flags = [bool(ascending)] * len(columns)
+        elif isinstance(ascending, list):
+            flags = [bool(a) for a in ascending]
+        else:
+            raise _errors.PySparkTypeError(
+                "[NOT_BOOL_OR_LIST] Argument `ascending` should be a bool or a list, got %s."
+                % type(ascending).__name__)
+        items = [column._sql if asc else _descending(column._sql)
+                 for column, asc in zip(columns, flags)]
         s = self._select
         if s.limit is None and self._alias is None:
             select, qualifiers = s.copy(), dict(self._qualifiers)
@@ -764,7 +790,8 @@ class DataFrame:
         origin = _origin.user_origin(2)
         if not isinstance(other, DataFrame):
             raise _errors.PySparkTypeError("[NOT_DATAFRAME] join() takes a DataFrame")
-        how_key = "inner" if how is None else str(how).lower()
+        # Spark's JoinType reads the name in any case and without underscores.
+        how_key = "inner" if how is None else str(how).lower().replace("_", "")
         if how_key not in _JOIN_TYPES:
             raise _errors.PySparkValueError(
                 "[UNSUPPORTED_JOIN_TYPE] Unsupported join type '%s'. Supported join types "
@@ -823,9 +850,15 @@ class DataFrame:
         df._join = _Join(keyword, keys, (left_alias, self), (right_alias, other), qualifiers)
         return df
 
+    def _is_named_source(self):
+        """Whether the source is one line that an alias can follow (a table, a table
+        function), not a subquery, a join or VALUES."""
+        items = self._select.source.items
+        return (len(items) == 1 and not items[0][0].startswith("(") and
+                " JOIN" not in items[0][0] and not items[0][0].startswith("VALUES"))
+
     def _as_join_side(self, alias):
-        if self._select.is_plain() and len(self._select.source.items) == 1 and \
-                not self._select.source.items[0][0].startswith("("):
+        if self._select.is_plain() and self._is_named_source():
             line, at = self._select.source.items[0]
             return Lines([(line + " AS " + quote_identifier(alias), at)])
         source = Lines().add("(", self._origin).extend(self._sql_lines(), "  ")
@@ -852,11 +885,19 @@ class DataFrame:
         origin = _origin.user_origin(3)
         if not isinstance(other, DataFrame):
             raise _errors.PySparkTypeError("[NOT_DATAFRAME] takes a DataFrame")
-        source = Lines().add("(", origin).extend(self._sql_lines(), "  ")
-        source.add(keyword, origin).extend(other._sql_lines(), "  ")
+        source = Lines().add("(", origin).extend(self._set_operand(), "  ")
+        source.add(keyword, origin).extend(other._set_operand(), "  ")
         source.add(") AS _u%d" % self._id, origin)
         return DataFrame(self._session, _Select(source), self._streaming or other._streaming,
                          names=self._names, origin=origin)
+
+    def _set_operand(self):
+        """This query as an operand of UNION, INTERSECT or EXCEPT: in parentheses when it
+        has an ORDER BY or LIMIT, which would otherwise apply to the whole."""
+        lines = self._sql_lines()
+        if not self._select.order and self._select.limit is None:
+            return lines
+        return Lines().add("(", self._origin).extend(lines, "  ").add(")", self._origin)
 
     def union(self, other):
         return self._set_operation(other, "UNION ALL")
@@ -871,11 +912,15 @@ class DataFrame:
         left_lower = {n.lower(): n for n in left}
         missing = [n for n in left if n.lower() not in right_lower]
         extra = [n for n in right if n.lower() not in left_lower]
-        if (missing or extra) and not allowMissingColumns:
-            name = (missing or extra)[0]
+        if not allowMissingColumns and len(left) != len(right):
             raise _errors.AnalysisException(
-                "[NUM_COLUMNS_MISMATCH] unionByName: the column `%s` is not in both "
-                "DataFrames; pass allowMissingColumns=True to fill it with NULLs" % name)
+                "[NUM_COLUMNS_MISMATCH] UNION can only be performed on inputs with the same "
+                "number of columns, but the first input has %d columns and the second input "
+                "has %d columns." % (len(left), len(right)))
+        if missing and not allowMissingColumns:
+            raise _errors.AnalysisException(
+                "Cannot resolve column name \"%s\" among (%s); unionByName(..., "
+                "allowMissingColumns=True) fills it with NULLs" % (missing[0], ", ".join(right)))
         left_items = [quote_identifier(n) for n in left] + \
             ["NULL AS " + quote_identifier(n) for n in extra]
         right_items = [quote_identifier(right_lower[n.lower()]) if n.lower() in right_lower

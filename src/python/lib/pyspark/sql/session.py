@@ -4,6 +4,8 @@ There is one session per pipeline load. Its configuration holds the pipeline's
 `configuration` values; spark.conf.set() at the top of a file sets a value for the
 definitions after it in that file, as SET does in a SQL file."""
 
+import textwrap
+
 from _sluice_py import errors as _errors
 from _sluice_py import origin as _origin
 from _sluice_py.sqltext import quote_identifier, table_name
@@ -160,9 +162,12 @@ class SparkSession:
         if args or kwargs:
             raise _errors.unsupported("spark.sql() with parameters", "format the text in Python")
         streaming = registry.query_reads_stream(sqlQuery)
-        text = sqlQuery.strip().rstrip(";")
-        df = DataFrame._from_source(self, "(\n" + text + "\n) AS _q", streaming, origin=origin)
-        return df
+        lines = sqlQuery.strip().rstrip(";").rstrip().split("\n")
+        # The text keeps its own indentation, less that common to its lines after the
+        # first (which starts right after the quotes in `spark.sql("""SELECT ...`).
+        lines = lines[:1] + textwrap.dedent("\n".join(lines[1:])).split("\n")[:len(lines) - 1]
+        text = "\n".join(("  " + line).rstrip() for line in lines)
+        return DataFrame._from_source(self, "(\n" + text + "\n) AS _q", streaming, origin=origin)
 
     def range(self, start, end=None, step=1, numPartitions=None):
         from pyspark.sql.dataframe import DataFrame
