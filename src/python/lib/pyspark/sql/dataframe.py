@@ -409,6 +409,8 @@ class DataFrame:
     def columns(self):
         if self._names is not None:
             return list(self._names)
+        if self._join is not None:
+            return [c[0] for c in self._join.output()]
         return [f.name for f in self._describe().fields]
 
     @property
@@ -873,9 +875,7 @@ class DataFrame:
         if self._select.columns is not None:
             return list(self._select.columns)
         if self._join is not None:
-            output = self._join.output()
-            if len(output) == len(self._names_now()):
-                return output
+            return self._join.output()
         return [(n, quote_identifier(n), "", None) for n in self._names_now()]
 
     def crossJoin(self, other):
