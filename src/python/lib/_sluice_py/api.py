@@ -13,7 +13,8 @@ import warnings
 from _sluice_py import errors
 from _sluice_py import origin as _origin
 from _sluice_py import registry
-from _sluice_py.sqltext import identifier_parts, split_top_level, unwrap_parentheses
+from _sluice_py.sqltext import (column_reference, identifier_parts, split_top_level,
+                                unwrap_parentheses)
 
 # --- argument checks, with PySpark's error conditions ----------------------------------------
 
@@ -172,6 +173,15 @@ def _query_function_of(function):
     return getattr(function, _QUERY, function)
 
 
+def _default_name(function, decorator):
+    """The name a dataset or flow takes from its function when name= is not given."""
+    name = getattr(function, "__name__", None)
+    if not isinstance(name, str) or name == "<lambda>":
+        raise errors.PySparkValueError("@%s needs name= for a lambda or another query "
+                                       "function without a name of its own" % decorator)
+    return name
+
+
 def _stand_in(function, record=None, pending=None):
     """A function that calls the user's `function` and carries what the decorators so far
     made of it. The user's function itself is left as it is."""
@@ -209,10 +219,11 @@ def _dataset(decorator, query_function, options):
         defined = getattr(function, _RECORD, None)
         if defined is not None:
             raise errors.PipelineDefinitionError(
-                "a function defines one dataset; '%s' already defines '%s'"
-                % (_query_function_of(function).__name__, defined.name))
+                "a query function defines one dataset; this one already defines '%s'"
+                % defined.name)
         user_function = _query_function_of(function)
-        record = registry.Record("dataset", options["name"] or user_function.__name__,
+        record = registry.Record("dataset", options["name"] or _default_name(user_function,
+                                                                             decorator),
                                  _origin.of_function(user_function) or origin)
         record.options.update(options, decorator=decorator, needs_query=True)
         record.options.pop("name")
@@ -420,7 +431,7 @@ def append_flow(query_function=None, *, target=None, name=None, once=False, spar
         if getattr(function, _PENDING, None):
             raise _expectation_on_flow(getattr(function, _PENDING)[0].origin)
         user_function = _query_function_of(function)
-        record = registry.Record("flow", name or user_function.__name__,
+        record = registry.Record("flow", name or _default_name(user_function, "append_flow"),
                                  _origin.of_function(user_function))
         record.options.update({"target": target, "once": bool(once), "comment": comment,
                                "needs_query": True})
@@ -455,10 +466,16 @@ def _scd_type(value):
 
 
 def _sequence(value):
-    """SEQUENCE BY text: a column name, col(), or an expression such as struct(ts, id)."""
+    """SEQUENCE BY text: a column name (as Databricks reads a str), an expression text such
+    as "struct(ts, id)" (as Spark reads one), col(), or struct()."""
     from pyspark.sql.column import Column
     if isinstance(value, str):
-        from _sluice_py.sqltext import column_reference
+        if identifier_parts(value) is None:
+            try:
+                registry.check_expression(value, "sequence_by")
+                return value.strip()
+            except errors.ParseException:
+                pass  # a column name that needs quotes, such as "event time"
         return column_reference(value)
     if isinstance(value, Column):
         return _expression("sequence_by", value)

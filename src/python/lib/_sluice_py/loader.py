@@ -49,16 +49,25 @@ def run(files, configuration, root):
                 module.dbutils = DBUtils(configuration)
                 spec.loader.exec_module(module)
             statements = registry.finish()
-        notes = ["%s:%d: %s" % (w.filename, w.lineno, w.message) for w in caught
-                 if not w.filename.startswith("<sluice>")] + \
-            ["%s" % w.message for w in caught if w.filename.startswith("<sluice>")]
-        return statements, notes
+        return statements, _warning_texts(caught)
     finally:
         registry.end()
         SparkSession._current = None
         for r in added:
             if r in sys.path:
                 sys.path.remove(r)
+
+
+def _warning_texts(caught):
+    """The texts of the warnings the files raised, each once, in order: "file:line: text"
+    for those raised at a line of the user's code."""
+    texts = []
+    for w in caught:
+        own = w.filename.startswith("<sluice>")
+        text = str(w.message) if own else "%s:%d: %s" % (w.filename, w.lineno, w.message)
+        if text not in texts:
+            texts.append(text)
+    return texts
 
 
 def describe_error(error):
