@@ -10,7 +10,6 @@ schemas of what it reads (``_sluice.describe``).
 """
 
 import functools
-import itertools
 import re
 
 from _sluice_py import errors as _errors
@@ -20,19 +19,6 @@ from _sluice_py.sqltext import quote_identifier, string_literal, split_name
 from pyspark.sql.column import Column, _to_column, _sql_of, _literal_sql
 
 __all__ = ["DataFrame", "DataFrameNaFunctions"]
-
-_ids = itertools.count(1)
-_ids_load = None  # the pipeline load whose DataFrames _ids numbers
-
-
-def _next_id():
-    """A DataFrame's id: 1, 2, ... in each pipeline load, so that the subquery aliases of
-    the compiled SQL do not depend on what ran before in the process."""
-    global _ids, _ids_load
-    from _sluice_py import registry
-    if registry._load is not _ids_load:
-        _ids, _ids_load = itertools.count(1), registry._load
-    return next(_ids)
 
 _NO_VALUE = object()  # replace() called without `value`
 
@@ -228,6 +214,16 @@ def _words(text):
 _MARKED = re.compile("\x01([0-9]+)\x02\\.(.*)", re.S)
 
 
+def _passthrough(columns):
+    """Whether `columns` (of _Select.columns) are known and each is the source's column of
+    its name, so that an expression naming them means the same over the source."""
+    if columns is None:
+        return False
+    names = [name.lower() for name, _, _, _ in columns]
+    return len(set(names)) == len(names) and all(
+        body == quote_identifier(name) for name, body, _, _ in columns)
+
+
 def _descending(text):
     """An ORDER BY item sorting `text` descending (as Column.desc(); an item that already
     has a direction keeps it)."""
@@ -305,7 +301,8 @@ class DataFrame:
         self._session = session
         self._select = select
         self._streaming = streaming
-        self._id = _next_id()
+        from _sluice_py import registry
+        self._id = registry.next_frame_id()
         # DataFrame ids whose columns (df["a"]) this query can name, and the qualifier
         # each takes here ("" for none).
         self._qualifiers = dict(qualifiers or {})
@@ -489,10 +486,12 @@ class DataFrame:
         The SELECT is this query's when it has no select list yet or, with `compose`, a
         projection whose columns are known (the new list then computes over the same
         source: right for lists of those columns only, as new expressions name this
-        query's columns, not its source's); else one over this query as a subquery."""
+        query's columns, not its source's, unless each column is the source's column of
+        its name); else one over this query as a subquery."""
         s = self._select
-        if (compose and s.items is not None and s.columns is not None and s.group is None and
-                s.limit is None and not s.distinct and not s.order and self._alias is None):
+        if ((compose or _passthrough(s.columns)) and s.items is not None and
+                s.columns is not None and s.group is None and s.limit is None and
+                not s.distinct and not s.order and self._alias is None):
             select = s.copy()
             select.items = None
             return select, dict(self._qualifiers), list(s.columns)
@@ -534,7 +533,7 @@ class DataFrame:
         present = {n.lower() for n in names}
         outputs = [k for k, _ in replaced.values()]
         s = self._select
-        if not any(key in present for key in replaced):
+        if not any(key in present for key in replaced) and not _passthrough(s.columns):
             # Only new columns: SELECT *, new ones.
             if s.items is not None or s.group is not None or s.distinct or s.limit is not None:
                 select, qualifiers = self._wrapped()
