@@ -72,8 +72,6 @@ nlohmann::json FieldsJson(const std::vector<spark::StructField>& fields) {
 
 }  // namespace
 
-void LinkSluiceModule() {}
-
 nlohmann::json TypeJson(const spark::DataType& type) {
   using spark::TypeId;
   switch (type.id) {
@@ -149,7 +147,9 @@ ScopedRun::~ScopedRun() {
 
 using sluice::python::Raise;
 
-PYBIND11_EMBEDDED_MODULE(_sluice, m) {
+namespace {
+
+void DefineModule(py::module_& m) {
   namespace sp = sluice::python;
   py::object base = py::module_::import("builtins").attr("Exception");
   py::object error =
@@ -227,4 +227,22 @@ PYBIND11_EMBEDDED_MODULE(_sluice, m) {
     if (!columns.ok()) Raise(columns.status());
     return sp::ColumnsJson(*columns);
   });
+}
+
+py::module_::module_def module_definition;
+
+}  // namespace
+
+extern "C" PyObject* sluice_python_init_module() {
+  auto m = py::module_::create_extension_module("_sluice", nullptr, &module_definition);
+  try {
+    DefineModule(m);
+    return m.release().ptr();
+  } catch (py::error_already_set& error) {
+    error.restore();
+    return nullptr;
+  } catch (const std::exception& error) {
+    PyErr_SetString(PyExc_ImportError, error.what());
+    return nullptr;
+  }
 }

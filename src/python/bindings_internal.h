@@ -1,6 +1,8 @@
 // Shared between the `_sluice` module (bindings.cc) and the runner of pipeline files.
 #pragma once
 
+#include <Python.h>
+
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -11,10 +13,6 @@
 #include "spark/types.h"
 
 namespace sluice::python {
-
-// Does nothing; calling it links bindings.cc, which registers the `_sluice` module with
-// the interpreter before it starts (a static library's unreferenced objects are dropped).
-void LinkSluiceModule();
 
 // Spark's JSON of a data type, as PySpark's DataType.jsonValue() writes it.
 nlohmann::json TypeJson(const spark::DataType& type);
@@ -37,3 +35,6 @@ class ScopedRun {
 };
 
 }  // namespace sluice::python
+
+// Creates the `_sluice` module (a new reference, or NULL with a Python error set).
+extern "C" PyObject* sluice_python_init_module();

@@ -17,7 +17,7 @@ namespace py = pybind11;
 extern "C" const char* __lsan_default_suppressions() {
   return "leak:libpython3\nleak:pybind11::detail::get_local_internals\n"
          "leak:pybind11::detail::get_internals\nleak:cpython-311-x86_64-linux-gnu.so\n"
-         "leak:libcrypto.so\n";
+         "leak:libcrypto.so\nleak:sluice_python_init_module\n";
 }
 
 extern "C" const char* __lsan_default_options() { return "print_suppressions=0"; }
@@ -26,8 +26,42 @@ namespace sluice::python {
 
 namespace {
 
+// Installs the hook that serves sluice's modules (and with it `_sluice`) in the running
+// interpreter.
+void InstallModules() {
+  py::module_ sys = py::module_::import("sys");
+  py::dict modules = sys.attr("modules");
+  if (!modules.contains("_sluice")) {
+    PyObject* created = sluice_python_init_module();
+    if (created == nullptr) throw py::error_already_set();
+    modules["_sluice"] = py::reinterpret_steal<py::object>(created);
+  }
+  // The import hook is itself one of the embedded modules: run its source directly.
+  for (const EmbeddedSource& source : EmbeddedSources()) {
+    if (std::string(source.module) != "_sluice_py.importer") continue;
+    py::dict scope;
+    scope["__name__"] = "_sluice_py.importer";
+    py::module_ builtins = py::module_::import("builtins");
+    builtins.attr("exec")(
+        builtins.attr("compile")(source.source, "<sluice>/_sluice_py/importer.py", "exec"), scope);
+    scope["install"]();
+  }
+}
+
+// In a Python process that imported sluice's extension module, sluice uses that
+// interpreter.
+std::string JoinRunning() {
+  py::gil_scoped_acquire gil;
+  try {
+    InstallModules();
+  } catch (const py::error_already_set& error) {
+    return std::string("cannot load sluice's Python modules: ") + error.what();
+  }
+  return "";
+}
+
 std::string StartOnce() {
-  LinkSluiceModule();
+  if (Py_IsInitialized()) return JoinRunning();
   PyConfig config;
   PyConfig_InitPythonConfig(&config);
   config.use_environment = 0;  // PYTHONHOME & co. of another Python must not apply
@@ -51,17 +85,7 @@ std::string StartOnce() {
       }
     }
     sys.attr("dont_write_bytecode") = true;
-    // The import hook is itself one of the embedded modules: run its source directly.
-    for (const EmbeddedSource& source : EmbeddedSources()) {
-      if (std::string(source.module) != "_sluice_py.importer") continue;
-      py::dict scope;
-      scope["__name__"] = "_sluice_py.importer";
-      py::module_ builtins = py::module_::import("builtins");
-      builtins.attr("exec")(
-          builtins.attr("compile")(source.source, "<sluice>/_sluice_py/importer.py", "exec"),
-          scope);
-      scope["install"]();
-    }
+    InstallModules();
   } catch (const py::error_already_set& error) {
     return std::string("cannot start the embedded Python: ") + error.what();
   }
