@@ -125,6 +125,7 @@ struct Expr {
   bool negated = false;
   bool distinct = false;               // kFunction: f(DISTINCT ...)
   std::optional<bool> ignore_nulls;    // kFunction: IGNORE NULLS / RESPECT NULLS
+  bool column_first = false;           // kFunction: USER, CURRENT_DATE, ... name a column first
   ExprPtr filter;                      // kFunction: FILTER (WHERE ...)
   std::unique_ptr<WindowSpec> window;  // kFunction: OVER (...) or OVER name
   std::vector<SortItem> within_group;  // kFunction: WITHIN GROUP (ORDER BY ...)

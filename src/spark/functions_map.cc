@@ -2,6 +2,7 @@
 // map_entries, map_contains_key, str_to_map) and struct functions (struct, named_struct).
 // Maps refuse NULL and duplicate keys, as Spark's default spark.sql.mapKeyDedupPolicy
 // (EXCEPTION) does; DuckDB's MAP raises the same errors.
+#include <cctype>
 #include <set>
 
 #include "common/strings.h"
@@ -242,15 +243,33 @@ Result<Typed> NamedStructFn(Call& call) {
   return out;
 }
 
+// Spark's quoteIfNeeded: a name of letters, digits and underscores (not only digits) as
+// it is, any other in backquotes.
+std::string QuoteIfNeeded(const std::string& name) {
+  bool plain = !name.empty();
+  bool digits = true;
+  for (char c : name) {
+    plain = plain && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+    digits = digits && std::isdigit(static_cast<unsigned char>(c));
+  }
+  if (plain && !digits) return name;
+  std::string quoted = "`";
+  for (char c : name) quoted += c == '`' ? std::string("``") : std::string(1, c);
+  return quoted + "`";
+}
+
 Result<Typed> StructFn(Call& call) {
-  std::vector<std::string> names;
+  std::vector<std::string> names, shown;
   for (size_t i = 0; i < call.args.size(); ++i) {
     const std::string alias = i < call.node.aliases.size() ? call.node.aliases[i] : "";
     names.push_back(StructFieldName(*call.raw[i], alias, i));
+    // Spark names struct(a AS c) with the alias: `struct(a AS c)`.
+    shown.push_back(alias.empty() ? call.args[i].name
+                                  : call.args[i].name + " AS " + QuoteIfNeeded(alias));
   }
   SLUICE_ASSIGN_OR_RETURN(Typed out,
                           StructFromFields(call.translator, call.node.span, names, call.args));
-  out.name = call.DefaultName();
+  out.name = "struct(" + Join(shown, ", ") + ")";
   return out;
 }
 

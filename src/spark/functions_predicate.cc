@@ -106,13 +106,18 @@ void AddPredicateFunctions(FunctionMap& map) {
   Define(
       map, "isnull", k, 1, 1,
       [](Call& c) -> Result<Typed> {
-        return c.Result("(" + c.args[0].sql + " IS NULL)", kBoolean, false);
+        // Spark's isnull(a) is the IsNull expression, named `(a IS NULL)`.
+        Typed out = c.Result("(" + c.args[0].sql + " IS NULL)", kBoolean, false);
+        out.name = "(" + c.args[0].name + " IS NULL)";
+        return out;
       },
       kPredicate);
   Define(
       map, "isnotnull", k, 1, 1,
       [](Call& c) -> Result<Typed> {
-        return c.Result("(" + c.args[0].sql + " IS NOT NULL)", kBoolean, false);
+        Typed out = c.Result("(" + c.args[0].sql + " IS NOT NULL)", kBoolean, false);
+        out.name = "(" + c.args[0].name + " IS NOT NULL)";
+        return out;
       },
       kPredicate);
 }

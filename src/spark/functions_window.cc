@@ -76,9 +76,13 @@ Result<Typed> NthValueFn(Call& call) {
     }
     ignore_nulls = call.args[2].literal->text == "true";
   }
-  return call.Result("nth_value(" + call.args[0].sql + ", " + std::to_string(offset) +
-                         (ignore_nulls ? " IGNORE NULLS" : "") + ")" + call.over,
-                     call.args[0].type);
+  Typed out = call.Result("nth_value(" + call.args[0].sql + ", " + std::to_string(offset) +
+                              (ignore_nulls ? " IGNORE NULLS" : "") + ")" + call.over,
+                          call.args[0].type);
+  // Spark's NthValue is named without its ignoreNulls argument, which it names after.
+  out.name = "nth_value(" + call.args[0].name + ", " + call.args[1].name + ")" +
+             (ignore_nulls ? " ignore nulls" : "");
+  return out;
 }
 
 }  // namespace

@@ -824,6 +824,10 @@ Result<ExprPtr> Parser::Primary() {
       ++i_;
       ExprPtr node = NewExpr(ExprKind::kFunction, SpanOf(token));
       node->parts = {ToLower(word)};
+      // Spark's parser (without enforceReservedKeywords) reads these as column names, and
+      // only a name that is no column is the function.
+      node->column_first = word == "CURRENT_DATE" || word == "CURRENT_TIMESTAMP" ||
+                           word == "CURRENT_USER" || word == "USER" || word == "SESSION_USER";
       return node;
     }
   }

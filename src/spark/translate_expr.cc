@@ -380,6 +380,14 @@ Result<Typed> Translator::Translate(const Expr& expr, const Scope& scope,
     case ExprKind::kStar:
       return ErrorAt(expr.span, "'*' is allowed only in a select list or in count(*)");
     case ExprKind::kFunction: {
+      if (expr.column_first) {
+        Expr column;
+        column.kind = ExprKind::kColumn;
+        column.span = expr.span;
+        column.parts = expr.parts;
+        auto resolved = ResolveColumn(column, scope);
+        if (resolved.ok()) return resolved;
+      }
       extern Result<Typed> TranslateCall(Translator & translator, const Expr& expr,
                                          const Scope& scope, const ExprContext& context);
       return TranslateCall(*this, expr, scope, context);
@@ -677,10 +685,11 @@ Result<Typed> Translator::Translate(const Expr& expr, const Scope& scope,
                         " AND " + Coerce(value, *high_type).sql +
                         " <= " + Coerce(high, *high_type).sql + ")";
       if (expr.negated) sql = "(NOT " + sql + ")";
-      Typed out = Boolean(
-          sql,
-          value.name + (expr.negated ? " NOT" : "") + " BETWEEN " + low.name + " AND " + high.name,
-          true);
+      // Spark 3.5 parses BETWEEN as two comparisons, and names it so.
+      std::string name = "((" + value.name + " >= " + low.name + ") AND (" + value.name +
+                         " <= " + high.name + "))";
+      if (expr.negated) name = "(NOT " + name + ")";
+      Typed out = Boolean(sql, name, true);
       Inherit(out, value);
       Inherit(out, low);
       Inherit(out, high);
@@ -781,6 +790,7 @@ Result<Typed> Translator::Translate(const Expr& expr, const Scope& scope,
         }
         out.sql = "struct_extract(" + base.sql + ", " + QuoteLiteral(field->name) + ")";
         out.type = *field->type;
+        out.name = base.name + "." + *name;  // Spark's GetStructField: `s.f`
         return out;
       }
       return ErrorAt(expr.span, "'" + base.name + "' is " + base.type.Sql() +
