@@ -160,6 +160,12 @@ class SetOperationTest(unittest.TestCase):
             "      LIMIT 1", "    )", "  UNION ALL", "    SELECT *", "    FROM", "      t",
             "  ) AS _N"])
 
+    def test_union_keeps_the_left_columns(self):
+        a, b = table(["x"], "a"), table(["x"], "b")
+        self.assertEqual(select_list(a.union(b).select(a["x"])), ["x"])
+        with self.assertRaises(errors.AnalysisException):
+            a.union(b).select(b["x"])
+
     def test_union_by_name_errors(self):
         s = session()
         a = s.createDataFrame([], "id INT, name STRING")

@@ -887,7 +887,9 @@ class DataFrame:
         source = Lines().add("(", origin).extend(self._set_operand(), "  ")
         source.add(keyword, origin).extend(other._set_operand(), "  ")
         source.add(") AS _u%d" % self._id, origin)
+        # The result's columns are the left side's, as in Spark: its df["a"] still name them.
         return DataFrame(self._session, _Select(source), self._streaming or other._streaming,
+                         qualifiers={frame: "" for frame in self._qualifiers},
                          names=self._names, origin=origin)
 
     def _set_operand(self):
