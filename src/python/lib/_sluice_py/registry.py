@@ -309,8 +309,11 @@ def _emit_conf(lines, state, record):
 
 
 def statements_so_far():
-    """[(file, text)] of every record whose statement is known, for describing a query."""
-    load = _current()
+    """[(file, text)] of every record whose statement is known, for describing a query
+    (none outside a load, where the SQL layer says that schemas are not known)."""
+    load = _load
+    if load is None:
+        return []
     out = []
     for record in load.records:
         if record.query is None and record.options.get("needs_query"):
