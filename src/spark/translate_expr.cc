@@ -883,6 +883,8 @@ Result<Typed> TranslateBinary(Translator& translator, const Expr& expr, const Sc
   Inherit(out, b);
   out.nullable = a.nullable || b.nullable;
   out.name = "(" + a.name + " " + op + " " + b.name + ")";
+  // Spark parses a <> b (and a != b) as NOT (a = b), and names it so.
+  if (op == "<>") out.name = "(NOT (" + a.name + " = " + b.name + "))";
   auto mismatch = [&](std::string_view what) -> Status {
     return translator.ErrorAt(expr.span, std::string(what) + ": '" + a.name + "' is " +
                                              a.type.Sql() + " and '" + b.name + "' is " +

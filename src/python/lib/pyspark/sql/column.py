@@ -225,7 +225,13 @@ class Column:
         return Column("endswith(%s, %s)" % (self._sql, _sql_of(other)))
 
     def substr(self, startPos, length):
-        return Column("substr(%s, %s, %s)" % (self._sql, _sql_of(startPos), _sql_of(length)))
+        # Column.substr is Spark's Substring expression, named substring(...).
+        if type(startPos) is not type(length) and not (
+                isinstance(startPos, int) and isinstance(length, int)):
+            raise _errors.PySparkTypeError(
+                "[NOT_SAME_TYPE] Argument `startPos` and `length` should be the same type, got "
+                "%s and %s." % (type(startPos).__name__, type(length).__name__))
+        return Column("substring(%s, %s, %s)" % (self._sql, _sql_of(startPos), _sql_of(length)))
 
     # --- names and types -------------------------------------------------------------------
     def alias(self, *alias, **kwargs):
