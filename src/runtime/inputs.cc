@@ -249,8 +249,35 @@ Result<std::string> InputRenderer::ViewRelation(const graph::Dataset& view) {
   SLUICE_ASSIGN_OR_RETURN(std::string sql,
                           Render(*view.definition.query, view.view_inputs, view.conf));
   SLUICE_ASSIGN_OR_RETURN(std::string name, MakeView(view.name(), sql));
+  SLUICE_ASSIGN_OR_RETURN(name, ApplyViewExpectations(view, name));
   rendered_views_[key] = name;
   return name;
+}
+
+// A view's expectations act on the rows its readers see, as on Databricks: rows failing a
+// DROP ROW rule are left out, and a row failing a FAIL UPDATE rule fails the reading flow.
+// (Warn rules change no rows.)
+Result<std::string> InputRenderer::ApplyViewExpectations(const graph::Dataset& view,
+                                                         const std::string& rows) {
+  std::vector<std::string> conditions;
+  for (const sql::Expectation& expectation : view.definition.expectations) {
+    if (expectation.action == sql::ViolationAction::kWarn) continue;
+    SLUICE_ASSIGN_OR_RETURN(std::string condition,
+                            TranslateOver(*context_.connection, *expectation.parsed,
+                                          "SELECT * FROM " + rows,
+                                          SparkOptions(settings_, view.conf)));
+    if (expectation.action == sql::ViolationAction::kDrop) {
+      conditions.push_back("(" + condition + ") IS NOT FALSE");
+    } else {
+      const std::string message = "expectation '" + expectation.name + "' of view '" + view.name() +
+                                  "' failed (ON VIOLATION FAIL UPDATE): " + expectation.condition;
+      conditions.push_back("CASE WHEN (" + condition + ") IS FALSE THEN error(" +
+                           QuoteLiteral(message) + ") ELSE true END");
+    }
+  }
+  if (conditions.empty()) return rows;
+  return MakeView(view.name() + "_checked",
+                  "SELECT * FROM " + rows + " WHERE " + Join(conditions, " AND "));
 }
 
 Result<std::string> InputRenderer::TableRelation(const std::string& key, const std::string& root,

@@ -104,6 +104,7 @@ class InputRenderer {
                                     bool skip_change_commits);
   Result<std::string> FilesRelation(const std::string& key, const sql::Reference& reference,
                                     const graph::Input& input, bool streaming);
+  Result<std::string> ApplyViewExpectations(const graph::Dataset& view, const std::string& rows);
   Result<std::string> ViewRelation(const graph::Dataset& view);
   Result<std::string> MakeView(std::string name, const std::string& sql);
   // A name for a view standing for `display`, unique on the connection when needed.
