@@ -4,6 +4,7 @@
 #include <pybind11/stl.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -157,6 +158,13 @@ void DefineModule(py::module_& m) {
   m.attr("Error") = error;
   m.attr("UnresolvedDataset") = py::reinterpret_steal<py::object>(
       PyErr_NewException("_sluice.UnresolvedDataset", error.ptr(), nullptr));
+
+  // The environment variable `name` as the process has it now, or None.
+  m.def("getenv", [](const std::string& name) -> py::object {
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr) return py::none();
+    return py::str(value);
+  });
 
   // (source, is package) of one of sluice's own modules, or None.
   m.def("embedded_source", [](const std::string& name) -> py::object {

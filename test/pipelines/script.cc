@@ -8,7 +8,8 @@ namespace {
 
 // Records of one line: the next line starts a new record even without a blank line.
 bool IsOneLineRecord(const std::string& kind) {
-  return kind == "delete" || kind == "exists" || kind == "missing" || kind == "contains";
+  return kind == "delete" || kind == "exists" || kind == "missing" || kind == "contains" ||
+         kind == "env";
 }
 
 }  // namespace

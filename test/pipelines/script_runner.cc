@@ -1,6 +1,7 @@
 #include "script_runner.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -21,6 +22,10 @@ namespace fs = std::filesystem;
 class ScriptRunner {
  public:
   ScriptRunner(std::string file, std::string dir) : file_(std::move(file)), dir_(std::move(dir)) {}
+  // Environment variables the test set are unset again.
+  ~ScriptRunner() {
+    for (const std::string& name : environment_) unsetenv(name.c_str());
+  }
 
   std::vector<ScriptFailure> Run() {
     std::string error;
@@ -73,6 +78,7 @@ class ScriptRunner {
   std::string file_;
   std::string dir_;
   std::vector<ScriptFailure> failures_;
+  std::vector<std::string> environment_;
 };
 
 bool ScriptRunner::ExpectError(const ScriptRecord& record, const Status& status,
@@ -328,6 +334,16 @@ void ScriptRunner::Execute(const ScriptRecord& record) {
     RunUpdate(record);
   } else if (kind == "validate" || kind == "graph") {
     DescribeGraph(record, kind == "validate");
+  } else if (kind == "env") {
+    // env NAME=VALUE: an environment variable for the rest of the test.
+    const size_t equals = record.words.size() == 2 ? record.words[1].find('=') : std::string::npos;
+    if (equals == std::string::npos || equals == 0) {
+      Fail(record.line, "env takes NAME=VALUE");
+    } else {
+      const std::string name = record.words[1].substr(0, equals);
+      setenv(name.c_str(), record.words[1].substr(equals + 1).c_str(), 1);
+      environment_.push_back(name);
+    }
   } else if (kind == "compiled") {
     CheckCompiled(record);
   } else if (kind == "open") {
@@ -339,9 +355,10 @@ void ScriptRunner::Execute(const ScriptRecord& record) {
   } else if (kind == "exists" || kind == "missing" || kind == "contains") {
     CheckPath(record);
   } else {
-    Fail(record.line, "unknown record '" + kind +
-                          "' (file, input, delete, run, validate, graph, compiled, open, query, "
-                          "query-error, exists, missing, contains)");
+    Fail(record.line,
+         "unknown record '" + kind +
+             "' (file, input, delete, env, run, validate, graph, compiled, open, query, "
+             "query-error, exists, missing, contains)");
   }
 }
 

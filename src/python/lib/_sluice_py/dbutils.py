@@ -8,6 +8,8 @@ value `secrets.<scope>.<key>`. dbutils.widgets.get(name) reads the configuration
 import os
 import re
 
+import _sluice
+
 from _sluice_py import errors
 
 
@@ -20,7 +22,9 @@ class _Secrets:
         self._configuration = configuration
 
     def get(self, scope, key):
-        value = os.environ.get(_env_name(scope, key))
+        # The process environment as it is now (os.environ is a copy made when the
+        # interpreter started, which may be long before this load).
+        value = _sluice.getenv(_env_name(scope, key))
         if value is None:
             value = self._configuration.get("secrets.%s.%s" % (scope, key))
         if value is None:
