@@ -5,7 +5,6 @@ SLUICE_SECRET_<SCOPE>_<KEY> (upper case, other characters as `_`), else the conf
 value `secrets.<scope>.<key>`. dbutils.widgets.get(name) reads the configuration value
 `name`."""
 
-import os
 import re
 
 import _sluice

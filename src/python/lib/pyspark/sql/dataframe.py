@@ -14,6 +14,7 @@ import re
 
 from _sluice_py import errors as _errors
 from _sluice_py import origin as _origin
+from _sluice_py import registry as _registry
 from _sluice_py.sqlbuild import Lines, is_parenthesized, marker, resolve_markers
 from _sluice_py.sqltext import quote_identifier, string_literal, split_name
 from pyspark.sql.column import Column, _to_column, _sql_of, _literal_sql
@@ -301,8 +302,7 @@ class DataFrame:
         self._session = session
         self._select = select
         self._streaming = streaming
-        from _sluice_py import registry
-        self._id = registry.next_frame_id()
+        self._id = _registry.next_frame_id()
         # DataFrame ids whose columns (df["a"]) this query can name, and the qualifier
         # each takes here ("" for none).
         self._qualifiers = dict(qualifiers or {})
@@ -385,9 +385,8 @@ class DataFrame:
     # --- schema ---------------------------------------------------------------------------
     def _describe(self):
         if self._schema is None:
-            from _sluice_py import registry
             from pyspark.sql.types import StructField, StructType
-            schema = registry.describe(self._sql(), self._streaming)
+            schema = _registry.describe(self._sql(), self._streaming)
             if self._join is not None:
                 # The binding makes names unique (id, id__2); a join's columns keep
                 # Spark's names, which may repeat.
@@ -458,14 +457,13 @@ class DataFrame:
 
     def selectExpr(self, *expr):
         """Each text is a named expression, as Spark's parser reads it: `a + 1`, `a AS b`."""
-        from _sluice_py import registry
         from _sluice_py.functions_core import expr_column
         columns = []
         for text in _names_of(expr):
             if not isinstance(text, str):
                 raise _errors.PySparkTypeError("[NOT_STR] selectExpr() takes SQL texts")
             column = expr_column(text)
-            registry.check_expression(column._sql)
+            _registry.check_expression(column._sql)
             columns.append(column)
         return self.select(*columns)
 
@@ -627,8 +625,7 @@ class DataFrame:
     def filter(self, condition):
         origin = _origin.user_origin(2)
         if isinstance(condition, str):
-            from _sluice_py import registry
-            registry.check_expression(condition)
+            _registry.check_expression(condition)
             text = condition
         elif isinstance(condition, Column):
             text = condition._sql
