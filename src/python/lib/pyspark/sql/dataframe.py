@@ -306,16 +306,13 @@ class DataFrame:
         # DataFrame ids whose columns (df["a"]) this query can name, and the qualifier
         # each takes here ("" for none).
         self._qualifiers = dict(qualifiers or {})
-        self._qualifiers[self._id] = self._own_qualifier(alias)
+        self._qualifiers[self._id] = alias or ""
         self._names = names  # output column names when known without binding
         self._schema = None
         self._origin = origin or _origin.user_origin(2)
         self._alias = alias
         self._watermark = None
         self._join = None  # a _Join when this query is a join's SELECT * (maybe filtered)
-
-    def _own_qualifier(self, alias):
-        return alias or ""
 
     # --- construction helpers ---------------------------------------------------------
     @classmethod
@@ -336,9 +333,6 @@ class DataFrame:
             df._join = self._join
         return df
 
-    def _resolve(self, text, what="column"):
-        return resolve_markers(text, self._qualifiers, what)
-
     def _sql_lines(self):
         return self._select.render(self._origin)
 
@@ -358,7 +352,6 @@ class DataFrame:
             return _Select(Lines([(line + " AS " + quote_identifier(alias), at)])), qualifiers
         source = Lines().add("(", self._origin).extend(self._sql_lines(), "  ")
         source.add(") AS " + quote_identifier(alias), self._origin)
-        qualifiers = {frame: (alias if self._alias else "") for frame in self._qualifiers}
         return _Select(source), qualifiers
 
     def _open_select(self, allow_items=False, allow_order=True, outputs=()):
@@ -378,9 +371,6 @@ class DataFrame:
 
     def _columns_of(self, cols, strings_are_names=True):
         return [_to_column(c, strings_are_names) for c in cols]
-
-    def _item(self, column, origin):
-        return (self._resolve(column._select_item()), origin)
 
     # --- schema ---------------------------------------------------------------------------
     def _describe(self):
