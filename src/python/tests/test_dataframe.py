@@ -137,6 +137,13 @@ class JoinTest(unittest.TestCase):
         self.assertNotEqual(select_list(dropped)[0].split(".")[0],
                             select_list(dropped)[2].split(".")[0])
 
+    def test_new_column_keeps_sides_apart(self):
+        a, b = self.a, self.b
+        df = a.join(b, a.id == b.id).withColumn("x", F.lit(1)).drop(b.id)
+        self.assertEqual(df.columns, ["id", "name", "w", "x"])
+        self.assertEqual(len(select_list(df)), 4)
+        self.assertRegex(select_list(df)[0], r"^_l\d+\.id$")
+
     def test_join_types(self):
         self.assertIn("LEFT SEMI JOIN", self.a.join(self.b, "id", "LeftSemi")._sql())
         self.assertIn("FULL OUTER JOIN", self.a.join(self.b, "id", "full_outer")._sql())

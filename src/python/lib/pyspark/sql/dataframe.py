@@ -521,7 +521,9 @@ class DataFrame:
         present = {n.lower() for n in names}
         outputs = [k for k, _ in replaced.values()]
         s = self._select
-        if not any(key in present for key in replaced) and not _passthrough(s.columns):
+        repeated = len(present) < len(names)  # a join's columns of one name: keep them apart
+        if not any(key in present for key in replaced) and not _passthrough(s.columns) and \
+                not (repeated and self._join is not None):
             # Only new columns: SELECT *, new ones.
             if s.items is not None or s.group is not None or s.distinct or s.limit is not None:
                 select, qualifiers = self._wrapped()
