@@ -33,6 +33,11 @@ def resolve_markers(text, qualifiers, what="column"):
     return _MARKER.sub(replace, text)
 
 
+def strip_markers(text):
+    """`text` with every DataFrame placeholder removed: columns named without a qualifier."""
+    return _MARKER.sub("", text)
+
+
 def is_parenthesized(text):
     """Whether `text` is one parenthesized expression: `(a = b)`, not `(a) OR (b)`."""
     if not text.startswith("(") or not text.endswith(")"):

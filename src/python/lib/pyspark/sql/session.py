@@ -4,6 +4,7 @@ There is one session per pipeline load. Its configuration holds the pipeline's
 `configuration` values; spark.conf.set() at the top of a file sets a value for the
 definitions after it in that file, as SET does in a SQL file."""
 
+import string
 import textwrap
 
 from _sluice_py import errors as _errors
@@ -102,6 +103,20 @@ class _Catalog:
         raise _errors.unsupported("spark.catalog.%s" % name)
 
 
+class _SqlFormatter(string.Formatter):
+    """PySpark's SQL formatter for spark.sql(text, **kwargs)."""
+
+    def format_field(self, value, format_spec):
+        from pyspark.sql.column import Column
+        from pyspark.sql.dataframe import DataFrame
+        from _sluice_py.sqlbuild import strip_markers
+        if isinstance(value, DataFrame):
+            return "(" + value._sql_lines().single_line() + ")"
+        if isinstance(value, Column):
+            return strip_markers(value._select_item())
+        return super().format_field(value, format_spec)
+
+
 class SparkSession:
     """The session of a pipeline load: readers, SQL, configuration."""
 
@@ -156,17 +171,26 @@ class SparkSession:
                                       origin=_origin.user_origin(2))
 
     def sql(self, sqlQuery, args=None, **kwargs):
+        """A DataFrame of a Spark SQL query over the pipeline's datasets. Keyword arguments
+        fill `{name}` fields as PySpark's formatter does: a DataFrame becomes its query as a
+        subquery, a Column its expression, any other value its str()."""
         from pyspark.sql.dataframe import DataFrame
         from _sluice_py import registry
         origin = _origin.user_origin(2)
-        if args or kwargs:
-            raise _errors.unsupported("spark.sql() with parameters", "format the text in Python")
-        streaming = registry.query_reads_stream(sqlQuery)
+        if args:
+            raise _errors.unsupported("spark.sql() with parameter markers (args=)",
+                                      "pass the values as keyword arguments: {name}")
+        if not isinstance(sqlQuery, str):
+            raise _errors.PySparkTypeError("[NOT_STR] Argument `sqlQuery` should be a str, got %s."
+                                           % type(sqlQuery).__name__)
         lines = sqlQuery.strip().rstrip(";").rstrip().split("\n")
         # The text keeps its own indentation, less that common to its lines after the
         # first (which starts right after the quotes in `spark.sql("""SELECT ...`).
         lines = lines[:1] + textwrap.dedent("\n".join(lines[1:])).split("\n")[:len(lines) - 1]
         text = "\n".join(("  " + line).rstrip() for line in lines)
+        if kwargs:
+            text = _SqlFormatter().format(text, **kwargs)
+        streaming = registry.query_reads_stream(text)
         return DataFrame._from_source(self, "(\n" + text + "\n) AS _q", streaming, origin=origin)
 
     def range(self, start, end=None, step=1, numPartitions=None):
