@@ -117,6 +117,41 @@ class _SqlFormatter(string.Formatter):
         return super().format_field(value, format_spec)
 
 
+def _bind_parameters(text, args):
+    """`text` with Spark's parameter markers replaced by literals of the values in `args`:
+    `:name` for a dict, `?` (in order) for a list or tuple."""
+    from pyspark.sql.column import Column, _literal_sql
+    from _sluice_py.functions_core import _tokens
+
+    def literal(value):
+        if isinstance(value, Column):
+            return value._sql
+        return _literal_sql(value)
+
+    named = isinstance(args, dict)
+    if not named and not isinstance(args, (list, tuple)):
+        raise _errors.PySparkTypeError(
+            "[INVALID_TYPE] Argument `args` should be a dict or a list, got %s."
+            % type(args).__name__)
+    tokens = _tokens(text)
+    out, last, position = [], 0, 0
+    for k, (kind, value, start, end) in enumerate(tokens):
+        if kind != "symbol":
+            continue
+        if named and value == ":" and k + 1 < len(tokens) and tokens[k + 1][0] == "word" and \
+                tokens[k + 1][2] == end and tokens[k + 1][1] in args:
+            out.append(text[last:start] + literal(args[tokens[k + 1][1]]))
+            last = tokens[k + 1][3]
+        elif not named and value == "?":
+            if position >= len(args):
+                raise _errors.AnalysisException(
+                    "[UNBOUND_SQL_PARAMETER] Found the unbound parameter: _%d." % (position + 1))
+            out.append(text[last:start] + literal(args[position]))
+            last = end
+            position += 1
+    return "".join(out) + text[last:]
+
+
 class SparkSession:
     """The session of a pipeline load: readers, SQL, configuration."""
 
@@ -177,9 +212,6 @@ class SparkSession:
         from pyspark.sql.dataframe import DataFrame
         from _sluice_py import registry
         origin = _origin.user_origin(2)
-        if args:
-            raise _errors.unsupported("spark.sql() with parameter markers (args=)",
-                                      "pass the values as keyword arguments: {name}")
         if not isinstance(sqlQuery, str):
             raise _errors.PySparkTypeError("[NOT_STR] Argument `sqlQuery` should be a str, got %s."
                                            % type(sqlQuery).__name__)
@@ -190,6 +222,8 @@ class SparkSession:
         text = "\n".join(("  " + line).rstrip() for line in lines)
         if kwargs:
             text = _SqlFormatter().format(text, **kwargs)
+        if args:
+            text = _bind_parameters(text, args)
         streaming = registry.query_reads_stream(text)
         return DataFrame._from_source(self, "(\n" + text + "\n) AS _q", streaming, origin=origin)
 
