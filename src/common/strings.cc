@@ -184,4 +184,16 @@ std::string JsonString(std::string_view text) {
   return out;
 }
 
+std::string RedactSecrets(std::string text, const std::vector<std::string>& secrets) {
+  static constexpr std::string_view kRedacted = "[REDACTED]";
+  for (const std::string& secret : secrets) {
+    if (secret.empty()) continue;
+    for (size_t at = text.find(secret); at != std::string::npos;
+         at = text.find(secret, at + kRedacted.size())) {
+      text.replace(at, secret.size(), kRedacted);
+    }
+  }
+  return text;
+}
+
 }  // namespace sluice

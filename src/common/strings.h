@@ -16,6 +16,9 @@ bool EndsWith(std::string_view text, std::string_view suffix);
 std::string ToLower(std::string_view text);
 std::string ToUpper(std::string_view text);
 std::string Trim(std::string_view text);
+
+// `text` with every occurrence of each non-empty `secrets` value replaced by "[REDACTED]".
+std::string RedactSecrets(std::string text, const std::vector<std::string>& secrets);
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
 // Parses a whole decimal integer; nullopt on anything else (sign allowed, no spaces).

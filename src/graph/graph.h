@@ -85,6 +85,11 @@ class Graph {
   // or pipeline setting sluice does not have).
   const std::vector<std::string>& warnings() const { return warnings_; }
 
+  // Secret values the definitions read (dbutils.secrets.get): never written to the event
+  // log or printed.
+  const std::vector<std::string>& secrets() const { return secrets_; }
+  void AddSecret(std::string value) { secrets_.push_back(std::move(value)); }
+
  private:
   friend class GraphBuilder;
   std::vector<Dataset> datasets_;
@@ -93,6 +98,7 @@ class Graph {
   std::map<std::string, size_t> flow_index_;
   std::map<std::string, std::vector<std::string>> upstream_;  // flow -> upstream flows
   std::vector<std::string> warnings_;
+  std::vector<std::string> secrets_;
 };
 
 // The input for a reference to a table of the settings' `catalog` map (by its name as

@@ -24,6 +24,7 @@ namespace {
 
 thread_local SchemaOracle* current_oracle = nullptr;
 thread_local std::vector<std::shared_ptr<PythonUdf>>* current_udfs = nullptr;
+thread_local std::vector<std::string>* current_secrets = nullptr;
 
 const char* IntervalFieldName(spark::IntervalField field) {
   switch (field) {
@@ -133,15 +134,20 @@ std::string ColumnsJson(const std::vector<spark::Column>& columns) {
   return nlohmann::json{{"type", "struct"}, {"fields", FieldsJson(fields)}}.dump();
 }
 
-ScopedRun::ScopedRun(SchemaOracle* oracle, std::vector<std::shared_ptr<PythonUdf>>* udfs)
-    : previous_oracle_(current_oracle), previous_udfs_(current_udfs) {
+ScopedRun::ScopedRun(SchemaOracle* oracle, std::vector<std::shared_ptr<PythonUdf>>* udfs,
+                     std::vector<std::string>* secrets)
+    : previous_oracle_(current_oracle),
+      previous_udfs_(current_udfs),
+      previous_secrets_(current_secrets) {
   current_oracle = oracle;
   current_udfs = udfs;
+  current_secrets = secrets;
 }
 
 ScopedRun::~ScopedRun() {
   current_oracle = previous_oracle_;
   current_udfs = previous_udfs_;
+  current_secrets = previous_secrets_;
 }
 
 }  // namespace sluice::python
@@ -158,6 +164,11 @@ void DefineModule(py::module_& m) {
   m.attr("Error") = error;
   m.attr("UnresolvedDataset") = py::reinterpret_steal<py::object>(
       PyErr_NewException("_sluice.UnresolvedDataset", error.ptr(), nullptr));
+
+  // A secret value the files read: it is redacted wherever sluice prints or logs.
+  m.def("note_secret", [](const std::string& value) {
+    if (sp::current_secrets != nullptr) sp::current_secrets->push_back(value);
+  });
 
   // The environment variable `name` as the process has it now, or None.
   m.def("getenv", [](const std::string& name) -> py::object {

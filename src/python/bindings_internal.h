@@ -21,10 +21,11 @@ nlohmann::json TypeJson(const spark::DataType& type);
 std::string ColumnsJson(const std::vector<spark::Column>& columns);
 
 // Makes `oracle` the one `_sluice.describe` asks on this thread, and `udfs` where
-// `_sluice.define_udf` adds UDFs, until destroyed.
+// `_sluice.define_udf` adds UDFs and `_sluice.note_secret` secrets, until destroyed.
 class ScopedRun {
  public:
-  ScopedRun(SchemaOracle* oracle, std::vector<std::shared_ptr<PythonUdf>>* udfs);
+  ScopedRun(SchemaOracle* oracle, std::vector<std::shared_ptr<PythonUdf>>* udfs,
+            std::vector<std::string>* secrets);
   ~ScopedRun();
   ScopedRun(const ScopedRun&) = delete;
   ScopedRun& operator=(const ScopedRun&) = delete;
@@ -32,6 +33,7 @@ class ScopedRun {
  private:
   SchemaOracle* previous_oracle_;
   std::vector<std::shared_ptr<PythonUdf>>* previous_udfs_;
+  std::vector<std::string>* previous_secrets_;
 };
 
 }  // namespace sluice::python

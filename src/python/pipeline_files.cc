@@ -34,7 +34,7 @@ Result<PythonRun> RunPipelineFiles(const std::vector<std::string>& files,
   SLUICE_RETURN_IF_ERROR(StartInterpreter());
   py::gil_scoped_acquire gil;
   PythonRun run;
-  ScopedRun scoped(&oracle, &run.udfs);
+  ScopedRun scoped(&oracle, &run.udfs, &run.secrets);
   py::module_ loader;
   try {
     loader = py::module_::import("_sluice_py.loader");

@@ -49,6 +49,8 @@ struct PythonRun {
   // The UDFs the files defined; each must be registered (PythonUdf::Register) on the
   // databases that run the pipeline's queries.
   std::vector<std::shared_ptr<PythonUdf>> udfs;
+  // Secret values the files read (dbutils.secrets.get), to keep out of logs and output.
+  std::vector<std::string> secrets;
 };
 
 // Runs the Python `files` (absolute paths) of a pipeline whose settings are in `root`,

@@ -77,6 +77,7 @@ Result<LoadedPipeline> LoadPipeline(io::FileSystem& fs, const spec::PipelineSett
   }
   std::vector<sql::Script> scripts;
   std::vector<std::string> python_files;
+  std::vector<std::string> secrets;
   for (const std::string& file : loaded.sources) {
     if (EndsWith(file, ".py")) {
       python_files.push_back(file);
@@ -98,10 +99,12 @@ Result<LoadedPipeline> LoadPipeline(io::FileSystem& fs, const spec::PipelineSett
     for (python::GeneratedSource& source : run.sources) {
       SLUICE_ASSIGN_OR_RETURN(sql::Script script, sql::ParseScript(source.text, source.file));
       scripts.push_back(std::move(script));
-      loaded.compiled.emplace_back(source.file, std::move(source.text));
+      // Printed SQL shows no secret either.
+      loaded.compiled.emplace_back(source.file, RedactSecrets(std::move(source.text), run.secrets));
     }
     loaded.warnings = std::move(run.warnings);
     loaded.udfs = std::move(run.udfs);
+    secrets = run.secrets;
     if (database != nullptr) {
       for (const auto& udf : loaded.udfs) {
         SLUICE_RETURN_IF_ERROR(python::PythonUdf::Register(udf, *database));
@@ -109,6 +112,7 @@ Result<LoadedPipeline> LoadPipeline(io::FileSystem& fs, const spec::PipelineSett
     }
   }
   SLUICE_ASSIGN_OR_RETURN(loaded.graph, graph::BuildGraph(std::move(scripts), settings));
+  for (std::string& secret : secrets) loaded.graph.AddSecret(std::move(secret));
   return loaded;
 }
 

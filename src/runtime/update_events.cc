@@ -62,11 +62,23 @@ void UpdateEvents::Add(std::string event_type, std::string level, std::string me
   eventlog::Event event;
   event.event_type = std::move(event_type);
   event.level = std::move(level);
-  event.message = std::move(message);
+  event.message = Redact(std::move(message));
   event.origin = std::move(origin);
-  event.details_json = std::move(details);
+  event.details_json = Redact(std::move(details));
+  if (error) error = Redact(std::move(*error));
   event.error_json = std::move(error);
   writer_->Add(std::move(event));
+}
+
+// Secrets never reach the event log: the values the definitions read with
+// dbutils.secrets.get, and those of `secrets.*` configuration keys.
+std::string UpdateEvents::Redact(std::string text) const {
+  std::vector<std::string> secrets =
+      env_.graph != nullptr ? env_.graph->secrets() : std::vector<std::string>{};
+  for (const auto& [key, value] : env_.settings->configuration) {
+    if (StartsWith(ToLower(key), "secrets.")) secrets.push_back(value);
+  }
+  return RedactSecrets(std::move(text), secrets);
 }
 
 void UpdateEvents::CreateUpdate(const UpdateRequest& request) {

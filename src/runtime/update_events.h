@@ -32,6 +32,7 @@ class UpdateEvents {
 
  private:
   eventlog::Origin MakeOrigin(const graph::Flow* flow) const;
+  std::string Redact(std::string text) const;
   void Add(std::string event_type, std::string level, std::string message, eventlog::Origin origin,
            std::string details, std::optional<std::string> error = std::nullopt);
 

@@ -31,6 +31,7 @@ class _Secrets:
                 "Secret does not exist with scope: %s and key: %s (set the environment "
                 "variable %s or the configuration value secrets.%s.%s)"
                 % (scope, key, _env_name(scope, key), scope, key))
+        _sluice.note_secret(value)  # kept out of the event log and printed SQL
         return value
 
     def getBytes(self, scope, key):
