@@ -127,7 +127,7 @@ Status ReadLibraries(const Reader& reader, const YAML::Node& node, PipelineSetti
         key = "path";
       } else if (kind == "jar" || kind == "maven" || kind == "whl") {
         settings.warnings.push_back(reader.file() + ": library '" + kind +
-                                    "' is ignored (only SQL sources run here)");
+                                    "' is ignored (only SQL and Python sources run here)");
         continue;
       } else {
         return reader.Error(
