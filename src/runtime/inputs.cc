@@ -504,7 +504,11 @@ Result<std::string> InputRenderer::FilesRelation(const std::string& key,
   if (listing.empty() && plan.files.empty()) {
     // A stream over a folder without files simply has nothing to read yet.
     if (stream) return NotFound(kNoDataYet);
-    return NotFound("read_files('" + path + "'): no files found");
+    // Analysis binds a read whose format and schema are given before any file arrives: its
+    // columns come from the schema, as Spark's do, so definitions reading it bind too.
+    if (definitions_ == nullptr || options.schema.empty() || !options.format) {
+      return NotFound("read_files('" + path + "'): no files found");
+    }
   }
   const std::vector<ingest::InputFile>& sample = plan.files.empty() ? listing : plan.files;
   if (options.format) {
