@@ -323,6 +323,7 @@ Result<Typed> Translator::ResolveColumn(const Expr& column, const Scope& scope) 
     value.type = chosen[0]->type;
     value.nullable = chosen[0]->nullable;
     value.name = chosen[0]->name;
+    value.column = best == parts.size();
     for (size_t k = best; k < parts.size(); ++k) {
       if (value.type.is(TypeId::kStruct)) {
         const StructField* field = value.type.FindField(parts[k]);
@@ -519,6 +520,7 @@ Result<Typed> Translator::Translate(const Expr& expr, const Scope& scope,
       out.type = expr.type;
       out.name = std::string(expr.try_cast ? "TRY_CAST(" : "CAST(") + operand.name + " AS " +
                  expr.type.Sql() + ")";
+      if (operand.column) out.item_name = operand.name;
       // A cast of a literal to a string or number stays foldable for functions that need
       // literal arguments.
       if (operand.literal && (expr.type.is(TypeId::kString) || expr.type.IsIntegral()) &&

@@ -311,7 +311,7 @@ Result<TranslatedQuery> Translator::Select(const Query& query, const Scope* oute
     SLUICE_ASSIGN_OR_RETURN(Typed value, Translate(e, scope, item_context));
     SelectOutput output;
     output.has_alias = item.alias.has_value();
-    output.name = item.alias ? *item.alias : value.name;
+    output.name = item.alias ? *item.alias : value.item_name ? *value.item_name : value.name;
     output.value = std::move(value);
     outputs.push_back(std::move(output));
   }

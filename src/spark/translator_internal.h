@@ -21,6 +21,10 @@ struct Typed {
   DataType type;
   bool nullable = true;
   std::string name;                // Spark's name of the expression (its column name)
+  // The name of the expression as a select item without an alias, when it is not `name`:
+  // Spark's analyzer names a CAST of a column after the column (`CAST(a AS INT)` is `a`).
+  std::optional<std::string> item_name;
+  bool column = false;             // a column of a relation (not a field inside one)
   std::optional<Literal> literal;  // the value, when the expression is a literal
   bool aggregate = false;          // contains an aggregate function (outside a window)
   bool window = false;             // contains a window function
