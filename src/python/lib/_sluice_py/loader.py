@@ -14,10 +14,17 @@ from _sluice_py import errors, registry
 from _sluice_py.dbutils import DBUtils
 
 
+# The folders of every pipeline loaded in this process. Their modules are forgotten before
+# each load, so that a pipeline never imports another's module of the same name (`config`)
+# left in sys.modules by an earlier load in the same process.
+_loaded_roots = set()
+
+
 def _forget_user_modules(roots):
+    _loaded_roots.update(roots)
     for name, module in list(sys.modules.items()):
         path = getattr(module, "__file__", None) or ""
-        if any(path.startswith(root + os.sep) for root in roots):
+        if any(path.startswith(root + os.sep) for root in _loaded_roots):
             del sys.modules[name]
 
 
@@ -72,8 +79,15 @@ def _warning_texts(caught):
 
 def describe_error(error):
     """(file, line, column, line text, message) of an exception raised while the files
-    ran: the place is the innermost frame of the user's code."""
+    ran: the place is the innermost frame of the user's code. An exception raised while the
+    user's code handled another (in an `except` block) names that one too, as Python's
+    traceback does, since it is often the cause."""
     message = "%s: %s" % (type(error).__name__, error)
+    context = error.__context__
+    if context is not None and not error.__suppress_context__ and context is not error:
+        file, line, _, _, text = describe_error(context)
+        message += " (raised while handling %s%s)" % (
+            text.split("\n", 1)[0], " at %s:%d" % (file, line) if file else "")
     origin = getattr(error, "sluice_origin", None)
     if origin is not None:
         return origin + (message,)

@@ -341,8 +341,13 @@ def describe(query_sql, streaming):
         raise _Unresolved(str(unresolved), match.group(1) if match else None, streaming,
                           _origin.user_origin(2)) from None
     except _sluice.Error as error:
-        raise errors.AnalysisException(str(error)) from None
+        raise errors.AnalysisException(_DESCRIBED_PLACE.sub("", str(error))) from None
     return _parse_datatype_json_value(json.loads(schema_json))
+
+
+# Where the SQL layer places an error of a described query: the text the query was wrapped
+# in for describing, which the user never wrote (the query's own lines follow the message).
+_DESCRIBED_PLACE = re.compile(r"^<DataFrame>:\d+:\d+: (flow '__sluice_describe': )?")
 
 
 def _first_line(message):
@@ -362,9 +367,25 @@ def check_expression(text, argument="expression"):
             % (argument, text, _first_line(str(error)))) from None
 
 
+# Statements that write data or change the catalog. A pipeline writes its tables through
+# its flows and runs its definitions at every update (and validation), so spark.sql() takes
+# queries only; the statement is named rather than reported as a syntax error.
+_WRITE_STATEMENT = re.compile(
+    r"^\s*(INSERT|MERGE|UPDATE|DELETE|CREATE|REPLACE|DROP|ALTER|TRUNCATE|OPTIMIZE|VACUUM|"
+    r"REFRESH|CACHE|UNCACHE|MSCK|ANALYZE|COPY|GRANT|REVOKE|RESTORE)\b", re.IGNORECASE)
+
+
 def query_reads_stream(text):
     """Whether a Spark SQL query reads a STREAM; raises ParseException when it does not
-    parse."""
+    parse, and PipelineDefinitionError for a statement that writes (INSERT, CREATE, ...)."""
+    statement = _WRITE_STATEMENT.match(text)
+    if statement:
+        raise errors.PipelineDefinitionError(
+            "[ATTEMPT_ANALYSIS_IN_PIPELINE_QUERY_FUNCTION] spark.sql() of a%s %s statement "
+            "writes data or changes the catalog, which pipeline definitions may not do: "
+            "spark.sql() takes a query, and the pipeline's flows write its tables"
+            % ("n" if statement.group(1)[0].upper() in "AEIOU" else "",
+               statement.group(1).upper()))
     try:
         return _sluice.query_reads_stream(text)
     except _sluice.Error as error:
