@@ -663,11 +663,13 @@ class DataFrame:
         raise _errors.unsupported("DataFrame.colRegex")
 
     def distinct(self):
+        self._refuse_stateful("distinct()")
         select, qualifiers = self._open_select(allow_items=True, allow_order=False)
         select.distinct = True
         return self._derive(select, names=self._names, qualifiers=qualifiers)
 
     def dropDuplicates(self, subset=None):
+        self._refuse_stateful("dropDuplicates()")
         if subset is None:
             return self.distinct()
         if isinstance(subset, str):
@@ -756,8 +758,20 @@ class DataFrame:
     def agg(self, *exprs):
         return self.groupBy().agg(*exprs)
 
+    def _refuse_stateful(self, operation):
+        """A stream with a watermark asks for Spark's stateful operators (state kept across
+        batches, windows written once the watermark passes them), which sluice does not
+        have yet: refused rather than computed batch by batch with other results."""
+        if self._streaming and self._watermark is not None:
+            raise _errors.unsupported(
+                "%s of a stream with a watermark (withWatermark(%r, %r))"
+                % ((operation,) + tuple(self._watermark)),
+                "stateful streaming operators are not available yet: sluice would compute "
+                "each batch on its own, not windows closed by the watermark")
+
     def _aggregate(self, group_columns, agg_columns, origin, names=None):
         """SELECT group columns, aggregates FROM this GROUP BY group columns."""
+        self._refuse_stateful("an aggregation")
         if self._select.group is None and self._select.limit is None and \
                 not self._select.distinct and self._select.items is None and \
                 not self._select.order and self._alias is None:
