@@ -47,6 +47,7 @@ class _Load:
         self.deferred = []  # (record, function, check) to call again at the end
         self.waiting = {}  # id(stand-in) -> (stand-in, expectations) not on a dataset yet
         self.udf_settings = {}  # setting key -> value of each Python UDF defined
+        self.query_depth = 0  # query functions running (nested: one may define a dataset)
 
 
 def located(error, origin):
@@ -214,9 +215,20 @@ def call_query_function(record, function, check=None):
         _current().deferred.append((record, function, check))
 
 
+def in_query_function():
+    """Whether the code running is (called by) the query function of a dataset or flow,
+    rather than the top level of a pipeline file."""
+    return _load is not None and _load.query_depth > 0
+
+
 def _checked_result(record, function, check):
     from pyspark.sql.dataframe import DataFrame
-    result = function()
+    load = _current()
+    load.query_depth += 1
+    try:
+        result = function()
+    finally:
+        load.query_depth -= 1
     if not isinstance(result, DataFrame):
         raise located(errors.PipelineDefinitionError(
             "[INVALID_RETURN_TYPE] the query function of '%s' must return a DataFrame, not %s"

@@ -1033,18 +1033,32 @@ class DataFrame:
             return "DataFrame[...]"
 
 
+_WRITERS = ("write", "writeStream")  # properties in PySpark, the rest of _ACTIONS methods
+
+
 def _refused_action(name):
+    what = "DataFrame.%s%s" % (name, "" if name in _WRITERS else "()")
+
     def refuse(*args, **kwargs):
+        if not _registry.in_query_function():
+            # Spark runs an action at the top level of a pipeline file while it loads the
+            # file; sluice runs queries only in the update's flows.
+            raise _errors.unsupported(
+                "%s outside a query function" % what,
+                "sluice runs queries in the update's flows only, not while it loads the "
+                "pipeline's files: compute the result in a dataset instead")
         raise _errors.PipelineDefinitionError(
-            "[ATTEMPT_ANALYSIS_IN_PIPELINE_QUERY_FUNCTION] DataFrame.%s() reads or writes "
-            "data, which the functions that define datasets may not do: return the "
-            "DataFrame and let the pipeline run it" % name)
+            "[ATTEMPT_ANALYSIS_IN_PIPELINE_QUERY_FUNCTION] %s reads or writes data, which "
+            "the functions that define datasets may not do: return the DataFrame and let "
+            "the pipeline run it" % what)
     return refuse
 
 
+# df.write and df.writeStream are refused when read, so that df.write.mode(...).save(...)
+# fails naming the write rather than an attribute of a function.
 for _action in _ACTIONS:
-    setattr(DataFrame, _action, property(lambda self, _n=_action: _refused_action(_n))
-            if _action in ("write", "writeStream") else _refused_action(_action))
+    setattr(DataFrame, _action, property(lambda self, _n=_action: _refused_action(_n)())
+            if _action in _WRITERS else _refused_action(_action))
 
 
 def _session_mutation(method, alternative):
