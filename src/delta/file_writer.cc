@@ -52,6 +52,12 @@ Result<std::string> ShapeQuery(engine::Connection& connection, const std::string
         return InvalidArgument("column '", field.name,
                                "' is NOT NULL in the table but missing from the data");
       }
+      if (options.column_defaults && field.metadata.Contains("CURRENT_DEFAULT")) {
+        return NotSupported("column '", field.name, "' has a default value (",
+                            field.metadata.GetString("CURRENT_DEFAULT").value_or("?"),
+                            ") but is missing from the data; sluice does not compute column "
+                            "defaults, so the data must give the column");
+      }
       selects.push_back("CAST(NULL AS " + type + ") AS " + QuoteIdentifier(physical));
       continue;
     }

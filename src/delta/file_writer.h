@@ -38,10 +38,15 @@ struct DataFileOptions {
   // The source's column names when the caller already described it (saves binding the
   // source once more); empty: described here.
   std::vector<std::string> source_columns;
+  // The table supports allowColumnDefaults: a column whose field has CURRENT_DEFAULT metadata
+  // must get its default where the data lacks it. sluice does not evaluate defaults, so such
+  // a column missing from the data is refused instead of written as NULL.
+  bool column_defaults = false;
 };
 
 // Writes the rows of `source_sql` (its columns are matched to the schema by name,
-// case-insensitively, and cast to the schema's types; a missing nullable column is NULL).
+// case-insensitively, and cast to the schema's types; a missing nullable column is NULL, one
+// with a default under `column_defaults` an error).
 // Returns one AddFile per file written, with paths relative to `table_root`; no file for
 // no rows.
 Result<std::vector<AddFile>> WriteDataFiles(engine::Connection& connection,

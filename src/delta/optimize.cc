@@ -6,6 +6,7 @@
 
 #include "delta/data_skipping_scan.h"
 #include "delta/file_writer.h"
+#include "delta/protocol.h"
 #include "delta/scan.h"
 #include "delta/table_properties.h"
 #include "delta/transaction.h"
@@ -69,6 +70,8 @@ Result<OptimizeMetrics> Optimize(const DeltaContext& context, const std::string&
   file_options.configuration = snapshot->configuration();
   file_options.target_file_size = target;
   file_options.data_change = false;
+  file_options.column_defaults =
+      SupportsWriterFeature(snapshot->protocol(), feature::kAllowColumnDefaults);
   int64_t now = context.clock->NowMillis();
 
   for (auto& [partition, files] : by_partition) {

@@ -20,11 +20,14 @@ constexpr std::string_view kReadableFeatures[] = {
     feature::kV2Checkpoint,       feature::kVacuumProtocolCheck, feature::kTypeWidening,
     feature::kTypeWideningPreview};
 
+// allowColumnDefaults: the file writer refuses to leave out a column that has a default
+// (DataFileOptions::column_defaults), so every row it writes has explicit values.
 constexpr std::string_view kWritableFeatures[] = {
-    feature::kAppendOnly,     feature::kInvariants,        feature::kCheckConstraints,
-    feature::kChangeDataFeed, feature::kGeneratedColumns,  feature::kColumnMapping,
-    feature::kDomainMetadata, feature::kDeletionVectors,   feature::kTimestampNtz,
-    feature::kV2Checkpoint,   feature::kInCommitTimestamp, feature::kVacuumProtocolCheck};
+    feature::kAppendOnly,         feature::kInvariants,        feature::kCheckConstraints,
+    feature::kChangeDataFeed,     feature::kGeneratedColumns,  feature::kColumnMapping,
+    feature::kDomainMetadata,     feature::kDeletionVectors,   feature::kTimestampNtz,
+    feature::kV2Checkpoint,       feature::kInCommitTimestamp, feature::kVacuumProtocolCheck,
+    feature::kAllowColumnDefaults};
 
 template <size_t N>
 bool Contains(const std::string_view (&list)[N], std::string_view name) {
@@ -152,6 +155,11 @@ Result<ColumnMappingMode> GetColumnMappingMode(const Protocol& protocol, const M
 bool IsPropertyTrue(const StringMap& configuration, std::string_view key) {
   auto it = configuration.find(std::string(key));
   return it != configuration.end() && EqualsIgnoreCase(Trim(it->second), "true");
+}
+
+bool IsProtocolProperty(std::string_view key) {
+  return key == "delta.minReaderVersion" || key == "delta.minWriterVersion" ||
+         key == "delta.ignoreProtocolDefaults" || StartsWith(key, "delta.feature.");
 }
 
 Protocol MinimalProtocolForNewTable(const StringMap& configuration, bool has_timestamp_ntz) {

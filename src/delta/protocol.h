@@ -61,9 +61,9 @@ Status CheckReadable(const Protocol& protocol, std::string_view table_path);
 // every reader feature), the writer version must be 1-7, and every writer feature must be one
 // sluice implements (appendOnly, invariants, checkConstraints, changeDataFeed,
 // generatedColumns, columnMapping, domainMetadata, deletionVectors, timestampNtz, v2Checkpoint,
-// inCommitTimestamp, vacuumProtocolCheck). Otherwise NotSupported naming the feature and table.
+// inCommitTimestamp, vacuumProtocolCheck, allowColumnDefaults). Otherwise NotSupported naming the
+// feature and table.
 Status CheckWritable(const Protocol& protocol, std::string_view table_path);
-
 
 // The table's column mapping mode: delta.columnMapping.mode, honoured only when the protocol
 // supports columnMapping (otherwise kNone). InvalidArgument for a value other than
@@ -80,6 +80,11 @@ Result<ColumnMappingMode> GetColumnMappingMode(const Protocol& protocol, const M
 // delta.feature.<name>=supported|enabled. `has_timestamp_ntz` adds timestampNtz.
 // The result may list features sluice cannot write; callers check it with CheckWritable.
 Protocol MinimalProtocolForNewTable(const StringMap& configuration, bool has_timestamp_ntz);
+
+// True for the table properties that only ask for a protocol: delta.minReaderVersion,
+// delta.minWriterVersion, delta.ignoreProtocolDefaults and delta.feature.<name>. Spark's
+// Delta applies them to the protocol and never stores them in the metadata's configuration.
+bool IsProtocolProperty(std::string_view key);
 
 // True if `name` is supported by the protocol and switched on by the table's properties:
 // appendOnly (delta.appendOnly=true), changeDataFeed (delta.enableChangeDataFeed=true),

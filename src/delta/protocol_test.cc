@@ -118,8 +118,8 @@ TEST(CheckWritableTest, RefusesFeaturesSluiceDoesNotWrite) {
   EXPECT_THAT(CheckWritable(Legacy(2, 6), "/t").message(), HasSubstr("'identityColumns'"));
   EXPECT_THAT(CheckWritable(Features(2, {}, {"columnMapping", "icebergCompatV2"}), "/t").message(),
               HasSubstr("'icebergCompatV2'"));
-  EXPECT_THAT(CheckWritable(Features(1, {}, {"allowColumnDefaults"}), "/t").message(),
-              HasSubstr("'allowColumnDefaults'"));
+  // allowColumnDefaults is written (the file writer refuses to leave out a defaulted column).
+  EXPECT_TRUE(CheckWritable(Features(1, {}, {"allowColumnDefaults"}), "/t").ok());
   EXPECT_THAT(CheckWritable(Features(1, {}, {"identityColumns"}), "/t").message(),
               HasSubstr("'identityColumns'"));
   EXPECT_EQ(CheckWritable(Legacy(1, 8), "/t").code(), StatusCode::kNotSupported);
@@ -235,6 +235,16 @@ TEST(MinimalProtocolTest, ExplicitLegacyVersions) {
   EXPECT_EQ(MinimalProtocolForNewTable(
                 {{"delta.minWriterVersion", "4"}, {"delta.enableChangeDataFeed", "true"}}, false),
             Legacy(1, 4));
+}
+
+TEST(ProtocolPropertyTest, OnlyPropertiesThatAskForAProtocol) {
+  EXPECT_TRUE(IsProtocolProperty("delta.minReaderVersion"));
+  EXPECT_TRUE(IsProtocolProperty("delta.minWriterVersion"));
+  EXPECT_TRUE(IsProtocolProperty("delta.ignoreProtocolDefaults"));
+  EXPECT_TRUE(IsProtocolProperty("delta.feature.allowColumnDefaults"));
+  EXPECT_FALSE(IsProtocolProperty("delta.enableChangeDataFeed"));
+  EXPECT_FALSE(IsProtocolProperty("delta.features"));
+  EXPECT_FALSE(IsProtocolProperty("quality"));
 }
 
 TEST(MinimalProtocolTest, ResultIsReadableAndWritableForSupportedFeatures) {

@@ -146,6 +146,7 @@ Result<DataFileOptions> DataFileOptionsFor(const Schema& schema, const Metadata&
   SLUICE_ASSIGN_OR_RETURN(options.column_mapping_mode, GetColumnMappingMode(protocol, metadata));
   options.configuration = metadata.configuration;
   options.data_change = true;
+  options.column_defaults = SupportsWriterFeature(protocol, feature::kAllowColumnDefaults);
   return options;
 }
 
@@ -202,6 +203,9 @@ Result<WriteResult> WriteTable(const DeltaContext& context, const std::string& t
     }
     protocol = MinimalProtocolForNewTable(metadata.configuration, ContainsTimestampNtz(incoming));
     if (snapshot) protocol = MergeProtocols(snapshot->protocol(), protocol);
+    // Properties that ask for a protocol are applied to it, not stored, as Spark does.
+    std::erase_if(metadata.configuration,
+                  [](const auto& entry) { return IsProtocolProperty(entry.first); });
     txn->SetProtocol(protocol);
     txn->SetMetadata(metadata);
   } else {

@@ -6,8 +6,10 @@
 #include "delta/history.h"
 #include "delta/log_validator.h"
 #include "delta/optimize.h"
+#include "delta/protocol.h"
 #include "delta/scan.h"
 #include "delta/stats.h"
+#include "delta/transaction.h"
 #include "delta/vacuum.h"
 #include "support/temp_dir.h"
 
@@ -187,6 +189,44 @@ TEST_F(WriteTest, SchemaEvolutionAddsColumnsAndRefusesTypeChanges) {
   EXPECT_NE(bad_type.status().message().find("id"), std::string::npos)
       << bad_type.status().message();
   EXPECT_EQ(Latest()->version(), 1) << "a refused write commits nothing";
+}
+
+// allowColumnDefaults: a writer must fill a column that has a default (CURRENT_DEFAULT) when
+// the data lacks it. sluice writes the table as long as the data gives every such column, and
+// refuses a write that leaves one out rather than writing NULL there.
+TEST_F(WriteTest, ColumnDefaultsFeatureIsWrittenWhenTheDataGivesEveryDefaultedColumn) {
+  WriteOptions options;
+  options.table_properties = {{"delta.feature.allowColumnDefaults", "enabled"},
+                              {"quality", "gold"}};
+  Write("SELECT 1 AS id, 'a' AS status", options);
+  SnapshotPtr created = Latest();
+  EXPECT_EQ(created->protocol().min_reader_version, 1);
+  EXPECT_EQ(created->protocol().min_writer_version, 7);
+  EXPECT_TRUE(SupportsWriterFeature(created->protocol(), "allowColumnDefaults"));
+  // The property asks for the feature; Spark keeps it out of the configuration.
+  EXPECT_EQ(created->configuration(), (StringMap{{"quality", "gold"}}));
+
+  // status gets a default, as ALTER TABLE ... ALTER COLUMN status SET DEFAULT 'new' gives it.
+  auto txn = Transaction::Begin(context_, root_);
+  ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+  Metadata metadata = created->metadata();
+  metadata.schema_string =
+      R"({"type":"struct","fields":[{"name":"id","type":"integer","nullable":true,)"
+      R"("metadata":{}},{"name":"status","type":"string","nullable":true,)"
+      R"("metadata":{"CURRENT_DEFAULT":"'new'"}}]})";
+  (*txn)->SetMetadata(metadata);
+  (*txn)->SetOperation("CHANGE COLUMN");
+  ASSERT_TRUE((*txn)->Commit().ok());
+
+  Write("SELECT 2 AS id, 'b' AS status");
+  auto missing = WriteTable(context_, root_, "SELECT 3 AS id", {});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotSupported);
+  EXPECT_NE(missing.status().message().find("column 'status' has a default value ('new')"),
+            std::string::npos)
+      << missing.status().message();
+  ExpectRows("SELECT 1 AS id, 'a' AS status UNION ALL SELECT 2, 'b'");
+  EXPECT_EQ(Latest()->version(), 2) << "a refused write commits nothing";
 }
 
 TEST_F(WriteTest, IdempotentWriterSkipsCommittedBatches) {
