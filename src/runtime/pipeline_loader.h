@@ -45,6 +45,9 @@ Status BindQueries(const RuntimeEnv& env, bool skip_input_errors = false);
 struct BindOptions {
   bool skip_input_errors = false;  // as above
   bool save_memo = false;          // keep what bound for the next analysis
+  // Expectations are checked too; describing a query needs only the columns it reads, so
+  // an expectation in error is left for the pipeline's own analysis to report.
+  bool check_expectations = true;
   // When given: the relation of every dataset that bound, by name, and why each dataset
   // that could not be bound was left out (its inputs have no files yet, ...).
   std::map<std::string, spark::BoundRelation>* relations = nullptr;

@@ -34,6 +34,39 @@ const sql::Query* StatementQuery(const sql::Statement& statement) {
   return nullptr;
 }
 
+// When a query's graph does not build, whether the definitions it reads are in error on
+// their own (a dataset defined twice, a CDC target with a query of its own, a cycle, ...):
+// NotFound then, as for a dataset not defined yet, so that the load calls the query
+// function again at the end and, if the definitions are still in error, the pipeline's
+// graph reports the error where the user wrote them rather than at this query. Only
+// errors that more definitions cannot mend count: every dataset read must be defined
+// (the rest of the pipeline may be incomplete while the files run), and a table stands in
+// for the query, as a pipeline needs one. OK otherwise: the error is the query's.
+Status CheckDefinitionsRead(const std::vector<sql::Script>& definitions,
+                            const std::set<std::string>& needed, const std::string& first_read,
+                            const spec::PipelineSettings& settings) {
+  if (first_read.empty()) return Status::OK();
+  std::set<std::string> defined;
+  for (const sql::Script& script : definitions) {
+    for (const sql::Statement& s : script.statements) {
+      if (std::holds_alternative<sql::DatasetStatement>(s)) defined.insert(StatementDataset(s));
+    }
+  }
+  for (const std::string& name : needed) {
+    if (defined.count(name) == 0) return Status::OK();
+  }
+  std::vector<sql::Script> scripts = definitions;
+  SLUICE_ASSIGN_OR_RETURN(
+      sql::Script stand_in,
+      sql::ParseScript(std::string("CREATE MATERIALIZED VIEW ") + kDescribed + " AS SELECT 1 AS x",
+                       "<DataFrame>"));
+  scripts.push_back(std::move(stand_in));
+  Result<graph::Graph> graph = graph::BuildGraph(std::move(scripts), settings);
+  if (graph.ok()) return Status::OK();
+  return NotFound("dataset '" + first_read + "' is not defined: its definitions are in error (" +
+                  graph.status().message() + ")");
+}
+
 }  // namespace
 
 PipelineSchemas::PipelineSchemas(io::FileSystem& fs, const spec::PipelineSettings& settings,
@@ -82,6 +115,7 @@ Result<std::vector<spark::Column>> PipelineSchemas::Describe(
     }
   }
   std::set<std::string> needed;
+  std::string first_read;  // the first dataset of the pipeline the query reads
   std::deque<const sql::Statement*> pending = {&described.statements.back()};
   while (!pending.empty()) {
     const sql::Query* read = StatementQuery(*pending.front());
@@ -95,6 +129,7 @@ Result<std::vector<spark::Column>> PipelineSchemas::Describe(
         if (graph::CatalogTableInput(settings_, reference)) continue;
         return NotFound("dataset '" + reference.name + "' is not defined");
       }
+      if (first_read.empty()) first_read = reference.name;
       if (!needed.insert(name).second) continue;
       for (const sql::Statement* s : it->second) pending.push_back(s);
     }
@@ -109,8 +144,14 @@ Result<std::vector<spark::Column>> PipelineSchemas::Describe(
     }
     reduced.push_back(std::move(kept));
   }
-  reduced.push_back(std::move(described));
-  SLUICE_ASSIGN_OR_RETURN(graph::Graph graph, graph::BuildGraph(std::move(reduced), settings_));
+  std::vector<sql::Script> with_query = reduced;
+  with_query.push_back(std::move(described));
+  Result<graph::Graph> built = graph::BuildGraph(std::move(with_query), settings_);
+  if (!built.ok()) {
+    SLUICE_RETURN_IF_ERROR(CheckDefinitionsRead(reduced, needed, first_read, settings_));
+    return built.status();
+  }
+  graph::Graph graph = std::move(*built);
 
   if (database_ == nullptr) {
     SLUICE_ASSIGN_OR_RETURN(own_database_, engine::Database::Open());
@@ -129,6 +170,7 @@ Result<std::vector<spark::Column>> PipelineSchemas::Describe(
   std::map<std::string, std::string> unbound;
   BindOptions options;
   options.skip_input_errors = true;
+  options.check_expectations = false;  // the pipeline's analysis reports them, in place
   options.relations = &relations;
   options.unbound = &unbound;
   SLUICE_RETURN_IF_ERROR(BindQueries(env, options));
