@@ -771,6 +771,11 @@ class DataFrame:
 
     def _aggregate(self, group_columns, agg_columns, origin, names=None):
         """SELECT group columns, aggregates FROM this GROUP BY group columns."""
+        if self._streaming and any(_has_distinct_aggregate(c) for c in agg_columns):
+            # Spark's UnsupportedOperationChecker: a stream keeps no set of the values seen.
+            raise _errors.AnalysisException(
+                "Distinct aggregations are not supported on streaming DataFrames/Datasets. "
+                "Consider using approx_count_distinct() instead.")
         self._refuse_stateful("an aggregation")
         if self._select.group is None and self._select.limit is None and \
                 not self._select.distinct and self._select.items is None and \
@@ -1034,6 +1039,17 @@ class DataFrame:
 
 
 _WRITERS = ("write", "writeStream")  # properties in PySpark, the rest of _ACTIONS methods
+
+
+# A string literal or quoted identifier in Spark SQL text, which may hold any characters.
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`(?:[^`]|``)*`")
+_DISTINCT_ARGUMENTS = re.compile(r"\(\s*DISTINCT\b", re.IGNORECASE)
+
+
+def _has_distinct_aggregate(column):
+    """Whether an aggregate Column aggregates distinct values (countDistinct, sum_distinct,
+    F.expr("count(DISTINCT x)"), ...)."""
+    return bool(_DISTINCT_ARGUMENTS.search(_QUOTED.sub("''", column._sql)))
 
 
 def _refused_action(name):
