@@ -52,6 +52,7 @@ struct Pipeline::Impl {
     env.database = database.get();
     env.settings = &settings;
     env.graph = &loaded->graph;
+    env.snapshot_functions = &loaded->snapshot_functions;
     return env;
   }
   PipelineGraph Describe() const;
@@ -82,7 +83,7 @@ PipelineGraph Pipeline::Impl::Describe() const {
     DatasetInfo info;
     info.name = dataset.name();
     info.type = sql::DatasetKindName(dataset.kind());
-    if (dataset.is_table()) info.path = settings.TablePath(dataset.name());
+    info.path = dataset.storage_path;
     for (const sql::Expectation& e : dataset.definition.expectations) {
       std::string text = e.name + ": " + e.condition;
       if (e.action != sql::ViolationAction::kWarn) {

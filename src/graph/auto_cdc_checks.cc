@@ -37,11 +37,12 @@ std::string Mode(const sql::AutoCdc& cdc) {
          Join(cdc.keys, ", ") + "), SCD TYPE " + std::to_string(cdc.scd_type);
 }
 
-}  // namespace
-
-Status CheckAutoCdcFlow(const Flow& flow) {
+// The one source of a flow, STREAM unless it reads snapshots (a snapshot function reads
+// nothing the graph knows of).
+Status CheckSource(const Flow& flow) {
   const sql::AutoCdc& cdc = *flow.cdc;
   const std::string name = Quoted(flow.name);
+  if (!cdc.snapshot_function.empty()) return Status::OK();
   if (flow.query.references.size() != 1) {
     return Error(cdc.location, "AUTO CDC flow " + name + " must read exactly one source");
   }
@@ -56,6 +57,15 @@ Status CheckAutoCdcFlow(const Flow& flow) {
     return Error(source.location, "AUTO CDC flow " + name +
                                       " reads a snapshot, which is read in full: remove STREAM");
   }
+  return Status::OK();
+}
+
+}  // namespace
+
+Status CheckAutoCdcFlow(const Flow& flow) {
+  const sql::AutoCdc& cdc = *flow.cdc;
+  const std::string name = Quoted(flow.name);
+  SLUICE_RETURN_IF_ERROR(CheckSource(flow));
   if (cdc.keys.empty()) {
     return Error(cdc.location,
                  "AUTO CDC flow " + name + " needs KEYS (the columns that identify a row)");

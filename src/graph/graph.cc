@@ -50,6 +50,14 @@ std::optional<Input> CatalogTableInput(const spec::PipelineSettings& settings,
   return std::nullopt;
 }
 
+std::string ResolveSourcePath(const spec::PipelineSettings& settings, std::string path) {
+  if (StartsWith(path, "file://")) path = path.substr(7);
+  if (StartsWith(path, "file:")) path = path.substr(5);
+  if ((!path.empty() && path[0] == '/')) return path;
+  if (StartsWith(path, "./")) path = path.substr(2);
+  return settings.root_dir + "/" + path;
+}
+
 bool IsEngineSetting(std::string_view key) {
   const std::string lower = ToLower(key);
   return StartsWith(lower, "spark.") || StartsWith(lower, "pipelines.");
@@ -75,14 +83,50 @@ Status DefinitionError(const sql::SourceLocation& at, std::string_view message) 
 
 std::string Where(const sql::SourceLocation& at) { return at.file + ":" + std::to_string(at.line); }
 
-bool IsAbsolute(std::string_view path) { return !path.empty() && path[0] == '/'; }
-
-std::string ResolvePath(const spec::PipelineSettings& settings, std::string path) {
-  if (StartsWith(path, "file://")) path = path.substr(7);
-  if (StartsWith(path, "file:")) path = path.substr(5);
-  if (IsAbsolute(path)) return path;
-  if (StartsWith(path, "./")) path = path.substr(2);
-  return settings.root_dir + "/" + path;
+// The Delta table a sink writes: its `path` option, or its `tableName` when the settings'
+// catalog map lists it. Kafka sinks and other formats are refused by name.
+Result<std::string> SinkPath(const spec::PipelineSettings& settings,
+                             const sql::DatasetStatement& sink) {
+  auto error = [&](const std::string& message) {
+    return InvalidArgument(
+        sql::FormatDiagnostic(sink.location, "sink '" + sink.name + "': " + message));
+  };
+  const std::string format = ToLower(sink.sink_format);
+  if (format == "kafka") {
+    return NotSupported(sql::FormatDiagnostic(
+        sink.location, "sink '" + sink.name +
+                           "': Kafka sinks are not supported yet; sluice writes Delta sinks "
+                           "(format \"delta\" with a \"path\" option)"));
+  }
+  if (format != "delta") {
+    return error("unknown format '" + sink.sink_format + "'; a sink's format is delta or kafka");
+  }
+  std::optional<std::string> path, table_name;
+  for (const auto& [key, value] : sink.sink_options) {
+    if (EqualsIgnoreCase(key, "path")) path = value;
+    if (EqualsIgnoreCase(key, "tableName")) table_name = value;
+  }
+  if (path && table_name) return error("give the option path or tableName, not both");
+  if (path) {
+    if (path->empty()) return error("the option path is empty");
+    return ResolveSourcePath(settings, *path);
+  }
+  if (!table_name) {
+    return error(
+        "a Delta sink needs the option path (a folder) or tableName (a table of the "
+        "settings' catalog map)");
+  }
+  for (const spec::CatalogTable& table : settings.catalog_tables) {
+    if (!EqualsIgnoreCase(table.name, *table_name)) continue;
+    if (!table.format.empty() && !EqualsIgnoreCase(table.format, "delta")) {
+      return error("catalog table '" + table.name + "' is " + table.format +
+                   " files; a Delta sink writes a Delta table");
+    }
+    return table.path;
+  }
+  return error("table '" + *table_name +
+               "' is not in the `catalog` map of the pipeline settings; add it there with its "
+               "path, or give the sink a path option");
 }
 
 }  // namespace
@@ -127,6 +171,18 @@ class GraphBuilder {
     }
     Dataset dataset;
     dataset.conf = conf;
+    if (definition.kind == sql::DatasetKind::kSink) {
+      SLUICE_ASSIGN_OR_RETURN(dataset.storage_path, SinkPath(settings_, definition));
+    } else if (definition.storage_location) {
+      if (definition.storage_location->empty()) {
+        return DefinitionError(definition.location,
+                               "'" + definition.name + "': the LOCATION is empty");
+      }
+      dataset.storage_path = ResolveSourcePath(settings_, *definition.storage_location);
+    } else if (definition.kind == sql::DatasetKind::kStreamingTable ||
+               definition.kind == sql::DatasetKind::kMaterializedView) {
+      dataset.storage_path = settings_.TablePath(definition.name);
+    }
     if (definition.query && definition.kind != sql::DatasetKind::kTemporaryView &&
         definition.kind != sql::DatasetKind::kView) {
       Flow flow;
@@ -139,7 +195,8 @@ class GraphBuilder {
       flow.location = definition.location;
       SLUICE_RETURN_IF_ERROR(AddFlowRecord(std::move(flow)));
     }
-    if (!definition.query && definition.kind != sql::DatasetKind::kStreamingTable) {
+    if (!definition.query && definition.kind != sql::DatasetKind::kStreamingTable &&
+        definition.kind != sql::DatasetKind::kSink) {
       return DefinitionError(definition.location,
                              "'" + definition.name + "' needs a query (AS SELECT ...)");
     }
@@ -196,11 +253,11 @@ Status GraphBuilder::ResolveInputs(const sql::Query& query, bool reader_is_strea
     input.kind = reference.kind;
     input.streaming = reference.streaming;
     if (reference.kind != sql::ReferenceKind::kDataset) {
-      input.path = ResolvePath(settings_, reference.name);
+      input.path = ResolveSourcePath(settings_, reference.name);
       // A pipeline table read by its path still orders its reader after its writers.
       if (reference.kind == sql::ReferenceKind::kDeltaPath) {
         for (const auto& [key, dataset] : datasets_) {
-          if (dataset.is_table() && settings_.TablePath(dataset.name()) == input.path) {
+          if (dataset.is_stored() && dataset.storage_path == input.path) {
             input.dataset = dataset.name();
           }
         }
@@ -234,6 +291,14 @@ Status GraphBuilder::ResolveInputs(const sql::Query& query, bool reader_is_strea
       return DefinitionError(reference.location, message);
     }
     const Dataset& dataset = it->second;
+    if (dataset.is_sink()) {
+      return DefinitionError(reference.location,
+                             "'" + reader + "' reads '" + dataset.name() +
+                                 "', which is a sink: flows write to sinks, and queries of the "
+                                 "pipeline cannot read them (read its Delta table by path, "
+                                 "delta.`" +
+                                 dataset.storage_path + "`)");
+    }
     if (reference.streaming && dataset.kind() == sql::DatasetKind::kMaterializedView) {
       return DefinitionError(reference.location,
                              "'" + reader + "' reads materialized view '" + dataset.name() +
@@ -267,22 +332,34 @@ Status GraphBuilder::CheckFlows() {
       return DefinitionError(flow.location, message);
     }
     Dataset& dataset = target->second;
+    if (dataset.is_sink() && flow.cdc) {
+      return DefinitionError(flow.location,
+                             "flow '" + flow.name + "' applies changes to sink '" + dataset.name() +
+                                 "'; only append flows write to sinks (AUTO CDC flows write "
+                                 "streaming tables)");
+    }
     if (flow.cdc) {
       SLUICE_RETURN_IF_ERROR(internal::CheckAutoCdcTarget(flow, dataset));
       SLUICE_RETURN_IF_ERROR(internal::CheckAutoCdcFlow(flow));
     }
-    if (!flow.implicit && dataset.kind() != sql::DatasetKind::kStreamingTable) {
-      return DefinitionError(flow.location, "flow '" + flow.name + "' writes to '" +
-                                                dataset.name() +
-                                                "', but flows can only write streaming tables");
+    const bool appends = dataset.kind() == sql::DatasetKind::kStreamingTable || dataset.is_sink();
+    if (!flow.implicit && !appends) {
+      return DefinitionError(flow.location,
+                             "flow '" + flow.name + "' writes to '" + dataset.name() +
+                                 "', but flows can only write streaming tables and sinks");
     }
     flow.target = dataset.name();
-    flow.streaming = dataset.kind() == sql::DatasetKind::kStreamingTable && !flow.once &&
-                     !(flow.cdc && flow.cdc->from_snapshot);
+    flow.streaming = appends && !flow.once && !(flow.cdc && flow.cdc->from_snapshot);
     dataset.flows.push_back(flow.name);
     SLUICE_RETURN_IF_ERROR(ResolveInputs(flow.query, flow.streaming, flow.name, flow.inputs));
     const bool reads_stream = std::any_of(flow.inputs.begin(), flow.inputs.end(),
                                           [](const Input& input) { return input.streaming; });
+    if (flow.streaming && !reads_stream && dataset.is_sink()) {
+      return DefinitionError(flow.query.location,
+                             "flow '" + flow.name + "' into sink '" + dataset.name() +
+                                 "' must read at least one source incrementally, such as "
+                                 "STREAM(name); a flow that writes a batch query runs ONCE");
+    }
     if (flow.streaming && !reads_stream) {
       return DefinitionError(
           flow.query.location,
@@ -320,7 +397,7 @@ Status GraphBuilder::Order(Graph& graph) {
     for (const Input& input : inputs) {
       if (input.dataset.empty()) continue;
       const Dataset& dataset = datasets_.at(ToLower(input.dataset));
-      if (!dataset.is_table()) {
+      if (!dataset.is_stored()) {
         nodes.push_back("v:" + ToLower(dataset.name()));
       } else {
         for (const std::string& writer : dataset.flows) nodes.push_back("f:" + ToLower(writer));
@@ -409,7 +486,7 @@ Status GraphBuilder::Order(Graph& graph) {
 
 Result<Graph> GraphBuilder::Finish() {
   bool has_table = false;
-  for (const auto& [key, dataset] : datasets_) has_table = has_table || dataset.is_table();
+  for (const auto& [key, dataset] : datasets_) has_table = has_table || dataset.is_stored();
   if (!has_table) {
     return InvalidArgument(settings_.settings_file +
                            ": the pipeline defines no tables (a pipeline needs at least one "
@@ -451,7 +528,7 @@ std::vector<std::string> Graph::InputDatasets(std::string_view flow_name) const 
         for (const Input& input : inputs) {
           if (input.kind == sql::ReferenceKind::kDataset) {
             const Dataset* dataset = FindDataset(input.dataset);
-            if (dataset != nullptr && !dataset->is_table() && depth < 64) {
+            if (dataset != nullptr && !dataset->is_stored() && depth < 64) {
               collect(dataset->view_inputs, depth + 1);
               continue;
             }

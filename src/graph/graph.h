@@ -38,6 +38,9 @@ struct Dataset {
   std::vector<Input> view_inputs;
   // SET values in effect where the dataset was defined.
   std::map<std::string, std::string> conf;
+  // Tables and sinks: the absolute folder of their Delta table (LOCATION, a sink's path or
+  // catalog table, else the pipeline's storage); empty for views.
+  std::string storage_path;
 
   const std::string& name() const { return definition.name; }
   sql::DatasetKind kind() const { return definition.kind; }
@@ -45,6 +48,9 @@ struct Dataset {
     return kind() == sql::DatasetKind::kStreamingTable ||
            kind() == sql::DatasetKind::kMaterializedView;
   }
+  bool is_sink() const { return kind() == sql::DatasetKind::kSink; }
+  // Written to a Delta table: tables and sinks.
+  bool is_stored() const { return is_table() || is_sink(); }
 };
 
 struct Flow {
@@ -106,6 +112,10 @@ class Graph {
 std::optional<Input> CatalogTableInput(const spec::PipelineSettings& settings,
                                        const sql::Reference& reference);
 
+// A path written in a pipeline (a Delta table, files, a LOCATION): `file:` prefixes dropped,
+// relative paths resolved against the settings folder.
+std::string ResolveSourcePath(const spec::PipelineSettings& settings, std::string path);
+
 // Whether sluice applies the Spark, Databricks or pipeline setting `key` when a pipeline
 // file SETs it (keys of other forms are configuration values for ${key}).
 bool IsAppliedSetting(std::string_view key);
@@ -125,14 +135,15 @@ Result<Graph> BuildGraph(std::vector<sql::Script> scripts, const spec::PipelineS
 
 // Which flows an update runs, and which of their targets it resets first.
 struct Selection {
-  std::set<std::string> run;           // flow names
-  std::set<std::string> full_refresh;  // dataset names to truncate (and their checkpoints)
-  std::set<std::string> excluded;      // flows not selected
+  std::set<std::string> run;  // flow names
+  // Dataset names to truncate and whose flows' checkpoints to reset (sinks: checkpoints only).
+  std::set<std::string> full_refresh;
+  std::set<std::string> excluded;  // flows not selected
 };
 
 // Resolves refresh selections (dataset names, case-insensitive): nothing selected = every
 // flow; `refresh`/`full_refresh` = the flows writing those datasets, others excluded;
-// `full_refresh_all` = every flow, every table reset. Unknown names are InvalidArgument
+// `full_refresh_all` = every flow, every table and sink reset. Unknown names are InvalidArgument
 // with a hint.
 Result<Selection> SelectFlows(const Graph& graph, bool full_refresh_all,
                               const std::vector<std::string>& full_refresh,

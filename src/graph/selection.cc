@@ -32,7 +32,7 @@ Result<Selection> SelectFlows(const Graph& graph, bool full_refresh_all,
     for (const Flow& flow : graph.flows()) selection.run.insert(flow.name);
     if (full_refresh_all) {
       for (const Dataset& dataset : graph.datasets()) {
-        if (dataset.is_table()) selection.full_refresh.insert(dataset.name());
+        if (dataset.is_stored()) selection.full_refresh.insert(dataset.name());
       }
     }
     return selection;
@@ -40,18 +40,18 @@ Result<Selection> SelectFlows(const Graph& graph, bool full_refresh_all,
   std::set<std::string> selected;
   for (const std::string& name : full_refresh) {
     SLUICE_ASSIGN_OR_RETURN(const Dataset* dataset, SelectedDataset(graph, name, "--full-refresh"));
-    if (!dataset->is_table()) {
+    if (!dataset->is_stored()) {
       return InvalidArgument("--full-refresh: '" + dataset->name() +
-                             "' is a view; only tables can be refreshed");
+                             "' is a view; only tables and sinks can be refreshed");
     }
     selection.full_refresh.insert(dataset->name());
     selected.insert(dataset->name());
   }
   for (const std::string& name : refresh) {
     SLUICE_ASSIGN_OR_RETURN(const Dataset* dataset, SelectedDataset(graph, name, "--refresh"));
-    if (!dataset->is_table()) {
+    if (!dataset->is_stored()) {
       return InvalidArgument("--refresh: '" + dataset->name() +
-                             "' is a view; only tables can be refreshed");
+                             "' is a view; only tables and sinks can be refreshed");
     }
     selected.insert(dataset->name());
   }

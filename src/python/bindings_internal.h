@@ -2,6 +2,7 @@
 #pragma once
 
 #include <Python.h>
+#include <pybind11/pybind11.h>
 
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -35,6 +36,10 @@ class ScopedRun {
   std::vector<std::shared_ptr<PythonUdf>>* previous_udfs_;
   std::vector<std::string>* previous_secrets_;
 };
+
+// The Status of a Python exception raised by the user's code (while pipeline files run or
+// a function of theirs is called), at the user's line when it has one.
+Status PythonErrorStatus(pybind11::module_& loader, pybind11::error_already_set& error);
 
 }  // namespace sluice::python
 

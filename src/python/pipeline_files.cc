@@ -3,17 +3,17 @@
 #include <pybind11/embed.h>
 #include <pybind11/stl.h>
 
+#include "common/strings.h"
 #include "python/bindings_internal.h"
 #include "python/interpreter.h"
+#include "python/snapshot_function.h"
 
 namespace py = pybind11;
 
 namespace sluice::python {
 
-namespace {
-
-// The Status of a Python exception raised while the files ran, at the user's line.
-Status ErrorOf(py::module_& loader, py::error_already_set& error) {
+// The Status of a Python exception raised by the user's code, at the user's line.
+Status PythonErrorStatus(py::module_& loader, py::error_already_set& error) {
   try {
     auto place = loader.attr("describe_error")(error.value())
                      .cast<std::tuple<std::string, int, int, std::string, std::string>>();
@@ -25,8 +25,6 @@ Status ErrorOf(py::module_& loader, py::error_already_set& error) {
     return Internal("Python error while reporting a Python error: ", inner.what());
   }
 }
-
-}  // namespace
 
 Result<PythonRun> RunPipelineFiles(const std::vector<std::string>& files,
                                    const std::map<std::string, std::string>& configuration,
@@ -46,6 +44,12 @@ Result<PythonRun> RunPipelineFiles(const std::vector<std::string>& files,
     using Line = std::pair<std::string, std::tuple<std::string, int, int, std::string>>;
     auto sources = result[0].cast<std::vector<std::pair<std::string, std::vector<Line>>>>();
     run.warnings = result[1].cast<std::vector<std::string>>();
+    for (py::handle item : result[2]) {
+      py::tuple entry = py::reinterpret_borrow<py::tuple>(item);
+      const std::string flow = entry[0].cast<std::string>();
+      run.snapshot_functions[ToLower(flow)] = std::make_shared<SnapshotFunction>(
+          flow, entry[2].cast<std::string>(), root, entry[1].ptr());
+    }
     for (auto& [file, lines] : sources) {
       GeneratedSource source;
       source.file = file;
@@ -59,7 +63,7 @@ Result<PythonRun> RunPipelineFiles(const std::vector<std::string>& files,
       run.sources.push_back(std::move(source));
     }
   } catch (py::error_already_set& error) {
-    return ErrorOf(loader, error);
+    return PythonErrorStatus(loader, error);
   }
   return run;
 }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,8 @@
 #include "spark/translator.h"
 
 namespace sluice::python {
+
+class SnapshotFunction;
 
 // A pipeline SQL text generated from Python code.
 struct GeneratedSource {
@@ -51,6 +54,8 @@ struct PythonRun {
   std::vector<std::shared_ptr<PythonUdf>> udfs;
   // Secret values the files read (dbutils.secrets.get), to keep out of logs and output.
   std::vector<std::string> secrets;
+  // The callable sources of snapshot AUTO CDC flows, by lower-case flow name.
+  std::map<std::string, std::shared_ptr<SnapshotFunction>> snapshot_functions;
 };
 
 // Runs the Python `files` (absolute paths) of a pipeline whose settings are in `root`,

@@ -10,6 +10,7 @@
 #include "runtime/auto_cdc.h"
 #include "runtime/checkpoint.h"
 #include "runtime/inputs.h"
+#include "runtime/query.h"
 #include "runtime/spark_functions.h"
 #include "runtime/spark_sql.h"
 #include "spark/parser.h"
@@ -102,6 +103,8 @@ class FlowExecution {
                   FlowOutcome& outcome, int64_t snapshot_version = 0);
   // AUTO CDC FROM SNAPSHOT: applies the source's current version when it is new.
   Status RunSnapshotCdc(FlowOutcome& outcome);
+  // ... FROM SNAPSHOT FUNCTION: applies each snapshot the Python function gives, in order.
+  Status RunSnapshotFunction(FlowOutcome& outcome);
   Result<std::vector<quality::Rule>> Rules(const std::string& sql);
   // Checks the target's expectations on `sql`; a failed FAIL UPDATE rule is Aborted with
   // Databricks' message (nothing to release then). Release the result after use.
@@ -114,7 +117,8 @@ class FlowExecution {
   // Appends to an existing table take its column types (a later file inferred as BIGINT
   // where the table has DOUBLE); new columns pass through for schema evolution.
   Result<std::string> ConformToTable(const std::string& sql);
-  std::string TablePath() const { return env_.settings->TablePath(target_.name()); }
+  bool SinkMergesSchema() const;
+  const std::string& TablePath() const { return target_.storage_path; }
   spark::TranslateOptions Options() const { return SparkOptions(*env_.settings, flow_.conf); }
 
   const RuntimeEnv& env_;
@@ -129,6 +133,8 @@ class FlowExecution {
 
 delta::WriteOptions FlowExecution::TargetWriteOptions() const {
   delta::WriteOptions options;
+  // A sink's table belongs to whoever else uses it: no pipeline name or comment in it.
+  if (target_.is_sink()) return options;
   const sql::DatasetStatement& definition = target_.definition;
   options.partition_by = definition.partition_by;
   options.table_properties = definition.properties;
@@ -150,11 +156,13 @@ Result<std::string> FlowExecution::ConformToTable(const std::string& sql) {
     table_types[ToLower(field.name)] = delta::ToDuckDbType(*field.type);
   }
   std::vector<std::string> items;
+  std::vector<std::string> new_columns;
   bool changed = false;
   for (size_t row = 0; row < columns.row_count(); ++row) {
     const std::string name = columns.at(row, 0).ToString();
     const std::string type = columns.at(row, 1).ToString();
     auto it = table_types.find(ToLower(name));
+    if (it == table_types.end()) new_columns.push_back(name);
     if (it != table_types.end() && !EqualsIgnoreCase(it->second, type)) {
       items.push_back("CAST(" + QuoteIdentifier(name) + " AS " + it->second + ") AS " +
                       QuoteIdentifier(name));
@@ -163,8 +171,24 @@ Result<std::string> FlowExecution::ConformToTable(const std::string& sql) {
       items.push_back(QuoteIdentifier(name));
     }
   }
+  // A pipeline's own tables evolve their schema; an external table written by a sink takes
+  // new columns only when asked, as Spark's Delta writer does.
+  if (target_.is_sink() && !new_columns.empty() && !SinkMergesSchema()) {
+    return InvalidArgument("sink '" + target_.name() +
+                           "': the rows have columns that the Delta table at " + TablePath() +
+                           " does not: " + Join(new_columns, ", ") +
+                           " (a schema mismatch, as Spark's Delta writer reports it); set the "
+                           "sink option mergeSchema to true to add them to the table");
+  }
   if (!changed) return sql;
   return "SELECT " + Join(items, ", ") + " FROM (" + sql + ")";
+}
+
+bool FlowExecution::SinkMergesSchema() const {
+  for (const auto& [key, value] : target_.definition.sink_options) {
+    if (EqualsIgnoreCase(key, "mergeSchema")) return EqualsIgnoreCase(Trim(value), "true");
+  }
+  return false;
 }
 
 Status FlowExecution::Run(FlowOutcome& outcome) {
@@ -493,14 +517,72 @@ int64_t TombstoneThresholdMillis(const graph::Dataset& target, const graph::Flow
   return 2LL * 24 * 3600 * 1000;
 }
 
+Status FlowExecution::RunSnapshotFunction(FlowOutcome& outcome) {
+  const std::string dir = CheckpointDir(*env_.settings, flow_.name);
+  SLUICE_ASSIGN_OR_RETURN(FlowCheckpoint checkpoint,
+                          FlowCheckpoint::Open(*env_.fs, dir, flow_.name));
+  const auto* functions = env_.snapshot_functions;
+  auto found =
+      functions != nullptr ? functions->find(ToLower(flow_.name)) : decltype(functions->end()){};
+  if (functions == nullptr || found == functions->end()) {
+    return Internal("the snapshot function of flow '" + flow_.name +
+                    "' is not loaded (open the pipeline from its Python files)");
+  }
+  const python::SnapshotFunction& function = *found->second;
+  // The version last applied is the txn version of the target's CDC state; a full refresh
+  // starts over from the first snapshot.
+  std::optional<int64_t> latest;
+  if (!request_.replace_target) {
+    latest = CdcCommittedBatch(context_, CdcStatePath(env_.settings->storage, target_.name()),
+                               checkpoint.id());
+  }
+  UpdateSchemas schemas(env_);
+  int64_t applied = 0;
+  while (true) {
+    SLUICE_ASSIGN_OR_RETURN(std::optional<python::SnapshotFunction::Snapshot> next,
+                            function.Next(latest, env_.settings->configuration, schemas));
+    if (!next) break;
+    if (latest && next->version <= *latest) {
+      return InvalidArgument("the snapshot function of flow '" + flow_.name +
+                             "' returned version " + std::to_string(next->version) +
+                             ", which is not newer than the version applied last (" +
+                             std::to_string(*latest) + "); snapshot versions must increase");
+    }
+    if (applied == 0) on_state_("RUNNING");
+    SLUICE_ASSIGN_OR_RETURN(
+        std::unique_ptr<PipelineQuery> query,
+        PipelineQuery::Translate(env_, context_, next->query, flow_.location.file));
+    FlowOutcome part;
+    SLUICE_RETURN_IF_ERROR(
+        ApplyCdc(query->sql(), checkpoint.id(), next->version, part, next->version));
+    ++batches_written_;
+    ++applied;
+    outcome.output_rows += part.output_rows;
+    outcome.upserted_rows = outcome.upserted_rows.value_or(0) + part.upserted_rows.value_or(0);
+    outcome.deleted_rows = outcome.deleted_rows.value_or(0) + part.deleted_rows.value_or(0);
+    outcome.metrics = part.metrics;
+    outcome.dropped_records += part.dropped_records;
+    outcome.wrote = outcome.wrote || part.wrote;
+    outcome.table_version = part.table_version;
+    outcome.batch_id = next->version;
+    latest = next->version;
+  }
+  if (applied == 0) {
+    outcome.up_to_date = true;
+    if (request_.continuous) outcome.state = "IDLE";
+  }
+  return Status::OK();
+}
+
 Status FlowExecution::RunSnapshotCdc(FlowOutcome& outcome) {
+  if (!flow_.cdc->snapshot_function.empty()) return RunSnapshotFunction(outcome);
   const std::string dir = CheckpointDir(*env_.settings, flow_.name);
   SLUICE_ASSIGN_OR_RETURN(FlowCheckpoint checkpoint,
                           FlowCheckpoint::Open(*env_.fs, dir, flow_.name));
   const graph::Input& input = flow_.inputs.at(0);
-  const std::string source = input.kind == sql::ReferenceKind::kDataset
-                                 ? env_.settings->TablePath(input.dataset)
-                                 : input.path;
+  const graph::Dataset* source_dataset =
+      input.kind == sql::ReferenceKind::kDataset ? env_.graph->FindDataset(input.dataset) : nullptr;
+  const std::string source = source_dataset != nullptr ? source_dataset->storage_path : input.path;
   auto snapshot = delta::LoadSnapshot(context_, source);
   if (!snapshot.ok()) {
     if (snapshot.status().code() != StatusCode::kNotFound) return snapshot.status();

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +15,7 @@
 #include "engine/engine.h"
 #include "graph/graph.h"
 #include "io/file_system.h"
+#include "python/snapshot_function.h"
 #include "quality/expectations.h"
 #include "spec/settings.h"
 
@@ -25,6 +28,10 @@ struct RuntimeEnv {
   const spec::PipelineSettings* settings = nullptr;
   const graph::Graph* graph = nullptr;
   Clock* clock = Clock::Real();
+  // The Python functions that give snapshot AUTO CDC flows their snapshots, by lower-case
+  // flow name (LoadedPipeline::snapshot_functions).
+  const std::map<std::string, std::shared_ptr<python::SnapshotFunction>>* snapshot_functions =
+      nullptr;
 };
 
 struct FlowOutcome;

@@ -205,8 +205,8 @@ Result<std::string> InputRenderer::RelationFor(const graph::Input& input,
       if (dataset == nullptr) return Internal("unresolved dataset " + input.dataset);
       if (!dataset->is_table()) return ViewRelation(*dataset);
       if (definitions_ != nullptr) return Internal("definitions are bound by Relation");
-      return TableRelation("dataset:" + dataset->name(), settings_.TablePath(dataset->name()),
-                           dataset->name(), input.streaming, skip_change_commits);
+      return TableRelation("dataset:" + dataset->name(), dataset->storage_path, dataset->name(),
+                           input.streaming, skip_change_commits);
     }
     case sql::ReferenceKind::kDeltaPath:
       return TableRelation("delta:" + input.path, input.path, input.path, input.streaming,
@@ -262,10 +262,10 @@ Result<std::string> InputRenderer::ApplyViewExpectations(const graph::Dataset& v
   std::vector<std::string> conditions;
   for (const sql::Expectation& expectation : view.definition.expectations) {
     if (expectation.action == sql::ViolationAction::kWarn) continue;
-    SLUICE_ASSIGN_OR_RETURN(std::string condition,
-                            TranslateOver(*context_.connection, *expectation.parsed,
-                                          "SELECT * FROM " + rows,
-                                          SparkOptions(settings_, view.conf)));
+    SLUICE_ASSIGN_OR_RETURN(
+        std::string condition,
+        TranslateOver(*context_.connection, *expectation.parsed, "SELECT * FROM " + rows,
+                      SparkOptions(settings_, view.conf)));
     if (expectation.action == sql::ViolationAction::kDrop) {
       conditions.push_back("(" + condition + ") IS NOT FALSE");
     } else {
@@ -574,7 +574,7 @@ Result<std::string> InputVersions(const delta::DeltaContext& context, const grap
       }
       continue;
     }
-    const std::string root = dataset != nullptr ? settings.TablePath(dataset->name()) : input.path;
+    const std::string root = dataset != nullptr ? dataset->storage_path : input.path;
     auto snapshot = delta::LoadSnapshot(context, root);
     if (!snapshot.ok()) {
       if (snapshot.status().code() != StatusCode::kNotFound) return snapshot.status();

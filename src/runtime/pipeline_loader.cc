@@ -104,6 +104,7 @@ Result<LoadedPipeline> LoadPipeline(io::FileSystem& fs, const spec::PipelineSett
     }
     loaded.warnings = std::move(run.warnings);
     loaded.udfs = std::move(run.udfs);
+    loaded.snapshot_functions = std::move(run.snapshot_functions);
     secrets = run.secrets;
     if (database != nullptr) {
       for (const auto& udf : loaded.udfs) {
@@ -113,6 +114,15 @@ Result<LoadedPipeline> LoadPipeline(io::FileSystem& fs, const spec::PipelineSett
   }
   SLUICE_ASSIGN_OR_RETURN(loaded.graph, graph::BuildGraph(std::move(scripts), settings));
   for (std::string& secret : secrets) loaded.graph.AddSecret(std::move(secret));
+  for (const graph::Flow& flow : loaded.graph.flows()) {
+    if (!flow.cdc || flow.cdc->snapshot_function.empty()) continue;
+    if (loaded.snapshot_functions.count(ToLower(flow.name)) == 0) {
+      return InvalidArgument(sql::FormatDiagnostic(
+          flow.query.location,
+          "FROM SNAPSHOT FUNCTION is the source of a Python create_auto_cdc_from_snapshot_flow "
+          "with a function; in SQL, name the table or view that holds the snapshot"));
+    }
+  }
   return loaded;
 }
 
@@ -218,7 +228,12 @@ Status BindQueries(const RuntimeEnv& env, const BindOptions& options) {
   LazyViews views(*connection);
 
   for (const graph::Flow& flow : graph.flows()) {
-    bool blocked = false;
+    // A snapshot function's rows are known only when it is called, as the flow runs.
+    bool blocked = flow.cdc && !flow.cdc->snapshot_function.empty();
+    if (blocked && options.unbound) {
+      (*options.unbound)[flow.target] =
+          "its snapshots come from a Python function, called when the update runs";
+    }
     for (const graph::Input& input : flow.inputs) {
       if (input.kind == sql::ReferenceKind::kDataset && unbound.count(input.dataset))
         blocked = true;

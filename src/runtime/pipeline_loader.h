@@ -26,6 +26,8 @@ struct LoadedPipeline {
   // The Python files' UDFs: registered on the database given to LoadPipeline; to use
   // another, register them there (python::PythonUdf::Register).
   std::vector<std::shared_ptr<python::PythonUdf>> udfs;
+  // The callable sources of snapshot AUTO CDC flows, by lower-case flow name.
+  std::map<std::string, std::shared_ptr<python::SnapshotFunction>> snapshot_functions;
 };
 
 // `database`, when given, binds what Python files ask to know while they run (the schema

@@ -51,9 +51,9 @@ class QueryResolver : public spark::RelationResolver {
                                         : nullptr;
     std::string root;
     if (dataset != nullptr && dataset->is_table()) {
-      root = env_.settings->TablePath(dataset->name());
+      root = dataset->storage_path;
     } else if (reference.kind == sql::ReferenceKind::kDeltaPath) {
-      root = reference.name;
+      root = graph::ResolveSourcePath(*env_.settings, reference.name);
     } else if (reference.kind == sql::ReferenceKind::kDataset &&
                EqualsIgnoreCase(reference.name, "event_log") && dataset == nullptr) {
       root = env_.settings->event_log_dir();
@@ -176,6 +176,47 @@ std::optional<std::string> DescribedName(const std::string& sql) {
 }
 
 }  // namespace
+
+struct PipelineQuery::Resolver {
+  sql::Query query;
+  std::unique_ptr<QueryResolver> resolver;
+};
+
+PipelineQuery::~PipelineQuery() {
+  if (resolver_ && resolver_->resolver) resolver_->resolver->Release();
+}
+
+Result<std::unique_ptr<PipelineQuery>> PipelineQuery::Translate(const RuntimeEnv& env,
+                                                                delta::DeltaContext& context,
+                                                                const std::string& sql,
+                                                                const std::string& file) {
+  std::unique_ptr<PipelineQuery> out(new PipelineQuery());
+  out->resolver_ = std::make_unique<Resolver>();
+  SLUICE_ASSIGN_OR_RETURN(out->resolver_->query, sql::ParseStandaloneQuery(sql, file));
+  out->resolver_->resolver = std::make_unique<QueryResolver>(env, context, out->resolver_->query);
+  SLUICE_ASSIGN_OR_RETURN(
+      spark::Translation translated,
+      spark::TranslateQuery(*out->resolver_->query.parsed, *out->resolver_->resolver,
+                            SparkOptions(*env.settings, {})));
+  out->sql_ = std::move(translated.sql);
+  out->columns_ = std::move(translated.columns);
+  return out;
+}
+
+Result<std::vector<spark::Column>> UpdateSchemas::Describe(
+    const std::string& query, bool /*streaming*/,
+    const std::vector<std::pair<std::string, std::string>>& /*python_sources*/) {
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<engine::Connection> connection, env_.database->Connect());
+  delta::DeltaContext context{env_.fs, connection.get(), env_.clock};
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<PipelineQuery> translated,
+                          PipelineQuery::Translate(env_, context, query, "query"));
+  return translated->columns();
+}
+
+Status UpdateSchemas::FunctionDefined(const std::shared_ptr<python::PythonUdf>& /*udf*/) {
+  return NotSupported(
+      "a UDF defined inside a snapshot function; define it at the top of the pipeline file");
+}
 
 Result<engine::QueryResult> QueryPipeline(const RuntimeEnv& env, const std::string& sql) {
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<engine::Connection> connection, env.database->Connect());

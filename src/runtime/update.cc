@@ -283,7 +283,8 @@ Status SetUpTables(const RuntimeEnv& env, const UpdateRequest& request,
     for (const std::string& flow : dataset->flows) {
       SLUICE_RETURN_IF_ERROR(FlowCheckpoint::Reset(*env.fs, CheckpointDir(*env.settings, flow)));
     }
-    replace_targets.insert(dataset->name());
+    // A sink keeps its data: its flows start over and append everything again.
+    if (!dataset->is_sink()) replace_targets.insert(dataset->name());
   }
   return Status::OK();
 }

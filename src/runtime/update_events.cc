@@ -18,6 +18,8 @@ const char* DatasetType(sql::DatasetKind kind) {
     case sql::DatasetKind::kTemporaryView:
     case sql::DatasetKind::kView:
       return "VIEW";
+    case sql::DatasetKind::kSink:
+      return "SINK";
   }
   return "TABLE";
 }
@@ -110,6 +112,25 @@ void UpdateEvents::UpdateProgress(std::string_view state, std::string_view messa
 }
 
 void UpdateEvents::DatasetDefinition(const graph::Dataset& dataset) {
+  if (dataset.is_sink()) {
+    // Sinks are not datasets of the pipeline's schema: Databricks reports them in
+    // sink_definition events (their options pass through the secret redaction).
+    Json definition = {{"name", dataset.name()},
+                       {"format", dataset.definition.sink_format},
+                       {"options", dataset.definition.sink_options},
+                       {"storage_location", dataset.storage_path},
+                       {"num_flows", dataset.flows.size()},
+                       {"source_code_location",
+                        {{"path", dataset.definition.location.file},
+                         {"line_number", dataset.definition.location.line}}}};
+    eventlog::Origin origin = MakeOrigin(nullptr);
+    origin.dataset_name = dataset.name();
+    Add("sink_definition", "INFO",
+        "Sink '" + dataset.name() + "' has been defined as a " +
+            ToLower(dataset.definition.sink_format) + " sink.",
+        origin, Json{{"sink_definition", definition}}.dump());
+    return;
+  }
   Json definition = {{"dataset_type", DatasetType(dataset.kind())},
                      {"dataset_kind", sql::DatasetKindName(dataset.kind())},
                      {"num_flows", dataset.flows.size()},
@@ -120,7 +141,7 @@ void UpdateEvents::DatasetDefinition(const graph::Dataset& dataset) {
                       {{"path", dataset.definition.location.file},
                        {"line_number", dataset.definition.location.line}}}};
   if (dataset.definition.comment) definition["comment"] = *dataset.definition.comment;
-  if (dataset.is_table()) definition["storage_location"] = env_.settings->TablePath(dataset.name());
+  if (dataset.is_table()) definition["storage_location"] = dataset.storage_path;
   eventlog::Origin origin = MakeOrigin(nullptr);
   origin.dataset_name = dataset.name();
   Add("dataset_definition", "INFO",

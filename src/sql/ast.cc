@@ -12,6 +12,8 @@ const char* DatasetKindName(DatasetKind kind) {
       return "TEMPORARY_VIEW";
     case DatasetKind::kView:
       return "VIEW";
+    case DatasetKind::kSink:
+      return "SINK";
   }
   return "UNKNOWN";
 }

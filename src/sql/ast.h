@@ -27,6 +27,8 @@ enum class DatasetKind {
   kMaterializedView,  // CREATE MATERIALIZED VIEW / legacy LIVE TABLE
   kTemporaryView,     // CREATE TEMPORARY VIEW: not stored, inlined into its readers
   kView,              // CREATE VIEW: a persisted view (kept as its query, not as data)
+  kSink,              // CREATE SINK (Python's create_sink): a Delta table outside the pipeline that
+          // append flows write to; not readable in the pipeline, not cleared by full refresh
 };
 
 enum class ViolationAction {
@@ -104,6 +106,12 @@ struct DatasetStatement {
   std::map<std::string, std::string> properties;  // TBLPROPERTIES, values unquoted
   std::optional<Query> query;  // absent: a streaming table fed only by CREATE FLOW
   SourceLocation location;     // of the dataset name
+  // LOCATION 'path' (Python's `path=`): the table's folder instead of one under the
+  // pipeline's storage, as written (relative to the settings folder).
+  std::optional<std::string> storage_location;
+  // Sinks: USING format and OPTIONS (key 'value', ...), keys as written.
+  std::string sink_format;
+  std::map<std::string, std::string> sink_options;
 };
 
 // An SQL expression kept as text, as written (e.g. an AUTO CDC condition), and parsed.
@@ -135,8 +143,12 @@ struct ColumnSelection {
 struct AutoCdc {
   std::string target;  // the last part of the name as written (no LIVE. or qualifier)
   SourceLocation target_location;
-  bool from_snapshot = false;     // FROM SNAPSHOT: the source is a full snapshot each update
-  std::vector<std::string> keys;  // KEYS, as written and unquoted
+  bool from_snapshot = false;  // FROM SNAPSHOT: the source is a full snapshot each update
+  // FROM SNAPSHOT FUNCTION name: a Python function gives the snapshots one by one with
+  // their versions (create_auto_cdc_from_snapshot_flow with a callable source); the flow's
+  // query is then empty and reads nothing. `name` is the function's, for messages.
+  std::string snapshot_function;
+  std::vector<std::string> keys;              // KEYS, as written and unquoted
   std::vector<SourceLocation> key_locations;  // one per key
   SourceLocation keys_location;               // of the KEYS keyword
   bool ignore_null_updates = false;           // IGNORE NULL UPDATES

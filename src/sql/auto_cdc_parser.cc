@@ -99,6 +99,12 @@ Status AutoCdcParser::Source(AutoCdc& cdc, Query& query) {
   if (Peek().IsKeyword("SNAPSHOT") && Peek(1).IsName() && !Peek(1).IsKeyword("KEYS")) {
     ++i_;
     cdc.from_snapshot = true;
+    if (Peek().IsKeyword("FUNCTION") && Peek(1).IsName() && !Peek(1).IsKeyword("KEYS")) {
+      query.location = Location(Peek());
+      cdc.snapshot_function = Peek(1).value;
+      i_ += 2;
+      return Status::OK();
+    }
   }
   const size_t start = i_;
   const std::string_view what = "the source: a dataset name, STREAM(name) or delta.`/path`";

@@ -93,6 +93,10 @@ class StatementParser : private internal::TokenCursor {
   Status ColumnList(DatasetStatement& dataset);
   Status Constraint(DatasetStatement& dataset);
   Status Clauses(DatasetStatement& dataset, std::optional<FlowStatement>& flow);
+  // `(key [=] value, ...)` after TBLPROPERTIES or OPTIONS; keys may be dotted names or
+  // strings, values are unquoted.
+  Status PropertyList(std::map<std::string, std::string>& properties);
+  Result<Statement> Sink();
   Result<Statement> Flow();
   Result<Statement> ApplyChanges();
   Result<Statement> Set();
@@ -246,32 +250,16 @@ Status StatementParser::Clauses(DatasetStatement& dataset, std::optional<FlowSta
     } else if (Accept("COMMENT")) {
       SLUICE_ASSIGN_OR_RETURN(dataset.comment, StringLiteral("a comment string"));
     } else if (Accept("TBLPROPERTIES")) {
-      SLUICE_RETURN_IF_ERROR(ExpectSymbol("("));
-      while (true) {
-        std::string key;
-        if (Peek().kind == Token::Kind::kString) {
-          key = t_[i_++].value;
-        } else {
-          if (!Peek().IsName()) return Expected("a property name");
-          key = t_[i_++].value;
-          while (Peek().IsSymbol(".") && Peek(1).IsName()) {
-            key += "." + Peek(1).value;
-            i_ += 2;
-          }
-        }
-        AcceptSymbol("=");
-        const Token& value = Peek();
-        if (value.kind == Token::Kind::kEnd || AtEnd() || value.IsSymbol(",") ||
-            value.IsSymbol(")")) {
-          return Expected("a property value");
-        }
-        dataset.properties[key] = value.value;
-        ++i_;
-        if (AcceptSymbol(")")) break;
-        SLUICE_RETURN_IF_ERROR(ExpectSymbol(","));
+      SLUICE_RETURN_IF_ERROR(PropertyList(dataset.properties));
+    } else if (Peek().IsKeyword("LOCATION")) {
+      if (dataset.kind != DatasetKind::kStreamingTable &&
+          dataset.kind != DatasetKind::kMaterializedView) {
+        return Error(Peek(), "LOCATION is only for streaming tables and materialized views");
       }
-    } else if (Peek().IsKeyword("LOCATION") || Peek().IsKeyword("SCHEDULE") ||
-               Peek().IsKeyword("WITH") || Peek().IsKeyword("REFRESH")) {
+      ++i_;
+      SLUICE_ASSIGN_OR_RETURN(dataset.storage_location, StringLiteral("the table's path"));
+    } else if (Peek().IsKeyword("SCHEDULE") || Peek().IsKeyword("WITH") ||
+               Peek().IsKeyword("REFRESH")) {
       return NotSupported(
           FormatDiagnostic(TokenLocation(text_, file_, Peek()),
                            std::string(Peek().raw) + " is not supported in pipeline definitions"));
@@ -293,10 +281,61 @@ Status StatementParser::Clauses(DatasetStatement& dataset, std::optional<FlowSta
           "this FLOW clause is not supported; use FLOW AUTO CDC, AS query or CREATE FLOW ... AS "
           "INSERT INTO"));
     } else {
-      return Expected("AS, FLOW, COMMENT, PARTITIONED BY, CLUSTER BY, TBLPROPERTIES or ';'");
+      return Expected(
+          "AS, FLOW, COMMENT, PARTITIONED BY, CLUSTER BY, TBLPROPERTIES, LOCATION or ';'");
     }
   }
   return Status::OK();
+}
+
+Status StatementParser::PropertyList(std::map<std::string, std::string>& properties) {
+  SLUICE_RETURN_IF_ERROR(ExpectSymbol("("));
+  while (true) {
+    std::string key;
+    if (Peek().kind == Token::Kind::kString) {
+      key = t_[i_++].value;
+    } else {
+      if (!Peek().IsName()) return Expected("a property name");
+      key = t_[i_++].value;
+      while (Peek().IsSymbol(".") && Peek(1).IsName()) {
+        key += "." + Peek(1).value;
+        i_ += 2;
+      }
+    }
+    AcceptSymbol("=");
+    const Token& value = Peek();
+    if (value.kind == Token::Kind::kEnd || AtEnd() || value.IsSymbol(",") || value.IsSymbol(")")) {
+      return Expected("a property value");
+    }
+    properties[key] = value.value;
+    ++i_;
+    if (AcceptSymbol(")")) return Status::OK();
+    SLUICE_RETURN_IF_ERROR(ExpectSymbol(","));
+  }
+}
+
+// CREATE SINK [IF NOT EXISTS] name USING format [OPTIONS (key 'value', ...)] [COMMENT c]
+Result<Statement> StatementParser::Sink() {
+  DatasetStatement sink;
+  sink.kind = DatasetKind::kSink;
+  if (Accept("IF")) {
+    SLUICE_RETURN_IF_ERROR(ExpectKeyword("NOT"));
+    SLUICE_RETURN_IF_ERROR(ExpectKeyword("EXISTS"));
+  }
+  SLUICE_ASSIGN_OR_RETURN(sink.name, Name(&sink.location));
+  SLUICE_RETURN_IF_ERROR(ExpectKeyword("USING"));
+  if (!Peek().IsName()) return Expected("the sink's format (delta)");
+  sink.sink_format = t_[i_++].value;
+  while (!AtEnd()) {
+    if (Accept("OPTIONS")) {
+      SLUICE_RETURN_IF_ERROR(PropertyList(sink.sink_options));
+    } else if (Accept("COMMENT")) {
+      SLUICE_ASSIGN_OR_RETURN(sink.comment, StringLiteral("a comment string"));
+    } else {
+      return Expected("OPTIONS, COMMENT or ';'");
+    }
+  }
+  return Statement(std::move(sink));
 }
 
 Status StatementParser::Dataset(const Token& create, std::vector<Statement>& out) {
@@ -443,12 +482,14 @@ Status StatementParser::Parse(std::vector<Statement>& out) {
   if (!Accept("CREATE")) {
     return Error(first,
                  "unsupported statement; a pipeline file may contain CREATE STREAMING TABLE, "
-                 "CREATE MATERIALIZED VIEW, CREATE VIEW, CREATE FLOW, APPLY CHANGES INTO and SET");
+                 "CREATE MATERIALIZED VIEW, CREATE VIEW, CREATE FLOW, CREATE SINK, APPLY CHANGES "
+                 "INTO and SET");
   }
   if (Accept("OR")) {
     if (!Accept("REFRESH") && !Accept("REPLACE")) return Expected("REFRESH");
   }
   if (Accept("FLOW")) return one(Flow());
+  if (Accept("SINK")) return one(Sink());
   return Dataset(first, out);
 }
 

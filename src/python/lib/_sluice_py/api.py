@@ -141,9 +141,6 @@ def _stored_options(name, comment, spark_conf, table_properties, path, partition
     _check_dict_of_str("spark_conf", spark_conf)
     _check_dict_of_str("table_properties", table_properties)
     _check_str("path", path)
-    if path is not None:
-        raise errors.unsupported("the parameter `path` (a storage location for one table)",
-                                 "sluice stores every table under the pipeline's storage")
     if row_filter is not None:
         raise errors.unsupported("the parameter `row_filter` (a Unity Catalog row filter)")
     if format is not None and str(format).lower() != "delta":
@@ -151,6 +148,7 @@ def _stored_options(name, comment, spark_conf, table_properties, path, partition
     return {
         "name": name,
         "comment": comment,
+        "path": path,
         "spark_conf": spark_conf,
         "table_properties": table_properties,
         "partition_cols": _check_list_of_str("partition_cols", partition_cols),
@@ -585,18 +583,19 @@ def create_auto_cdc_from_snapshot_flow(target, source, keys, stored_as_scd_type=
     _check_str("target", target, optional=False)
     if snapshot_and_version is not None:
         source = snapshot_and_version
-    if callable(source):
-        raise errors.unsupported(
-            "a function as the source of create_auto_cdc_from_snapshot_flow",
-            "name a table or view that holds the latest snapshot")
-    _check_str("source", source, optional=False)
+    function = source if callable(source) else None
+    if function is None:
+        _check_str("source", source, optional=False)
     _refuse("once", once or None)
     _exclusive("track_history_column_list", track_history_column_list,
                "track_history_except_column_list", track_history_except_column_list)
     record = registry.Record("cdc", _flow_name(name, None, target), origin)
+    if function is not None:
+        registry.add_snapshot_function(record, function)
     record.options.update({
         "target": target,
-        "source": source,
+        "source": source if function is None else None,
+        "snapshot_function": _function_name(function) if function is not None else None,
         "snapshot": True,
         "keys": _keys(keys),
         "scd_type": _scd_type(stored_as_scd_type),
@@ -608,6 +607,11 @@ def create_auto_cdc_from_snapshot_flow(target, source, keys, stored_as_scd_type=
     registry.add(record)
 
 
+def _function_name(function):
+    name = getattr(function, "__name__", None)
+    return name if isinstance(name, str) and name.isidentifier() else "snapshot_function"
+
+
 def apply_changes_from_snapshot(target, source=None, keys=None, stored_as_scd_type=1,
                                 track_history_column_list=None,
                                 track_history_except_column_list=None, snapshot_and_version=None):
@@ -617,11 +621,19 @@ def apply_changes_from_snapshot(target, source=None, keys=None, stored_as_scd_ty
         track_history_except_column_list, snapshot_and_version=snapshot_and_version)
 
 
-# --- sinks and hooks: Python run at update time, which sluice does not have yet ---------
+# --- sinks, and the hooks sluice does not have yet ---------------------------------------
 
 
 def create_sink(name, format, options=None):
-    raise errors.unsupported("create_sink", "write to a streaming table instead")
+    """A sink: a Delta table outside the pipeline (options `path` or `tableName`) that
+    append flows write to. A full refresh does not clear it; expectations do not apply."""
+    origin = _origin.user_origin(2)
+    _check_str("name", name, optional=False)
+    _check_str("format", format, optional=False)
+    _check_dict_of_str("options", options)
+    record = registry.Record("dataset", name, origin)
+    record.options.update(kind="sink", format=format, sink_options=dict(options or {}))
+    registry.add(record)
 
 
 def foreach_batch_sink(*args, **kwargs):

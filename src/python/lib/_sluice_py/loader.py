@@ -56,7 +56,43 @@ def run(files, configuration, root):
                 module.dbutils = DBUtils(configuration)
                 spec.loader.exec_module(module)
             statements = registry.finish()
-        return statements, _warning_texts(caught)
+            functions = registry.snapshot_functions()
+        return statements, _warning_texts(caught), functions
+    finally:
+        registry.end()
+        SparkSession._current = None
+        for r in added:
+            if r in sys.path:
+                sys.path.remove(r)
+
+
+def next_snapshot(function, latest_version, configuration, root, flow, file):
+    """Calls the snapshot function of `flow` (defined in `file`) with the latest version
+    applied (None before the first): None when it has no newer snapshot, else the Spark SQL
+    text of the DataFrame it returned and its version."""
+    from pyspark.sql.dataframe import DataFrame
+    from pyspark.sql.session import SparkSession
+    added = [r for r in (root, os.path.dirname(file)) if r not in sys.path]
+    sys.path[:0] = added
+    session = SparkSession(configuration)
+    SparkSession._current = session
+    registry.begin(configuration)
+    registry.begin_file(file)
+    try:
+        result = function(latest_version)
+        if result is None:
+            return None
+        if not (isinstance(result, tuple) and len(result) == 2
+                and isinstance(result[0], DataFrame)):
+            raise errors.PySparkTypeError(
+                "the snapshot function of flow '%s' must return None or a tuple (DataFrame, "
+                "version), not %r" % (flow, result))
+        version = result[1]
+        if isinstance(version, bool) or not isinstance(version, int):
+            raise errors.PySparkTypeError(
+                "the snapshot function of flow '%s' returned the version %r (%s); sluice needs "
+                "an integer version" % (flow, version, type(version).__name__))
+        return result[0]._sql(), version
     finally:
         registry.end()
         SparkSession._current = None

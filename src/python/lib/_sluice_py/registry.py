@@ -48,6 +48,7 @@ class _Load:
         self.waiting = {}  # id(stand-in) -> (stand-in, expectations) not on a dataset yet
         self.udf_settings = {}  # setting key -> value of each Python UDF defined
         self.query_depth = 0  # query functions running (nested: one may define a dataset)
+        self.snapshot_functions = []  # (flow name, function, file): called at update time
 
 
 def located(error, origin):
@@ -177,6 +178,16 @@ def add(record):
         load.by_name[key] = record
     load.records.append(record)
     return record
+
+
+def add_snapshot_function(record, function):
+    """The callable source of a snapshot AUTO CDC flow, called when the flow runs."""
+    load = _current()
+    load.snapshot_functions.append((record.name, function, load.file))
+
+
+def snapshot_functions():
+    return list(_current().snapshot_functions)
 
 
 def add_expectations(record, expectations, first=False):
@@ -430,9 +441,23 @@ _DATASET_HEADS = {
 _VIOLATION = {"warn": "", "drop": " ON VIOLATION DROP ROW", "fail": " ON VIOLATION FAIL UPDATE"}
 
 
+def _render_sink(record):
+    o = record.options
+    lines = Lines()
+    lines.add("CREATE SINK %s USING %s" % (table_name(record.name), quote_identifier(o["format"])),
+              record.origin)
+    if o["sink_options"]:
+        lines.add("OPTIONS (%s)" % ", ".join(
+            "%s = %s" % (string_literal(k), string_literal(v))
+            for k, v in o["sink_options"].items()), record.origin)
+    return lines
+
+
 def _render_dataset(record):
     o = record.options
     at = record.origin
+    if o["kind"] == "sink":
+        return _render_sink(record)
     lines = Lines()
     kind = o["kind"]
     private = " PRIVATE" if o.get("private") and kind != "view" else ""
@@ -455,6 +480,8 @@ def _render_dataset(record):
         lines.add("CLUSTER BY (%s)" % ", ".join(quote_identifier(c) for c in o["cluster_by"]), at)
     if o.get("comment") is not None:
         lines.add("COMMENT " + string_literal(o["comment"]), at)
+    if o.get("path") is not None:
+        lines.add("LOCATION " + string_literal(o["path"]), at)
     if o.get("table_properties"):
         lines.add("TBLPROPERTIES (%s)" % ", ".join(
             "%s = %s" % (string_literal(k), string_literal(v))
@@ -491,11 +518,12 @@ def _render_cdc(record):
     lines = Lines()
     lines.add("CREATE FLOW %s" % quote_identifier(record.name), at)
     lines.add("AS AUTO CDC INTO %s" % table_name(o["target"]), at)
-    source = table_name(o["source"])
-    if o.get("snapshot"):
-        lines.add("FROM SNAPSHOT %s" % source, at)
+    if o.get("snapshot_function"):
+        lines.add("FROM SNAPSHOT FUNCTION %s" % quote_identifier(o["snapshot_function"]), at)
+    elif o.get("snapshot"):
+        lines.add("FROM SNAPSHOT %s" % table_name(o["source"]), at)
     else:
-        lines.add("FROM STREAM(%s)" % source, at)
+        lines.add("FROM STREAM(%s)" % table_name(o["source"]), at)
     lines.add("KEYS (%s)" % ", ".join(quote_identifier(k) for k in o["keys"]), at)
     if o.get("ignore_null_updates_columns") is not None or \
             o.get("ignore_null_updates_except") is not None:
