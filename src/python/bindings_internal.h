@@ -37,6 +37,9 @@ class ScopedRun {
   std::vector<std::string>* previous_secrets_;
 };
 
+// sluice's module that runs the user's code (_sluice_py.loader); call with the GIL held.
+Result<pybind11::module_> ImportLoader();
+
 // The Status of a Python exception raised by the user's code (while pipeline files run or
 // a function of theirs is called), at the user's line when it has one.
 Status PythonErrorStatus(pybind11::module_& loader, pybind11::error_already_set& error);

@@ -12,6 +12,14 @@ namespace py = pybind11;
 
 namespace sluice::python {
 
+Result<py::module_> ImportLoader() {
+  try {
+    return py::module_::import("_sluice_py.loader");
+  } catch (py::error_already_set& error) {
+    return Internal("cannot load sluice's Python modules: ", error.what());
+  }
+}
+
 // The Status of a Python exception raised by the user's code, at the user's line.
 Status PythonErrorStatus(py::module_& loader, py::error_already_set& error) {
   try {
@@ -33,12 +41,7 @@ Result<PythonRun> RunPipelineFiles(const std::vector<std::string>& files,
   py::gil_scoped_acquire gil;
   PythonRun run;
   ScopedRun scoped(&oracle, &run.udfs, &run.secrets);
-  py::module_ loader;
-  try {
-    loader = py::module_::import("_sluice_py.loader");
-  } catch (py::error_already_set& error) {
-    return Internal("cannot load sluice's Python modules: ", error.what());
-  }
+  SLUICE_ASSIGN_OR_RETURN(py::module_ loader, ImportLoader());
   try {
     py::tuple result = loader.attr("run")(files, configuration, root);
     using Line = std::pair<std::string, std::tuple<std::string, int, int, std::string>>;

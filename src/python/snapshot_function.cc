@@ -29,12 +29,7 @@ Result<std::optional<SnapshotFunction::Snapshot>> SnapshotFunction::Next(
   std::vector<std::shared_ptr<PythonUdf>> udfs;
   std::vector<std::string> secrets;
   ScopedRun scoped(&oracle, &udfs, &secrets);
-  py::module_ loader;
-  try {
-    loader = py::module_::import("_sluice_py.loader");
-  } catch (py::error_already_set& error) {
-    return Internal("cannot load sluice's Python modules: ", error.what());
-  }
+  SLUICE_ASSIGN_OR_RETURN(py::module_ loader, ImportLoader());
   try {
     py::object latest = latest_version ? py::object(py::int_(*latest_version)) : py::none();
     py::object result = loader.attr("next_snapshot")(

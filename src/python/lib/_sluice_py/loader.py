@@ -4,6 +4,7 @@ Each file runs once as a fresh module named after its file, with `spark` and `db
 in its globals, as on Databricks. Modules of the user's own beside the pipeline files
 (`from config import X`) import normally, and are imported afresh at every load."""
 
+import contextlib
 import importlib.util
 import linecache
 import os
@@ -30,20 +31,14 @@ def _forget_user_modules(roots):
 
 def run(files, configuration, root):
     """Runs `files` (absolute paths) of a pipeline rooted at `root`. Returns
-    ([(file, [(line, origin tuple)])], [warning text])."""
-    from pyspark.sql.session import SparkSession
+    ([(file, [(line, origin tuple)])], [warning text], [(flow, snapshot function, file)])."""
     roots = sorted({root} | {os.path.dirname(f) for f in files})
     _forget_user_modules(roots)
     # Lines quoted in messages are read afresh: the files may have changed since the last
     # load (in the same second, at the same size).
     linecache.clearcache()
-    added = [r for r in roots if r not in sys.path]
-    sys.path[:0] = added
-    session = SparkSession(configuration)
-    SparkSession._current = session
-    registry.begin(configuration)
     caught = []
-    try:
+    with _pipeline_code(configuration, roots) as session:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             for path in files:
@@ -58,6 +53,20 @@ def run(files, configuration, root):
             statements = registry.finish()
             functions = registry.snapshot_functions()
         return statements, _warning_texts(caught), functions
+
+
+@contextlib.contextmanager
+def _pipeline_code(configuration, roots):
+    """While the user's code runs: `roots` on the import path, a session of its own for
+    the pipeline `configuration`, and a load of the registry; yields the session."""
+    from pyspark.sql.session import SparkSession
+    added = [r for r in roots if r not in sys.path]
+    sys.path[:0] = added
+    session = SparkSession(configuration)
+    SparkSession._current = session
+    registry.begin(configuration)
+    try:
+        yield session
     finally:
         registry.end()
         SparkSession._current = None
@@ -71,14 +80,8 @@ def next_snapshot(function, latest_version, configuration, root, flow, file):
     applied (None before the first): None when it has no newer snapshot, else the Spark SQL
     text of the DataFrame it returned and its version."""
     from pyspark.sql.dataframe import DataFrame
-    from pyspark.sql.session import SparkSession
-    added = [r for r in (root, os.path.dirname(file)) if r not in sys.path]
-    sys.path[:0] = added
-    session = SparkSession(configuration)
-    SparkSession._current = session
-    registry.begin(configuration)
-    registry.begin_file(file)
-    try:
+    with _pipeline_code(configuration, sorted({root, os.path.dirname(file)})):
+        registry.begin_file(file)
         result = function(latest_version)
         if result is None:
             return None
@@ -93,12 +96,6 @@ def next_snapshot(function, latest_version, configuration, root, flow, file):
                 "the snapshot function of flow '%s' returned the version %r (%s); sluice needs "
                 "an integer version" % (flow, version, type(version).__name__))
         return result[0]._sql(), version
-    finally:
-        registry.end()
-        SparkSession._current = None
-        for r in added:
-            if r in sys.path:
-                sys.path.remove(r)
 
 
 def _warning_texts(caught):
