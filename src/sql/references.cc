@@ -2,6 +2,8 @@
 // Spark SQL parser found them (spark::AnnotateReferences), described for the graph.
 #include "spark/references.h"
 
+#include <cctype>
+
 #include "common/strings.h"
 #include "sql/diagnostics.h"
 #include "sql/parser_internal.h"
@@ -86,6 +88,44 @@ Status CloudFilesOptions(const spark::SourceText& source, const spark::Relation&
   return Status::OK();
 }
 
+// The URI scheme of a path naming storage on another machine ("s3a" of "s3a://bucket/key";
+// abfss:, gs:, dbfs:, hdfs:, ...), or "" for a local path or a file: URI. A scheme has two
+// characters or more, so "C:/x" has none.
+std::string_view RemoteScheme(std::string_view path) {
+  size_t end = 0;
+  while (end < path.size() && (std::isalnum(static_cast<unsigned char>(path[end])) ||
+                               path[end] == '+' || path[end] == '-' || path[end] == '.')) {
+    ++end;
+  }
+  if (end < 2 || end == path.size() || path[end] != ':' ||
+      !std::isalpha(static_cast<unsigned char>(path[0]))) {
+    return {};
+  }
+  std::string_view scheme = path.substr(0, end);
+  return EqualsIgnoreCase(scheme, "file") ? std::string_view() : scheme;
+}
+
+// A path in cloud or remote storage is refused where the query names it, rather than read
+// as a folder of that name below the pipeline (which has no files).
+Status CheckLocalPath(const spark::SourceText& source, const spark::Relation& relation,
+                      const Reference& reference) {
+  std::string_view scheme = RemoteScheme(reference.name);
+  if (scheme.empty()) return Status::OK();
+  spark::Span at = relation.name_span.line > 0 ? relation.name_span : relation.span;
+  if (relation.kind == spark::RelationKind::kFunction) {
+    for (const spark::ExprPtr& arg : relation.args) {
+      if (arg->kind == spark::ExprKind::kLiteral && arg->literal.text == reference.name) {
+        at = arg->span;
+        break;
+      }
+    }
+  }
+  return Error(source, at,
+               "cannot read '" + reference.name + "': it is in " + std::string(scheme) +
+                   ": storage, and sluice reads local files only; give a local path (or a "
+                   "file: URI)");
+}
+
 }  // namespace
 
 Result<std::vector<Reference>> ReferencesOf(spark::Query& query, const spark::SourceText& source,
@@ -122,6 +162,9 @@ Result<std::vector<Reference>> ReferencesOf(spark::Query& query, const spark::So
       reference.name = relation->name.back();
       std::vector<std::string> qualifier(relation->name.begin(), relation->name.end() - 1);
       reference.qualifier = Join(qualifier, ".");
+    }
+    if (reference.kind != ReferenceKind::kDataset) {
+      SLUICE_RETURN_IF_ERROR(CheckLocalPath(source, *relation, reference));
     }
     out.push_back(std::move(reference));
   }

@@ -8,6 +8,8 @@ CSV columns are strings unless cloudFiles.inferColumnTypes is true). Reads of ot
 keep Spark's defaults, which differ from read_files': no rescued data column, and CSV
 columns are strings unless inferSchema is true."""
 
+import re
+
 from _sluice_py import errors as _errors
 from _sluice_py import origin as _origin
 from _sluice_py.sqltext import quote_identifier, string_literal, table_name
@@ -17,6 +19,21 @@ __all__ = ["DataFrameReader", "DataStreamReader", "DataFrameWriter"]
 _FILE_FORMATS = ("json", "csv", "parquet", "text", "binaryfile", "avro", "orc", "xml")
 _LATER_SOURCES = ("kafka", "kinesis", "jdbc", "eventhubs", "pulsar", "socket", "rate",
                   "postgresql", "sqlserver", "mysql")
+
+
+# A path in storage on another machine: s3://, s3a://, abfss://, gs://, dbfs:/, ... (a
+# scheme has two characters or more; file: URIs are local).
+_REMOTE_PATH = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
+
+
+def _check_local(path):
+    """Refuses a path in cloud or remote storage where the user's code names it (the SQL
+    front-end refuses it too, but would point at the generated query)."""
+    remote = _REMOTE_PATH.match(path) if isinstance(path, str) else None
+    if remote and remote.group(1).lower() != "file":
+        raise _errors.unsupported(
+            "reading '%s' (%s: storage)" % (path, remote.group(1)),
+            "sluice reads local files only; give a local path (or a file: URI)")
 
 
 def _option_key(name):
@@ -96,14 +113,15 @@ class _Reader:
             raise _errors.unsupported("format(\"%s\")" % self._format,
                                       "sluice reads files and Delta tables; read this source "
                                       "into files first")
-        if fmt == "delta":
-            return self._delta(path, origin)
-        if path is None:
-            raise _errors.PySparkValueError("load() needs a path for format '%s'" % fmt)
         if isinstance(path, (list, tuple)):
             if len(path) != 1:
                 raise _errors.unsupported("load() of several paths")
             path = path[0]
+        _check_local(path)
+        if fmt == "delta":
+            return self._delta(path, origin)
+        if path is None:
+            raise _errors.PySparkValueError("load() needs a path for format '%s'" % fmt)
         if fmt == "cloudfiles":
             return self._cloud_files(path, origin)
         if fmt not in _FILE_FORMATS:
