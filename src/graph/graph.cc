@@ -6,6 +6,7 @@
 #include "common/strings.h"
 #include "graph/auto_cdc_checks.h"
 #include "sql/diagnostics.h"
+#include "sql/parser.h"
 
 namespace sluice::graph {
 
@@ -109,6 +110,11 @@ Result<std::string> SinkPath(const spec::PipelineSettings& settings,
   if (path && table_name) return error("give the option path or tableName, not both");
   if (path) {
     if (path->empty()) return error("the option path is empty");
+    const std::string_view scheme = sql::RemoteStorageScheme(*path);
+    if (!scheme.empty()) {
+      return error("the path '" + *path + "' is in " + std::string(scheme) +
+                   ": storage, and sluice writes local folders only; give a local path");
+    }
     return ResolveSourcePath(settings, *path);
   }
   if (!table_name) {
@@ -177,6 +183,14 @@ class GraphBuilder {
       if (definition.storage_location->empty()) {
         return DefinitionError(definition.location,
                                "'" + definition.name + "': the LOCATION is empty");
+      }
+      const std::string_view scheme = sql::RemoteStorageScheme(*definition.storage_location);
+      if (!scheme.empty()) {
+        return DefinitionError(definition.location,
+                               "'" + definition.name + "': the LOCATION '" +
+                                   *definition.storage_location + "' is in " + std::string(scheme) +
+                                   ": storage, and sluice writes local folders only; give a "
+                                   "local path");
       }
       dataset.storage_path = ResolveSourcePath(settings_, *definition.storage_location);
     } else if (definition.kind == sql::DatasetKind::kStreamingTable ||

@@ -18,4 +18,9 @@ Result<Script> ParseScript(std::string_view text, std::string_view file);
 // references; a trailing `;` is allowed.
 Result<Query> ParseStandaloneQuery(std::string_view text, std::string_view file);
 
+// The URI scheme of a path naming storage on another machine ("s3a" of "s3a://bucket/key";
+// abfss:, gs:, dbfs:, hdfs:, ...), or "" for a local path or a file: URI. A scheme has two
+// characters or more, so "C:/x" has none. sluice reads and writes local paths only.
+std::string_view RemoteStorageScheme(std::string_view path);
+
 }  // namespace sluice::sql

@@ -6,6 +6,7 @@
 
 #include "common/strings.h"
 #include "sql/diagnostics.h"
+#include "sql/parser.h"
 #include "sql/parser_internal.h"
 
 namespace sluice::sql::internal {
@@ -88,28 +89,11 @@ Status CloudFilesOptions(const spark::SourceText& source, const spark::Relation&
   return Status::OK();
 }
 
-// The URI scheme of a path naming storage on another machine ("s3a" of "s3a://bucket/key";
-// abfss:, gs:, dbfs:, hdfs:, ...), or "" for a local path or a file: URI. A scheme has two
-// characters or more, so "C:/x" has none.
-std::string_view RemoteScheme(std::string_view path) {
-  size_t end = 0;
-  while (end < path.size() && (std::isalnum(static_cast<unsigned char>(path[end])) ||
-                               path[end] == '+' || path[end] == '-' || path[end] == '.')) {
-    ++end;
-  }
-  if (end < 2 || end == path.size() || path[end] != ':' ||
-      !std::isalpha(static_cast<unsigned char>(path[0]))) {
-    return {};
-  }
-  std::string_view scheme = path.substr(0, end);
-  return EqualsIgnoreCase(scheme, "file") ? std::string_view() : scheme;
-}
-
 // A path in cloud or remote storage is refused where the query names it, rather than read
 // as a folder of that name below the pipeline (which has no files).
 Status CheckLocalPath(const spark::SourceText& source, const spark::Relation& relation,
                       const Reference& reference) {
-  std::string_view scheme = RemoteScheme(reference.name);
+  std::string_view scheme = sql::RemoteStorageScheme(reference.name);
   if (scheme.empty()) return Status::OK();
   spark::Span at = relation.name_span.line > 0 ? relation.name_span : relation.span;
   if (relation.kind == spark::RelationKind::kFunction) {
@@ -176,3 +160,21 @@ SourceLocation TokenLocation(std::string_view text, std::string_view file, const
 }
 
 }  // namespace sluice::sql::internal
+
+namespace sluice::sql {
+
+std::string_view RemoteStorageScheme(std::string_view path) {
+  size_t end = 0;
+  while (end < path.size() && (std::isalnum(static_cast<unsigned char>(path[end])) ||
+                               path[end] == '+' || path[end] == '-' || path[end] == '.')) {
+    ++end;
+  }
+  if (end < 2 || end == path.size() || path[end] != ':' ||
+      !std::isalpha(static_cast<unsigned char>(path[0]))) {
+    return {};
+  }
+  std::string_view scheme = path.substr(0, end);
+  return EqualsIgnoreCase(scheme, "file") ? std::string_view() : scheme;
+}
+
+}  // namespace sluice::sql
