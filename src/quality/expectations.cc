@@ -31,7 +31,7 @@ std::string BriefMessage(const Status& status) {
 }
 
 Status RuleError(const Rule& rule, std::string_view problem) {
-  return InvalidArgument("expectation '", rule.name, "' (", rule.condition, "): ", problem);
+  return InvalidArgument("expectation '", rule.name, "' (", rule.Display(), "): ", problem);
 }
 
 Status RuleError(const Rule& rule, const Status& cause) {
@@ -186,7 +186,7 @@ Result<CheckResult> CheckExpectations(engine::Connection& connection, const std:
   const std::string rule_columns = RuleColumns(rules.size());
   for (size_t i = 0; i < rules.size(); ++i) {
     if (rules[i].action != Action::kFail || result.metrics[i].failed_records == 0) continue;
-    Violation violation{rules[i].name, rules[i].condition, ""};
+    Violation violation{rules[i].name, rules[i].Display(), ""};
     auto offending =
         connection.Query("SELECT to_json(r)::VARCHAR FROM (SELECT * EXCLUDE (" + rule_columns +
                          ") FROM " + table + " WHERE " + RuleColumn(i) + " IS FALSE LIMIT 1) r");

@@ -27,6 +27,9 @@ struct Rule {
   std::string name;
   std::string condition;  // a DuckDB boolean expression over the input's columns
   Action action = Action::kWarn;
+  // The condition as the user wrote it, for messages; empty: `condition`.
+  std::string written = {};
+  const std::string& Display() const { return written.empty() ? condition : written; }
 };
 
 struct RuleMetrics {
@@ -39,8 +42,8 @@ struct RuleMetrics {
 // A row that failed a FAIL UPDATE rule.
 struct Violation {
   std::string rule;
-  std::string condition;
-  std::string row_json;  // the offending row (input columns only) as a JSON object
+  std::string condition;  // as the user wrote it
+  std::string row_json;   // the offending row (input columns only) as a JSON object
 };
 
 struct CheckResult {

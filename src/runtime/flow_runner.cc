@@ -471,7 +471,8 @@ Result<std::vector<quality::Rule>> FlowExecution::Rules(const std::string& sql) 
           expectation.location,
           "expectation '" + expectation.name + "': " + condition.status().message()));
     }
-    rules.push_back(quality::Rule{expectation.name, condition->sql, ToAction(expectation.action)});
+    rules.push_back(quality::Rule{expectation.name, condition->sql, ToAction(expectation.action),
+                                  expectation.condition});
   }
   return rules;
 }
