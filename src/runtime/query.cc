@@ -81,7 +81,9 @@ class QueryResolver : public spark::RelationResolver {
     std::vector<std::string> names{"event_log"};
     for (const graph::Dataset& candidate : env_.graph->datasets())
       names.push_back(candidate.name());
-    std::string message = "unknown dataset '" + reference.name + "'";
+    const std::string written =
+        reference.qualifier.empty() ? reference.name : reference.qualifier + "." + reference.name;
+    std::string message = "unknown dataset '" + written + "'";
     const std::string nearest = sql::NearestName(reference.name, names);
     if (!nearest.empty()) message += "; did you mean '" + nearest + "'?";
     return InvalidArgument(sql::FormatDiagnostic(reference.location, message));
