@@ -54,7 +54,7 @@ std::optional<Input> CatalogTableInput(const spec::PipelineSettings& settings,
 std::string ResolveSourcePath(const spec::PipelineSettings& settings, std::string path) {
   if (StartsWith(path, "file://")) path = path.substr(7);
   if (StartsWith(path, "file:")) path = path.substr(5);
-  if ((!path.empty() && path[0] == '/')) return path;
+  if (!path.empty() && path[0] == '/') return path;
   if (StartsWith(path, "./")) path = path.substr(2);
   return settings.root_dir + "/" + path;
 }
@@ -84,6 +84,15 @@ Status DefinitionError(const sql::SourceLocation& at, std::string_view message) 
 
 std::string Where(const sql::SourceLocation& at) { return at.file + ":" + std::to_string(at.line); }
 
+// Why `path` cannot be a folder sluice writes (it is in cloud or remote storage), as
+// "'<path>' is in <scheme>: storage, ..."; nullopt for a local path.
+std::optional<std::string> RemoteFolder(const std::string& path) {
+  const std::string_view scheme = sql::RemoteStorageScheme(path);
+  if (scheme.empty()) return std::nullopt;
+  return "'" + path + "' is in " + std::string(scheme) +
+         ": storage, and sluice writes local folders only; give a local path";
+}
+
 // The Delta table a sink writes: its `path` option, or its `tableName` when the settings'
 // catalog map lists it. Kafka sinks and other formats are refused by name.
 Result<std::string> SinkPath(const spec::PipelineSettings& settings,
@@ -110,11 +119,7 @@ Result<std::string> SinkPath(const spec::PipelineSettings& settings,
   if (path && table_name) return error("give the option path or tableName, not both");
   if (path) {
     if (path->empty()) return error("the option path is empty");
-    const std::string_view scheme = sql::RemoteStorageScheme(*path);
-    if (!scheme.empty()) {
-      return error("the path '" + *path + "' is in " + std::string(scheme) +
-                   ": storage, and sluice writes local folders only; give a local path");
-    }
+    if (auto remote = RemoteFolder(*path)) return error("the path " + *remote);
     return ResolveSourcePath(settings, *path);
   }
   if (!table_name) {
@@ -184,13 +189,9 @@ class GraphBuilder {
         return DefinitionError(definition.location,
                                "'" + definition.name + "': the LOCATION is empty");
       }
-      const std::string_view scheme = sql::RemoteStorageScheme(*definition.storage_location);
-      if (!scheme.empty()) {
+      if (auto remote = RemoteFolder(*definition.storage_location)) {
         return DefinitionError(definition.location,
-                               "'" + definition.name + "': the LOCATION '" +
-                                   *definition.storage_location + "' is in " + std::string(scheme) +
-                                   ": storage, and sluice writes local folders only; give a "
-                                   "local path");
+                               "'" + definition.name + "': the LOCATION " + *remote);
       }
       dataset.storage_path = ResolveSourcePath(settings_, *definition.storage_location);
     } else if (definition.kind == sql::DatasetKind::kStreamingTable ||

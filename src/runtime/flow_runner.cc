@@ -76,6 +76,21 @@ Result<std::string> ApplyColumnList(engine::Connection& connection, const graph:
   return "SELECT " + Join(items, ", ") + " FROM (" + sql + ") AS __sluice_query";
 }
 
+// Adds the expectation metrics of one batch to those of the batches before it.
+void AddRuleMetrics(const std::vector<quality::RuleMetrics>& part,
+                    std::vector<quality::RuleMetrics>& total) {
+  for (const quality::RuleMetrics& metrics : part) {
+    auto it = std::find_if(total.begin(), total.end(),
+                           [&](const quality::RuleMetrics& m) { return m.name == metrics.name; });
+    if (it == total.end()) {
+      total.push_back(metrics);
+    } else {
+      it->passed_records += metrics.passed_records;
+      it->failed_records += metrics.failed_records;
+    }
+  }
+}
+
 class FlowExecution {
  public:
   FlowExecution(const RuntimeEnv& env, const FlowRequest& request,
@@ -258,16 +273,7 @@ void FlowExecution::MergeBatchOutcome(const FlowOutcome& part, FlowOutcome& outc
   outcome.output_rows += part.output_rows;
   outcome.dropped_records += part.dropped_records;
   outcome.dropped_malformed += part.dropped_malformed;
-  for (const quality::RuleMetrics& metrics : part.metrics) {
-    auto it = std::find_if(outcome.metrics.begin(), outcome.metrics.end(),
-                           [&](const quality::RuleMetrics& m) { return m.name == metrics.name; });
-    if (it == outcome.metrics.end()) {
-      outcome.metrics.push_back(metrics);
-    } else {
-      it->passed_records += metrics.passed_records;
-      it->failed_records += metrics.failed_records;
-    }
-  }
+  AddRuleMetrics(part.metrics, outcome.metrics);
   if (part.upserted_rows)
     outcome.upserted_rows = outcome.upserted_rows.value_or(0) + *part.upserted_rows;
   if (part.deleted_rows)
@@ -522,14 +528,15 @@ Status FlowExecution::RunSnapshotFunction(FlowOutcome& outcome) {
   const std::string dir = CheckpointDir(*env_.settings, flow_.name);
   SLUICE_ASSIGN_OR_RETURN(FlowCheckpoint checkpoint,
                           FlowCheckpoint::Open(*env_.fs, dir, flow_.name));
-  const auto* functions = env_.snapshot_functions;
-  auto found =
-      functions != nullptr ? functions->find(ToLower(flow_.name)) : decltype(functions->end()){};
-  if (functions == nullptr || found == functions->end()) {
+  std::shared_ptr<python::SnapshotFunction> function;
+  if (env_.snapshot_functions != nullptr) {
+    auto found = env_.snapshot_functions->find(ToLower(flow_.name));
+    if (found != env_.snapshot_functions->end()) function = found->second;
+  }
+  if (function == nullptr) {
     return Internal("the snapshot function of flow '" + flow_.name +
                     "' is not loaded (open the pipeline from its Python files)");
   }
-  const python::SnapshotFunction& function = *found->second;
   // The version last applied is the txn version of the target's CDC state; a full refresh
   // starts over from the first snapshot.
   std::optional<int64_t> latest;
@@ -541,7 +548,7 @@ Status FlowExecution::RunSnapshotFunction(FlowOutcome& outcome) {
   int64_t applied = 0;
   while (true) {
     SLUICE_ASSIGN_OR_RETURN(std::optional<python::SnapshotFunction::Snapshot> next,
-                            function.Next(latest, env_.settings->configuration, schemas));
+                            function->Next(latest, env_.settings->configuration, schemas));
     if (!next) break;
     if (latest && next->version <= *latest) {
       return InvalidArgument("the snapshot function of flow '" + flow_.name +
@@ -561,7 +568,7 @@ Status FlowExecution::RunSnapshotFunction(FlowOutcome& outcome) {
     outcome.output_rows += part.output_rows;
     outcome.upserted_rows = outcome.upserted_rows.value_or(0) + part.upserted_rows.value_or(0);
     outcome.deleted_rows = outcome.deleted_rows.value_or(0) + part.deleted_rows.value_or(0);
-    outcome.metrics = part.metrics;
+    AddRuleMetrics(part.metrics, outcome.metrics);
     outcome.dropped_records += part.dropped_records;
     outcome.wrote = outcome.wrote || part.wrote;
     outcome.table_version = part.table_version;
