@@ -1,6 +1,7 @@
 // Datetime functions that build values: make_date, make_timestamp(_ltz/_ntz),
 // make_interval, make_dt_interval, make_ym_interval; timestampadd / timestampdiff (the
-// parser's reading of dateadd / datediff with a unit); time windows (window, window_time).
+// parser's reading of dateadd / datediff with a unit). The time windows (window,
+// session_window, window_time) are time_window.cc's.
 #include <algorithm>
 #include <cstdlib>
 #include <map>
@@ -8,6 +9,7 @@
 #include "common/strings.h"
 #include "spark/functions_datetime_internal.h"
 #include "spark/interval.h"
+#include "spark/time_window_internal.h"
 
 namespace sluice::spark::internal {
 namespace {
@@ -190,107 +192,6 @@ Result<Typed> TimestampDiffFn(Call& call) {
       "spark_local_diff(" + QuoteLiteral(*unit) + ", " + locals[0] + ", " + locals[1] + ")", kLong);
   out.name = "timestampdiff(" + *unit + ", " + call.args[1].name + ", " + call.args[2].name + ")";
   return out;
-}
-
-// ---- Time windows --------------------------------------------------------------------------
-
-// A window duration: an interval string or literal without months, or microseconds.
-Result<int64_t> DurationMicros(Call& call, size_t i, const char* what) {
-  const Typed& arg = call.args[i];
-  if (!arg.literal || arg.IsNullLiteral()) {
-    return call.ArgError(i, std::string("the ") + what + " of " + call.name +
-                                " must be a literal such as '5 minutes'");
-  }
-  if (arg.literal->type.IsIntegral()) return std::stoll(arg.literal->text);
-  IntervalValue value;
-  if (arg.literal->type.is(TypeId::kString)) {
-    auto parsed = ParseIntervalString(arg.literal->text);
-    if (!parsed.ok()) return call.ArgError(i, parsed.status().message());
-    value = *parsed;
-  } else if (arg.literal->type.IsInterval()) {
-    value = IntervalValue{arg.literal->months, arg.literal->days, arg.literal->micros};
-  } else {
-    return call.ArgError(i, std::string("the ") + what + " of " + call.name +
-                                " must be an interval string such as '5 minutes'");
-  }
-  if (value.months != 0) {
-    return call.ArgError(
-        i, "Intervals greater than a month is not supported (" + arg.literal->text + ").");
-  }
-  return value.days * kMicrosPerDay + value.micros;
-}
-
-// window(time, duration[, slide[, start]]): the tumbling window holding `time`, as
-// struct<start, end>. The translator makes it the query's `window` column and drops rows
-// whose time is NULL (Spark's TimeWindowing).
-Result<Typed> WindowFn(Call& call) {
-  SLUICE_RETURN_IF_ERROR(Expect(call, 0, AnyOf(Accepts::kTimestamp)));
-  SLUICE_ASSIGN_OR_RETURN(int64_t duration, DurationMicros(call, 1, "window duration"));
-  int64_t slide = duration, start = 0;
-  if (call.args.size() > 2) {
-    SLUICE_ASSIGN_OR_RETURN(slide, DurationMicros(call, 2, "slide duration"));
-  }
-  if (call.args.size() > 3) {
-    SLUICE_ASSIGN_OR_RETURN(start, DurationMicros(call, 3, "start time"));
-  }
-  if (duration <= 0) {
-    return call.Error("The window duration (" + std::to_string(duration) +
-                      ") must be greater than 0.");
-  }
-  if (slide <= 0) {
-    return call.Error("The slide duration (" + std::to_string(slide) + ") must be greater than 0.");
-  }
-  if (slide > duration) {
-    return call.Error("The slide duration (" + std::to_string(slide) +
-                      ") must be less than or equal to the windowDuration (" +
-                      std::to_string(duration) + ").");
-  }
-  if (std::abs(start) >= slide) {
-    return call.Error("The absolute value of start time (" + std::to_string(start) +
-                      ") must be less than the slideDuration (" + std::to_string(slide) + ").");
-  }
-  if (slide != duration) {
-    return call.translator.UnsupportedAt(
-        call.node.span,
-        "window with a slide duration shorter than the window (a sliding window) puts each row "
-        "in several windows, which is part of stateful streaming; only tumbling windows are "
-        "supported");
-  }
-  const DataType& type = call.args[0].type;
-  const char* make = type.is(TypeId::kTimestampNtz) ? "make_timestamp(" : "make_timestamptz(";
-  const std::string us = "epoch_us(" + call.args[0].sql + ")";
-  const std::string window_start = "(" + us + " - spark_floor_mod(" + us + " - " +
-                                   std::to_string(start) + ", " + std::to_string(slide) + "))";
-  const std::string sql = "struct_pack(\"start\" := " + std::string(make) + window_start +
-                          "), \"end\" := " + make + window_start + " + " +
-                          std::to_string(duration) + "))";
-  auto field = [&](const char* name) {
-    return StructField{name, std::make_shared<DataType>(type), true, std::nullopt};
-  };
-  Typed out = call.Result(sql, DataType::Struct({field("start"), field("end")}));
-  out.name = "window";
-  return out;
-}
-
-// window_time(window): the window's last instant (its end less a microsecond).
-Result<Typed> WindowTimeFn(Call& call) {
-  const DataType& type = call.args[0].type;
-  const StructField* end = type.is(TypeId::kStruct) ? type.FindField("end") : nullptr;
-  if (end == nullptr || type.FindField("start") == nullptr ||
-      !(end->type->is(TypeId::kTimestamp) || end->type->is(TypeId::kTimestampNtz))) {
-    return call.ArgError(0, "window_time needs the window column of a time window");
-  }
-  const char* make = end->type->is(TypeId::kTimestampNtz) ? "make_timestamp(" : "make_timestamptz(";
-  return call.Result(
-      std::string(make) + "epoch_us(struct_extract(" + call.args[0].sql + ", 'end')) - 1)",
-      *end->type);
-}
-
-Result<Typed> SessionWindowFn(Call& call) {
-  return call.translator.UnsupportedAt(
-      call.node.span,
-      "session_window is not supported: session windows merge rows by the gaps between them, "
-      "which is part of stateful streaming");
 }
 
 }  // namespace

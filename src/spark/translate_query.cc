@@ -6,6 +6,7 @@
 
 #include "common/strings.h"
 #include "spark/coercion.h"
+#include "spark/time_window_internal.h"
 #include "spark/translator_internal.h"
 
 namespace sluice::spark::internal {
@@ -30,54 +31,7 @@ bool IsSimpleName(const Expr& expr) {
   return expr.kind == ExprKind::kColumn && expr.parts.size() == 1;
 }
 
-// Calls of window(...) and session_window(...) in an expression (not in subqueries).
-void FindTimeWindows(const Expr& expr, std::vector<const Expr*>* out) {
-  if (expr.kind == ExprKind::kFunction && expr.parts.size() == 1 &&
-      (EqualsIgnoreCase(expr.parts[0], "window") ||
-       EqualsIgnoreCase(expr.parts[0], "session_window")) &&
-      !expr.window) {
-    out->push_back(&expr);
-    return;
-  }
-  for (const ExprPtr& arg : expr.args) {
-    if (arg) FindTimeWindows(*arg, out);
-  }
-}
-
 }  // namespace
-
-// Spark's TimeWindowing: a query that calls window(time, ...) in its select list or GROUP BY
-// gets the window as a column named `window` (which the select list may name, e.g.
-// window.start), computed on the rows whose time is not NULL (the others are dropped).
-Status Translator::AddTimeWindow(const SelectBody& body, Scope* scope, std::string* filter) {
-  std::vector<const Expr*> calls;
-  for (const SelectItem& item : body.items) FindTimeWindows(*item.expr, &calls);
-  for (const GroupingElement& element : body.group_by) {
-    if (element.expr) FindTimeWindows(*element.expr, &calls);
-    for (const auto& set : element.sets) {
-      for (const ExprPtr& e : set) FindTimeWindows(*e, &calls);
-    }
-  }
-  if (calls.empty()) return Status::OK();
-  ExprContext context;
-  context.aggregates_allowed = false;
-  context.windows_allowed = false;
-  std::optional<Typed> window;
-  for (const Expr* call : calls) {
-    SLUICE_ASSIGN_OR_RETURN(Typed value, Translate(*call, *scope, context));
-    if (window && window->sql != value.sql) {
-      return ErrorAt(call->span,
-                     "multiple time window expressions would result in a cartesian product of "
-                     "rows; they are not supported");
-    }
-    window = std::move(value);
-  }
-  ScopeRelation relation;
-  relation.columns.push_back(ScopeColumn{"window", window->type, true, window->sql});
-  scope->relations.push_back(std::move(relation));
-  *filter = "struct_extract(" + window->sql + ", 'start') IS NOT NULL";
-  return Status::OK();
-}
 
 Result<TranslatedQuery> Translator::TranslateQuery(const Query& query, const Scope* outer) {
   const size_t cte_depth = ctes.size();
@@ -226,8 +180,10 @@ Result<TranslatedQuery> Translator::Select(const Query& query, const Scope* oute
   std::map<std::string, const WindowSpec*> windows;
   for (const NamedWindow& window : body.windows) windows[ToLower(window.name)] = &window.spec;
   scope.windows = &windows;
-  std::string time_window_filter;
-  SLUICE_RETURN_IF_ERROR(AddTimeWindow(body, &scope, &time_window_filter));
+  // A time window (window(...), session_window(...)) gives the rows their windows.
+  SLUICE_ASSIGN_OR_RETURN(TimeWindowRewrite time_window,
+                          ApplyTimeWindow(*this, body, &from_sql, &scope));
+  const std::string& time_window_filter = time_window.filter;
 
   // The select list; a generator becomes a LATERAL join of the FROM clause.
   std::vector<SelectOutput> outputs;
@@ -335,7 +291,7 @@ Result<TranslatedQuery> Translator::Select(const Query& query, const Scope* oute
   ExprContext no_aggregates;
   no_aggregates.aggregates_allowed = false;
   no_aggregates.windows_allowed = false;
-  if (body.where) {
+  if (body.where && !time_window.where_applied) {
     SLUICE_ASSIGN_OR_RETURN(Typed where, Condition(*body.where, scope, no_aggregates, "WHERE"));
     if (time_window_filter.empty()) {
       sql += " WHERE " + where.sql;

@@ -9,8 +9,11 @@
 // must define first (SparkMacroDefinitions in macros.h, native functions in native.h).
 #pragma once
 
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -62,6 +65,15 @@ struct TranslateOptions {
   // Table functions sluice defines beyond Spark's (name lowercase), resolved by the caller
   // like external references (the relation's `reference` is -1; Resolve is called).
   std::vector<std::string> table_functions;
+  // Only the time windows that end in (low, high], in microseconds since the epoch; unset:
+  // all. When set, every SELECT with a time window (window(...) or session_window(...), see
+  // time_window.h) keeps the rows whose window ends after `low` and at or before `high`,
+  // and drops the others: after rows are repeated once per window (sliding windows) and
+  // merged into sessions (session windows), before they are aggregated, so that a window is
+  // in the result with all of its rows or not at all. The streaming runtime passes
+  // (previous watermark, current watermark] to emit exactly the windows a watermark closed.
+  // SELECTs without a time window are not filtered.
+  std::optional<std::pair<int64_t, int64_t>> time_window_end_bounds;
 };
 
 struct Translation {
