@@ -21,7 +21,8 @@ quality: engine common
 cdc: engine delta common
 eventlog: delta engine common
 ingest: delta engine io common
-runtime: common io engine delta spec spark sql python graph quality cdc eventlog ingest
+streaming: delta engine io common
+runtime: common io engine delta spec spark sql python graph quality cdc eventlog ingest streaming
 api: runtime delta engine io common
 tools: api common
 web: api common

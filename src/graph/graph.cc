@@ -5,6 +5,7 @@
 
 #include "common/strings.h"
 #include "graph/auto_cdc_checks.h"
+#include "spark/stateful_operator.h"
 #include "sql/diagnostics.h"
 #include "sql/parser.h"
 
@@ -381,6 +382,10 @@ Status GraphBuilder::CheckFlows() {
           "streaming table '" + dataset.name() +
               "' must read at least one source incrementally, such as STREAM(name) or "
               "STREAM read_files(...); use a MATERIALIZED VIEW to recompute a query in full");
+    }
+    if (flow.streaming && !flow.cdc && flow.query.parsed != nullptr) {
+      // Refused stateful shapes (an aggregation without a watermark, ...) fail at load.
+      SLUICE_RETURN_IF_ERROR(spark::FindStatefulOperator(*flow.query.parsed).status());
     }
   }
   for (const std::string& key : order_) {

@@ -14,6 +14,7 @@
 #include "runtime/spark_functions.h"
 #include "runtime/spark_sql.h"
 #include "spark/parser.h"
+#include "spark/stateful_operator.h"
 #include "sql/diagnostics.h"
 
 namespace sluice::runtime {
@@ -133,6 +134,10 @@ class FlowExecution {
   // where the table has DOUBLE); new columns pass through for schema evolution.
   Result<std::string> ConformToTable(const std::string& sql);
   bool SinkMergesSchema() const;
+  // pipelines.lateRows.table: the target's property, else the flow's or pipeline's setting.
+  std::optional<std::string> LateRowsTable() const;
+  Status WriteLateRows(const std::string& table, const std::string& sql, const std::string& app_id,
+                       int64_t batch_id);
   const std::string& TablePath() const { return target_.storage_path; }
   spark::TranslateOptions Options() const { return SparkOptions(*env_.settings, flow_.conf); }
 
@@ -144,7 +149,26 @@ class FlowExecution {
   std::unique_ptr<engine::Connection> connection_;
   delta::DeltaContext context_;
   int64_t batches_written_ = 0;  // streaming batches committed by this run
+  std::unique_ptr<StatefulStream> stateful_;
 };
+
+std::optional<std::string> FlowExecution::LateRowsTable() const {
+  return runtime::LateRowsTable(target_, flow_.conf, *env_.settings);
+}
+
+Status FlowExecution::WriteLateRows(const std::string& table, const std::string& sql,
+                                    const std::string& app_id, int64_t batch_id) {
+  // Exactly once, as the batch's rows: the batch id is the txn version of the late table.
+  delta::WriteOptions options;
+  options.mode = delta::WriteMode::kAppend;
+  options.merge_schema = true;
+  options.app_id = app_id;
+  options.app_version = batch_id;
+  options.operation = "STREAMING UPDATE";
+  options.table_name = table;
+  options.description = "rows of '" + target_.name() + "' dropped as late by the watermark";
+  return delta::WriteTable(context_, env_.settings->TablePath(table), sql, options).status();
+}
 
 delta::WriteOptions FlowExecution::TargetWriteOptions() const {
   delta::WriteOptions options;
@@ -221,6 +245,15 @@ Status FlowExecution::RunStreaming(FlowOutcome& outcome) {
   const std::string dir = CheckpointDir(*env_.settings, flow_.name);
   SLUICE_ASSIGN_OR_RETURN(FlowCheckpoint checkpoint,
                           FlowCheckpoint::Open(*env_.fs, dir, flow_.name));
+  if (!flow_.once && !flow_.cdc && flow_.query.parsed != nullptr) {
+    SLUICE_ASSIGN_OR_RETURN(spark::StatefulOperator op,
+                            spark::FindStatefulOperator(*flow_.query.parsed));
+    if (op.kind != spark::StatefulOperator::Kind::kNone) {
+      std::map<std::string, std::string> conf = env_.settings->configuration;
+      for (const auto& [key, value] : flow_.conf) conf[key] = value;
+      SLUICE_ASSIGN_OR_RETURN(stateful_, StatefulStream::Make(flow_, op, dir, conf));
+    }
+  }
   // A triggered update reads everything available: file sources with rate limits leave a
   // backlog that the next batches take, each committed on its own. A batch that meets
   // new columns (addNewColumns) grows the stored schema and runs again, once.
@@ -281,6 +314,17 @@ void FlowExecution::MergeBatchOutcome(const FlowOutcome& part, FlowOutcome& outc
   outcome.batch_id = part.batch_id;
   outcome.wrote = outcome.wrote || part.wrote;
   if (part.table_version >= 0) outcome.table_version = part.table_version;
+  if (part.stateful) {
+    StatefulMetrics total = outcome.stateful.value_or(StatefulMetrics{});
+    total.watermark_ms = part.stateful->watermark_ms;
+    total.state_rows = part.stateful->state_rows;
+    total.state_bytes = part.stateful->state_bytes;
+    total.late_rows += part.stateful->late_rows;
+    total.state_time_ms += part.stateful->state_time_ms;
+    total.rows_added += part.stateful->rows_added;
+    total.rows_evicted += part.stateful->rows_evicted;
+    outcome.stateful = total;
+  }
 }
 
 Status FlowExecution::GrowSchemas(const InputRenderer& renderer, const std::string& dir,
@@ -338,7 +382,8 @@ Status FlowExecution::RunStreamBatch(FlowCheckpoint& checkpoint, StreamBatch& ba
     SLUICE_RETURN_IF_ERROR(GrowSchemas(renderer, checkpoint.dir(), grew));
     return status;
   };
-  auto rendered = renderer.Render(flow_.query, flow_.inputs, flow_.conf);
+  auto rendered = stateful_ ? stateful_->RenderInput(renderer)
+                            : renderer.Render(flow_.query, flow_.inputs, flow_.conf);
   if (!rendered.ok()) {
     // A stream whose source table does not exist yet simply has nothing to read.
     if (rendered.status().code() == StatusCode::kNotFound && !flow_.once &&
@@ -354,8 +399,25 @@ Status FlowExecution::RunStreamBatch(FlowCheckpoint& checkpoint, StreamBatch& ba
   }
   if (!batch.replay) SLUICE_RETURN_IF_ERROR(checkpoint.WriteOffsets(batch.offsets));
   on_state_("RUNNING");
+  std::string query_sql = *rendered;
+  if (stateful_) {
+    // The state's next version is committed before the rows, with the late rows' table.
+    StatefulMetrics metrics;
+    std::string late_sql;
+    const std::optional<std::string> late_table = LateRowsTable();
+    auto output = stateful_->Apply(renderer, *connection_, *env_.fs, batch.offsets.batch_id,
+                                   &metrics, late_table ? &late_sql : nullptr);
+    if (!output.ok()) return fail(output.status());
+    query_sql = *output;
+    outcome.stateful = metrics;
+    if (late_table) {
+      Status written =
+          WriteLateRows(*late_table, late_sql, checkpoint.id(), batch.offsets.batch_id);
+      if (!written.ok()) return fail(written);
+    }
+  }
   SLUICE_ASSIGN_OR_RETURN(std::string sql,
-                          ApplyColumnList(*connection_, target_, *rendered, Options()));
+                          ApplyColumnList(*connection_, target_, query_sql, Options()));
   delta::WriteOptions options = TargetWriteOptions();
   const bool replace = request_.replace_target && batches_written_ == 0;
   options.mode = replace ? delta::WriteMode::kOverwrite : delta::WriteMode::kAppend;

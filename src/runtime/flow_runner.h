@@ -17,6 +17,7 @@
 #include "io/file_system.h"
 #include "python/snapshot_function.h"
 #include "quality/expectations.h"
+#include "runtime/stateful_stream.h"
 #include "spec/settings.h"
 
 namespace sluice::runtime {
@@ -71,6 +72,8 @@ struct FlowOutcome {
   // recompute, why not incrementally (an issue type; docs/event-log.md).
   std::string maintenance_type;
   std::string incrementalization_issue;
+  // Flows with a stateful operator (watermarks, windows, deduplication): its metrics.
+  std::optional<StatefulMetrics> stateful;
 };
 
 // Runs the flow; errors of the flow itself (bad query, failed expectation, unreadable

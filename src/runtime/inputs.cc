@@ -177,8 +177,33 @@ Result<std::string> InputRenderer::Render(const sql::Query& query,
 Result<std::string> InputRenderer::Render(const sql::Query& query,
                                           const std::vector<graph::Input>& inputs,
                                           const std::map<std::string, std::string>& conf) {
+  SLUICE_ASSIGN_OR_RETURN(spark::Translation translation,
+                          Translate(query, inputs, conf, nullptr, nullptr));
+  return std::move(translation.sql);
+}
+
+Result<std::string> InputRenderer::Render(
+    const sql::Query& query, const std::vector<graph::Input>& inputs,
+    const std::map<std::string, std::string>& conf,
+    const std::function<void(spark::TranslateOptions&)>& adjust) {
+  SLUICE_ASSIGN_OR_RETURN(spark::Translation translation,
+                          Translate(query, inputs, conf, nullptr, &adjust));
+  return std::move(translation.sql);
+}
+
+Result<spark::Translation> InputRenderer::RenderRelationRows(
+    const sql::Query& query, const spark::Relation& relation,
+    const std::vector<graph::Input>& inputs, const std::map<std::string, std::string>& conf) {
+  return Translate(query, inputs, conf, &relation, nullptr);
+}
+
+Result<spark::Translation> InputRenderer::Translate(
+    const sql::Query& query, const std::vector<graph::Input>& inputs,
+    const std::map<std::string, std::string>& conf, const spark::Relation* rows_of,
+    const std::function<void(spark::TranslateOptions&)>* adjust) {
   if (query.parsed == nullptr) return Internal("the query was not parsed");
-  const spark::TranslateOptions options = SparkOptions(settings_, conf);
+  spark::TranslateOptions options = SparkOptions(settings_, conf);
+  if (adjust != nullptr) (*adjust)(options);
   const auto* outer_conf = conf_;
   conf_ = &conf;
   // read_files relations get a _metadata column only for queries that use it, since
@@ -189,11 +214,12 @@ Result<std::string> InputRenderer::Render(const sql::Query& query,
                        ToLower(query.text).find("input_file_name") != std::string::npos;
   input_failed_ = false;
   ReferenceResolver resolver(*this, *context_.connection, query, inputs);
-  auto translated = spark::TranslateQuery(*query.parsed, resolver, options);
+  auto translated = rows_of != nullptr
+                        ? spark::TranslateRelationRows(*query.parsed, *rows_of, resolver, options)
+                        : spark::TranslateQuery(*query.parsed, resolver, options);
   mentions_metadata_ = mentions_metadata;
   conf_ = outer_conf;
-  if (!translated.ok()) return translated.status();
-  return std::move(translated->sql);
+  return translated;
 }
 
 Result<std::string> InputRenderer::RelationFor(const graph::Input& input,

@@ -67,6 +67,17 @@ class InputRenderer {
                              const std::map<std::string, std::string>& conf);
   // The same, with the settings of the pipeline alone (no SET values).
   Result<std::string> Render(const sql::Query& query, const std::vector<graph::Input>& inputs);
+  // The same, with the translation's options adjusted by `adjust` (stateful streaming:
+  // relations read from the state, the time windows a watermark closed).
+  Result<std::string> Render(const sql::Query& query, const std::vector<graph::Input>& inputs,
+                             const std::map<std::string, std::string>& conf,
+                             const std::function<void(spark::TranslateOptions&)>& adjust);
+  // The rows of one FROM item of `query` (spark::TranslateRelationRows), its references
+  // read as Render reads them.
+  Result<spark::Translation> RenderRelationRows(const sql::Query& query,
+                                                const spark::Relation& relation,
+                                                const std::vector<graph::Input>& inputs,
+                                                const std::map<std::string, std::string>& conf);
 
   // The relation standing for one reference, as Render uses it: a quoted view name with
   // its columns.
@@ -98,6 +109,11 @@ class InputRenderer {
   Status Release();
 
  private:
+  Result<spark::Translation> Translate(const sql::Query& query,
+                                       const std::vector<graph::Input>& inputs,
+                                       const std::map<std::string, std::string>& conf,
+                                       const spark::Relation* rows_of,
+                                       const std::function<void(spark::TranslateOptions&)>* adjust);
   Result<std::string> RelationFor(const graph::Input& input, const sql::Reference& reference);
   Result<std::string> TableRelation(const std::string& key, const std::string& root,
                                     const std::string& display, bool streaming,

@@ -11,6 +11,7 @@
 #include "runtime/cloud_files_state.h"
 #include "runtime/inputs.h"
 #include "runtime/spark_sql.h"
+#include "runtime/stateful_stream.h"
 #include "sql/diagnostics.h"
 #include "sql/parser.h"
 
@@ -57,6 +58,9 @@ class QueryResolver : public spark::RelationResolver {
     } else if (reference.kind == sql::ReferenceKind::kDataset &&
                EqualsIgnoreCase(reference.name, "event_log") && dataset == nullptr) {
       root = env_.settings->event_log_dir();
+    } else if (reference.kind == sql::ReferenceKind::kDataset && dataset == nullptr &&
+               reference.qualifier.empty() && IsLateRowsTable(reference.name)) {
+      root = env_.settings->TablePath(reference.name);
     }
     if (!root.empty()) {
       SLUICE_ASSIGN_OR_RETURN(spark::BoundRelation table, TableAt(relation, reference, root));
@@ -90,6 +94,17 @@ class QueryResolver : public spark::RelationResolver {
   }
 
  private:
+  // A table that receives the late rows of a stateful flow (pipelines.lateRows.table).
+  bool IsLateRowsTable(const std::string& name) const {
+    for (const graph::Flow& flow : env_.graph->flows()) {
+      const graph::Dataset* target = env_.graph->FindDataset(flow.target);
+      if (target == nullptr) continue;
+      auto late = LateRowsTable(*target, flow.conf, *env_.settings);
+      if (late && EqualsIgnoreCase(*late, name)) return true;
+    }
+    return false;
+  }
+
   Result<spark::BoundRelation> TableAt(const spark::Relation& relation,
                                        const sql::Reference& reference, const std::string& root) {
     std::optional<int64_t> version;

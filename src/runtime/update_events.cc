@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/strings.h"
+#include "common/time_format.h"
 #include "runtime/update.h"
 
 namespace sluice::runtime {
@@ -191,6 +192,15 @@ void UpdateEvents::FlowProgress(const graph::Flow& flow, std::string_view status
     }
     if (outcome->dropped_malformed > 0) {
       progress["metrics"]["num_malformed_records_dropped"] = outcome->dropped_malformed;
+    }
+    if (outcome->stateful) {
+      // Spark's stateful operator progress, under flow_progress names (docs/event-log.md).
+      const StatefulMetrics& state = *outcome->stateful;
+      progress["metrics"]["watermark"] = FormatTimestampMillis(state.watermark_ms);
+      progress["metrics"]["num_rows_dropped_by_watermark"] = state.late_rows;
+      progress["metrics"]["num_state_rows"] = state.state_rows;
+      progress["metrics"]["state_bytes"] = state.state_bytes;
+      progress["metrics"]["state_time_ms"] = state.state_time_ms;
     }
     if (!outcome->metrics.empty()) {
       Json expectations = Json::array();

@@ -226,6 +226,15 @@ struct PivotAggregate {
   std::string alias;
 };
 
+// WATERMARK expr [AS name] DELAY OF interval after a relation (Databricks SQL): the
+// relation's event time for stateful streaming. A named expression adds a column `name`.
+struct Watermark {
+  ExprPtr expr;
+  std::string name;          // AS name; empty for a plain column, which names itself
+  int64_t delay_micros = 0;  // the delay threshold, positive, days and time only
+  Span span;                 // from WATERMARK to the end of the interval
+};
+
 struct Relation {
   RelationKind kind = RelationKind::kTable;
   Span span;       // the whole relation, including STREAM(...) and its options, without its alias
@@ -259,6 +268,8 @@ struct Relation {
   std::vector<std::string> unpivot_aliases;               // AS alias per IN entry ("" if none)
   // TABLESAMPLE (n PERCENT | n ROWS | BUCKET x OUT OF y)
   std::optional<std::string> sample;  // DuckDB's USING SAMPLE clause text
+  // A table or subquery: its WATERMARK clause, if any.
+  std::shared_ptr<const Watermark> watermark;
   // Any relation: AS alias (cols)
   std::optional<std::string> alias;
   std::vector<std::string> column_aliases;

@@ -127,6 +127,7 @@ class Parser {
   Result<RelationPtr> TableReference(size_t first);
   Result<RelationPtr> StreamReference(size_t first);
   Status RelationSuffixes(Relation& relation);
+  Status WatermarkClause(Relation& relation);
   Result<RelationPtr> PivotClause(RelationPtr input, size_t first);
   Result<RelationPtr> UnpivotClause(RelationPtr input, size_t first);
   Result<LateralView> LateralViewClause();

@@ -650,8 +650,42 @@ Result<RelationPtr> Parser::UnpivotClause(RelationPtr input, size_t first) {
   return unpivot;
 }
 
+Status Parser::WatermarkClause(Relation& relation) {
+  // WATERMARK named_expression DELAY OF interval: the named expression is a column, or an
+  // expression with AS name (a column the clause adds).
+  const size_t first = i_;
+  ++i_;
+  auto watermark = std::make_shared<Watermark>();
+  SLUICE_ASSIGN_OR_RETURN(watermark->expr, ParseExpression());
+  if (Accept("AS")) {
+    SLUICE_ASSIGN_OR_RETURN(watermark->name, Identifier("a name for the watermark column"));
+  } else if (watermark->expr->kind != ExprKind::kColumn) {
+    return Error(t_[first],
+                 "[REQUIRES_EXPLICIT_NAME_IN_WATERMARK_CLAUSE] The watermark clause requires an "
+                 "explicit name if expression is specified: write WATERMARK <expression> AS "
+                 "<name> DELAY OF ...");
+  }
+  if (!Accept("DELAY") || !Accept("OF")) return Expected("DELAY OF after the watermark column");
+  const Token& at = Peek();
+  SLUICE_ASSIGN_OR_RETURN(ExprPtr delay, Primary());
+  if (delay->kind != ExprKind::kLiteral || !(delay->literal.type.is(TypeId::kCalendarInterval) ||
+                                             delay->literal.type.is(TypeId::kDayTimeInterval) ||
+                                             delay->literal.type.is(TypeId::kYearMonthInterval))) {
+    return Error(at, "the watermark delay must be an interval literal (INTERVAL 10 MINUTES)");
+  }
+  const Literal& value = delay->literal;
+  const int64_t micros = value.days * 86400000000LL + value.micros;
+  if (value.months != 0 || micros <= 0) {
+    return Error(at, "the watermark delay must be a positive interval of less than a month");
+  }
+  watermark->delay_micros = micros;
+  watermark->span = SpanFrom(first);
+  relation.watermark = std::move(watermark);
+  return Status::OK();
+}
+
 Status Parser::RelationSuffixes(Relation& relation) {
-  // Time travel, TABLESAMPLE, then an alias with optional column names.
+  // Time travel, TABLESAMPLE, WATERMARK, then an alias with optional column names.
   if (relation.kind == RelationKind::kTable) {
     if (AcceptWords({"VERSION", "AS", "OF"}) ||
         AcceptWords({"FOR", "SYSTEM_VERSION", "AS", "OF"})) {
@@ -686,6 +720,11 @@ Status Parser::RelationSuffixes(Relation& relation) {
       }
     }
     SLUICE_RETURN_IF_ERROR(ExpectSymbol(")"));
+  }
+  if (Peek().IsKeyword("WATERMARK") &&
+      (relation.kind == RelationKind::kTable || relation.kind == RelationKind::kSubquery ||
+       relation.kind == RelationKind::kFunction)) {
+    SLUICE_RETURN_IF_ERROR(WatermarkClause(relation));
   }
   relation.span.end = t_[i_ - 1].end_offset();
   if (no_alias_) return Status::OK();

@@ -70,8 +70,103 @@ Status Translator::TranslateFrom(const std::vector<RelationPtr>& from, const Sco
   return Status::OK();
 }
 
+Status Translator::ApplyWatermark(const Relation& relation, Scope* scope) {
+  const Watermark& watermark = *relation.watermark;
+  if (scope->relations.empty()) return ErrorAt(watermark.span, "WATERMARK needs a relation");
+  Scope own;
+  own.relations.push_back(scope->relations.back());
+  ExprContext context;
+  context.aggregates_allowed = false;
+  context.windows_allowed = false;
+  SLUICE_ASSIGN_OR_RETURN(Typed value, Translate(*watermark.expr, own, context));
+  if (!value.type.is(TypeId::kTimestamp) && !value.type.is(TypeId::kTimestampNtz)) {
+    const Span& at = watermark.expr->span;
+    return ErrorAt(at, "[EVENT_TIME_IS_NOT_ON_TIMESTAMP_TYPE] The event time " +
+                           source().text.substr(at.begin, at.end - at.begin) +
+                           " has the invalid type " + value.type.Sql() +
+                           ", but expected \"TIMESTAMP\".");
+  }
+  if (!watermark.name.empty()) {
+    scope->relations.back().columns.push_back(
+        ScopeColumn{watermark.name, value.type, true, value.sql});
+  }
+  return Status::OK();
+}
+
+Result<TranslatedQuery> Translator::TranslateFromItem(const Query& query,
+                                                      const Relation& relation) {
+  for (const Cte& cte : query.ctes) {
+    SLUICE_ASSIGN_OR_RETURN(TranslatedQuery body, TranslateQuery(*cte.query, nullptr));
+    CteEntry entry;
+    entry.name = ToLower(cte.name);
+    entry.sql_name = "__cte" + std::to_string(++next_alias_);
+    entry.columns = body.columns;
+    entry.sql_names = body.sql_names;
+    for (size_t i = 0; i < cte.columns.size() && i < entry.columns.size(); ++i) {
+      entry.columns[i].name = cte.columns[i];
+    }
+    with_.push_back(QuoteIdentifier(entry.sql_name) + " AS (" + body.sql + ")");
+    ctes.push_back(std::move(entry));
+  }
+  Scope scope;
+  SLUICE_ASSIGN_OR_RETURN(std::string from, RelationSql(relation, nullptr, &scope));
+  TranslatedQuery out;
+  std::vector<std::string> items;
+  for (const ScopeRelation& entry : scope.relations) {
+    for (const ScopeColumn& column : entry.columns) {
+      if (column.hidden || column.qualified_only) continue;
+      out.sql_names.push_back("c" + std::to_string(items.size()));
+      items.push_back(column.sql + " AS " + out.sql_names.back());
+      out.columns.push_back(Column{column.name, column.type, column.nullable});
+    }
+  }
+  out.sql = (with_.empty() ? "" : "WITH " + Join(with_, ", ") + " ") + "SELECT " +
+            Join(items, ", ") + " FROM " + from;
+  with_.clear();
+  return out;
+}
+
+Result<std::string> Translator::SubstituteSql(const Relation& relation,
+                                              const SubstituteRelation& substitute, Scope* scope) {
+  const std::string alias = NewAlias();
+  ScopeRelation entry;
+  if (relation.alias) {
+    entry.qualifiers.push_back({*relation.alias});
+  } else if (relation.kind == RelationKind::kTable && !relation.path_table) {
+    for (size_t k = relation.name.size(); k-- > 0;) {
+      entry.qualifiers.push_back(
+          std::vector<std::string>(relation.name.begin() + k, relation.name.end()));
+    }
+  }
+  std::vector<std::string> names;
+  for (size_t i = 0; i < substitute.columns.size(); ++i) {
+    const Column& column = substitute.columns[i];
+    names.push_back("__s" + std::to_string(i));
+    entry.columns.push_back(
+        ScopeColumn{column.name, column.type, column.nullable, alias + "." + names.back()});
+  }
+  scope->relations.push_back(std::move(entry));
+  return substitute.sql + " AS " + alias + "(" + Join(names, ", ") + ")";
+}
+
 Result<std::string> Translator::RelationSql(const Relation& relation, const Scope* outer,
                                             Scope* scope) {
+  auto substitute = options_.substitutes.find(&relation);
+  if (substitute != options_.substitutes.end()) {
+    // The rows given already carry the watermark's column.
+    return SubstituteSql(relation, substitute->second, scope);
+  }
+  if (relation.watermark) {
+    // The relation without its clause, then the clause on its columns.
+    SLUICE_ASSIGN_OR_RETURN(std::string sql, RelationSqlWithoutWatermark(relation, outer, scope));
+    SLUICE_RETURN_IF_ERROR(ApplyWatermark(relation, scope));
+    return sql;
+  }
+  return RelationSqlWithoutWatermark(relation, outer, scope);
+}
+
+Result<std::string> Translator::RelationSqlWithoutWatermark(const Relation& relation,
+                                                            const Scope* outer, Scope* scope) {
   switch (relation.kind) {
     case RelationKind::kTable:
       return TableSql(relation, scope);

@@ -20,6 +20,19 @@ Result<Translation> TranslateQuery(const ParsedQuery& query, RelationResolver& r
   return translation;
 }
 
+Result<Translation> TranslateRelationRows(const ParsedQuery& query, const Relation& relation,
+                                          RelationResolver& resolver,
+                                          const TranslateOptions& options) {
+  AnsiCoercionScope coercion(options.ansi);
+  internal::Translator translator(query.source, &resolver, options);
+  SLUICE_ASSIGN_OR_RETURN(internal::TranslatedQuery out,
+                          translator.TranslateFromItem(*query.query, relation));
+  Translation translation;
+  translation.sql = std::move(out.sql);
+  translation.columns = std::move(out.columns);
+  return translation;
+}
+
 Result<Translation> TranslateExpression(const ParsedExpression& expression,
                                         const std::vector<Column>& input,
                                         const TranslateOptions& options,

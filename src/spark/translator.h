@@ -47,6 +47,14 @@ class RelationResolver {
   virtual Result<BoundRelation> Resolve(const Relation& relation) = 0;
 };
 
+// A relation of a query replaced by rows the caller provides (stateful streaming reads the
+// input of an aggregation from its state store): DuckDB SQL of a table or parenthesized
+// query whose first columns are `columns`, in order (more columns may follow, unnamed).
+struct SubstituteRelation {
+  std::string sql;
+  std::vector<Column> columns;
+};
+
 // The Spark configuration a translation follows (SET spark.sql....).
 struct TranslateOptions {
   bool ansi = false;                      // spark.sql.ansi.enabled
@@ -74,6 +82,9 @@ struct TranslateOptions {
   // (previous watermark, current watermark] to emit exactly the windows a watermark closed.
   // SELECTs without a time window are not filtered.
   std::optional<std::pair<int64_t, int64_t>> time_window_end_bounds;
+  // Relations of the translated query (by address in its tree) read from the given rows
+  // instead of being translated; their alias or table name still qualifies their columns.
+  std::map<const Relation*, SubstituteRelation> substitutes;
 };
 
 struct Translation {
@@ -84,6 +95,13 @@ struct Translation {
 // Translates a query. Errors name the place in the source text (file:line:col).
 Result<Translation> TranslateQuery(const ParsedQuery& query, RelationResolver& resolver,
                                    const TranslateOptions& options);
+
+// The rows of one FROM item of `query` (`relation` is a node of its tree), as
+// `SELECT * FROM relation` gives them, with its WATERMARK column and the query's CTEs in
+// scope. The SQL names its columns c0, c1, ... in the order of Translation::columns.
+Result<Translation> TranslateRelationRows(const ParsedQuery& query, const Relation& relation,
+                                          RelationResolver& resolver,
+                                          const TranslateOptions& options);
 
 // Translates one expression over the columns of `input` (a boolean condition such as an
 // expectation, or a sequencing expression), which the SQL refers to by their quoted names.

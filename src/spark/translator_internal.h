@@ -20,7 +20,7 @@ struct Typed {
   std::string sql;
   DataType type;
   bool nullable = true;
-  std::string name;                // Spark's name of the expression (its column name)
+  std::string name;  // Spark's name of the expression (its column name)
   // The name of the expression as a select item without an alias, when it is not `name`:
   // Spark's analyzer names a CAST of a column after the column (`CAST(a AS INT)` is `a`).
   std::optional<std::string> item_name;
@@ -169,6 +169,8 @@ class Translator {
 
   // Queries (translate_query.cc).
   Result<TranslatedQuery> TranslateQuery(const Query& query, const Scope* outer);
+  // SELECT * FROM `relation`, a FROM item somewhere in `query`, with the CTEs of `query`.
+  Result<TranslatedQuery> TranslateFromItem(const Query& query, const Relation& relation);
   // Expressions (translate_expr.cc).
   Result<Typed> Translate(const Expr& expr, const Scope& scope, const ExprContext& context);
   // A condition: a boolean (or NULL) expression.
@@ -216,12 +218,18 @@ class Translator {
 
  private:
   Result<TranslatedQuery> Select(const Query& query, const Scope* outer);
-  Status AddTimeWindow(const SelectBody& body, Scope* scope, std::string* filter);
   Result<TranslatedQuery> SetOperationQuery(const Query& query, const Scope* outer);
   Result<TranslatedQuery> ValuesQuery(const Query& query, const Scope* outer);
   Status OrderAndLimit(const Query& query, const Scope& scope, TranslatedQuery* out);
 
   Result<std::string> RelationSql(const Relation& relation, const Scope* outer, Scope* scope);
+  // Checks a relation's WATERMARK clause against its columns (the last entry of `scope`)
+  // and adds the column a named watermark expression defines.
+  Status ApplyWatermark(const Relation& relation, Scope* scope);
+  Result<std::string> SubstituteSql(const Relation& relation, const SubstituteRelation& substitute,
+                                    Scope* scope);
+  Result<std::string> RelationSqlWithoutWatermark(const Relation& relation, const Scope* outer,
+                                                  Scope* scope);
   Result<std::string> TableSql(const Relation& relation, Scope* scope);
   Result<std::string> TableFunctionSql(const Relation& relation, const Scope* outer, Scope* scope);
   Result<std::string> JoinSql(const Relation& relation, const Scope* outer, Scope* scope);
@@ -234,6 +242,7 @@ class Translator {
   std::shared_ptr<const SourceText> source_;
   RelationResolver* resolver_;
   const TranslateOptions& options_;
+  std::vector<std::string> with_;  // TranslateFromItem: the CTEs it translated
   int next_alias_ = 0;
   int next_variable_ = 0;
 };

@@ -663,21 +663,42 @@ class DataFrame:
         raise _errors.unsupported("DataFrame.colRegex")
 
     def distinct(self):
-        self._refuse_stateful("distinct()")
+        if self._streaming:
+            # A stream keeps the rows it has seen in state (keyed deduplication).
+            return self._deduplicated(None, "__sluice_dedup", _origin.user_origin(2))
         select, qualifiers = self._open_select(allow_items=True, allow_order=False)
         select.distinct = True
         return self._derive(select, names=self._names, qualifiers=qualifiers)
 
     def dropDuplicates(self, subset=None):
-        self._refuse_stateful("dropDuplicates()")
-        if subset is None:
+        origin = _origin.user_origin(2)
+        if subset is None and not self._streaming:
             return self.distinct()
+        # On a stream, the alias tells sluice's runtime that this is Spark's deduplication
+        # (state of the keys seen), not an aggregation.
+        return self._deduplicated(subset, "__sluice_dedup" if self._streaming else "__sluice_row",
+                                  origin)
+
+    def dropDuplicatesWithinWatermark(self, subset=None):
+        origin = _origin.user_origin(2)
+        if not self._streaming:
+            return self._deduplicated(subset, "__sluice_row", origin)
+        if self._watermark is None:
+            raise _errors.AnalysisException(
+                "dropDuplicatesWithinWatermark is not supported with streaming "
+                "DataFrames/DataSets without watermark; call withWatermark() first")
+        return self._deduplicated(subset, "__sluice_dedup_within_watermark", origin)
+
+    def _deduplicated(self, subset, alias, origin):
+        """One row per value of the `subset` columns (all columns when None): the first
+        met, as Spark keeps it, with first(struct(*)) grouped by the keys."""
+        names = self._names_now()
+        if subset is None:
+            subset = list(names)
         if isinstance(subset, str):
             subset = [subset]
         if not isinstance(subset, (list, tuple)):
             raise _errors.PySparkTypeError("[NOT_LIST_OR_TUPLE] subset should be a list or tuple")
-        origin = _origin.user_origin(2)
-        names = self._names_now()
         keys = []
         for name in subset:
             found = self._find_name(name)
@@ -687,23 +708,20 @@ class DataFrame:
                     "name `%s` cannot be resolved. Did you mean one of the following? [%s]."
                     % (name, ", ".join("`%s`" % n for n in names)))
             keys.append(found)
-        # Spark keeps one whole row per key (the first it meets): first(struct(*)).
         inner, qualifiers = self._wrapped()
-        inner.items = [("first(struct(%s)) AS __sluice_row" %
-                        ", ".join(quote_identifier(n) for n in names), origin)]
+        inner.items = [("first(struct(%s)) AS %s" %
+                        (", ".join(quote_identifier(n) for n in names), alias), origin)]
         inner.group = [(quote_identifier(k), origin) for k in keys]
         grouped = DataFrame(self._session, inner, self._streaming, qualifiers=qualifiers,
                             origin=origin)
+        grouped._watermark = self._watermark
         outer, _ = grouped._wrapped()
-        outer.items = [("__sluice_row.%s AS %s" % (quote_identifier(n), quote_identifier(n)),
+        outer.items = [("%s.%s AS %s" % (alias, quote_identifier(n), quote_identifier(n)),
                         origin) for n in names]
         return self._derive(outer, names=names, qualifiers={frame: "" for frame in qualifiers})
 
     drop_duplicates = dropDuplicates
-
-    def dropDuplicatesWithinWatermark(self, subset=None):
-        raise _errors.unsupported("DataFrame.dropDuplicatesWithinWatermark",
-                                  "stateful streaming operators are not available yet")
+    drop_duplicates_within_watermark = dropDuplicatesWithinWatermark
 
     def limit(self, num):
         origin = _origin.user_origin(2)
@@ -758,25 +776,8 @@ class DataFrame:
     def agg(self, *exprs):
         return self.groupBy().agg(*exprs)
 
-    def _refuse_stateful(self, operation):
-        """A stream with a watermark asks for Spark's stateful operators (state kept across
-        batches, windows written once the watermark passes them), which sluice does not
-        have yet: refused rather than computed batch by batch with other results."""
-        if self._streaming and self._watermark is not None:
-            raise _errors.unsupported(
-                "%s of a stream with a watermark (withWatermark(%r, %r))"
-                % ((operation,) + tuple(self._watermark)),
-                "stateful streaming operators are not available yet: sluice would compute "
-                "each batch on its own, not windows closed by the watermark")
-
     def _aggregate(self, group_columns, agg_columns, origin, names=None):
         """SELECT group columns, aggregates FROM this GROUP BY group columns."""
-        if self._streaming and any(_has_distinct_aggregate(c) for c in agg_columns):
-            # Spark's UnsupportedOperationChecker: a stream keeps no set of the values seen.
-            raise _errors.AnalysisException(
-                "Distinct aggregations are not supported on streaming DataFrames/Datasets. "
-                "Consider using approx_count_distinct() instead.")
-        self._refuse_stateful("an aggregation")
         if self._select.group is None and self._select.limit is None and \
                 not self._select.distinct and self._select.items is None and \
                 not self._select.order and self._alias is None:
@@ -971,8 +972,22 @@ class DataFrame:
     def withWatermark(self, eventTime, delayThreshold):
         if not isinstance(eventTime, str) or not isinstance(delayThreshold, str):
             raise _errors.PySparkTypeError("withWatermark() takes a column name and a delay")
-        df = self._derive(self._select.copy(), names=self._names)
-        df._qualifiers = dict(self._qualifiers)
+        # Databricks SQL's WATERMARK clause on this query as a FROM item: stateful
+        # operators over the result (windowed aggregations, deduplication) take the
+        # column's event time and drop rows the watermark has passed.
+        origin = _origin.user_origin(2)
+        clause = "WATERMARK %s DELAY OF INTERVAL %s" % (quote_identifier(eventTime),
+                                                       string_literal(delayThreshold))
+        alias = self._alias or "_%d" % self._id
+        qualifiers = {frame: (alias if self._alias else "") for frame in self._qualifiers}
+        if self._select.is_plain() and self._is_named_source():
+            line, at = self._select.source.items[0]
+            source = Lines([(line + " " + clause + " AS " + quote_identifier(alias), at)])
+        else:
+            source = Lines().add("(", self._origin).extend(self._sql_lines(), "  ")
+            source.add(") " + clause + " AS " + quote_identifier(alias), origin)
+        df = DataFrame(self._session, _Select(source), self._streaming, qualifiers=qualifiers,
+                       names=self._names, origin=origin)
         df._watermark = (eventTime, delayThreshold)
         return df
 
@@ -1039,17 +1054,6 @@ class DataFrame:
 
 
 _WRITERS = ("write", "writeStream")  # properties in PySpark, the rest of _ACTIONS methods
-
-
-# A string literal or quoted identifier in Spark SQL text, which may hold any characters.
-_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`(?:[^`]|``)*`")
-_DISTINCT_ARGUMENTS = re.compile(r"\(\s*DISTINCT\b", re.IGNORECASE)
-
-
-def _has_distinct_aggregate(column):
-    """Whether an aggregate Column aggregates distinct values (countDistinct, sum_distinct,
-    F.expr("count(DISTINCT x)"), ...)."""
-    return bool(_DISTINCT_ARGUMENTS.search(_QUOTED.sub("''", column._sql)))
 
 
 def _refused_action(name):

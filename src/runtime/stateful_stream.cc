@@ -1,0 +1,305 @@
+#include "runtime/stateful_stream.h"
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "common/strings.h"
+#include "common/sync_point.h"
+#include "sql/diagnostics.h"
+
+namespace sluice::runtime {
+namespace {
+
+constexpr const char* kRowsTable = "__sluice_stateful_rows";
+constexpr const char* kOutputTable = "__sluice_stateful_output";
+constexpr const char* kStateTable = "__sluice_stateful_state";
+constexpr const char* kNewRowsTable = "__sluice_stateful_new";
+
+Result<int64_t> QueryInt(engine::Connection& connection, const std::string& sql) {
+  SLUICE_ASSIGN_OR_RETURN(engine::QueryResult result, connection.Query(sql));
+  SLUICE_ASSIGN_OR_RETURN(engine::Value value, result.Scalar());
+  if (value.is_null()) return INT64_MIN;
+  return std::get<int64_t>(value.data);
+}
+
+bool IsTimestamp(const spark::DataType& type) {
+  return type.is(spark::TypeId::kTimestamp) || type.is(spark::TypeId::kTimestampNtz);
+}
+
+std::string Column(int index) { return "c" + std::to_string(index); }
+
+}  // namespace
+
+std::optional<std::string> LateRowsTable(const graph::Dataset& target,
+                                         const std::map<std::string, std::string>& conf,
+                                         const spec::PipelineSettings& settings) {
+  const std::string key = "pipelines.lateRows.table";
+  for (const auto* values : {&target.definition.properties, &conf, &settings.configuration}) {
+    for (const auto& [name, value] : *values) {
+      if (EqualsIgnoreCase(name, key) && !Trim(value).empty()) return Trim(value);
+    }
+  }
+  return std::nullopt;
+}
+
+Result<std::unique_ptr<StatefulStream>> StatefulStream::Make(
+    const graph::Flow& flow, spark::StatefulOperator op, std::string checkpoint_dir,
+    const std::map<std::string, std::string>& conf) {
+  std::unique_ptr<StatefulStream> stream(new StatefulStream(flow, op, checkpoint_dir + "/state/0"));
+  for (const auto& [key, value] : conf) {
+    if (EqualsIgnoreCase(key, "spark.sql.streaming.multipleWatermarkPolicy")) {
+      stream->max_policy_ = EqualsIgnoreCase(Trim(value), "max");
+    }
+  }
+  const spark::ParsedQuery& parsed = *flow.query.parsed;
+  if (op.kind == spark::StatefulOperator::Kind::kAggregation) {
+    SLUICE_ASSIGN_OR_RETURN(stream->window_, spark::FindTimeWindow(*op.select, *parsed.source));
+    if (stream->window_ && stream->window_->kind == spark::TimeWindowKind::kSession) {
+      return NotSupported(sql::FormatDiagnostic(
+          parsed.source->Locate(stream->window_->call->span),
+          "session_window in a streaming table is not supported yet; group by window(ts, "
+          "duration[, slide]) instead, or compute sessions in a materialized view"));
+    }
+  } else if (op.kind == spark::StatefulOperator::Kind::kDistinct &&
+             op.select != parsed.query->select.get()) {
+    return NotSupported(sql::FormatDiagnostic(
+        parsed.source->Locate(op.span),
+        "SELECT DISTINCT over a stream must be the query's outermost SELECT"));
+  }
+  return stream;
+}
+
+Result<std::string> StatefulStream::RenderInput(InputRenderer& renderer) {
+  SLUICE_ASSIGN_OR_RETURN(
+      spark::Translation rows,
+      renderer.RenderRelationRows(flow_.query, *op_.input, flow_.inputs, flow_.conf));
+  columns_ = rows.columns;
+  event_column_ = -1;
+  if (op_.watermark != nullptr) {
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      if (EqualsIgnoreCase(columns_[i].name, op_.event_time)) event_column_ = static_cast<int>(i);
+    }
+    if (event_column_ < 0 || !IsTimestamp(columns_[event_column_].type)) {
+      return InvalidArgument(sql::FormatDiagnostic(
+          flow_.query.parsed->source->Locate(op_.watermark->span),
+          "the watermark's column '" + op_.event_time +
+              "' is not a timestamp column of the rows the stateful operator reads"));
+    }
+  }
+  input_sql_ = rows.sql;
+  return rows.sql;
+}
+
+Result<std::string> StatefulStream::Deduplicate(InputRenderer& renderer,
+                                                engine::Connection& connection,
+                                                const std::string& late) {
+  // The key columns of the input rows, and the state's names for them (k0, k1, ...).
+  std::vector<std::string> keys, conditions, items;
+  bool event_time_is_key = false;
+  for (const std::string& name : op_.keys) {
+    int index = -1;
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      if (EqualsIgnoreCase(columns_[i].name, name)) index = static_cast<int>(i);
+    }
+    if (index < 0) return Internal("the deduplication key '" + name + "' is not an input column");
+    if (index == event_column_) event_time_is_key = true;
+    const std::string key = "k" + std::to_string(keys.size());
+    conditions.push_back("s." + key + " IS NOT DISTINCT FROM r." + Column(index));
+    items.push_back(Column(index) + " AS " + key);
+    keys.push_back(Column(index));
+  }
+  std::string sql = "SELECT * FROM " + std::string(kRowsTable) + " AS r WHERE NOT (" + late + ")";
+  if (store_->has_table()) {
+    sql += " AND NOT EXISTS (SELECT 1 FROM " + std::string(kStateTable) + " AS s WHERE " +
+           Join(conditions, " AND ") + ")";
+  }
+  SLUICE_RETURN_IF_ERROR(connection.Execute("CREATE OR REPLACE TEMP TABLE " +
+                                            std::string(kNewRowsTable) + " AS " + sql));
+  spark::SubstituteRelation fresh;
+  fresh.columns = columns_;
+  fresh.sql = kNewRowsTable;
+  SLUICE_ASSIGN_OR_RETURN(
+      std::string output,
+      renderer.Render(flow_.query, flow_.inputs, flow_.conf, [&](spark::TranslateOptions& options) {
+        options.substitutes[op_.input] = fresh;
+      }));
+  SLUICE_RETURN_IF_ERROR(connection.Execute("CREATE OR REPLACE TEMP TABLE " +
+                                            std::string(kOutputTable) + " AS " + output));
+  // How long a key stays: dropDuplicatesWithinWatermark until the watermark passes its
+  // first event time plus the delay; dropDuplicates until the watermark passes the event
+  // time when that is a key column, else for ever (as in Spark).
+  std::string expiry = "CAST(NULL AS BIGINT)";
+  if (op_.within_watermark) {
+    expiry = "min(" + EventMicros() + ") + " + std::to_string(op_.watermark->delay_micros);
+  } else if (event_time_is_key) {
+    expiry = "max(" + EventMicros() + ")";
+  }
+  SLUICE_RETURN_IF_ERROR(store_->Put("SELECT " + Join(items, ", ") + ", " + expiry + " AS " +
+                                     streaming::kExpiresColumn + " FROM " + kNewRowsTable +
+                                     " GROUP BY " + Join(keys, ", ")));
+  return "SELECT * FROM " + std::string(kOutputTable);
+}
+
+std::string StatefulStream::EventMicros() const {
+  return "epoch_us(" + Column(event_column_) + ")";
+}
+
+std::string StatefulStream::ExpirySql() const {
+  if (event_column_ < 0) return "CAST(NULL AS BIGINT)";
+  const std::string us = EventMicros();
+  if (!window_) return us;
+  // The end of the row's last window: the row leaves the state when that window closes.
+  const std::string slide = std::to_string(window_->slide_micros);
+  return "(" + us + " - spark_floor_mod(" + us + " - " + std::to_string(window_->start_micros) +
+         ", " + slide + ") + " + std::to_string(window_->duration_micros) + ")";
+}
+
+Status StatefulStream::Load(engine::Connection& connection, io::FileSystem& fs, int64_t batch_id) {
+  if (store_ && store_->info().version == batch_id) return Status::OK();
+  SLUICE_ASSIGN_OR_RETURN(streaming::StateStore store,
+                          streaming::StateStore::Load(fs, connection, dir_, kStateTable, batch_id));
+  std::string watermark;
+  nlohmann::json metadata = nlohmann::json::parse(store.info().metadata, nullptr, false);
+  if (!metadata.is_discarded() && metadata.contains("watermark")) {
+    watermark = metadata["watermark"].dump();
+  }
+  SLUICE_ASSIGN_OR_RETURN(tracker_, streaming::WatermarkTracker::FromJson(watermark, max_policy_));
+  store_.emplace(std::move(store));
+  return Status::OK();
+}
+
+Result<std::string> StatefulStream::Apply(InputRenderer& renderer, engine::Connection& connection,
+                                          io::FileSystem& fs, int64_t batch_id,
+                                          StatefulMetrics* metrics, std::string* late_sql) {
+  const auto started = std::chrono::steady_clock::now();
+  SLUICE_RETURN_IF_ERROR(Load(connection, fs, batch_id));
+  SLUICE_RETURN_IF_ERROR(connection.Execute("CREATE OR REPLACE TEMP TABLE " +
+                                            std::string(kRowsTable) + " AS " + input_sql_));
+  const int64_t old_us = tracker_.watermark_us();
+  // Late rows: for a windowed aggregation those whose every window has ended at or before
+  // the watermark; for deduplication those at or before it (Spark's predicates).
+  std::string late = "false";
+  if (event_column_ >= 0) {
+    late = "coalesce(" + ExpirySql() + " <= " + std::to_string(old_us) + ", false)";
+  }
+  const std::string rows = std::string(kRowsTable);
+  SLUICE_ASSIGN_OR_RETURN(int64_t late_rows,
+                          QueryInt(connection, "SELECT count(*) FROM " + rows + " WHERE " + late));
+  if (event_column_ >= 0) {
+    SLUICE_ASSIGN_OR_RETURN(int64_t max_us,
+                            QueryInt(connection, "SELECT max(" + EventMicros() + ") FROM " + rows));
+    if (max_us != INT64_MIN) {
+      tracker_.Observe(op_.event_time, max_us, op_.watermark->delay_micros);
+    }
+  }
+  tracker_.Advance();
+  const int64_t new_us = tracker_.watermark_us();
+  const int64_t rows_before = store_->has_table() ? store_->info().rows : 0;
+
+  std::string output;
+  if (op_.kind == spark::StatefulOperator::Kind::kAggregation) {
+    // Rows without an event time are in no window (Spark drops them).
+    const std::string kept =
+        "SELECT *, " + ExpirySql() + " AS " + streaming::kExpiresColumn + " FROM " + rows +
+        " WHERE NOT (" + late + ")" +
+        (event_column_ >= 0 ? " AND " + Column(event_column_) + " IS NOT NULL" : std::string());
+    SLUICE_RETURN_IF_ERROR(store_->Put(kept));
+    SLUICE_ASSIGN_OR_RETURN(output, Aggregate(renderer, connection, old_us, new_us));
+  } else if (op_.kind == spark::StatefulOperator::Kind::kDeduplicate) {
+    SLUICE_ASSIGN_OR_RETURN(output, Deduplicate(renderer, connection, late));
+  } else {
+    SLUICE_ASSIGN_OR_RETURN(output, Distinct(renderer, connection, late));
+  }
+  SLUICE_ASSIGN_OR_RETURN(int64_t added, QueryInt(connection, "SELECT count(*) FROM " + rows +
+                                                                  " WHERE NOT (" + late + ")"));
+  if (event_column_ >= 0) SLUICE_RETURN_IF_ERROR(store_->Evict(new_us));
+  nlohmann::json metadata;
+  metadata["watermark"] = nlohmann::json::parse(tracker_.ToJson());
+  metadata["batch_id"] = batch_id;
+  SLUICE_RETURN_IF_ERROR(store_->Commit(metadata.dump()));
+  SLUICE_SYNC_POINT("flow.state_committed");
+  if (late_sql != nullptr) {
+    std::vector<std::string> items;
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      items.push_back(Column(static_cast<int>(i)) + " AS " + QuoteIdentifier(columns_[i].name));
+    }
+    *late_sql = "SELECT " + Join(items, ", ") + " FROM " + rows + " WHERE " + late;
+  }
+  if (metrics != nullptr) {
+    metrics->watermark_ms = tracker_.watermark_ms();
+    metrics->state_rows = store_->info().rows;
+    metrics->state_bytes = store_->info().bytes;
+    metrics->late_rows = late_rows;
+    metrics->rows_added = op_.kind == spark::StatefulOperator::Kind::kAggregation ? added : 0;
+    metrics->rows_evicted =
+        std::max<int64_t>(0, rows_before + metrics->rows_added - store_->info().rows);
+    metrics->state_time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::steady_clock::now() - started)
+                                 .count();
+  }
+  return output;
+}
+
+Result<std::string> StatefulStream::Aggregate(InputRenderer& renderer,
+                                              engine::Connection& connection, int64_t old_us,
+                                              int64_t new_us) {
+  // The windows the watermark closed: those ending in (old, new], aggregated over the state
+  // rows that may be in them (a window ending at or before `new` holds times before it).
+  spark::SubstituteRelation state;
+  state.columns = columns_;
+  std::string filter = "false";
+  if (new_us > old_us && store_->has_table()) {
+    filter = window_ ? EventMicros() + " < " + std::to_string(new_us)
+                     : EventMicros() + " > " + std::to_string(old_us) + " AND " + EventMicros() +
+                           " <= " + std::to_string(new_us);
+  }
+  state.sql = "(SELECT * FROM " + std::string(store_->has_table() ? kStateTable : kRowsTable) +
+              " WHERE " + filter + ")";
+  SLUICE_ASSIGN_OR_RETURN(
+      std::string sql,
+      renderer.Render(flow_.query, flow_.inputs, flow_.conf, [&](spark::TranslateOptions& options) {
+        options.substitutes[op_.input] = state;
+        if (window_) options.time_window_end_bounds = std::make_pair(old_us, new_us);
+      }));
+  SLUICE_RETURN_IF_ERROR(connection.Execute("CREATE OR REPLACE TEMP TABLE " +
+                                            std::string(kOutputTable) + " AS " + sql));
+  return "SELECT * FROM " + std::string(kOutputTable);
+}
+
+Result<std::string> StatefulStream::Distinct(InputRenderer& renderer,
+                                             engine::Connection& connection,
+                                             const std::string& late) {
+  spark::SubstituteRelation batch;
+  batch.columns = columns_;
+  batch.sql = "(SELECT * FROM " + std::string(kRowsTable) + " WHERE NOT (" + late + "))";
+  SLUICE_ASSIGN_OR_RETURN(
+      std::string distinct,
+      renderer.Render(flow_.query, flow_.inputs, flow_.conf, [&](spark::TranslateOptions& options) {
+        options.substitutes[op_.input] = batch;
+      }));
+  SLUICE_RETURN_IF_ERROR(connection.Execute("CREATE OR REPLACE TEMP TABLE " +
+                                            std::string(kOutputTable) + " AS " + distinct));
+  // The rows not seen in earlier batches (EXCEPT compares NULLs as equal, as Spark's
+  // deduplication does).
+  if (store_->has_table()) {
+    SLUICE_RETURN_IF_ERROR(connection.Execute("CREATE OR REPLACE TEMP TABLE " +
+                                              std::string(kOutputTable) + " AS SELECT * FROM " +
+                                              kOutputTable + " EXCEPT SELECT * EXCLUDE (" +
+                                              streaming::kExpiresColumn + ") FROM " + kStateTable));
+  }
+  // The output column that carries the event time bounds the state.
+  SLUICE_ASSIGN_OR_RETURN(engine::QueryResult described,
+                          connection.Query("DESCRIBE SELECT * FROM " + std::string(kOutputTable)));
+  std::string expiry = "CAST(NULL AS BIGINT)";
+  for (size_t row = 0; row < described.row_count(); ++row) {
+    const std::string name = described.at(row, 0).ToString();
+    if (event_column_ >= 0 && EqualsIgnoreCase(name, op_.event_time)) {
+      expiry = "epoch_us(" + QuoteIdentifier(name) + ")";
+    }
+  }
+  SLUICE_RETURN_IF_ERROR(store_->Put("SELECT *, " + expiry + " AS " + streaming::kExpiresColumn +
+                                     " FROM " + kOutputTable));
+  return "SELECT * FROM " + std::string(kOutputTable);
+}
+
+}  // namespace sluice::runtime

@@ -1,0 +1,108 @@
+// The stateful operator of a streaming flow (spark::FindStatefulOperator), run batch by
+// batch with Spark Structured Streaming's append-mode semantics (docs/streaming.md):
+//
+//  * windowed aggregation: the input rows of windows still open are kept in the state
+//    store; a batch adds its rows, except those whose windows all ended at or before the
+//    watermark the batch started with (late rows, counted and dropped); the watermark then
+//    advances with the batch's largest event time, and the windows that end after the old
+//    watermark and at or before the new one are aggregated and written, once; their rows
+//    leave the state. That is Spark's data batch followed by its no-data batch.
+//  * SELECT DISTINCT: the distinct rows seen are kept (with a watermark on an output
+//    column, until the watermark passes them); a batch writes the rows not seen before.
+//  * deduplication by keys (Python's dropDuplicates, dropDuplicatesWithinWatermark): the
+//    keys seen are kept; a batch writes the first row of each key not seen before. Rows at
+//    or before the watermark are late.
+//
+// The state is a versioned store (streaming/state_store.h) in the flow's checkpoint
+// folder, state/<operator>/, whose version n is the state after batch n - 1. A batch
+// commits its state version before its rows; a crash in between reruns the batch from the
+// version before, so the state and the table always agree.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "engine/engine.h"
+#include "graph/graph.h"
+#include "io/file_system.h"
+#include "runtime/inputs.h"
+#include "spark/stateful_operator.h"
+#include "spark/time_window.h"
+#include "spec/settings.h"
+#include "streaming/state_store.h"
+#include "streaming/watermark.h"
+
+namespace sluice::runtime {
+
+// What flow_progress reports of a stateful batch (docs/event-log.md).
+struct StatefulMetrics {
+  int64_t watermark_ms = 0;   // after the batch
+  int64_t state_rows = 0;     // rows in the state after the batch
+  int64_t state_bytes = 0;    // bytes of the files that load the state
+  int64_t late_rows = 0;      // input rows dropped as late
+  int64_t state_time_ms = 0;  // time spent reading and writing the state
+  int64_t rows_added = 0;     // rows the batch added to the state
+  int64_t rows_evicted = 0;   // rows the watermark removed from it
+};
+
+// pipelines.lateRows.table of a flow into `target`: the target's property, else the flow's
+// setting (`conf`), else the pipeline's; the table is stored as the pipeline's tables are.
+std::optional<std::string> LateRowsTable(const graph::Dataset& target,
+                                         const std::map<std::string, std::string>& conf,
+                                         const spec::PipelineSettings& settings);
+
+class StatefulStream {
+ public:
+  // For a flow whose query has a stateful operator. `checkpoint_dir` is the flow's
+  // checkpoint folder; `conf` its settings (spark.sql.streaming.multipleWatermarkPolicy).
+  static Result<std::unique_ptr<StatefulStream>> Make(
+      const graph::Flow& flow, spark::StatefulOperator op, std::string checkpoint_dir,
+      const std::map<std::string, std::string>& conf);
+
+  // The SQL of the operator's input rows in this batch (the rows of its FROM item),
+  // resolving the query's references through `renderer` (which plans the batch's offsets).
+  Result<std::string> RenderInput(InputRenderer& renderer);
+
+  // Runs the batch whose input RenderInput gave: loads the state the batch starts from
+  // (unless loaded), updates and commits the state's next version, and returns the SQL of
+  // the rows the batch appends (a temporary table, kept until the next batch). `late_sql`,
+  // when not null, receives the SQL of the late rows (valid as long as the output).
+  Result<std::string> Apply(InputRenderer& renderer, engine::Connection& connection,
+                            io::FileSystem& fs, int64_t batch_id, StatefulMetrics* metrics,
+                            std::string* late_sql);
+
+ private:
+  StatefulStream(const graph::Flow& flow, spark::StatefulOperator op, std::string dir)
+      : flow_(flow), op_(op), dir_(std::move(dir)) {}
+  Status Load(engine::Connection& connection, io::FileSystem& fs, int64_t batch_id);
+  // The event time of a row, in microseconds, as SQL over the input columns.
+  std::string EventMicros() const;
+  // The SQL of the event time after which a row may leave the state.
+  std::string ExpirySql() const;
+  Result<std::string> Aggregate(InputRenderer& renderer, engine::Connection& connection,
+                                int64_t old_us, int64_t new_us);
+  Result<std::string> Distinct(InputRenderer& renderer, engine::Connection& connection,
+                               const std::string& late);
+  Result<std::string> Deduplicate(InputRenderer& renderer, engine::Connection& connection,
+                                  const std::string& late);
+
+  const graph::Flow& flow_;
+  spark::StatefulOperator op_;
+  std::optional<spark::TimeWindowSpec> window_;
+  std::string dir_;
+  bool max_policy_ = false;
+  std::vector<spark::Column> columns_;  // the input rows' columns (c0, c1, ...)
+  int event_column_ = -1;               // index of the event time in columns_, -1: none
+  std::string input_sql_;
+  std::optional<streaming::StateStore> store_;
+  streaming::WatermarkTracker tracker_;
+  std::string rows_table_;
+  std::string output_table_;
+};
+
+}  // namespace sluice::runtime

@@ -1,0 +1,253 @@
+#include "spark/stateful_operator.h"
+
+#include <vector>
+
+#include "common/strings.h"
+#include "spark/diagnostics.h"
+#include "spark/translator_internal.h"
+
+namespace sluice::spark {
+namespace {
+
+bool ContainsAggregate(const Expr& expr) {
+  if (expr.kind == ExprKind::kFunction && expr.parts.size() == 1 && !expr.window) {
+    const auto& functions = internal::Functions();
+    auto it = functions.find(ToLower(expr.parts[0]));
+    if (it != functions.end() && it->second.kind == internal::FunctionKind::kAggregate) {
+      return true;
+    }
+  }
+  // Subqueries aggregate on their own.
+  if (expr.kind == ExprKind::kSubquery || expr.kind == ExprKind::kExists) return false;
+  for (const ExprPtr& arg : expr.args) {
+    if (arg && ContainsAggregate(*arg)) return true;
+  }
+  return false;
+}
+
+bool Aggregates(const SelectBody& body) {
+  if (!body.group_by.empty() || body.group_by_all) return true;
+  for (const SelectItem& item : body.items) {
+    if (ContainsAggregate(*item.expr)) return true;
+  }
+  return body.having != nullptr;
+}
+
+bool QueryReadsStream(const Query& query) {
+  switch (query.kind) {
+    case QueryKind::kSelect:
+      for (const RelationPtr& relation : query.select->from) {
+        if (ReadsStream(*relation)) return true;
+      }
+      return false;
+    case QueryKind::kSetOperation:
+      return QueryReadsStream(*query.left) || QueryReadsStream(*query.right);
+    case QueryKind::kTable:
+      return ReadsStream(*query.table);
+    case QueryKind::kValues:
+      return false;
+  }
+  return false;
+}
+
+void FindWatermarks(const Relation& relation, std::vector<const Watermark*>* out);
+
+void FindWatermarks(const Query& query, std::vector<const Watermark*>* out) {
+  switch (query.kind) {
+    case QueryKind::kSelect:
+      for (const RelationPtr& relation : query.select->from) FindWatermarks(*relation, out);
+      break;
+    case QueryKind::kSetOperation:
+      FindWatermarks(*query.left, out);
+      FindWatermarks(*query.right, out);
+      break;
+    case QueryKind::kTable:
+      FindWatermarks(*query.table, out);
+      break;
+    case QueryKind::kValues:
+      break;
+  }
+}
+
+void FindWatermarks(const Relation& relation, std::vector<const Watermark*>* out) {
+  if (relation.watermark) out->push_back(relation.watermark.get());
+  if (relation.query) FindWatermarks(*relation.query, out);
+  if (relation.left) FindWatermarks(*relation.left, out);
+  if (relation.right) FindWatermarks(*relation.right, out);
+}
+
+std::string WatermarkColumn(const Watermark& watermark) {
+  if (!watermark.name.empty()) return watermark.name;
+  return watermark.expr->parts.back();
+}
+
+// Whether a grouping expression is the event-time column, or a time window of it.
+bool GroupsByEventTime(const Expr& expr, const std::string& event_time) {
+  const Expr* time = &expr;
+  if (expr.kind == ExprKind::kFunction && expr.parts.size() == 1 && !expr.args.empty() &&
+      (EqualsIgnoreCase(expr.parts[0], "window") ||
+       EqualsIgnoreCase(expr.parts[0], "session_window"))) {
+    time = expr.args[0].get();
+  }
+  return time->kind == ExprKind::kColumn && EqualsIgnoreCase(time->parts.back(), event_time);
+}
+
+constexpr const char* kDedupAlias = "__sluice_dedup";
+constexpr const char* kWithinWatermarkAlias = "__sluice_dedup_within_watermark";
+
+// The alias of a deduplication compiled from Python (stateful_operator.h), or "".
+std::string DeduplicationAlias(const SelectBody& body) {
+  if (body.items.size() != 1 || !body.items[0].alias || body.group_by.empty()) return "";
+  const std::string& alias = *body.items[0].alias;
+  if (alias != kDedupAlias && alias != kWithinWatermarkAlias) return "";
+  const Expr& expr = *body.items[0].expr;
+  if (expr.kind != ExprKind::kFunction || expr.parts.size() != 1 ||
+      !EqualsIgnoreCase(expr.parts[0], "first")) {
+    return "";
+  }
+  return alias;
+}
+
+class Finder {
+ public:
+  explicit Finder(const SourceText& source) : source_(source) {}
+
+  Status Error(const Span& at, std::string_view message) const {
+    if (at.line == 0) return InvalidArgument(std::string(message));
+    return InvalidArgument(FormatDiagnostic(source_.Locate(at), message));
+  }
+
+  // `chain`: the query is the FROM of stateless SELECTs up to the root (or the root).
+  Status Visit(const Query& query, bool chain) {
+    for (const Cte& cte : query.ctes) SLUICE_RETURN_IF_ERROR(Visit(*cte.query, false));
+    switch (query.kind) {
+      case QueryKind::kSelect:
+        return VisitSelect(query, *query.select, chain);
+      case QueryKind::kSetOperation:
+        SLUICE_RETURN_IF_ERROR(Visit(*query.left, false));
+        return Visit(*query.right, false);
+      case QueryKind::kTable:
+        return VisitRelation(*query.table, false);
+      case QueryKind::kValues:
+        return Status::OK();
+    }
+    return Status::OK();
+  }
+
+  Status VisitRelation(const Relation& relation, bool chain) {
+    if (relation.query) SLUICE_RETURN_IF_ERROR(Visit(*relation.query, chain));
+    if (relation.left) SLUICE_RETURN_IF_ERROR(VisitRelation(*relation.left, false));
+    if (relation.right) SLUICE_RETURN_IF_ERROR(VisitRelation(*relation.right, false));
+    return Status::OK();
+  }
+
+  Status VisitSelect(const Query& query, const SelectBody& body, bool chain) {
+    bool streaming = false;
+    for (const RelationPtr& relation : body.from) streaming = streaming || ReadsStream(*relation);
+    const bool stateful = streaming && (Aggregates(body) || body.distinct);
+    if (stateful) SLUICE_RETURN_IF_ERROR(Found(query, body, chain));
+    const bool single = body.from.size() == 1 && !stateful;
+    for (const RelationPtr& relation : body.from) {
+      SLUICE_RETURN_IF_ERROR(VisitRelation(*relation, chain && single));
+    }
+    return Status::OK();
+  }
+
+  Status Found(const Query& query, const SelectBody& body, bool chain) {
+    if (found_.kind != StatefulOperator::Kind::kNone) {
+      return Error(query.span,
+                   "Multiple streaming aggregations are not supported with streaming "
+                   "DataFrames/Datasets: a streaming table's query may aggregate (or "
+                   "deduplicate) its stream once");
+    }
+    if (!chain) {
+      return Error(query.span,
+                   "an aggregation (or deduplication) of a stream is supported in the query's "
+                   "main chain of SELECTs, not inside a join, a set operation, a CTE or an "
+                   "expression subquery");
+    }
+    if (body.from.size() != 1) {
+      return Error(query.span,
+                   "an aggregation of a stream reads one FROM item (join the relations with "
+                   "JOIN instead of a comma list)");
+    }
+    found_.kind =
+        Aggregates(body) ? StatefulOperator::Kind::kAggregation : StatefulOperator::Kind::kDistinct;
+    const std::string dedup = DeduplicationAlias(body);
+    if (!dedup.empty()) {
+      found_.kind = StatefulOperator::Kind::kDeduplicate;
+      found_.within_watermark = dedup == kWithinWatermarkAlias;
+      for (const GroupingElement& element : body.group_by) {
+        if (!element.expr || element.expr->kind != ExprKind::kColumn) {
+          return Error(query.span, "deduplication keys must be columns");
+        }
+        found_.keys.push_back(element.expr->parts.back());
+      }
+    }
+    found_.select = &body;
+    found_.input = body.from[0].get();
+    found_.span = query.span;
+    std::vector<const Watermark*> watermarks;
+    FindWatermarks(*found_.input, &watermarks);
+    if (watermarks.size() > 1) {
+      return Error(watermarks[1]->span,
+                   "an aggregation of several watermarked inputs (a stream-stream join) is not "
+                   "supported yet; aggregate one stream, joined with tables read in full");
+    }
+    if (!watermarks.empty()) {
+      found_.watermark = watermarks[0];
+      found_.event_time = WatermarkColumn(*watermarks[0]);
+    }
+    if (found_.kind == StatefulOperator::Kind::kDeduplicate && found_.within_watermark &&
+        !found_.watermark) {
+      return Error(query.span,
+                   "dropDuplicatesWithinWatermark is not supported with streaming "
+                   "DataFrames/DataSets without watermark; call withWatermark() first");
+    }
+    if (found_.kind != StatefulOperator::Kind::kAggregation) return Status::OK();
+    bool grouped_by_time = false;
+    for (const GroupingElement& element : body.group_by) {
+      if (element.expr && found_.watermark && GroupsByEventTime(*element.expr, found_.event_time)) {
+        grouped_by_time = true;
+      }
+    }
+    if (!grouped_by_time) {
+      const std::string reason =
+          found_.watermark
+              ? "the aggregation does not group by the watermark's column '" + found_.event_time +
+                    "' or a window of it, so no group is ever complete"
+              : "the stream has no watermark, so no group is ever complete";
+      return Error(query.span,
+                   "Append output mode not supported when there are streaming aggregations on "
+                   "streaming DataFrames/DataSets without watermark (" +
+                       reason +
+                       "). Add a watermark to the stream (SQL: STREAM src WATERMARK ts DELAY OF "
+                       "INTERVAL 10 MINUTES; Python: .withWatermark(\"ts\", \"10 minutes\")) and "
+                       "group by a window of it (window(ts, '5 minutes')), or define the "
+                       "dataset as a materialized view, which aggregates all rows");
+    }
+    return Status::OK();
+  }
+
+  StatefulOperator found_;
+
+ private:
+  const SourceText& source_;
+};
+
+}  // namespace
+
+bool ReadsStream(const Relation& relation) {
+  if (relation.streaming) return true;
+  if (relation.query && QueryReadsStream(*relation.query)) return true;
+  if (relation.left && ReadsStream(*relation.left)) return true;
+  return relation.right && ReadsStream(*relation.right);
+}
+
+Result<StatefulOperator> FindStatefulOperator(const ParsedQuery& query) {
+  Finder finder(*query.source);
+  SLUICE_RETURN_IF_ERROR(finder.Visit(*query.query, true));
+  return finder.found_;
+}
+
+}  // namespace sluice::spark

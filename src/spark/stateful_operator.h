@@ -1,0 +1,49 @@
+// The stateful operator of a streaming query: what Spark's planner turns into a state
+// store (an aggregation or a SELECT DISTINCT over a stream), found in the query tree and
+// checked as Spark checks queries written with append output, the only output mode of
+// streaming tables.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "spark/ast.h"
+#include "spark/parser.h"
+
+namespace sluice::spark {
+
+struct StatefulOperator {
+  // kDeduplicate: Spark's dropDuplicates / dropDuplicatesWithinWatermark, which Python
+  // compiles to `SELECT first(struct(<all columns>)) AS __sluice_dedup ... GROUP BY <keys>`
+  // (alias __sluice_dedup_within_watermark for the latter) read by a projection of its
+  // fields: the first row of each key, keys seen kept in state.
+  enum class Kind { kNone, kAggregation, kDistinct, kDeduplicate };
+  Kind kind = Kind::kNone;
+  bool within_watermark = false;  // kDeduplicate: dropDuplicatesWithinWatermark
+  std::vector<std::string> keys;  // kDeduplicate: the key columns, as the input names them
+  // The aggregating (or SELECT DISTINCT) body, and its one FROM item: the rows the state
+  // keeps. Queries around it are stateless projections and filters of its output.
+  const SelectBody* select = nullptr;
+  const Relation* input = nullptr;
+  // The WATERMARK clause on `input` or on a relation inside it (null when none), and the
+  // column it defines, as `input`'s rows name it.
+  const Watermark* watermark = nullptr;
+  std::string event_time;
+  Span span;  // where the operator is written, for errors
+};
+
+// Finds the stateful operator of `query`, whose streaming relations are those read with
+// STREAM. Kind::kNone when the query is stateless. Refused, naming the place:
+//  * an aggregation of a stream without a watermark, or whose grouping does not use the
+//    watermark's column (directly or in window / session_window): Spark's append-mode
+//    error, with the fix;
+//  * more than one stateful operator, a stateful operator inside a join or a set
+//    operation, several watermarks feeding one aggregation (stream-stream joins);
+//  * UNION (distinct) of streams, ORDER BY or LIMIT over a stream.
+Result<StatefulOperator> FindStatefulOperator(const ParsedQuery& query);
+
+// Whether a relation reads a stream (STREAM t, or a subquery or join that does).
+bool ReadsStream(const Relation& relation);
+
+}  // namespace sluice::spark
