@@ -135,6 +135,14 @@ class Finder {
   }
 
   Status VisitRelation(const Relation& relation, bool chain) {
+    if (relation.kind == RelationKind::kJoin && relation.left && relation.right &&
+        ReadsStream(*relation.left) && ReadsStream(*relation.right)) {
+      // Each batch would join only the rows that are new on both sides.
+      return Error(relation.span,
+                   "a join of two streams (a stream-stream join) is not supported yet: it "
+                   "needs both sides' rows kept in state; join a stream with a table read in "
+                   "full (without STREAM), or union the streams");
+    }
     if (relation.query) SLUICE_RETURN_IF_ERROR(Visit(*relation.query, chain));
     if (relation.left) SLUICE_RETURN_IF_ERROR(VisitRelation(*relation.left, false));
     if (relation.right) SLUICE_RETURN_IF_ERROR(VisitRelation(*relation.right, false));
@@ -154,7 +162,9 @@ class Finder {
   }
 
   Status Found(const Query& query, const SelectBody& body, bool chain) {
-    if (found_.kind != StatefulOperator::Kind::kNone) {
+    ++count_;
+    if (counting_) return Status::OK();
+    if (found_.kind != StatefulOperator::Kind::kNone || total_ > 1) {
       return Error(query.span,
                    "Multiple streaming aggregations are not supported with streaming "
                    "DataFrames/Datasets: a streaming table's query may aggregate (or "
@@ -230,6 +240,11 @@ class Finder {
   }
 
   StatefulOperator found_;
+  // A first pass only counts the stateful SELECTs, so that several are refused as such
+  // rather than for the first one's shape.
+  bool counting_ = false;
+  int count_ = 0;
+  int total_ = 0;
 
  private:
   const SourceText& source_;
@@ -245,7 +260,11 @@ bool ReadsStream(const Relation& relation) {
 }
 
 Result<StatefulOperator> FindStatefulOperator(const ParsedQuery& query) {
+  Finder counter(*query.source);
+  counter.counting_ = true;
+  SLUICE_RETURN_IF_ERROR(counter.Visit(*query.query, true));
   Finder finder(*query.source);
+  finder.total_ = counter.count_;
   SLUICE_RETURN_IF_ERROR(finder.Visit(*query.query, true));
   return finder.found_;
 }

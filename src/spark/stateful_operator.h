@@ -39,7 +39,7 @@ struct StatefulOperator {
 //    watermark's column (directly or in window / session_window): Spark's append-mode
 //    error, with the fix;
 //  * more than one stateful operator, a stateful operator inside a join or a set
-//    operation, several watermarks feeding one aggregation (stream-stream joins);
+//    operation, several watermarks feeding one aggregation, a join of two streams;
 //  * UNION (distinct) of streams, ORDER BY or LIMIT over a stream.
 Result<StatefulOperator> FindStatefulOperator(const ParsedQuery& query);
 

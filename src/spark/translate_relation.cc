@@ -83,7 +83,7 @@ Status Translator::ApplyWatermark(const Relation& relation, Scope* scope) {
     const Span& at = watermark.expr->span;
     return ErrorAt(at, "[EVENT_TIME_IS_NOT_ON_TIMESTAMP_TYPE] The event time " +
                            source().text.substr(at.begin, at.end - at.begin) +
-                           " has the invalid type " + value.type.Sql() +
+                           " has the invalid type \"" + value.type.Sql() + "\"" +
                            ", but expected \"TIMESTAMP\".");
   }
   if (!watermark.name.empty()) {
