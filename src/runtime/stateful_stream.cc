@@ -54,12 +54,7 @@ Result<std::unique_ptr<StatefulStream>> StatefulStream::Make(
   const spark::ParsedQuery& parsed = *flow.query.parsed;
   if (op.kind == spark::StatefulOperator::Kind::kAggregation) {
     SLUICE_ASSIGN_OR_RETURN(stream->window_, spark::FindTimeWindow(*op.select, *parsed.source));
-    if (stream->window_ && stream->window_->kind == spark::TimeWindowKind::kSession) {
-      return NotSupported(sql::FormatDiagnostic(
-          parsed.source->Locate(stream->window_->call->span),
-          "session_window in a streaming table is not supported yet; group by window(ts, "
-          "duration[, slide]) instead, or compute sessions in a materialized view"));
-    }
+    if (stream->IsSession()) SLUICE_RETURN_IF_ERROR(stream->PlanSessions(parsed));
   } else if (op.kind == spark::StatefulOperator::Kind::kDistinct &&
              op.select != parsed.query->select.get()) {
     return NotSupported(sql::FormatDiagnostic(
@@ -67,6 +62,77 @@ Result<std::unique_ptr<StatefulStream>> StatefulStream::Make(
         "SELECT DISTINCT over a stream must be the query's outermost SELECT"));
   }
   return stream;
+}
+
+Status StatefulStream::PlanSessions(const spark::ParsedQuery& parsed) {
+  auto refuse = [&](const spark::Span& at, const std::string& message) {
+    return NotSupported(sql::FormatDiagnostic(parsed.source->Locate(at), message));
+  };
+  if (!window_->gap_micros) {
+    return refuse(window_->call->span,
+                  "a session gap computed per row is not supported in a streaming table; give "
+                  "session_window a fixed gap ('10 minutes')");
+  }
+  // The session's other grouping keys: sessions are merged per value of them.
+  for (const spark::GroupingElement& element : op_.select->group_by) {
+    if (!element.expr) return refuse(op_.span, "session windows with grouping sets");
+    const spark::Expr& expr = *element.expr;
+    if (&expr == window_->call) continue;
+    if (expr.kind == spark::ExprKind::kColumn &&
+        EqualsIgnoreCase(expr.parts.back(), "session_window")) {
+      continue;
+    }
+    if (expr.kind == spark::ExprKind::kFunction && expr.parts.size() == 1 &&
+        EqualsIgnoreCase(expr.parts[0], "session_window")) {
+      continue;
+    }
+    if (expr.kind != spark::ExprKind::kColumn) {
+      return refuse(expr.span,
+                    "a streaming session window is grouped with columns only; compute this key "
+                    "in the query the aggregation reads");
+    }
+    session_key_names_.push_back(expr.parts.back());
+  }
+  return Status::OK();
+}
+
+Result<std::vector<std::string>> StatefulStream::SessionKeys() const {
+  std::vector<std::string> keys;
+  for (const std::string& name : session_key_names_) {
+    int index = -1;
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      if (EqualsIgnoreCase(columns_[i].name, name)) index = static_cast<int>(i);
+    }
+    if (index < 0) {
+      return InvalidArgument("the session key '" + name +
+                             "' is not a column of the rows the aggregation reads");
+    }
+    keys.push_back(Column(index));
+  }
+  return keys;
+}
+
+Status StatefulStream::RemoveClosedSessions(int64_t new_us) {
+  // The sessions of the state's rows, merged as the translator merges them (a row whose
+  // time is after the end of the session so far starts a new one); the rows of sessions
+  // that end at or before the watermark leave.
+  SLUICE_ASSIGN_OR_RETURN(std::vector<std::string> keys, SessionKeys());
+  const std::string partition = keys.empty() ? "" : "PARTITION BY " + Join(keys, ", ") + " ";
+  const std::string us = EventMicros();
+  const std::string gap = std::to_string(*window_->gap_micros);
+  const std::string sessions =
+      "WITH s AS (SELECT " + std::string(streaming::kRowIdColumn) + " AS id, " +
+      (keys.empty() ? "" : Join(keys, ", ") + ", ") + us + " AS t, " + us + " + " + gap +
+      " AS e FROM " + kStateTable + " WHERE " + Column(event_column_) +
+      " IS NOT NULL), m AS (SELECT *, max(e) OVER (" + partition +
+      "ORDER BY t, id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev FROM s), "
+      "g AS (SELECT *, sum(CASE WHEN prev IS NULL OR t > prev THEN 1 ELSE 0 END) OVER (" +
+      partition +
+      "ORDER BY t, id ROWS UNBOUNDED PRECEDING) AS sid FROM m) SELECT id FROM g "
+      "QUALIFY max(e) OVER (" +
+      (keys.empty() ? "PARTITION BY sid" : "PARTITION BY " + Join(keys, ", ") + ", sid") +
+      ") <= " + std::to_string(new_us);
+  return store_->Remove(sessions);
 }
 
 Result<std::string> StatefulStream::RenderInput(InputRenderer& renderer) {
@@ -148,6 +214,8 @@ std::string StatefulStream::ExpirySql() const {
   if (event_column_ < 0) return "CAST(NULL AS BIGINT)";
   const std::string us = EventMicros();
   if (!window_) return us;
+  // A session row's own session, [t, t + gap), before it merges with others.
+  if (IsSession()) return "(" + us + " + " + std::to_string(*window_->gap_micros) + ")";
   // The end of the row's last window: the row leaves the state when that window closes.
   const std::string slide = std::to_string(window_->slide_micros);
   return "(" + us + " - spark_floor_mod(" + us + " - " + std::to_string(window_->start_micros) +
@@ -199,9 +267,14 @@ Result<std::string> StatefulStream::Apply(InputRenderer& renderer, engine::Conne
   std::string output;
   if (op_.kind == spark::StatefulOperator::Kind::kAggregation) {
     // Rows without an event time are in no window (Spark drops them).
+    // Session rows leave by their session's end (RemoveClosedSessions), not their own.
+    const std::string expiry = IsSession() ? "CAST(NULL AS BIGINT)" : ExpirySql();
+    const std::string row_id = "CAST(" + std::to_string(batch_id) +
+                               " AS BIGINT) * 4294967296 + row_number() OVER () AS " +
+                               streaming::kRowIdColumn;
     const std::string kept =
-        "SELECT *, " + ExpirySql() + " AS " + streaming::kExpiresColumn + " FROM " + rows +
-        " WHERE NOT (" + late + ")" +
+        "SELECT *, " + expiry + " AS " + streaming::kExpiresColumn + ", " + row_id + " FROM " +
+        rows + " WHERE NOT (" + late + ")" +
         (event_column_ >= 0 ? " AND " + Column(event_column_) + " IS NOT NULL" : std::string());
     SLUICE_RETURN_IF_ERROR(store_->Put(kept));
     SLUICE_ASSIGN_OR_RETURN(output, Aggregate(renderer, connection, old_us, new_us));
@@ -212,7 +285,13 @@ Result<std::string> StatefulStream::Apply(InputRenderer& renderer, engine::Conne
   }
   SLUICE_ASSIGN_OR_RETURN(int64_t added, QueryInt(connection, "SELECT count(*) FROM " + rows +
                                                                   " WHERE NOT (" + late + ")"));
-  if (event_column_ >= 0) SLUICE_RETURN_IF_ERROR(store_->Evict(new_us));
+  if (IsSession()) {
+    if (new_us > old_us && store_->has_table()) {
+      SLUICE_RETURN_IF_ERROR(RemoveClosedSessions(new_us));
+    }
+  } else if (event_column_ >= 0) {
+    SLUICE_RETURN_IF_ERROR(store_->Evict(new_us));
+  }
   nlohmann::json metadata;
   metadata["watermark"] = nlohmann::json::parse(tracker_.ToJson());
   metadata["batch_id"] = batch_id;
@@ -249,9 +328,12 @@ Result<std::string> StatefulStream::Aggregate(InputRenderer& renderer,
   state.columns = columns_;
   std::string filter = "false";
   if (new_us > old_us && store_->has_table()) {
-    filter = window_ ? EventMicros() + " < " + std::to_string(new_us)
-                     : EventMicros() + " > " + std::to_string(old_us) + " AND " + EventMicros() +
-                           " <= " + std::to_string(new_us);
+    // Sessions need every row of their key; a time window ending at or before `new` holds
+    // times before it; grouping by the time itself takes the times in (old, new].
+    filter = IsSession() ? Column(event_column_) + " IS NOT NULL"
+             : window_   ? EventMicros() + " < " + std::to_string(new_us)
+                       : EventMicros() + " > " + std::to_string(old_us) + " AND " + EventMicros() +
+                             " <= " + std::to_string(new_us);
   }
   state.sql = "(SELECT * FROM " + std::string(store_->has_table() ? kStateTable : kRowsTable) +
               " WHERE " + filter + ")";

@@ -1,12 +1,12 @@
 // The stateful operator of a streaming flow (spark::FindStatefulOperator), run batch by
 // batch with Spark Structured Streaming's append-mode semantics (docs/streaming.md):
 //
-//  * windowed aggregation: the input rows of windows still open are kept in the state
-//    store; a batch adds its rows, except those whose windows all ended at or before the
-//    watermark the batch started with (late rows, counted and dropped); the watermark then
-//    advances with the batch's largest event time, and the windows that end after the old
-//    watermark and at or before the new one are aggregated and written, once; their rows
-//    leave the state. That is Spark's data batch followed by its no-data batch.
+//  * windowed aggregation (tumbling, sliding and session windows): the input rows of
+//    windows still open are kept in the state store; a batch adds its rows, except those whose
+//    windows all ended at or before the watermark the batch started with (late rows, counted and
+//    dropped); the watermark then advances with the batch's largest event time, and the windows
+//    that end after the old watermark and at or before the new one are aggregated and written,
+//    once; their rows leave the state. That is Spark's data batch followed by its no-data batch.
 //  * SELECT DISTINCT: the distinct rows seen are kept (with a watermark on an output
 //    column, until the watermark passes them); a batch writes the rows not seen before.
 //  * deduplication by keys (Python's dropDuplicates, dropDuplicatesWithinWatermark): the
@@ -80,6 +80,12 @@ class StatefulStream {
   StatefulStream(const graph::Flow& flow, spark::StatefulOperator op, std::string dir)
       : flow_(flow), op_(op), dir_(std::move(dir)) {}
   Status Load(engine::Connection& connection, io::FileSystem& fs, int64_t batch_id);
+  bool IsSession() const { return window_ && window_->kind == spark::TimeWindowKind::kSession; }
+  // Session windows: checks the gap and grouping, and lists the other grouping keys.
+  Status PlanSessions(const spark::ParsedQuery& parsed);
+  // The session keys as columns of the input rows (c0, c1, ...).
+  Result<std::vector<std::string>> SessionKeys() const;
+  Status RemoveClosedSessions(int64_t new_us);
   // The event time of a row, in microseconds, as SQL over the input columns.
   std::string EventMicros() const;
   // The SQL of the event time after which a row may leave the state.
@@ -96,8 +102,9 @@ class StatefulStream {
   std::optional<spark::TimeWindowSpec> window_;
   std::string dir_;
   bool max_policy_ = false;
-  std::vector<spark::Column> columns_;  // the input rows' columns (c0, c1, ...)
-  int event_column_ = -1;               // index of the event time in columns_, -1: none
+  std::vector<std::string> session_key_names_;  // session windows: the other GROUP BY keys
+  std::vector<spark::Column> columns_;          // the input rows' columns (c0, c1, ...)
+  int event_column_ = -1;                       // index of the event time in columns_, -1: none
   std::string input_sql_;
   std::optional<streaming::StateStore> store_;
   streaming::WatermarkTracker tracker_;

@@ -60,6 +60,15 @@ Result<StateStore> StateStore::Load(io::FileSystem& fs, engine::Connection& conn
     if (info.value("delta", false)) {
       SLUICE_RETURN_IF_ERROR(store.ReadFileInto(store.Path(v, "delta.parquet"), !store.has_table_));
     }
+    if (store.has_table_ && info.value("removed", false)) {
+      const std::string removed = store.Path(v, "removed.parquet");
+      Status status = connection.Execute("DELETE FROM " + store.table_ + " WHERE " + kRowIdColumn +
+                                         " IN (SELECT * FROM " + "read_parquet(" +
+                                         QuoteLiteral(removed) + "))");
+      if (!status.ok()) {
+        return Corruption("the state file " + removed + " cannot be read: " + status.message());
+      }
+    }
     if (store.has_table_ && info.contains("evicted_to")) {
       SLUICE_RETURN_IF_ERROR(
           connection.Execute("DELETE FROM " + store.table_ + " WHERE " + kExpiresColumn +
@@ -119,6 +128,18 @@ Status StateStore::Evict(int64_t event_time_us) {
                               " <= " + std::to_string(event_time_us));
 }
 
+Status StateStore::Remove(const std::string& ids_sql) {
+  if (!has_table_) return Status::OK();
+  const std::string removed = table_ + "_removed";
+  const std::string select = "SELECT * FROM (" + ids_sql + ")";
+  SLUICE_RETURN_IF_ERROR(connection_->Execute(has_removed_ ? "INSERT INTO " + removed + " " + select
+                                                           : "CREATE OR REPLACE TEMP TABLE " +
+                                                                 removed + " AS " + select));
+  has_removed_ = true;
+  return connection_->Execute("DELETE FROM " + table_ + " WHERE " + kRowIdColumn +
+                              " IN (SELECT * FROM " + removed + ")");
+}
+
 Status StateStore::WriteParquet(const std::string& select_sql, const std::string& path) {
   // Written aside and renamed: a reader never sees half a file.
   const std::string temporary = path + ".tmp";
@@ -148,6 +169,14 @@ Status StateStore::Commit(const std::string& metadata) {
     has_staged_ = false;
   }
   info["delta"] = delta;
+  info["removed"] = has_removed_;
+  if (has_removed_) {
+    const std::string removed = table_ + "_removed";
+    SLUICE_RETURN_IF_ERROR(
+        WriteParquet("SELECT * FROM " + removed, Path(version, "removed.parquet")));
+    SLUICE_RETURN_IF_ERROR(connection_->Execute("DROP TABLE " + removed));
+    has_removed_ = false;
+  }
   const bool snapshot = has_table_ && version % kSnapshotInterval == 0;
   if (snapshot) {
     SLUICE_RETURN_IF_ERROR(

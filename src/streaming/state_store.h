@@ -5,16 +5,17 @@
 //
 // Layout under the operator's folder (docs/streaming.md):
 //   <v>.delta.parquet     the rows batch v-1 added (absent when it added none)
+//   <v>.removed.parquet   the __row_id of the rows batch v-1 removed by Remove
 //   <v>.snapshot.parquet  every 10 versions: all rows of version v
 //   <v>.json              written last, the version's commit: {"version": v, "evicted_to":
 //                         t, "rows": n, "bytes": b, "metadata": {...the operator's...}}
 //
 // Version v is the state after batch v-1, as in Spark's state stores. Loading version v
 // reads the newest snapshot at or below v and replays the deltas after it: each adds its
-// rows, then drops those with __expires_us <= its evicted_to. A batch writes its version
-// before its data commits, so after a crash in between the batch runs again from the
-// version before and writes the same version anew; versions above the one loaded are
-// never read.
+// rows, drops those it removed by id, then those with __expires_us <= its evicted_to. A batch
+// writes its version before its data commits, so after a crash in between the batch runs again from
+// the version before and writes the same version anew; versions above the one loaded are never
+// read.
 #pragma once
 
 #include <cstdint>
@@ -30,6 +31,8 @@ namespace sluice::streaming {
 // The column every state row carries: the event time at or below which the watermark
 // evicts it.
 inline constexpr const char* kExpiresColumn = "__expires_us";
+// The column of rows that Remove drops by id.
+inline constexpr const char* kRowIdColumn = "__row_id";
 
 struct StateVersionInfo {
   int64_t version = 0;
@@ -57,6 +60,10 @@ class StateStore {
   Status Put(const std::string& sql);
   // Drops the rows with __expires_us <= `event_time_us`.
   Status Evict(int64_t event_time_us);
+  // Drops the rows whose __row_id (a BIGINT column the operator gives its rows) is among
+  // those `ids_sql` returns (one column); for operators whose rows leave the state by a
+  // rule of their own (session windows: when their session closes).
+  Status Remove(const std::string& ids_sql);
   // Writes version info().version + 1: the rows Put since the last commit as a delta (and
   // a snapshot every 10 versions), then its commit file with `metadata`.
   Status Commit(const std::string& metadata);
@@ -78,6 +85,7 @@ class StateStore {
   std::string staged_;  // temporary table of the rows Put since the last commit
   bool has_table_ = false;
   bool has_staged_ = false;
+  bool has_removed_ = false;           // a table of the ids Remove dropped since the last commit
   std::optional<int64_t> evicted_to_;  // Evict since the last commit
   StateVersionInfo info_;
 };

@@ -1,0 +1,147 @@
+#include "streaming/state_store.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "streaming/watermark.h"
+#include "support/temp_dir.h"
+
+namespace sluice::streaming {
+namespace {
+
+class StateStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto database = engine::Database::Open();
+    ASSERT_TRUE(database.ok()) << database.status().ToString();
+    database_ = std::move(*database);
+    auto connection = database_->Connect();
+    ASSERT_TRUE(connection.ok());
+    connection_ = std::move(*connection);
+  }
+
+  StateStore Load(int64_t version) {
+    auto store = StateStore::Load(*io::LocalFileSystem(), *connection_, dir_.Child("state"),
+                                  "state_rows", version);
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    return std::move(*store);
+  }
+
+  // The ids of the rows of the loaded state, in order.
+  std::string Ids() {
+    auto result = connection_->Query(
+        "SELECT coalesce(string_agg(id::VARCHAR, ',' ORDER BY id), '') FROM state_rows");
+    EXPECT_TRUE(result.ok()) << result.status().ToString();
+    return result->Scalar()->ToString();
+  }
+
+  // One batch: rows id in [from, to) expiring at id * 10, evicted to `evict`.
+  void Batch(StateStore& store, int from, int to, int64_t evict) {
+    ASSERT_TRUE(store
+                    .Put("SELECT i AS id, i * 10 AS __expires_us, i AS __row_id FROM range(" +
+                         std::to_string(from) + ", " + std::to_string(to) + ") t(i)")
+                    .ok());
+    ASSERT_TRUE(store.Evict(evict).ok());
+    ASSERT_TRUE(store.Commit("{\"watermark\": " + std::to_string(evict) + "}").ok());
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<engine::Database> database_;
+  std::unique_ptr<engine::Connection> connection_;
+};
+
+TEST_F(StateStoreTest, VersionZeroIsEmpty) {
+  StateStore store = Load(0);
+  EXPECT_FALSE(store.has_table());
+  EXPECT_EQ(store.info().version, 0);
+}
+
+TEST_F(StateStoreTest, EachVersionReplaysItsDeltasAndEvictions) {
+  {
+    StateStore store = Load(0);
+    Batch(store, 0, 5, 0);    // version 1: 1..4 (0 expired at 0)
+    Batch(store, 5, 8, 25);   // version 2: 3..7
+    Batch(store, 8, 10, 45);  // version 3: 5..9
+    EXPECT_EQ(store.info().rows, 5);
+    EXPECT_EQ(store.info().metadata, "{\"watermark\":45}");
+  }
+  StateStore v1 = Load(1);
+  EXPECT_EQ(Ids(), "1,2,3,4");
+  StateStore v2 = Load(2);
+  EXPECT_EQ(Ids(), "3,4,5,6,7");
+  StateStore v3 = Load(3);
+  EXPECT_EQ(Ids(), "5,6,7,8,9");
+  EXPECT_EQ(v3.info().evicted_to, 45);
+}
+
+TEST_F(StateStoreTest, SnapshotsEveryTenVersionsAndOldFilesGo) {
+  {
+    StateStore store = Load(0);
+    for (int batch = 0; batch < 25; ++batch) Batch(store, batch * 2, batch * 2 + 2, batch * 10);
+  }
+  const std::string state = dir_.Child("state");
+  EXPECT_TRUE(std::filesystem::exists(state + "/10.snapshot.parquet"));
+  EXPECT_TRUE(std::filesystem::exists(state + "/20.snapshot.parquet"));
+  // Version 20's snapshot keeps versions from 10 on; those before are deleted.
+  EXPECT_FALSE(std::filesystem::exists(state + "/5.json"));
+  EXPECT_TRUE(std::filesystem::exists(state + "/10.json"));
+  StateStore v25 = Load(25);
+  EXPECT_EQ(Ids(), "25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49");
+  StateStore v19 = Load(19);
+  EXPECT_EQ(v19.info().version, 19);
+  EXPECT_EQ(Ids().substr(0, 3), "19,");
+}
+
+TEST_F(StateStoreTest, RemovedRowsStayRemovedAfterReload) {
+  {
+    StateStore store = Load(0);
+    Batch(store, 0, 6, -1);
+    ASSERT_TRUE(store.Remove("SELECT 2 UNION ALL SELECT 4").ok());
+    ASSERT_TRUE(store.Commit("{}").ok());
+    EXPECT_EQ(store.info().rows, 4);
+  }
+  StateStore v2 = Load(2);
+  EXPECT_EQ(Ids(), "0,1,3,5");
+}
+
+TEST_F(StateStoreTest, AMissingVersionIsCorruptionNamingTheFile) {
+  {
+    StateStore store = Load(0);
+    Batch(store, 0, 3, 0);
+    Batch(store, 3, 6, 0);
+  }
+  std::filesystem::remove(dir_.Child("state/1.json"));
+  auto store =
+      StateStore::Load(*io::LocalFileSystem(), *connection_, dir_.Child("state"), "state_rows", 2);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(store.status().message().find(dir_.Child("state/1.json")), std::string::npos)
+      << store.status().message();
+}
+
+TEST(WatermarkTrackerTest, MinimumOfInputsThatHaveSeenRowsAndNeverBack) {
+  WatermarkTracker tracker;
+  EXPECT_EQ(tracker.watermark_ms(), 0);
+  tracker.Observe("a", 600'000'000, 60'000'000);  // 10 min less 1 min
+  EXPECT_TRUE(tracker.Advance());
+  EXPECT_EQ(tracker.watermark_ms(), 540'000);
+  tracker.Observe("b", 300'000'000, 60'000'000);  // b holds the watermark back
+  EXPECT_FALSE(tracker.Advance());
+  EXPECT_EQ(tracker.watermark_ms(), 540'000);
+  tracker.Observe("b", 900'000'999, 60'000'000);  // a is now the minimum
+  EXPECT_FALSE(tracker.Advance());
+  EXPECT_EQ(tracker.watermark_ms(), 540'000);
+  auto restored = WatermarkTracker::FromJson(tracker.ToJson(), false);
+  ASSERT_TRUE(restored.ok());
+  EXPECT_EQ(restored->watermark_ms(), 540'000);
+
+  WatermarkTracker max_policy(true);
+  max_policy.Observe("a", 600'000'000, 60'000'000);
+  max_policy.Observe("b", 900'000'000, 60'000'000);
+  EXPECT_TRUE(max_policy.Advance());
+  EXPECT_EQ(max_policy.watermark_ms(), 840'000);
+}
+
+}  // namespace
+}  // namespace sluice::streaming
