@@ -1,0 +1,270 @@
+// Exactly once across crashes for windowed aggregations: an update stopped at one step of a
+// stateful batch (after its offsets are written, after the state version's files are
+// written, after the state version is committed, inside and after the Delta commit of its
+// rows, before the checkpoint's commit marker), then rerun and followed by a further update,
+// leaves the same windows, the same late-row totals and the same watermark in flow_progress
+// as three updates that never crashed: a batch run again after a crash reports its metrics
+// again, as Spark's progress of a restarted batch does. Kill points exist in Debug builds.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <tuple>
+
+#include "common/sync_point.h"
+#include "sluice/pipeline.h"
+#include "support/temp_dir.h"
+
+namespace sluice {
+namespace {
+
+namespace fs = std::filesystem;
+
+void Write(const fs::path& path, const std::string& text) {
+  testing::WriteTextFile(path.string(), text);
+}
+
+const char* kPipeline =
+    "CREATE STREAMING TABLE events AS SELECT * FROM STREAM read_files('data', format => 'json',\n"
+    "  schema => 'k STRING, ts TIMESTAMP, v BIGINT');\n"
+    "CREATE STREAMING TABLE tumbling AS\n"
+    "SELECT window.start AS ws, window.end AS we, k, count(*) AS n, sum(v) AS s\n"
+    "FROM STREAM events WATERMARK ts DELAY OF INTERVAL 10 MINUTES AS e\n"
+    "GROUP BY window(ts, '5 minutes'), k;\n"
+    "CREATE STREAMING TABLE sliding AS\n"
+    "SELECT window.start AS ws, window.end AS we, k, count(*) AS n, sum(v) AS s\n"
+    "FROM STREAM events WATERMARK ts DELAY OF INTERVAL 10 MINUTES AS e\n"
+    "GROUP BY window(ts, '5 minutes', '1 minute'), k;\n";
+
+// Update 1 ends at watermark 10:02 (a sliding window closes); update 2 brings a late row,
+// an on-time one for an open window and moves the watermark to 10:10 (windows close);
+// update 3 brings a row late for the tumbling window but not for the last sliding one, and
+// moves the watermark to 10:35.
+const char* kFiles[] = {
+    "{\"k\": \"a\", \"ts\": \"2024-01-01 10:01:00\", \"v\": 1}\n"
+    "{\"k\": \"a\", \"ts\": \"2024-01-01 10:03:00\", \"v\": 2}\n"
+    "{\"k\": \"b\", \"ts\": \"2024-01-01 10:04:00\", \"v\": 3}\n"
+    "{\"k\": \"a\", \"ts\": \"2024-01-01 10:06:00\", \"v\": 4}\n"
+    "{\"k\": \"b\", \"ts\": \"2024-01-01 10:12:00\", \"v\": 5}\n",
+    "{\"k\": \"a\", \"ts\": \"2024-01-01 10:02:00\", \"v\": 10}\n"
+    "{\"k\": \"b\", \"ts\": \"2024-01-01 09:50:00\", \"v\": 20}\n"
+    "{\"k\": \"a\", \"ts\": \"2024-01-01 10:20:00\", \"v\": 30}\n"
+    "{\"k\": \"c\", \"ts\": \"2024-01-01 10:17:30\", \"v\": 40}\n",
+    "{\"k\": \"a\", \"ts\": \"2024-01-01 10:07:00\", \"v\": 100}\n"
+    "{\"k\": \"b\", \"ts\": \"2024-01-01 10:14:00\", \"v\": 200}\n"
+    "{\"k\": \"a\", \"ts\": \"2024-01-01 10:45:00\", \"v\": 300}\n",
+};
+
+void AddFile(const fs::path& root, int update) {
+  Write(root / "data" / (std::to_string(update) + ".json"), kFiles[update - 1]);
+}
+
+// The query's rows as "a:b c:d ".
+std::string Text(Pipeline& pipeline, const std::string& sql) {
+  auto rows = pipeline.Query(sql);
+  EXPECT_TRUE(rows.ok()) << sql << ": " << rows.status().ToString();
+  std::string out;
+  if (!rows.ok()) return out;
+  for (const auto& row : rows->rows) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      out += (i > 0 ? ":" : "") + (row[i].is_null() ? std::string("NULL") : row[i].ToString());
+    }
+    out += " ";
+  }
+  return out;
+}
+
+Result<UpdateReport> RunOnce(const fs::path& root) {
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<Pipeline> pipeline, Pipeline::Open(root.string()));
+  return pipeline->Run();
+}
+
+// What a pipeline holds after the three updates: each aggregation's rows, its late rows
+// summed over the COMPLETED flow_progress events and its last reported watermark. A failed
+// flow reports no metrics, so every batch must be reported by the update that completes
+// it, as Spark's progress reports a batch run again after a restart.
+struct Outcome {
+  std::string events;
+  std::string tumbling;
+  std::string sliding;
+  std::string late;
+  std::string watermarks;
+};
+
+Outcome Collect(const fs::path& root) {
+  auto pipeline = Pipeline::Open(root.string());
+  EXPECT_TRUE(pipeline.ok()) << pipeline.status().ToString();
+  Outcome outcome;
+  if (!pipeline.ok()) return outcome;
+  Pipeline& p = **pipeline;
+  outcome.events = Text(p, "SELECT k, ts, v FROM events ORDER BY ts, k");
+  for (const char* table : {"tumbling", "sliding"}) {
+    const std::string rows =
+        Text(p, std::string("SELECT ws, we, k, n, s FROM ") + table + " ORDER BY ws, k");
+    (std::string(table) == "tumbling" ? outcome.tumbling : outcome.sliding) = rows;
+  }
+  const std::string metric = "details:flow_progress.metrics.";
+  outcome.late = Text(p, "SELECT origin.flow_name, sum(CAST(" + metric +
+                             "num_rows_dropped_by_watermark AS BIGINT)) FROM event_log "
+                             "WHERE event_type = 'flow_progress' AND "
+                             "details:flow_progress.status = 'COMPLETED' AND origin.flow_name "
+                             "IN ('tumbling', 'sliding') GROUP BY 1 ORDER BY 1");
+  outcome.watermarks = Text(p, "SELECT origin.flow_name, max(CAST(" + metric +
+                                   "watermark AS STRING)) FROM event_log WHERE event_type = "
+                                   "'flow_progress' AND details:flow_progress.status = "
+                                   "'COMPLETED' AND origin.flow_name IN ('tumbling', 'sliding') "
+                                   "GROUP BY 1 ORDER BY 1");
+  return outcome;
+}
+
+void ExpectSame(const Outcome& got, const Outcome& want, bool metrics) {
+  EXPECT_EQ(got.events, want.events);
+  EXPECT_EQ(got.tumbling, want.tumbling);
+  EXPECT_EQ(got.sliding, want.sliding);
+  if (!metrics) return;
+  EXPECT_EQ(got.late, want.late) << "late rows per flow";
+  EXPECT_EQ(got.watermarks, want.watermarks);
+}
+
+void RunUpdate(const fs::path& root) {
+  auto update = RunOnce(root);
+  ASSERT_TRUE(update.ok()) << update.status().ToString();
+  ASSERT_EQ(update->state, "COMPLETED");
+}
+
+// Writes the project and runs the updates before `update`, then adds its file.
+void Prepare(const fs::path& root, int update) {
+  Write(root / "pipeline.yml", "name: stateful_crash\n");
+  Write(root / "p.sql", kPipeline);
+  for (int u = 1; u < update; ++u) {
+    AddFile(root, u);
+    RunUpdate(root);
+  }
+  AddFile(root, update);
+}
+
+const Outcome& CrashFree() {
+  static const Outcome outcome = [] {
+    testing::TempDir dir;
+    Prepare(dir.path(), 3);
+    RunUpdate(dir.path());
+    return Collect(dir.path());
+  }();
+  return outcome;
+}
+
+// How often the `update`-th update of a crash-free run passes the point.
+int CountHits(const std::string& point, int update) {
+  testing::TempDir dir;
+  Prepare(dir.path(), update);
+  std::atomic<int> hits{0};
+  SyncPoints::Get().Set(point, [&hits] {
+    ++hits;
+    return Status::OK();
+  });
+  auto run = RunOnce(dir.path());
+  SyncPoints::Get().Clear(point);
+  EXPECT_TRUE(run.ok()) << run.status().ToString();
+  return hits.load();
+}
+
+// Fails the `skip`+1-th hit of the point only, as a crash there would: the flow that passes
+// it fails, and the rest of the update (the other flows, the event log) goes on, so that the
+// event log holds every flow's progress.
+void KillOnce(const std::string& point, int skip) {
+  auto hits = std::make_shared<std::atomic<int>>(0);
+  SyncPoints::Get().Set(point, [point, skip, hits]() -> Status {
+    return hits->fetch_add(1) == skip ? Aborted("killed at ", point) : Status::OK();
+  });
+}
+
+// Kills the `update`-th update at the `skip`+1-th hit of the point, reruns it with no new
+// data (so that every flow's batches are the crash-free run's), runs the remaining updates
+// and compares.
+void CrashAndRerun(const std::string& point, int update, int skip) {
+  testing::TempDir dir;
+  const fs::path root = dir.path();
+  Prepare(root, update);
+  KillOnce(point, skip);
+  auto killed = RunOnce(root);
+  SyncPoints::Get().ClearAll();
+  // A kill inside a flow fails the flow; a kill while writing the event log fails the run,
+  // and the events of the update it had not written yet (its flows' progress) are lost: the
+  // metrics are compared only when the log is whole.
+  const bool log_whole = killed.ok();
+  if (killed.ok()) {
+    EXPECT_EQ(killed->state, "FAILED") << "the kill point was not reached";
+  } else {
+    EXPECT_NE(killed.status().message().find("killed at"), std::string::npos)
+        << killed.status().ToString();
+  }
+  RunUpdate(root);
+  for (int u = update + 1; u <= 3; ++u) {
+    AddFile(root, u);
+    RunUpdate(root);
+  }
+  // A further update finds nothing new.
+  auto again = RunOnce(root);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->state, "COMPLETED");
+  for (const FlowReport& flow : again->flows) EXPECT_EQ(flow.output_rows, 0) << flow.name;
+  ExpectSame(Collect(root), CrashFree(), log_whole);
+}
+
+class StatefulCrashTest : public ::testing::TestWithParam<std::tuple<const char*, int>> {
+ protected:
+  void TearDown() override { SyncPoints::Get().ClearAll(); }
+};
+
+// Every hit of the point in the update is a separate crash: each flow's batch and commits,
+// the state store's writes, the event log's commits.
+TEST_P(StatefulCrashTest, RerunGivesTheWindowsOfACrashFreeRun) {
+#ifndef SLUICE_SYNC_POINTS
+  GTEST_SKIP() << "kill points exist in Debug builds only";
+#endif
+  const auto [point, update] = GetParam();
+  // The crash-free run holds what the test is about: windows written, rows dropped as late.
+  ASSERT_NE(CrashFree().tumbling, "");
+  ASSERT_NE(CrashFree().sliding, "");
+  ASSERT_EQ(CrashFree().late, "sliding:1 tumbling:2 ");
+  const int hits = CountHits(point, update);
+  ASSERT_GT(hits, 0) << "update " << update << " never passes " << point;
+  for (int skip = 0; skip < hits; ++skip) {
+    SCOPED_TRACE("killed in update " + std::to_string(update) + " at hit " + std::to_string(skip) +
+                 " of " + point);
+    CrashAndRerun(point, update, skip);
+  }
+}
+
+std::string ParamName(const ::testing::TestParamInfo<std::tuple<const char*, int>>& info) {
+  std::string name = std::get<0>(info.param);
+  for (char& c : name) {
+    if (c == '.') c = '_';
+  }
+  return name + "_update" + std::to_string(std::get<1>(info.param));
+}
+
+// The steps of a stateful batch, in the update that has state to load.
+INSTANTIATE_TEST_SUITE_P(
+    KillPoints, StatefulCrashTest,
+    ::testing::Values(std::make_tuple("state.files_written", 2),   // before the version's JSON
+                      std::make_tuple("flow.state_committed", 2),  // before the rows
+                      std::make_tuple("flow.data_committed", 2)),  // before the marker
+    ParamName);
+
+// The generic points (every flow's batch, every commit, the event log's) and the last update.
+INSTANTIATE_TEST_SUITE_P(
+    SlowKillPoints, StatefulCrashTest,
+    ::testing::Values(std::make_tuple("checkpoint.offsets_written", 2),  // before the state
+                      std::make_tuple("delta.commit.before_put", 2),     // inside a commit
+                      std::make_tuple("delta.commit.after_put", 2),      // after a commit
+                      std::make_tuple("state.files_written", 3),
+                      std::make_tuple("flow.state_committed", 3),
+                      std::make_tuple("flow.data_committed", 3)),
+    ParamName);
+
+}  // namespace
+}  // namespace sluice
