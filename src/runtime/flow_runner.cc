@@ -150,6 +150,7 @@ class FlowExecution {
   delta::DeltaContext context_;
   int64_t batches_written_ = 0;  // streaming batches committed by this run
   std::unique_ptr<StatefulStream> stateful_;
+  std::optional<StatefulMetrics> recovered_;  // of a batch committed before a crash
 };
 
 std::optional<std::string> FlowExecution::LateRowsTable() const {
@@ -293,6 +294,13 @@ Status FlowExecution::RunStreaming(FlowOutcome& outcome) {
     if (part.state != "RUNNING_BATCH" || (files_left == 0 && !batch.replay)) break;
   }
   if (outcome.state == "RUNNING_BATCH") outcome.state = "COMPLETED";
+  if (recovered_) {
+    if (!outcome.stateful) {
+      outcome.stateful = recovered_;
+    } else {
+      outcome.stateful->late_rows += recovered_->late_rows;
+    }
+  }
   return Status::OK();
 }
 
@@ -365,6 +373,11 @@ Status FlowExecution::RunStreamBatch(FlowCheckpoint& checkpoint, StreamBatch& ba
     }
     if (committed && *committed >= pending.batch_id && snapshot.ok()) {
       SLUICE_RETURN_IF_ERROR(checkpoint.Commit(pending, (*snapshot)->version()));
+      if (stateful_) {
+        // The batch's late rows and watermark were not reported by the update that crashed.
+        auto recovered = stateful_->CommittedMetrics(*env_.fs, pending.batch_id);
+        if (recovered.ok()) recovered_ = *recovered;
+      }
     } else {
       batch.offsets = pending;
       batch.replay = true;

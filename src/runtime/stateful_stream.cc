@@ -135,6 +135,28 @@ Status StatefulStream::RemoveClosedSessions(int64_t new_us) {
   return store_->Remove(sessions);
 }
 
+Result<StatefulMetrics> StatefulStream::CommittedMetrics(io::FileSystem& fs,
+                                                         int64_t batch_id) const {
+  // The version the batch wrote (its number is the batch's plus one).
+  const std::string path = dir_ + "/" + std::to_string(batch_id + 1) + ".json";
+  SLUICE_ASSIGN_OR_RETURN(std::string text, fs.ReadFile(path));
+  nlohmann::json info = nlohmann::json::parse(text, nullptr, false);
+  if (info.is_discarded() || !info.is_object()) {
+    return Corruption("the state file " + path + " is corrupt");
+  }
+  StatefulMetrics metrics;
+  metrics.state_rows = info.value("rows", int64_t{0});
+  metrics.state_bytes = info.value("bytes", int64_t{0});
+  if (info.contains("metadata") && info["metadata"].is_object()) {
+    const nlohmann::json& metadata = info["metadata"];
+    metrics.late_rows = metadata.value("late_rows", int64_t{0});
+    if (metadata.contains("watermark") && metadata["watermark"].is_object()) {
+      metrics.watermark_ms = metadata["watermark"].value("watermark_ms", int64_t{0});
+    }
+  }
+  return metrics;
+}
+
 Result<std::string> StatefulStream::RenderInput(InputRenderer& renderer) {
   SLUICE_ASSIGN_OR_RETURN(
       spark::Translation rows,
@@ -295,6 +317,7 @@ Result<std::string> StatefulStream::Apply(InputRenderer& renderer, engine::Conne
   nlohmann::json metadata;
   metadata["watermark"] = nlohmann::json::parse(tracker_.ToJson());
   metadata["batch_id"] = batch_id;
+  metadata["late_rows"] = late_rows;
   SLUICE_RETURN_IF_ERROR(store_->Commit(metadata.dump()));
   SLUICE_SYNC_POINT("flow.state_committed");
   if (late_sql != nullptr) {

@@ -72,6 +72,10 @@ class StatefulStream {
   // (unless loaded), updates and commits the state's next version, and returns the SQL of
   // the rows the batch appends (a temporary table, kept until the next batch). `late_sql`,
   // when not null, receives the SQL of the late rows (valid as long as the output).
+  // The metrics of a batch whose state version and rows were committed in an update that
+  // crashed before its commit marker (the rerun only writes the marker).
+  Result<StatefulMetrics> CommittedMetrics(io::FileSystem& fs, int64_t batch_id) const;
+
   Result<std::string> Apply(InputRenderer& renderer, engine::Connection& connection,
                             io::FileSystem& fs, int64_t batch_id, StatefulMetrics* metrics,
                             std::string* late_sql);
