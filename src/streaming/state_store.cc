@@ -1,7 +1,9 @@
 #include "streaming/state_store.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <vector>
 
 #include "common/strings.h"
 #include "common/sync_point.h"
@@ -30,25 +32,7 @@ Result<StateStore> StateStore::Load(io::FileSystem& fs, engine::Connection& conn
   StateStore store(fs, connection, std::move(dir), std::move(table));
   SLUICE_RETURN_IF_ERROR(connection.Execute("DROP TABLE IF EXISTS " + store.table_));
   if (version <= 0) return store;
-  std::set<std::string> names;
-  auto listing = fs.ListDirectory(store.dir_);
-  if (listing.ok()) {
-    for (const io::FileInfo& info : *listing) names.insert(info.name);
-  }
-  auto has = [&](int64_t v, const char* kind) {
-    return names.count(std::to_string(v) + "." + kind) > 0;
-  };
-  // The newest snapshot at or below the version, then the deltas after it.
-  int64_t first = 1;
-  for (int64_t v = version; v >= 1; --v) {
-    if (has(v, "snapshot.parquet") && has(v, "json")) {
-      SLUICE_RETURN_IF_ERROR(store.ReadFileInto(store.Path(v, "snapshot.parquet"), true));
-      first = v + 1;
-      break;
-    }
-  }
-  nlohmann::json info;
-  for (int64_t v = first; v <= version; ++v) {
+  auto read_info = [&](int64_t v) -> Result<nlohmann::json> {
     const std::string path = store.Path(v, "json");
     auto text = fs.ReadFile(path);
     if (!text.ok()) {
@@ -56,7 +40,28 @@ Result<StateStore> StateStore::Load(io::FileSystem& fs, engine::Connection& conn
                         ") is missing: " + text.status().message() +
                         "; reset the flow's checkpoint (or fully refresh its table) to rebuild it");
     }
-    SLUICE_ASSIGN_OR_RETURN(info, ParseInfo(*text, path));
+    return ParseInfo(*text, path);
+  };
+  // The newest version at or below `version` that is a snapshot (its commit file says so,
+  // so that a snapshot file left by a crashed commit is never read), then the deltas after
+  // it.
+  std::vector<nlohmann::json> chain;
+  int64_t first = version;
+  bool found = false;
+  for (; first >= 1 && !found; --first) {
+    SLUICE_ASSIGN_OR_RETURN(nlohmann::json info, read_info(first));
+    found = info.value("snapshot", false);
+    chain.push_back(std::move(info));
+  }
+  ++first;  // the oldest version read
+  std::reverse(chain.begin(), chain.end());
+  for (size_t i = 0; i < chain.size(); ++i) {
+    const int64_t v = first + static_cast<int64_t>(i);
+    const nlohmann::json& info = chain[i];
+    if (info.value("snapshot", false)) {
+      SLUICE_RETURN_IF_ERROR(store.ReadFileInto(store.Path(v, "snapshot.parquet"), true));
+      continue;
+    }
     if (info.value("delta", false)) {
       SLUICE_RETURN_IF_ERROR(store.ReadFileInto(store.Path(v, "delta.parquet"), !store.has_table_));
     }
@@ -75,11 +80,9 @@ Result<StateStore> StateStore::Load(io::FileSystem& fs, engine::Connection& conn
                              " <= " + std::to_string(info["evicted_to"].get<int64_t>())));
     }
   }
-  if (info.is_null()) {
-    const std::string path = store.Path(version, "json");
-    SLUICE_ASSIGN_OR_RETURN(std::string text, fs.ReadFile(path));
-    SLUICE_ASSIGN_OR_RETURN(info, ParseInfo(text, path));
-  }
+  const nlohmann::json& info = chain.back();
+  store.chain_rows_ = info.value("chain_rows", int64_t{0});
+  store.last_snapshot_ = found ? first : 0;
   store.info_.version = version;
   store.info_.evicted_to = info.value("evicted_to", INT64_MIN);
   store.info_.rows = info.value("rows", int64_t{0});
@@ -159,55 +162,89 @@ Result<int64_t> StateStore::CountRows() const {
 Status StateStore::Commit(const std::string& metadata) {
   const int64_t version = info_.version + 1;
   SLUICE_RETURN_IF_ERROR(fs_->CreateDirectories(dir_));
+  const int64_t evicted_to = evicted_to_.value_or(info_.evicted_to);
+  SLUICE_ASSIGN_OR_RETURN(int64_t rows, CountRows());
+  // The rows this version adds, less those it already evicted or removed: a reader
+  // replaying it would drop them at once.
+  std::string added = "SELECT * FROM " + staged_ + " WHERE coalesce(" + kExpiresColumn + " > " +
+                      std::to_string(evicted_to) + ", true)";
+  if (has_removed_) {
+    added += " AND " + std::string(kRowIdColumn) + " NOT IN (SELECT * FROM " + table_ + "_removed)";
+  }
+  int64_t added_rows = 0;
+  if (has_staged_) {
+    SLUICE_ASSIGN_OR_RETURN(engine::QueryResult count,
+                            connection_->Query("SELECT count(*) FROM (" + added + ")"));
+    SLUICE_ASSIGN_OR_RETURN(engine::Value value, count.Scalar());
+    added_rows = std::get<int64_t>(value.data);
+  }
+  // A snapshot when the deltas to replay would hold as many rows as the state itself (or
+  // every 10 versions), so that loading reads at most about twice the state.
+  const bool snapshot = has_table_ && (version - last_snapshot_ >= kSnapshotInterval ||
+                                       chain_rows_ + added_rows >= rows);
   nlohmann::json info;
   info["version"] = version;
-  const bool delta = has_staged_;
-  if (delta) {
-    SLUICE_RETURN_IF_ERROR(
-        WriteParquet("SELECT * FROM " + staged_, Path(version, "delta.parquet")));
-    SLUICE_RETURN_IF_ERROR(connection_->Execute("DROP TABLE " + staged_));
-    has_staged_ = false;
-  }
-  info["delta"] = delta;
-  info["removed"] = has_removed_;
-  if (has_removed_) {
-    const std::string removed = table_ + "_removed";
-    SLUICE_RETURN_IF_ERROR(
-        WriteParquet("SELECT * FROM " + removed, Path(version, "removed.parquet")));
-    SLUICE_RETURN_IF_ERROR(connection_->Execute("DROP TABLE " + removed));
-    has_removed_ = false;
-  }
-  const bool snapshot = has_table_ && version % kSnapshotInterval == 0;
+  info["snapshot"] = snapshot;
+  info["delta"] = false;
+  info["removed"] = false;
   if (snapshot) {
     SLUICE_RETURN_IF_ERROR(
         WriteParquet("SELECT * FROM " + table_, Path(version, "snapshot.parquet")));
+  } else {
+    // A snapshot file of this version left by a crashed commit is not part of it.
+    if (fs_->Exists(Path(version, "snapshot.parquet"))) {
+      SLUICE_RETURN_IF_ERROR(fs_->DeleteFile(Path(version, "snapshot.parquet")));
+    }
+    if (added_rows > 0) {
+      SLUICE_RETURN_IF_ERROR(WriteParquet(added, Path(version, "delta.parquet")));
+      info["delta"] = true;
+    }
+    if (has_removed_) {
+      SLUICE_RETURN_IF_ERROR(
+          WriteParquet("SELECT * FROM " + table_ + "_removed", Path(version, "removed.parquet")));
+      info["removed"] = true;
+    }
   }
+  if (has_staged_) SLUICE_RETURN_IF_ERROR(connection_->Execute("DROP TABLE " + staged_));
+  if (has_removed_)
+    SLUICE_RETURN_IF_ERROR(connection_->Execute("DROP TABLE " + table_ + "_removed"));
+  has_staged_ = false;
+  has_removed_ = false;
   SLUICE_SYNC_POINT("state.files_written");
-  const int64_t evicted_to = evicted_to_.value_or(info_.evicted_to);
+  const int64_t chain_rows = snapshot ? 0 : chain_rows_ + added_rows;
+  info["chain_rows"] = chain_rows;
   info["evicted_to"] = evicted_to;
-  SLUICE_ASSIGN_OR_RETURN(int64_t rows, CountRows());
   info["rows"] = rows;
   // The bytes a reader loads for this version: the newest snapshot and the deltas after it.
+  const int64_t base = snapshot ? version : last_snapshot_;
   int64_t bytes = 0;
-  for (int64_t v = version; v >= 1; --v) {
-    const bool has_snapshot = v == version ? snapshot : fs_->Exists(Path(v, "snapshot.parquet"));
-    const std::string file = Path(v, has_snapshot ? "snapshot.parquet" : "delta.parquet");
-    auto stat = fs_->Stat(file);
-    if (stat.ok()) bytes += stat->size;
-    if (has_snapshot) break;
+  for (int64_t v = std::max<int64_t>(base, 1); v <= version; ++v) {
+    for (const char* kind : {"snapshot.parquet", "delta.parquet", "removed.parquet"}) {
+      if (v != base && std::string(kind) == "snapshot.parquet") continue;
+      if (v == base && std::string(kind) != "snapshot.parquet") continue;
+      auto stat = fs_->Stat(Path(v, kind));
+      if (stat.ok()) bytes += stat->size;
+    }
   }
   info["bytes"] = bytes;
   nlohmann::json operator_metadata = nlohmann::json::parse(metadata, nullptr, false);
   info["metadata"] =
       operator_metadata.is_discarded() ? nlohmann::json::object() : operator_metadata;
   SLUICE_RETURN_IF_ERROR(fs_->WriteFile(Path(version, "json"), info.dump()));
+  const int64_t previous_snapshot = last_snapshot_;
   info_.version = version;
   info_.evicted_to = evicted_to;
   info_.rows = rows;
   info_.bytes = bytes;
   info_.metadata = info["metadata"].dump();
   evicted_to_.reset();
-  if (snapshot) SLUICE_RETURN_IF_ERROR(Cleanup(version - kSnapshotInterval));
+  chain_rows_ = chain_rows;
+  if (snapshot) {
+    last_snapshot_ = version;
+    // Loading the version before this one (a batch run again after a crash) starts from
+    // the snapshot before this one: the files before that go.
+    SLUICE_RETURN_IF_ERROR(Cleanup(previous_snapshot));
+  }
   return Status::OK();
 }
 

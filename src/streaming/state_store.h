@@ -6,13 +6,17 @@
 // Layout under the operator's folder (docs/streaming.md):
 //   <v>.delta.parquet     the rows batch v-1 added (absent when it added none)
 //   <v>.removed.parquet   the __row_id of the rows batch v-1 removed by Remove
-//   <v>.snapshot.parquet  every 10 versions: all rows of version v
-//   <v>.json              written last, the version's commit: {"version": v, "evicted_to":
-//                         t, "rows": n, "bytes": b, "metadata": {...the operator's...}}
+//   <v>.snapshot.parquet  all rows of version v, instead of its delta, when the deltas
+//                         since the last snapshot would hold as many rows as the state (or
+//                         10 versions have passed): loading reads about twice the state
+//   <v>.json              written last, the version's commit: {"version": v, "snapshot",
+//                         "delta", "removed", "chain_rows", "evicted_to": t, "rows": n,
+//                         "bytes": b, "metadata": {...the operator's...}}
 //
 // Version v is the state after batch v-1, as in Spark's state stores. Loading version v
 // reads the newest snapshot at or below v and replays the deltas after it: each adds its
-// rows, drops those it removed by id, then those with __expires_us <= its evicted_to. A batch
+// rows, drops those it removed by id, then those with __expires_us <= its evicted_to. A
+// delta holds only the rows its version kept. A batch
 // writes its version before its data commits, so after a crash in between the batch runs again from
 // the version before and writes the same version anew; versions above the one loaded are never
 // read.
@@ -87,6 +91,8 @@ class StateStore {
   bool has_staged_ = false;
   bool has_removed_ = false;           // a table of the ids Remove dropped since the last commit
   std::optional<int64_t> evicted_to_;  // Evict since the last commit
+  int64_t last_snapshot_ = 0;          // the newest snapshot's version (0: none)
+  int64_t chain_rows_ = 0;             // rows in the deltas after it
   StateVersionInfo info_;
 };
 
