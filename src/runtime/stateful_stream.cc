@@ -291,12 +291,15 @@ Result<std::string> StatefulStream::Apply(InputRenderer& renderer, engine::Conne
     // Rows without an event time are in no window (Spark drops them).
     // Session rows leave by their session's end (RemoveClosedSessions), not their own.
     const std::string expiry = IsSession() ? "CAST(NULL AS BIGINT)" : ExpirySql();
-    const std::string row_id = "CAST(" + std::to_string(batch_id) +
-                               " AS BIGINT) * 4294967296 + row_number() OVER () AS " +
-                               streaming::kRowIdColumn;
+    // Session rows have ids, by which RemoveClosedSessions removes them.
+    const std::string row_id = IsSession() ? ", CAST(" + std::to_string(batch_id) +
+                                                 " AS BIGINT) * 4294967296 + row_number() "
+                                                 "OVER () AS " +
+                                                 streaming::kRowIdColumn
+                                           : std::string();
     const std::string kept =
-        "SELECT *, " + expiry + " AS " + streaming::kExpiresColumn + ", " + row_id + " FROM " +
-        rows + " WHERE NOT (" + late + ")" +
+        "SELECT *, " + expiry + " AS " + streaming::kExpiresColumn + row_id + " FROM " + rows +
+        " WHERE NOT (" + late + ")" +
         (event_column_ >= 0 ? " AND " + Column(event_column_) + " IS NOT NULL" : std::string());
     SLUICE_RETURN_IF_ERROR(store_->Put(kept));
     SLUICE_ASSIGN_OR_RETURN(output, Aggregate(renderer, connection, old_us, new_us));

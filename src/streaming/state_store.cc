@@ -105,22 +105,17 @@ Status StateStore::ReadFileInto(const std::string& path, bool create) {
 
 Status StateStore::Put(const std::string& sql) {
   if (staged_.empty()) staged_ = table_ + "_staged";
-  if (!has_staged_) {
-    SLUICE_RETURN_IF_ERROR(connection_->Execute("CREATE OR REPLACE TEMP TABLE " + staged_ +
-                                                " AS SELECT * FROM (" + sql + ")"));
-    has_staged_ = true;
-  } else {
+  // The rows are computed once, then copied to the staged rows and the state.
+  const std::string put = table_ + "_put";
+  SLUICE_RETURN_IF_ERROR(connection_->Execute("CREATE OR REPLACE TEMP TABLE " + put +
+                                              " AS SELECT * FROM (" + sql + ")"));
+  for (const auto& [table, exists] : {std::pair{staged_, &has_staged_}, {table_, &has_table_}}) {
     SLUICE_RETURN_IF_ERROR(
-        connection_->Execute("INSERT INTO " + staged_ + " BY NAME SELECT * FROM (" + sql + ")"));
+        connection_->Execute(*exists ? "INSERT INTO " + table + " BY NAME SELECT * FROM " + put
+                                     : "CREATE TEMP TABLE " + table + " AS SELECT * FROM " + put));
+    *exists = true;
   }
-  if (!has_table_) {
-    SLUICE_RETURN_IF_ERROR(
-        connection_->Execute("CREATE TEMP TABLE " + table_ + " AS SELECT * FROM " + staged_));
-    has_table_ = true;
-    return Status::OK();
-  }
-  // The rows of this Put alone: the staged table may hold earlier Puts of the batch.
-  return connection_->Execute("INSERT INTO " + table_ + " BY NAME SELECT * FROM (" + sql + ")");
+  return connection_->Execute("DROP TABLE " + put);
 }
 
 Status StateStore::Evict(int64_t event_time_us) {
