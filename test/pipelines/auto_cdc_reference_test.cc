@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "reference_checks.h"
 #include "sluice/pipeline.h"
 #include "support/temp_dir.h"
 
@@ -25,6 +26,7 @@ namespace sluice {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::Difference;
 
 struct Event {
   int id;
@@ -162,25 +164,6 @@ int64_t Difference(Pipeline& pipeline, const std::string& a, const std::string& 
     }
   }
   return Count(pipeline, "SELECT count(*) FROM ((" + only_a + ") UNION ALL (" + only_b + "))");
-}
-
-// Lines in one list and not the other, both ways; the first few are printed.
-size_t Difference(std::vector<std::string> stored, std::vector<std::string> expected) {
-  std::sort(stored.begin(), stored.end());
-  std::sort(expected.begin(), expected.end());
-  std::vector<std::string> only_stored;
-  std::vector<std::string> only_expected;
-  std::set_difference(stored.begin(), stored.end(), expected.begin(), expected.end(),
-                      std::back_inserter(only_stored));
-  std::set_difference(expected.begin(), expected.end(), stored.begin(), stored.end(),
-                      std::back_inserter(only_expected));
-  for (size_t i = 0; i < only_stored.size() && i < 6; ++i) {
-    ADD_FAILURE() << "stored | " << only_stored[i];
-  }
-  for (size_t i = 0; i < only_expected.size() && i < 6; ++i) {
-    ADD_FAILURE() << "expected | " << only_expected[i];
-  }
-  return only_stored.size() + only_expected.size();
 }
 
 // The last event per key, unless it is a delete.

@@ -15,6 +15,7 @@
 #include <tuple>
 
 #include "common/sync_point.h"
+#include "reference_checks.h"
 #include "sluice/pipeline.h"
 #include "support/temp_dir.h"
 
@@ -27,17 +28,7 @@ void Write(const fs::path& path, const std::string& text) {
   testing::WriteTextFile(path.string(), text);
 }
 
-const char* kPipeline =
-    "CREATE STREAMING TABLE events AS SELECT * FROM STREAM read_files('data', format => 'json',\n"
-    "  schema => 'k STRING, ts TIMESTAMP, v BIGINT');\n"
-    "CREATE STREAMING TABLE tumbling AS\n"
-    "SELECT window.start AS ws, window.end AS we, k, count(*) AS n, sum(v) AS s\n"
-    "FROM STREAM events WATERMARK ts DELAY OF INTERVAL 10 MINUTES AS e\n"
-    "GROUP BY window(ts, '5 minutes'), k;\n"
-    "CREATE STREAMING TABLE sliding AS\n"
-    "SELECT window.start AS ws, window.end AS we, k, count(*) AS n, sum(v) AS s\n"
-    "FROM STREAM events WATERMARK ts DELAY OF INTERVAL 10 MINUTES AS e\n"
-    "GROUP BY window(ts, '5 minutes', '1 minute'), k;\n";
+const char* const kPipeline = testing::kWindowedPipeline;
 
 // Update 1 ends at watermark 10:02 (a sliding window closes); update 2 brings a late row,
 // an on-time one for an open window and moves the watermark to 10:10 (windows close);

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "reference_checks.h"
 #include "sluice/pipeline.h"
 #include "support/temp_dir.h"
 
@@ -30,6 +31,7 @@ namespace sluice {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::Difference;
 
 constexpr int64_t kMinute = 60'000'000;  // microseconds
 constexpr int64_t kDelayMs = 10 * 60'000;
@@ -204,36 +206,7 @@ std::vector<std::string> Lines(Pipeline& pipeline, const std::string& sql) {
   return out;
 }
 
-// Lines in one list and not the other, both ways; the first few are printed.
-size_t Difference(std::vector<std::string> stored, std::vector<std::string> expected) {
-  std::sort(stored.begin(), stored.end());
-  std::sort(expected.begin(), expected.end());
-  std::vector<std::string> only_stored;
-  std::vector<std::string> only_expected;
-  std::set_difference(stored.begin(), stored.end(), expected.begin(), expected.end(),
-                      std::back_inserter(only_stored));
-  std::set_difference(expected.begin(), expected.end(), stored.begin(), stored.end(),
-                      std::back_inserter(only_expected));
-  for (size_t i = 0; i < only_stored.size() && i < 6; ++i) {
-    ADD_FAILURE() << "stored | " << only_stored[i];
-  }
-  for (size_t i = 0; i < only_expected.size() && i < 6; ++i) {
-    ADD_FAILURE() << "expected | " << only_expected[i];
-  }
-  return only_stored.size() + only_expected.size();
-}
-
-const char* kPipeline =
-    "CREATE STREAMING TABLE events AS SELECT * FROM STREAM read_files('data', format => 'json',\n"
-    "  schema => 'k STRING, ts TIMESTAMP, v BIGINT');\n"
-    "CREATE STREAMING TABLE tumbling AS\n"
-    "SELECT window.start AS ws, window.end AS we, k, count(*) AS n, sum(v) AS s\n"
-    "FROM STREAM events WATERMARK ts DELAY OF INTERVAL 10 MINUTES AS e\n"
-    "GROUP BY window(ts, '5 minutes'), k;\n"
-    "CREATE STREAMING TABLE sliding AS\n"
-    "SELECT window.start AS ws, window.end AS we, k, count(*) AS n, sum(v) AS s\n"
-    "FROM STREAM events WATERMARK ts DELAY OF INTERVAL 10 MINUTES AS e\n"
-    "GROUP BY window(ts, '5 minutes', '1 minute'), k;\n";
+const char* const kPipeline = testing::kWindowedPipeline;
 
 struct Progress {
   int64_t late = 0;

@@ -1,0 +1,49 @@
+// What the reference tests (random inputs checked against a model of the reference
+// system's semantics) share: multiset comparison of result lines, and the windowed
+// pipeline of the stateful streaming tests.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <iterator>
+#include <string>
+#include <vector>
+
+namespace sluice::testing {
+
+// Lines in one list and not the other, both ways (as multisets); the first few of each
+// side are reported as failures.
+inline size_t Difference(std::vector<std::string> stored, std::vector<std::string> expected) {
+  std::sort(stored.begin(), stored.end());
+  std::sort(expected.begin(), expected.end());
+  std::vector<std::string> only_stored;
+  std::vector<std::string> only_expected;
+  std::set_difference(stored.begin(), stored.end(), expected.begin(), expected.end(),
+                      std::back_inserter(only_stored));
+  std::set_difference(expected.begin(), expected.end(), stored.begin(), stored.end(),
+                      std::back_inserter(only_expected));
+  for (size_t i = 0; i < only_stored.size() && i < 6; ++i) {
+    ADD_FAILURE() << "stored | " << only_stored[i];
+  }
+  for (size_t i = 0; i < only_expected.size() && i < 6; ++i) {
+    ADD_FAILURE() << "expected | " << only_expected[i];
+  }
+  return only_stored.size() + only_expected.size();
+}
+
+// Events from JSON files in data/, counted and summed per key in 5-minute tumbling and
+// 5/1-minute sliding windows under a 10-minute watermark.
+inline constexpr const char* kWindowedPipeline =
+    "CREATE STREAMING TABLE events AS SELECT * FROM STREAM read_files('data', format => 'json',\n"
+    "  schema => 'k STRING, ts TIMESTAMP, v BIGINT');\n"
+    "CREATE STREAMING TABLE tumbling AS\n"
+    "SELECT window.start AS ws, window.end AS we, k, count(*) AS n, sum(v) AS s\n"
+    "FROM STREAM events WATERMARK ts DELAY OF INTERVAL 10 MINUTES AS e\n"
+    "GROUP BY window(ts, '5 minutes'), k;\n"
+    "CREATE STREAMING TABLE sliding AS\n"
+    "SELECT window.start AS ws, window.end AS we, k, count(*) AS n, sum(v) AS s\n"
+    "FROM STREAM events WATERMARK ts DELAY OF INTERVAL 10 MINUTES AS e\n"
+    "GROUP BY window(ts, '5 minutes', '1 minute'), k;\n";
+
+}  // namespace sluice::testing
