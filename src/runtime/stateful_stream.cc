@@ -15,13 +15,6 @@ constexpr const char* kOutputTable = "__sluice_stateful_output";
 constexpr const char* kStateTable = "__sluice_stateful_state";
 constexpr const char* kNewRowsTable = "__sluice_stateful_new";
 
-Result<int64_t> QueryInt(engine::Connection& connection, const std::string& sql) {
-  SLUICE_ASSIGN_OR_RETURN(engine::QueryResult result, connection.Query(sql));
-  SLUICE_ASSIGN_OR_RETURN(engine::Value value, result.Scalar());
-  if (value.is_null()) return INT64_MIN;
-  return std::get<int64_t>(value.data);
-}
-
 bool IsTimestamp(const spark::DataType& type) {
   return type.is(spark::TypeId::kTimestamp) || type.is(spark::TypeId::kTimestampNtz);
 }
@@ -273,14 +266,17 @@ Result<std::string> StatefulStream::Apply(InputRenderer& renderer, engine::Conne
     late = "coalesce(" + ExpirySql() + " <= " + std::to_string(old_us) + ", false)";
   }
   const std::string rows = std::string(kRowsTable);
-  SLUICE_ASSIGN_OR_RETURN(int64_t late_rows,
-                          QueryInt(connection, "SELECT count(*) FROM " + rows + " WHERE " + late));
-  if (event_column_ >= 0) {
-    SLUICE_ASSIGN_OR_RETURN(int64_t max_us,
-                            QueryInt(connection, "SELECT max(" + EventMicros() + ") FROM " + rows));
-    if (max_us != INT64_MIN) {
-      tracker_.Observe(op_.event_time, max_us, op_.watermark->delay_micros);
-    }
+  // One scan of the batch: its late rows, the others, and its largest event time.
+  const std::string max_us_sql = event_column_ >= 0 ? "max(" + EventMicros() + ")" : "NULL";
+  SLUICE_ASSIGN_OR_RETURN(
+      engine::QueryResult stats,
+      connection.Query("SELECT count(*) FILTER (WHERE " + late + "), count(*) FILTER (WHERE NOT (" +
+                       late + ")), CAST(" + max_us_sql + " AS BIGINT) FROM " + rows));
+  const int64_t late_rows = std::get<int64_t>(stats.at(0, 0).data);
+  const int64_t added = std::get<int64_t>(stats.at(0, 1).data);
+  if (event_column_ >= 0 && !stats.at(0, 2).is_null()) {
+    tracker_.Observe(op_.event_time, std::get<int64_t>(stats.at(0, 2).data),
+                     op_.watermark->delay_micros);
   }
   tracker_.Advance();
   const int64_t new_us = tracker_.watermark_us();
@@ -308,8 +304,6 @@ Result<std::string> StatefulStream::Apply(InputRenderer& renderer, engine::Conne
   } else {
     SLUICE_ASSIGN_OR_RETURN(output, Distinct(renderer, connection, late));
   }
-  SLUICE_ASSIGN_OR_RETURN(int64_t added, QueryInt(connection, "SELECT count(*) FROM " + rows +
-                                                                  " WHERE NOT (" + late + ")"));
   if (IsSession()) {
     if (new_us > old_us && store_->has_table()) {
       SLUICE_RETURN_IF_ERROR(RemoveClosedSessions(new_us));
