@@ -13,6 +13,7 @@
 #include "runtime/query.h"
 #include "runtime/spark_functions.h"
 #include "runtime/spark_sql.h"
+#include "runtime/streaming_join.h"
 #include "spark/parser.h"
 #include "spark/stateful_operator.h"
 #include "sql/diagnostics.h"
@@ -150,6 +151,7 @@ class FlowExecution {
   delta::DeltaContext context_;
   int64_t batches_written_ = 0;  // streaming batches committed by this run
   std::unique_ptr<StatefulStream> stateful_;
+  std::unique_ptr<StreamingJoin> join_;       // instead of stateful_ for a join of two streams
   std::optional<StatefulMetrics> recovered_;  // of a batch committed before a crash
 };
 
@@ -252,7 +254,11 @@ Status FlowExecution::RunStreaming(FlowOutcome& outcome) {
     if (op.kind != spark::StatefulOperator::Kind::kNone) {
       std::map<std::string, std::string> conf = env_.settings->configuration;
       for (const auto& [key, value] : flow_.conf) conf[key] = value;
-      SLUICE_ASSIGN_OR_RETURN(stateful_, StatefulStream::Make(flow_, op, dir, conf));
+      if (op.kind == spark::StatefulOperator::Kind::kJoin) {
+        SLUICE_ASSIGN_OR_RETURN(join_, StreamingJoin::Make(flow_, op, dir, conf));
+      } else {
+        SLUICE_ASSIGN_OR_RETURN(stateful_, StatefulStream::Make(flow_, op, dir, conf));
+      }
     }
   }
   // A triggered update reads everything available: file sources with rate limits leave a
@@ -373,9 +379,10 @@ Status FlowExecution::RunStreamBatch(FlowCheckpoint& checkpoint, StreamBatch& ba
     }
     if (committed && *committed >= pending.batch_id && snapshot.ok()) {
       SLUICE_RETURN_IF_ERROR(checkpoint.Commit(pending, (*snapshot)->version()));
-      if (stateful_) {
+      if (stateful_ || join_) {
         // The batch's late rows and watermark were not reported by the update that crashed.
-        auto recovered = stateful_->CommittedMetrics(*env_.fs, pending.batch_id);
+        auto recovered = stateful_ ? stateful_->CommittedMetrics(*env_.fs, pending.batch_id)
+                                   : join_->CommittedMetrics(*env_.fs, pending.batch_id);
         if (recovered.ok()) recovered_ = *recovered;
       }
     } else {
@@ -396,6 +403,7 @@ Status FlowExecution::RunStreamBatch(FlowCheckpoint& checkpoint, StreamBatch& ba
     return status;
   };
   auto rendered = stateful_ ? stateful_->RenderInput(renderer)
+                  : join_   ? join_->RenderInput(renderer)
                             : renderer.Render(flow_.query, flow_.inputs, flow_.conf);
   if (!rendered.ok()) {
     // A stream whose source table does not exist yet simply has nothing to read.
@@ -413,13 +421,16 @@ Status FlowExecution::RunStreamBatch(FlowCheckpoint& checkpoint, StreamBatch& ba
   if (!batch.replay) SLUICE_RETURN_IF_ERROR(checkpoint.WriteOffsets(batch.offsets));
   on_state_("RUNNING");
   std::string query_sql = *rendered;
-  if (stateful_) {
+  if (stateful_ || join_) {
     // The state's next version is committed before the rows, with the late rows' table.
     StatefulMetrics metrics;
     std::string late_sql;
     const std::optional<std::string> late_table = LateRowsTable();
-    auto output = stateful_->Apply(renderer, *connection_, *env_.fs, batch.offsets.batch_id,
-                                   &metrics, late_table ? &late_sql : nullptr);
+    std::string* late_out = late_table ? &late_sql : nullptr;
+    auto output = stateful_ ? stateful_->Apply(renderer, *connection_, *env_.fs,
+                                               batch.offsets.batch_id, &metrics, late_out)
+                            : join_->Apply(renderer, *connection_, *env_.fs, batch.offsets.batch_id,
+                                           &metrics, late_out);
     if (!output.ok()) return fail(output.status());
     query_sql = *output;
     outcome.stateful = metrics;

@@ -197,6 +197,13 @@ Result<spark::Translation> InputRenderer::RenderRelationRows(
   return Translate(query, inputs, conf, &relation, nullptr);
 }
 
+Result<spark::Translation> InputRenderer::RenderRelationRows(
+    const sql::Query& query, const spark::Relation& relation,
+    const std::vector<graph::Input>& inputs, const std::map<std::string, std::string>& conf,
+    const std::function<void(spark::TranslateOptions&)>& adjust) {
+  return Translate(query, inputs, conf, &relation, &adjust);
+}
+
 Result<spark::Translation> InputRenderer::Translate(
     const sql::Query& query, const std::vector<graph::Input>& inputs,
     const std::map<std::string, std::string>& conf, const spark::Relation* rows_of,

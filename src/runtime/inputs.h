@@ -78,6 +78,11 @@ class InputRenderer {
                                                 const spark::Relation& relation,
                                                 const std::vector<graph::Input>& inputs,
                                                 const std::map<std::string, std::string>& conf);
+  // The same, with the translation's options adjusted by `adjust`.
+  Result<spark::Translation> RenderRelationRows(
+      const sql::Query& query, const spark::Relation& relation,
+      const std::vector<graph::Input>& inputs, const std::map<std::string, std::string>& conf,
+      const std::function<void(spark::TranslateOptions&)>& adjust);
 
   // The relation standing for one reference, as Render uses it: a quoted view name with
   // its columns.

@@ -278,4 +278,7 @@ struct Relation {
   int reference = -1;
 };
 
+// The conjuncts of a condition: its operands split at top-level ANDs, in order.
+void SplitConjuncts(const Expr& condition, std::vector<const Expr*>* out);
+
 }  // namespace sluice::spark

@@ -127,25 +127,50 @@ class Finder {
         SLUICE_RETURN_IF_ERROR(Visit(*query.left, false));
         return Visit(*query.right, false);
       case QueryKind::kTable:
-        return VisitRelation(*query.table, false);
+        return VisitRelation(*query.table, false, false);
       case QueryKind::kValues:
         return Status::OK();
     }
     return Status::OK();
   }
 
-  Status VisitRelation(const Relation& relation, bool chain) {
+  // `chain` as for Visit; `join_chain`: the relation is reached from the main chain through
+  // joins only, where a join of two streams may be.
+  Status VisitRelation(const Relation& relation, bool chain, bool join_chain) {
     if (relation.kind == RelationKind::kJoin && relation.left && relation.right &&
         ReadsStream(*relation.left) && ReadsStream(*relation.right)) {
-      // Each batch would join only the rows that are new on both sides.
-      return Error(relation.span,
-                   "a join of two streams (a stream-stream join) is not supported yet: it "
-                   "needs both sides' rows kept in state; join a stream with a table read in "
-                   "full (without STREAM), or union the streams");
+      SLUICE_RETURN_IF_ERROR(FoundJoin(relation, join_chain));
     }
     if (relation.query) SLUICE_RETURN_IF_ERROR(Visit(*relation.query, chain));
-    if (relation.left) SLUICE_RETURN_IF_ERROR(VisitRelation(*relation.left, false));
-    if (relation.right) SLUICE_RETURN_IF_ERROR(VisitRelation(*relation.right, false));
+    const bool join = relation.kind == RelationKind::kJoin;
+    if (relation.left)
+      SLUICE_RETURN_IF_ERROR(VisitRelation(*relation.left, false, join && join_chain));
+    if (relation.right) {
+      SLUICE_RETURN_IF_ERROR(VisitRelation(*relation.right, false, join && join_chain));
+    }
+    return Status::OK();
+  }
+
+  Status FoundJoin(const Relation& relation, bool join_chain) {
+    ++count_;
+    ++joins_;
+    if (counting_) return Status::OK();
+    if (found_.kind != StatefulOperator::Kind::kNone || total_ > 1) {
+      return Error(relation.span,
+                   "a join of two streams cannot be combined with another stateful operator "
+                   "(an aggregation, a deduplication or another join of streams) in one "
+                   "streaming table; write the join to its own streaming table and read that "
+                   "with STREAM");
+    }
+    if (!join_chain) {
+      return Error(relation.span,
+                   "a join of two streams is supported in the query's main chain of SELECTs "
+                   "and joins, not inside a set operation, a CTE or an expression subquery");
+    }
+    SLUICE_ASSIGN_OR_RETURN(found_.stream_join, AnalyzeStreamJoin(relation, source_));
+    found_.kind = StatefulOperator::Kind::kJoin;
+    found_.input = &relation;
+    found_.span = relation.span;
     return Status::OK();
   }
 
@@ -156,7 +181,7 @@ class Finder {
     if (stateful) SLUICE_RETURN_IF_ERROR(Found(query, body, chain));
     const bool single = body.from.size() == 1 && !stateful;
     for (const RelationPtr& relation : body.from) {
-      SLUICE_RETURN_IF_ERROR(VisitRelation(*relation, chain && single));
+      SLUICE_RETURN_IF_ERROR(VisitRelation(*relation, chain && single, chain && single));
     }
     return Status::OK();
   }
@@ -164,6 +189,11 @@ class Finder {
   Status Found(const Query& query, const SelectBody& body, bool chain) {
     ++count_;
     if (counting_) return Status::OK();
+    if (found_.kind == StatefulOperator::Kind::kJoin || total_joins_ > 0) {
+      return Error(query.span,
+                   "an aggregation (or deduplication) of a join of two streams is not "
+                   "supported; write the join to its own streaming table and aggregate that");
+    }
     if (found_.kind != StatefulOperator::Kind::kNone || total_ > 1) {
       return Error(query.span,
                    "Multiple streaming aggregations are not supported with streaming "
@@ -245,6 +275,8 @@ class Finder {
   bool counting_ = false;
   int count_ = 0;
   int total_ = 0;
+  int joins_ = 0;        // joins of two streams among count_
+  int total_joins_ = 0;  // joins_ of the counting pass
 
  private:
   const SourceText& source_;
@@ -265,6 +297,7 @@ Result<StatefulOperator> FindStatefulOperator(const ParsedQuery& query) {
   SLUICE_RETURN_IF_ERROR(counter.Visit(*query.query, true));
   Finder finder(*query.source);
   finder.total_ = counter.count_;
+  finder.total_joins_ = counter.joins_;
   SLUICE_RETURN_IF_ERROR(finder.Visit(*query.query, true));
   return finder.found_;
 }

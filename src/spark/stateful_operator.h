@@ -10,6 +10,7 @@
 #include "common/status.h"
 #include "spark/ast.h"
 #include "spark/parser.h"
+#include "spark/stream_join.h"
 
 namespace sluice::spark {
 
@@ -18,7 +19,9 @@ struct StatefulOperator {
   // compiles to `SELECT first(struct(<all columns>)) AS __sluice_dedup ... GROUP BY <keys>`
   // (alias __sluice_dedup_within_watermark for the latter) read by a projection of its
   // fields: the first row of each key, keys seen kept in state.
-  enum class Kind { kNone, kAggregation, kDistinct, kDeduplicate };
+  // kJoin: a join of two streams (`stream_join`), with stateless projections and filters
+  // of its rows around it.
+  enum class Kind { kNone, kAggregation, kDistinct, kDeduplicate, kJoin };
   Kind kind = Kind::kNone;
   bool within_watermark = false;  // kDeduplicate: dropDuplicatesWithinWatermark
   std::vector<std::string> keys;  // kDeduplicate: the key columns, as the input names them
@@ -30,7 +33,8 @@ struct StatefulOperator {
   // column it defines, as `input`'s rows name it.
   const Watermark* watermark = nullptr;
   std::string event_time;
-  Span span;  // where the operator is written, for errors
+  Span span;               // where the operator is written, for errors
+  StreamJoin stream_join;  // kJoin
 };
 
 // Finds the stateful operator of `query`, whose streaming relations are those read with
@@ -38,8 +42,10 @@ struct StatefulOperator {
 //  * an aggregation of a stream without a watermark, or whose grouping does not use the
 //    watermark's column (directly or in window / session_window): Spark's append-mode
 //    error, with the fix;
-//  * more than one stateful operator, a stateful operator inside a join or a set
-//    operation, several watermarks feeding one aggregation, a join of two streams;
+//  * more than one stateful operator (a join of two streams is one), a stateful operator
+//    inside a join or a set operation, several watermarks feeding one aggregation;
+//  * a join of two streams that Spark refuses (spark/stream_join.h), or one outside the
+//    query's main chain of SELECTs and joins;
 //  * UNION (distinct) of streams, ORDER BY or LIMIT over a stream.
 Result<StatefulOperator> FindStatefulOperator(const ParsedQuery& query);
 

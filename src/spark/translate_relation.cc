@@ -373,8 +373,12 @@ Result<std::string> Translator::JoinSql(const Relation& relation, const Scope* o
   const bool lateral_right = relation.right->lateral;
   SLUICE_ASSIGN_OR_RETURN(std::string right_sql,
                           RelationSql(*relation.right, lateral_right ? &lateral : outer, &right));
+  auto override_it = options_.joins.find(&relation);
+  const TranslateOptions::JoinOverride* join_override =
+      override_it == options_.joins.end() ? nullptr : &override_it->second;
+  const JoinType join_type = join_override ? join_override->type : relation.join_type;
   const char* kind = "JOIN";
-  switch (relation.join_type) {
+  switch (join_type) {
     case JoinType::kInner:
       kind = "JOIN";
       break;
@@ -403,8 +407,7 @@ Result<std::string> Translator::JoinSql(const Relation& relation, const Scope* o
   AppendScope(&both, left);
   AppendScope(&both, right);
   std::string sql = "(" + left_sql + " " + kind + " " + right_sql;
-  const bool keeps_right =
-      relation.join_type != JoinType::kLeftSemi && relation.join_type != JoinType::kLeftAnti;
+  const bool keeps_right = join_type != JoinType::kLeftSemi && join_type != JoinType::kLeftAnti;
 
   std::vector<std::string> using_columns = relation.using_columns;
   if (relation.natural) {
@@ -444,19 +447,39 @@ Result<std::string> Translator::JoinSql(const Relation& relation, const Scope* o
       const std::string rs = Coerce(Typed{r->sql, r->type}, *common).sql;
       equalities.push_back(ls + " = " + rs);
       std::string key_sql = ls;
-      if (relation.join_type == JoinType::kRight) key_sql = rs;
-      if (relation.join_type == JoinType::kFull) key_sql = "coalesce(" + ls + ", " + rs + ")";
+      if (join_type == JoinType::kRight) key_sql = rs;
+      if (join_type == JoinType::kFull) key_sql = "coalesce(" + ls + ", " + rs + ")";
       keys.columns.push_back(ScopeColumn{l->name, *common, true, key_sql});
       l->qualified_only = true;
       r->qualified_only = true;
     }
-    sql += equalities.empty() ? " ON TRUE" : " ON " + Join(equalities, " AND ");
+    const bool one_side = join_override && join_override->conjuncts !=
+                                               TranslateOptions::JoinOverride::Conjuncts::kAll;
+    sql += equalities.empty() || one_side ? " ON TRUE" : " ON " + Join(equalities, " AND ");
+  } else if (relation.condition && join_override &&
+             join_override->conjuncts != TranslateOptions::JoinOverride::Conjuncts::kAll) {
+    // The conjuncts that translate over one side's columns alone.
+    Scope side;
+    side.outer = outer;
+    AppendScope(&side,
+                join_override->conjuncts == TranslateOptions::JoinOverride::Conjuncts::kLeftOnly
+                    ? left
+                    : right);
+    std::vector<const Expr*> conjuncts;
+    SplitConjuncts(*relation.condition, &conjuncts);
+    std::vector<std::string> kept;
+    for (const Expr* conjunct : conjuncts) {
+      auto condition =
+          Condition(*conjunct, side, ExprContext{false, false, false}, "a join condition");
+      if (condition.ok()) kept.push_back("(" + condition->sql + ")");
+    }
+    sql += kept.empty() ? " ON TRUE" : " ON " + Join(kept, " AND ");
   } else if (relation.condition) {
     SLUICE_ASSIGN_OR_RETURN(
         Typed condition,
         Condition(*relation.condition, both, ExprContext{false, false, false}, "a join condition"));
     sql += " ON " + condition.sql;
-  } else if (relation.join_type != JoinType::kCross) {
+  } else if (join_type != JoinType::kCross) {
     sql += " ON TRUE";
   }
   sql += ")";

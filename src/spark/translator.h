@@ -85,6 +85,17 @@ struct TranslateOptions {
   // Relations of the translated query (by address in its tree) read from the given rows
   // instead of being translated; their alias or table name still qualifies their columns.
   std::map<const Relation*, SubstituteRelation> substitutes;
+  // Joins of the translated query (by address in its tree) translated otherwise: the
+  // streaming runtime runs a join of two streams piecewise, over new rows and state.
+  struct JoinOverride {
+    JoinType type = JoinType::kInner;  // instead of the join's own type
+    // Which conjuncts of the ON condition (split at its top-level ANDs) are kept: all, or
+    // only those that read the left (right) side alone, Spark's pre-join filter of that
+    // side (none kept: ON TRUE).
+    enum class Conjuncts { kAll, kLeftOnly, kRightOnly };
+    Conjuncts conjuncts = Conjuncts::kAll;
+  };
+  std::map<const Relation*, JoinOverride> joins;
 };
 
 struct Translation {
