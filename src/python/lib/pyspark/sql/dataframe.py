@@ -312,6 +312,7 @@ class DataFrame:
         self._origin = origin or _origin.user_origin(2)
         self._alias = alias
         self._watermark = None
+        self._watermark_alias = None  # the alias withWatermark gave a table it read
         self._join = None  # a _Join when this query is a join's SELECT * (maybe filtered)
 
     # --- construction helpers ---------------------------------------------------------
@@ -328,6 +329,7 @@ class DataFrame:
                        names=names, origin=_origin.user_origin(3))
         df._qualifiers[self._id] = self._qualifiers.get(self._id, "")
         df._watermark = self._watermark
+        df._watermark_alias = self._watermark_alias
         if select.source is self._select.source and select.items is None and \
                 select.group is None:
             df._join = self._join
@@ -611,6 +613,7 @@ class DataFrame:
         for frame in self._qualifiers:
             df._qualifiers[frame] = alias
         df._watermark = self._watermark
+        df._watermark_alias = self._watermark_alias
         return df
 
     # --- rows -------------------------------------------------------------------------------
@@ -870,6 +873,10 @@ class DataFrame:
     def _as_join_side(self, alias):
         if self._select.is_plain() and self._is_named_source():
             line, at = self._select.source.items[0]
+            # A watermarked table carries withWatermark's alias: the side's replaces it.
+            own_alias = " AS " + quote_identifier(self._watermark_alias or "")
+            if self._watermark_alias and line.endswith(own_alias):
+                line = line[:-len(own_alias)]
             return Lines([(line + " AS " + quote_identifier(alias), at)])
         source = Lines().add("(", self._origin).extend(self._sql_lines(), "  ")
         return source.add(") AS " + quote_identifier(alias), self._origin)
@@ -989,6 +996,7 @@ class DataFrame:
         df = DataFrame(self._session, _Select(source), self._streaming, qualifiers=qualifiers,
                        names=self._names, origin=origin)
         df._watermark = (eventTime, delayThreshold)
+        df._watermark_alias = alias
         return df
 
     # --- accepted no-ops: one machine has no partitions or caches to manage ----------------
