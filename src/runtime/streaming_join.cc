@@ -68,10 +68,13 @@ Result<std::unique_ptr<StreamingJoin>> StreamingJoin::Make(
   const spark::StreamJoin& spec = join->op_.stream_join;
   join->left_.spec = &spec.left;
   join->left_.name = "left";
+  join->semi_ = spec.type == spark::JoinType::kLeftSemi;
   join->left_.outer = spec.type == spark::JoinType::kLeft || spec.type == spark::JoinType::kFull;
+  join->left_.tracks_matches = join->left_.outer || join->semi_;
   join->right_.spec = &spec.right;
   join->right_.name = "right";
   join->right_.outer = spec.type == spark::JoinType::kRight || spec.type == spark::JoinType::kFull;
+  join->right_.tracks_matches = join->right_.outer;
   return join;
 }
 
@@ -114,7 +117,7 @@ Status StreamingJoin::Load(engine::Connection& connection, io::FileSystem& fs, i
                             streaming::StateStore::Load(fs, connection, dir_ + "/" + side->name,
                                                         side->Table("state"), batch_id));
     side->rows.emplace(std::move(rows));
-    if (side->outer) {
+    if (side->tracks_matches) {
       SLUICE_ASSIGN_OR_RETURN(
           streaming::StateStore matched,
           streaming::StateStore::Load(fs, connection, dir_ + "/" + side->name + "-matched",
@@ -137,10 +140,14 @@ std::string StreamingJoin::StateRows(const Side& side) const {
   return "(SELECT * FROM " + side.Table("new") + " WHERE false)";
 }
 
-Result<std::string> StreamingJoin::RenderOutput(InputRenderer& renderer,
-                                                const std::string& left_rows,
-                                                const std::string& right_rows,
-                                                spark::JoinType type) {
+std::string StreamingJoin::NullRow(const Side& side) const {
+  return "(SELECT __none.* FROM (SELECT 1) AS __one LEFT JOIN (SELECT " + side.ColumnList() +
+         " FROM " + side.Table("new") + " LIMIT 0) AS __none ON TRUE)";
+}
+
+Result<std::string> StreamingJoin::RenderOutput(
+    InputRenderer& renderer, const std::string& left_rows, const std::string& right_rows,
+    spark::JoinType type, spark::TranslateOptions::JoinOverride::Conjuncts conjuncts) {
   SLUICE_ASSIGN_OR_RETURN(
       std::string sql,
       renderer.Render(flow_.query, flow_.inputs, flow_.conf, [&](spark::TranslateOptions& options) {
@@ -149,6 +156,7 @@ Result<std::string> StreamingJoin::RenderOutput(InputRenderer& renderer,
         options.substitutes[right_.spec->relation] =
             spark::SubstituteRelation{right_rows, right_.columns};
         options.joins[op_.stream_join.join].type = type;
+        options.joins[op_.stream_join.join].conjuncts = conjuncts;
       }));
   return "SELECT * FROM (" + sql + ")";
 }
@@ -193,8 +201,7 @@ Status StreamingJoin::PreFilter(InputRenderer& renderer, engine::Connection& con
   rows.columns = side.columns;
   rows.columns.push_back(spark::Column{id, spark::DataType::Of(spark::TypeId::kLong), false});
   spark::SubstituteRelation nulls;
-  nulls.sql = "(SELECT __none.* FROM (SELECT 1) AS __one LEFT JOIN (SELECT " + other.ColumnList() +
-              " FROM " + other.Table("new") + " LIMIT 0) AS __none ON TRUE)";
+  nulls.sql = NullRow(other);
   nulls.columns = other.columns;
   SLUICE_ASSIGN_OR_RETURN(
       spark::Translation joined,
@@ -212,6 +219,37 @@ Status StreamingJoin::PreFilter(InputRenderer& renderer, engine::Connection& con
   if (index < 0) return Internal("the join's rows lost their ids");
   return connection.Execute("CREATE OR REPLACE TEMP TABLE " + into + " AS SELECT " + Column(index) +
                             " AS id FROM (" + joined.sql + ")");
+}
+
+std::string StreamingJoin::MatchedBefore(const Side& side) const {
+  if (!side.matched->has_table()) return "(SELECT NULL::BIGINT WHERE false)";
+  return "(SELECT " + std::string(kMatchedColumn) + " FROM " + side.Table("matched") + ")";
+}
+
+Result<std::string> StreamingJoin::SemiJoin(InputRenderer& renderer, engine::Connection& connection,
+                                            const std::string& right_fresh) {
+  // The left rows kept that have not matched yet, with the new right rows; with the new
+  // left rows that matched the right rows in state (kPairsTable), each is written once.
+  const std::string matched_before = MatchedBefore(left_);
+  const std::string candidates = "(SELECT * FROM " + StateRows(left_) + " WHERE __row_id NOT IN " +
+                                 matched_before + " UNION ALL SELECT * FROM " +
+                                 left_.Table("stored") + ")";
+  const std::string later = std::string(kPairsTable) + "2";
+  SLUICE_RETURN_IF_ERROR(MatchPairs(renderer, connection, candidates, right_fresh, later));
+  SLUICE_RETURN_IF_ERROR(
+      connection.Execute("INSERT INTO " + std::string(kPairsTable) + " SELECT * FROM " + later));
+  SLUICE_RETURN_IF_ERROR(connection.Execute(
+      "CREATE OR REPLACE TEMP TABLE " + left_.Table("matched_now") +
+      " AS SELECT * FROM (SELECT * FROM " + left_.Table("new") + " UNION ALL SELECT * FROM " +
+      StateRows(left_) + ") WHERE __row_id IN (SELECT l FROM " + kPairsTable + ")"));
+  // The kept rows that matched are never written again.
+  SLUICE_RETURN_IF_ERROR(left_.matched->Put("SELECT DISTINCT __row_id AS " +
+                                            std::string(kMatchedColumn) + ", " +
+                                            streaming::kExpiresColumn + " FROM " + candidates +
+                                            " WHERE __row_id IN (SELECT l FROM " + later + ")"));
+  return RenderOutput(renderer, "(SELECT * FROM " + left_.Table("matched_now") + ")",
+                      NullRow(right_), spark::JoinType::kLeftSemi,
+                      spark::TranslateOptions::JoinOverride::Conjuncts::kLeftOnly);
 }
 
 Result<std::string> StreamingJoin::Apply(InputRenderer& renderer, engine::Connection& connection,
@@ -274,9 +312,16 @@ Result<std::string> StreamingJoin::Apply(InputRenderer& renderer, engine::Connec
     }
     SLUICE_RETURN_IF_ERROR(connection.Execute("CREATE OR REPLACE TEMP TABLE " +
                                               side->Table("fresh") + " AS " + fresh));
-    std::string stored = "SELECT * FROM " + side->Table("fresh");
+    std::string stored = "SELECT * FROM " + side->Table("fresh") + " WHERE true";
+    if (semi_ && side == &left_) {
+      // A left row that matches the right rows in state is written now and not kept.
+      SLUICE_RETURN_IF_ERROR(MatchPairs(renderer, connection,
+                                        "(SELECT * FROM " + left_.Table("fresh") + ")",
+                                        StateRows(right_), kPairsTable));
+      stored += " AND __row_id NOT IN (SELECT l FROM " + std::string(kPairsTable) + ")";
+    }
     if (std::optional<int64_t> threshold = side->Threshold(old_ms)) {
-      stored += " WHERE NOT coalesce(" + std::string(streaming::kExpiresColumn) +
+      stored += " AND NOT coalesce(" + std::string(streaming::kExpiresColumn) +
                 " <= " + std::to_string(*threshold) + ", false)";
     }
     SLUICE_RETURN_IF_ERROR(connection.Execute("CREATE OR REPLACE TEMP TABLE " +
@@ -295,12 +340,17 @@ Result<std::string> StreamingJoin::Apply(InputRenderer& renderer, engine::Connec
   const std::string right_all = "(SELECT * FROM " + StateRows(right_) +
                                 " UNION ALL SELECT * FROM " + right_.Table("stored") + ")";
   std::vector<std::string> parts;
-  SLUICE_ASSIGN_OR_RETURN(std::string first, RenderOutput(renderer, left_fresh, StateRows(right_),
-                                                          spark::JoinType::kInner));
-  parts.push_back(first);
-  SLUICE_ASSIGN_OR_RETURN(std::string second,
-                          RenderOutput(renderer, left_all, right_fresh, spark::JoinType::kInner));
-  parts.push_back(second);
+  if (semi_) {
+    SLUICE_ASSIGN_OR_RETURN(std::string semi, SemiJoin(renderer, connection, right_fresh));
+    parts.push_back(semi);
+  } else {
+    SLUICE_ASSIGN_OR_RETURN(std::string first, RenderOutput(renderer, left_fresh, StateRows(right_),
+                                                            spark::JoinType::kInner));
+    parts.push_back(first);
+    SLUICE_ASSIGN_OR_RETURN(std::string second,
+                            RenderOutput(renderer, left_all, right_fresh, spark::JoinType::kInner));
+    parts.push_back(second);
+  }
 
   if (left_.outer || right_.outer) {
     SLUICE_RETURN_IF_ERROR(
@@ -317,10 +367,7 @@ Result<std::string> StreamingJoin::Apply(InputRenderer& renderer, engine::Connec
     const std::string all = side == &left_ ? left_all : right_all;
     const std::string matched_now =
         "(SELECT " + pair_id + " FROM " + std::string(kPairsTable) + ")";
-    const std::string matched_before =
-        side->matched->has_table()
-            ? "(SELECT " + std::string(kMatchedColumn) + " FROM " + side->Table("matched") + ")"
-            : "(SELECT NULL::BIGINT WHERE false)";
+    const std::string matched_before = MatchedBefore(*side);
     // Rows that can never match: those failing their own conjuncts, new ones below the
     // state watermark without a match now, and those the new watermark evicts unmatched.
     std::string unmatched = "SELECT __row_id FROM " + side->Table("new") +

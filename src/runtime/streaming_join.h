@@ -8,6 +8,9 @@
 //    started with), then joins its new left rows with the right rows in state, and the
 //    left rows in state (with the new ones kept) with its new right rows: every matching
 //    pair is written once;
+//  * left semi joins: a left row is written once, when it first matches; a left row that
+//    matches on arrival is not kept (state/0/left-matched keeps the ids of kept rows that
+//    matched since);
 //  * outer joins: the rows of the preserved side remember whether they ever matched
 //    (state/0/left-matched, state/0/right-matched, the ids of matched rows); a row that
 //    leaves the state unmatched is written with NULLs for the other side, as is a new row
@@ -65,6 +68,7 @@ class StreamingJoin {
     const spark::StreamJoinSide* spec = nullptr;
     std::string name;                    // "left" or "right"
     bool outer = false;                  // its unmatched rows are written with NULLs
+    bool tracks_matches = false;         // keeps the ids of its rows that matched (outer, semi)
     std::vector<spark::Column> columns;  // its rows' columns (c0, c1, ...)
     std::string rows_sql;
     int event_column = -1;                         // index of its watermark's column, -1: none
@@ -88,9 +92,20 @@ class StreamingJoin {
   // alone (Spark's pre-join filter), as a temporary table.
   Status PreFilter(InputRenderer& renderer, engine::Connection& connection, const Side& side,
                    const Side& other, const std::string& rows_table, const std::string& into);
-  // The query over the given rows of each side, with the join run as `type`.
+  // The query over the given rows of each side, with the join run as `type` on the
+  // `conjuncts` of its condition.
   Result<std::string> RenderOutput(InputRenderer& renderer, const std::string& left_rows,
-                                   const std::string& right_rows, spark::JoinType type);
+                                   const std::string& right_rows, spark::JoinType type,
+                                   spark::TranslateOptions::JoinOverride::Conjuncts conjuncts =
+                                       spark::TranslateOptions::JoinOverride::Conjuncts::kAll);
+  // The ids of `side`'s kept rows that matched in earlier batches.
+  std::string MatchedBefore(const Side& side) const;
+  // A left semi join's rows of this batch, after the left side's pairs with the right
+  // rows in state are in the pairs table.
+  Result<std::string> SemiJoin(InputRenderer& renderer, engine::Connection& connection,
+                               const std::string& right_fresh);
+  // One row of NULLs in `side`'s columns.
+  std::string NullRow(const Side& side) const;
   // The (left id, right id) pairs of matching rows among the given rows, as a table.
   Status MatchPairs(InputRenderer& renderer, engine::Connection& connection,
                     const std::string& left_rows, const std::string& right_rows,
@@ -100,6 +115,7 @@ class StreamingJoin {
   spark::StatefulOperator op_;
   std::string dir_;
   bool max_policy_ = false;
+  bool semi_ = false;  // a left semi join: a left row is written once, when it first matches
   Side left_, right_;
   streaming::WatermarkTracker tracker_;
   int64_t loaded_version_ = -1;

@@ -237,6 +237,8 @@ const char* JoinTypeName(JoinType type) {
       return "RightOuter";
     case JoinType::kFull:
       return "FullOuter";
+    case JoinType::kLeftSemi:
+      return "LeftSemi";
     default:
       return "Inner";
   }
@@ -263,10 +265,6 @@ Result<StreamJoin> AnalyzeStreamJoin(const Relation& relation, const SourceText&
   join.join = &relation;
   join.type = relation.join_type;
   switch (relation.join_type) {
-    case JoinType::kLeftSemi:
-      return refuse(
-          "a left semi join of two streams is not supported; join them with an inner join and "
-          "deduplicate, or read one side in full (without STREAM)");
     case JoinType::kLeftAnti:
       return refuse(
           "Left anti joins between two streaming DataFrames/Datasets are not supported; read "
@@ -316,7 +314,8 @@ Result<StreamJoin> AnalyzeStreamJoin(const Relation& relation, const SourceText&
                     " side's event time by it (for example " + kept_name + ".t BETWEEN " +
                     other_name + ".t - INTERVAL 1 HOUR AND " + other_name + ".t)");
     }
-    if (!kept.Evictable()) {
+    // A semi join writes its rows when they match: rows kept for ever only grow the state.
+    if (!kept.Evictable() && join.type != JoinType::kLeftSemi) {
       return refuse(std::string("the ") + kept_name + " side of a stream-stream " +
                     JoinTypeName(join.type) +
                     " join needs a watermark too: its unmatched rows are written with NULLs "
@@ -324,7 +323,8 @@ Result<StreamJoin> AnalyzeStreamJoin(const Relation& relation, const SourceText&
     }
     return Status::OK();
   };
-  if (join.type == JoinType::kLeft || join.type == JoinType::kFull) {
+  if (join.type == JoinType::kLeft || join.type == JoinType::kFull ||
+      join.type == JoinType::kLeftSemi) {
     SLUICE_RETURN_IF_ERROR(check_outer(join.left, "left", "right"));
   }
   if (join.type == JoinType::kRight || join.type == JoinType::kFull) {
