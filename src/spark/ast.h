@@ -278,6 +278,10 @@ struct Relation {
   int reference = -1;
 };
 
+// The relations in `relation` (itself included) that carry a WATERMARK clause, in the
+// order they are written, through subqueries, joins and set operations.
+void FindWatermarkedRelations(const Relation& relation, std::vector<const Relation*>* out);
+
 // The conjuncts of a condition: its operands split at top-level ANDs, in order.
 void SplitConjuncts(const Expr& condition, std::vector<const Expr*>* out);
 

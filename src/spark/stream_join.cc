@@ -24,32 +24,6 @@ void CollectQualifiers(const Relation& relation, std::vector<std::string>* out) 
   }
 }
 
-void CollectWatermarks(const Relation& relation, std::vector<const Watermark*>* out);
-
-void CollectWatermarks(const Query& query, std::vector<const Watermark*>* out) {
-  switch (query.kind) {
-    case QueryKind::kSelect:
-      for (const RelationPtr& relation : query.select->from) CollectWatermarks(*relation, out);
-      break;
-    case QueryKind::kSetOperation:
-      CollectWatermarks(*query.left, out);
-      CollectWatermarks(*query.right, out);
-      break;
-    case QueryKind::kTable:
-      CollectWatermarks(*query.table, out);
-      break;
-    case QueryKind::kValues:
-      break;
-  }
-}
-
-void CollectWatermarks(const Relation& relation, std::vector<const Watermark*>* out) {
-  if (relation.watermark) out->push_back(relation.watermark.get());
-  if (relation.query) CollectWatermarks(*relation.query, out);
-  if (relation.left) CollectWatermarks(*relation.left, out);
-  if (relation.right) CollectWatermarks(*relation.right, out);
-}
-
 bool Contains(const std::vector<std::string>& names, const std::string& name) {
   for (const std::string& candidate : names) {
     if (EqualsIgnoreCase(candidate, name)) return true;
@@ -214,8 +188,10 @@ Result<StreamJoinSide> Side(const Relation& relation, const SourceText& source) 
   StreamJoinSide side;
   side.relation = &relation;
   CollectQualifiers(relation, &side.qualifiers);
+  std::vector<const Relation*> watermarked;
+  FindWatermarkedRelations(relation, &watermarked);
   std::vector<const Watermark*> watermarks;
-  CollectWatermarks(relation, &watermarks);
+  for (const Relation* r : watermarked) watermarks.push_back(r->watermark.get());
   if (watermarks.size() > 1) {
     return InvalidArgument(FormatDiagnostic(
         source.Locate(watermarks[1]->span),

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "sluice/pipeline.h"
+
 namespace sluice::testing {
 
 // Lines in one list and not the other, both ways (as multisets); the first few of each
@@ -30,6 +32,22 @@ inline size_t Difference(std::vector<std::string> stored, std::vector<std::strin
     ADD_FAILURE() << "expected | " << only_expected[i];
   }
   return only_stored.size() + only_expected.size();
+}
+
+// The rows of a query, each as its values joined by " | " (NULL for nulls).
+inline std::vector<std::string> Lines(Pipeline& pipeline, const std::string& sql) {
+  auto rows = pipeline.Query(sql);
+  EXPECT_TRUE(rows.ok()) << rows.status().ToString() << "\n" << sql;
+  std::vector<std::string> out;
+  if (!rows.ok()) return out;
+  for (const auto& row : rows->rows) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      line += (i == 0 ? "" : " | ") + (row[i].is_null() ? std::string("NULL") : row[i].ToString());
+    }
+    out.push_back(line);
+  }
+  return out;
 }
 
 // Events from JSON files in data/, counted and summed per key in 5-minute tumbling and

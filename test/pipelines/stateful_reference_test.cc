@@ -4,7 +4,8 @@
 // per update. A model of Spark's append mode computes, after every update, the windows
 // written so far and each one's aggregate, the watermark and the late rows; the tumbling
 // and the sliding aggregation of the pipeline must hold exactly those rows (as multisets)
-// and report that watermark and those late rows in flow_progress.
+// and report that watermark and those late rows in flow_progress, whether their state keeps
+// partial aggregates or (with a distinct count beside) input rows.
 //
 // The model: batch B starts with watermark W_B (W_0 = 0). A row of B adds to each window w
 // that holds its event time and ends after W_B; a row with no such window is late. After
@@ -16,6 +17,7 @@
 #include <cstdint>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <iterator>
 #include <map>
 #include <optional>
@@ -32,6 +34,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::Difference;
+using testing::Lines;
 
 constexpr int64_t kMinute = 60'000'000;  // microseconds
 constexpr int64_t kDelayMs = 10 * 60'000;
@@ -127,8 +130,11 @@ struct Aggregation {
   int64_t slide;
 };
 
+// tumbling and sliding keep partial aggregates in their state; sliding_rows, whose distinct
+// count does not combine from parts, keeps input rows.
 const Aggregation kAggregations[] = {{"tumbling", 5 * kMinute, 5 * kMinute},
-                                     {"sliding", 5 * kMinute, kMinute}};
+                                     {"sliding", 5 * kMinute, kMinute},
+                                     {"sliding_rows", 5 * kMinute, kMinute}};
 
 std::vector<Window> WindowsOf(const Aggregation& aggregation, int64_t time) {
   std::vector<Window> out;
@@ -191,22 +197,29 @@ class Model {
   std::map<std::pair<Window, std::optional<std::string>>, Totals> windows_;
 };
 
-std::vector<std::string> Lines(Pipeline& pipeline, const std::string& sql) {
-  auto rows = pipeline.Query(sql);
-  EXPECT_TRUE(rows.ok()) << rows.status().ToString() << "\n" << sql;
-  std::vector<std::string> out;
-  if (!rows.ok()) return out;
-  for (const auto& row : rows->rows) {
-    std::string line;
-    for (size_t i = 0; i < row.size(); ++i) {
-      line += (i == 0 ? "" : " | ") + (row[i].is_null() ? std::string("NULL") : row[i].ToString());
-    }
-    out.push_back(line);
-  }
-  return out;
-}
+const std::string kPipeline =
+    std::string(testing::kWindowedPipeline) +
+    "CREATE STREAMING TABLE sliding_rows AS\n"
+    "SELECT window.start AS ws, window.end AS we, k, count(*) AS n, sum(v) AS s,\n"
+    "  count(DISTINCT v) AS distinct_values\n"
+    "FROM STREAM events WATERMARK ts DELAY OF INTERVAL 10 MINUTES AS e\n"
+    "GROUP BY window(ts, '5 minutes', '1 minute'), k;\n";
 
-const char* const kPipeline = testing::kWindowedPipeline;
+// Whether the newest version of a flow's state keeps partial aggregates.
+bool KeepsPartialAggregates(const fs::path& storage, const std::string& flow) {
+  const fs::path dir = storage / "checkpoints" / flow / "state" / "0";
+  int64_t newest = -1;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() > 5 && name.substr(name.size() - 5) == ".json") {
+      newest = std::max<int64_t>(newest, std::stoll(name.substr(0, name.size() - 5)));
+    }
+  }
+  EXPECT_GE(newest, 1) << dir;
+  std::ifstream in(dir / (std::to_string(newest) + ".json"));
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return text.find("\"partial_columns\":") != std::string::npos;
+}
 
 struct Progress {
   int64_t late = 0;
@@ -296,6 +309,9 @@ void RunSeed(unsigned seed) {
             table + "' AND details:flow_progress.status = 'COMPLETED'");
     EXPECT_EQ(total, std::vector<std::string>{std::to_string(late_totals[a])}) << table;
   }
+  EXPECT_TRUE(KeepsPartialAggregates((*pipeline)->storage(), "tumbling"));
+  EXPECT_TRUE(KeepsPartialAggregates((*pipeline)->storage(), "sliding"));
+  EXPECT_FALSE(KeepsPartialAggregates((*pipeline)->storage(), "sliding_rows"));
   // The streams must exercise what the model is for: late rows, and windows written.
   EXPECT_GT(late_totals[0], 0);
   EXPECT_GT(models[0].Written().size(), 5u);

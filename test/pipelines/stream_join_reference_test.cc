@@ -35,6 +35,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::Difference;
+using testing::Lines;
 
 constexpr int64_t kSecond = 1'000'000;  // microseconds
 constexpr int64_t kMinute = 60 * kSecond;
@@ -82,21 +83,6 @@ std::string ToJson(const Row& row) {
 bool Matches(const Row& l, const Row& r) {
   return l.key && r.key && *l.key == *r.key && r.time_us >= l.time_us &&
          r.time_us <= l.time_us + kRangeUs;
-}
-
-std::vector<std::string> Lines(Pipeline& pipeline, const std::string& sql) {
-  auto rows = pipeline.Query(sql);
-  EXPECT_TRUE(rows.ok()) << rows.status().ToString() << "\n" << sql;
-  std::vector<std::string> out;
-  if (!rows.ok()) return out;
-  for (const auto& row : rows->rows) {
-    std::string line;
-    for (size_t i = 0; i < row.size(); ++i) {
-      line += (i == 0 ? "" : " | ") + (row[i].is_null() ? std::string("NULL") : row[i].ToString());
-    }
-    out.push_back(line);
-  }
-  return out;
 }
 
 // The watermarks of the two inputs and of the join, as Spark keeps them.
