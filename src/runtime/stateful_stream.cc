@@ -1,10 +1,9 @@
-#include "runtime/stateful_stream.h"
-
 #include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "common/strings.h"
 #include "common/sync_point.h"
+#include "runtime/stateful_stream.h"
 #include "sql/diagnostics.h"
 
 namespace sluice::runtime {
@@ -274,7 +273,9 @@ Result<std::string> StatefulStream::Apply(InputRenderer& renderer, engine::Conne
                        late + ")), CAST(" + max_us_sql + " AS BIGINT) FROM " + rows));
   const int64_t late_rows = std::get<int64_t>(stats.at(0, 0).data);
   const int64_t added = std::get<int64_t>(stats.at(0, 1).data);
-  if (event_column_ >= 0 && !stats.at(0, 2).is_null()) {
+  if (op_.watermarked_inputs.size() > 1) {
+    SLUICE_RETURN_IF_ERROR(ObserveInputs(renderer, connection));
+  } else if (event_column_ >= 0 && !stats.at(0, 2).is_null()) {
     tracker_.Observe(op_.event_time, std::get<int64_t>(stats.at(0, 2).data),
                      op_.watermark->delay_micros);
   }
@@ -402,6 +403,34 @@ Result<std::string> StatefulStream::Distinct(InputRenderer& renderer,
   SLUICE_RETURN_IF_ERROR(store_->Put("SELECT *, " + expiry + " AS " + streaming::kExpiresColumn +
                                      " FROM " + kOutputTable));
   return "SELECT * FROM " + std::string(kOutputTable);
+}
+
+Status StatefulStream::ObserveInputs(InputRenderer& renderer, engine::Connection& connection) {
+  // The rows a union gives do not tell its inputs apart: each watermarked input's largest
+  // event time is read from its own rows, as Spark's EventTimeWatermark nodes each observe
+  // theirs.
+  for (size_t i = 0; i < op_.watermarked_inputs.size(); ++i) {
+    const spark::Relation& input = *op_.watermarked_inputs[i];
+    SLUICE_ASSIGN_OR_RETURN(
+        spark::Translation rows,
+        renderer.RenderRelationRows(flow_.query, input, flow_.inputs, flow_.conf));
+    int column = -1;
+    for (size_t c = 0; c < rows.columns.size(); ++c) {
+      if (EqualsIgnoreCase(rows.columns[c].name, op_.event_time)) column = static_cast<int>(c);
+    }
+    if (column < 0 || !IsTimestamp(rows.columns[column].type)) {
+      return InvalidArgument(sql::FormatDiagnostic(
+          flow_.query.parsed->source->Locate(input.watermark->span),
+          "the watermark's column '" + op_.event_time + "' is not a timestamp column"));
+    }
+    SLUICE_ASSIGN_OR_RETURN(engine::QueryResult max,
+                            connection.Query("SELECT CAST(max(epoch_us(" + Column(column) +
+                                             ")) AS BIGINT) FROM (" + rows.sql + ")"));
+    if (max.at(0, 0).is_null()) continue;
+    tracker_.Observe(std::to_string(i) + ":" + op_.event_time, std::get<int64_t>(max.at(0, 0).data),
+                     input.watermark->delay_micros);
+  }
+  return Status::OK();
 }
 
 }  // namespace sluice::runtime

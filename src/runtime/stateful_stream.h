@@ -84,6 +84,9 @@ class StatefulStream {
   StatefulStream(const graph::Flow& flow, spark::StatefulOperator op, std::string dir)
       : flow_(flow), op_(op), dir_(std::move(dir)) {}
   Status Load(engine::Connection& connection, io::FileSystem& fs, int64_t batch_id);
+  // Several watermarked inputs (a union of streams): records each one's largest event time
+  // of the batch under its own name, so the tracker combines them by the policy.
+  Status ObserveInputs(InputRenderer& renderer, engine::Connection& connection);
   bool IsSession() const { return window_ && window_->kind == spark::TimeWindowKind::kSession; }
   // Session windows: checks the gap and grouping, and lists the other grouping keys.
   Status PlanSessions(const spark::ParsedQuery& parsed);

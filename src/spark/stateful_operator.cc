@@ -50,32 +50,6 @@ bool QueryReadsStream(const Query& query) {
   return false;
 }
 
-void FindWatermarks(const Relation& relation, std::vector<const Watermark*>* out);
-
-void FindWatermarks(const Query& query, std::vector<const Watermark*>* out) {
-  switch (query.kind) {
-    case QueryKind::kSelect:
-      for (const RelationPtr& relation : query.select->from) FindWatermarks(*relation, out);
-      break;
-    case QueryKind::kSetOperation:
-      FindWatermarks(*query.left, out);
-      FindWatermarks(*query.right, out);
-      break;
-    case QueryKind::kTable:
-      FindWatermarks(*query.table, out);
-      break;
-    case QueryKind::kValues:
-      break;
-  }
-}
-
-void FindWatermarks(const Relation& relation, std::vector<const Watermark*>* out) {
-  if (relation.watermark) out->push_back(relation.watermark.get());
-  if (relation.query) FindWatermarks(*relation.query, out);
-  if (relation.left) FindWatermarks(*relation.left, out);
-  if (relation.right) FindWatermarks(*relation.right, out);
-}
-
 std::string WatermarkColumn(const Watermark& watermark) {
   if (!watermark.name.empty()) return watermark.name;
   return watermark.expr->parts.back();
@@ -227,16 +201,22 @@ class Finder {
     found_.select = &body;
     found_.input = body.from[0].get();
     found_.span = query.span;
-    std::vector<const Watermark*> watermarks;
-    FindWatermarks(*found_.input, &watermarks);
-    if (watermarks.size() > 1) {
-      return Error(watermarks[1]->span,
-                   "an aggregation of several watermarked inputs (a stream-stream join) is not "
-                   "supported yet; aggregate one stream, joined with tables read in full");
-    }
-    if (!watermarks.empty()) {
-      found_.watermark = watermarks[0];
-      found_.event_time = WatermarkColumn(*watermarks[0]);
+    std::vector<const Relation*> watermarked;
+    FindWatermarkedRelations(*found_.input, &watermarked);
+    for (const Relation* relation : watermarked) {
+      const Watermark& watermark = *relation->watermark;
+      if (found_.watermark == nullptr) {
+        found_.watermark = &watermark;
+        found_.event_time = WatermarkColumn(watermark);
+      } else if (!EqualsIgnoreCase(WatermarkColumn(watermark), found_.event_time)) {
+        // Spark's union keeps the first input's event-time column.
+        return Error(watermark.span,
+                     "the watermarked inputs of one aggregation define different event-time "
+                     "columns ('" +
+                         found_.event_time + "' and '" + WatermarkColumn(watermark) +
+                         "'); name them alike (WATERMARK expr AS name)");
+      }
+      found_.watermarked_inputs.push_back(relation);
     }
     if (found_.kind == StatefulOperator::Kind::kDeduplicate && found_.within_watermark &&
         !found_.watermark) {

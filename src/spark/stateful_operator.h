@@ -33,6 +33,10 @@ struct StatefulOperator {
   // column it defines, as `input`'s rows name it.
   const Watermark* watermark = nullptr;
   std::string event_time;
+  // Every relation inside `input` with a WATERMARK clause (a union of watermarked streams
+  // has several), all defining `event_time`; the flow's watermark combines theirs
+  // (spark.sql.streaming.multipleWatermarkPolicy).
+  std::vector<const Relation*> watermarked_inputs;
   Span span;               // where the operator is written, for errors
   StreamJoin stream_join;  // kJoin
 };
@@ -43,7 +47,8 @@ struct StatefulOperator {
 //    watermark's column (directly or in window / session_window): Spark's append-mode
 //    error, with the fix;
 //  * more than one stateful operator (a join of two streams is one), a stateful operator
-//    inside a join or a set operation, several watermarks feeding one aggregation;
+//    inside a join or a set operation; watermarked inputs of one aggregation that define
+//    different event-time columns;
 //  * a join of two streams that Spark refuses (spark/stream_join.h), or one outside the
 //    query's main chain of SELECTs and joins;
 //  * UNION (distinct) of streams, ORDER BY or LIMIT over a stream.
