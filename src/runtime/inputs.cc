@@ -204,6 +204,16 @@ Result<spark::Translation> InputRenderer::RenderRelationRows(
   return Translate(query, inputs, conf, &relation, &adjust);
 }
 
+Result<spark::Translation> InputRenderer::RenderPartialAggregate(
+    const sql::Query& query, const spark::SelectBody& select,
+    const std::vector<graph::Input>& inputs, const std::map<std::string, std::string>& conf,
+    const std::function<void(spark::TranslateOptions&)>& adjust) {
+  partial_of_ = &select;
+  auto translated = Translate(query, inputs, conf, nullptr, &adjust);
+  partial_of_ = nullptr;
+  return translated;
+}
+
 Result<spark::Translation> InputRenderer::Translate(
     const sql::Query& query, const std::vector<graph::Input>& inputs,
     const std::map<std::string, std::string>& conf, const spark::Relation* rows_of,
@@ -221,7 +231,9 @@ Result<spark::Translation> InputRenderer::Translate(
                        ToLower(query.text).find("input_file_name") != std::string::npos;
   input_failed_ = false;
   ReferenceResolver resolver(*this, *context_.connection, query, inputs);
-  auto translated = rows_of != nullptr
+  auto translated = partial_of_ != nullptr ? spark::TranslatePartialAggregate(
+                                                 *query.parsed, *partial_of_, resolver, options)
+                    : rows_of != nullptr
                         ? spark::TranslateRelationRows(*query.parsed, *rows_of, resolver, options)
                         : spark::TranslateQuery(*query.parsed, resolver, options);
   mentions_metadata_ = mentions_metadata;

@@ -84,6 +84,13 @@ class InputRenderer {
       const std::vector<graph::Input>& inputs, const std::map<std::string, std::string>& conf,
       const std::function<void(spark::TranslateOptions&)>& adjust);
 
+  // The partial aggregates of the aggregating SELECT `select` of `query`
+  // (spark::TranslatePartialAggregate), with the translation's options adjusted by `adjust`.
+  Result<spark::Translation> RenderPartialAggregate(
+      const sql::Query& query, const spark::SelectBody& select,
+      const std::vector<graph::Input>& inputs, const std::map<std::string, std::string>& conf,
+      const std::function<void(spark::TranslateOptions&)>& adjust);
+
   // The relation standing for one reference, as Render uses it: a quoted view name with
   // its columns.
   Result<spark::BoundRelation> Relation(const graph::Input& input, const sql::Reference& reference);
@@ -152,6 +159,7 @@ class InputRenderer {
   const std::map<std::string, std::string>* conf_ = nullptr;  // of the query being rendered
   bool input_failed_ = false;
   std::vector<spark::BoundRelation> resolved_;
+  const spark::SelectBody* partial_of_ = nullptr;  // RenderPartialAggregate's SELECT
 };
 
 // What `inputs` read, as text that changes whenever they change: table ids and versions,

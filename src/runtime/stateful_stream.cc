@@ -1,9 +1,12 @@
+#include "runtime/stateful_stream.h"
+
+#include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "common/strings.h"
 #include "common/sync_point.h"
-#include "runtime/stateful_stream.h"
 #include "sql/diagnostics.h"
 
 namespace sluice::runtime {
@@ -19,6 +22,45 @@ bool IsTimestamp(const spark::DataType& type) {
 }
 
 std::string Column(int index) { return "c" + std::to_string(index); }
+
+int64_t FloorMod(int64_t a, int64_t b) {
+  const int64_t r = a % b;
+  return r < 0 ? r + b : r;
+}
+
+// What the partial aggregates of an aggregation depend on: the text of its select list,
+// WHERE, GROUP BY, HAVING and QUALIFY, without case and spaces, hashed (FNV-1a).
+std::string AggregationSignature(const spark::SelectBody& select, const std::string& source) {
+  std::string text;
+  auto add = [&](const spark::Expr* expr) {
+    if (expr == nullptr) return;
+    for (size_t i = expr->span.begin; i < expr->span.end && i < source.size(); ++i) {
+      const char c = source[i];
+      if (!std::isspace(static_cast<unsigned char>(c))) {
+        text += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+    }
+    text += '\x1f';
+  };
+  for (const spark::SelectItem& item : select.items) add(item.expr.get());
+  add(select.where.get());
+  for (const spark::GroupingElement& element : select.group_by) {
+    add(element.expr.get());
+    for (const auto& set : element.sets) {
+      for (const spark::ExprPtr& e : set) add(e.get());
+    }
+  }
+  add(select.having.get());
+  add(select.qualify.get());
+  uint64_t hash = 14695981039346656037ull;
+  for (const char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ull;
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(hash));
+  return hex;
+}
 
 }  // namespace
 
@@ -142,6 +184,7 @@ Result<StatefulMetrics> StatefulStream::CommittedMetrics(io::FileSystem& fs,
   if (info.contains("metadata") && info["metadata"].is_object()) {
     const nlohmann::json& metadata = info["metadata"];
     metrics.late_rows = metadata.value("late_rows", int64_t{0});
+    metrics.state_rows = metadata.value("state_rows", metrics.state_rows);
     if (metadata.contains("watermark") && metadata["watermark"].is_object()) {
       metrics.watermark_ms = metadata["watermark"].value("watermark_ms", int64_t{0});
     }
@@ -236,6 +279,24 @@ std::string StatefulStream::ExpirySql() const {
          ", " + slide + ") + " + std::to_string(window_->duration_micros) + ")";
 }
 
+std::string StatefulStream::LateSql(int64_t old_us) const {
+  if (event_column_ < 0) return "false";
+  // The row's expiry (ExpirySql) at or before the watermark, as a bound on its time.
+  int64_t bound = old_us;  // late: time <= bound
+  if (IsSession()) {
+    bound = old_us - *window_->gap_micros;
+  } else if (window_) {
+    // The last window holding time t starts at s(t) = t - (t - start) mod slide, which grows
+    // with t: s(t) + duration <= old until t reaches the first window start after
+    // old - duration.
+    const int64_t slide = window_->slide_micros;
+    const int64_t last = old_us - window_->duration_micros;
+    const int64_t first_start_after = last - FloorMod(last - window_->start_micros, slide) + slide;
+    bound = first_start_after - 1;
+  }
+  return "coalesce(" + EventMicros() + " <= " + std::to_string(bound) + ", false)";
+}
+
 Status StatefulStream::Load(engine::Connection& connection, io::FileSystem& fs, int64_t batch_id) {
   if (store_ && store_->info().version == batch_id) return Status::OK();
   SLUICE_ASSIGN_OR_RETURN(streaming::StateStore store,
@@ -246,8 +307,58 @@ Status StatefulStream::Load(engine::Connection& connection, io::FileSystem& fs, 
     watermark = metadata["watermark"].dump();
   }
   SLUICE_ASSIGN_OR_RETURN(tracker_, streaming::WatermarkTracker::FromJson(watermark, max_policy_));
+  // A new state takes its form at its first batch; a state keeps the form it has.
+  form_ = StateForm::kUndecided;
+  state_rows_ = store.info().rows;
+  if (store.info().version > 0) {
+    form_ = StateForm::kRows;
+    if (!metadata.is_discarded() && metadata.contains("partial_columns")) {
+      form_ = StateForm::kPartials;
+      stored_partial_columns_ = metadata.value("partial_columns", size_t{0});
+      signature_ = metadata.value("partial_signature", std::string());
+      state_rows_ = metadata.value("state_rows", int64_t{0});
+    }
+  }
   store_.emplace(std::move(store));
   return Status::OK();
+}
+
+Result<std::optional<std::string>> StatefulStream::PartialRows(InputRenderer& renderer,
+                                                               const std::string& kept) {
+  if (form_ == StateForm::kRows) return std::optional<std::string>();
+  if (form_ == StateForm::kUndecided && (!window_ || IsSession() || event_column_ < 0)) {
+    form_ = StateForm::kRows;
+    return std::optional<std::string>();
+  }
+  spark::SubstituteRelation rows;
+  rows.columns = columns_;
+  rows.sql = "(" + kept + ")";
+  auto partial = renderer.RenderPartialAggregate(
+      flow_.query, *op_.select, flow_.inputs, flow_.conf,
+      [&](spark::TranslateOptions& options) { options.substitutes[op_.input] = rows; });
+  const std::string signature = AggregationSignature(*op_.select, flow_.query.parsed->source->text);
+  if (form_ == StateForm::kUndecided) {
+    // Aggregates that do not split keep the rows (the aggregation reports its own errors).
+    if (!partial.ok()) {
+      form_ = StateForm::kRows;
+      return std::optional<std::string>();
+    }
+    form_ = StateForm::kPartials;
+    signature_ = signature;
+    // The partial columns, less the count of rows that ends them.
+    stored_partial_columns_ = partial->columns.size() - columns_.size() - 1;
+  }
+  if (!partial.ok()) return partial.status();
+  if (signature != signature_ ||
+      partial->columns.size() != columns_.size() + stored_partial_columns_ + 1) {
+    return InvalidArgument(
+        "the aggregation of flow '" + flow_.name +
+        "' changed since its state was written (the state keeps its partial aggregates, in " +
+        dir_ + "); fully refresh the table or reset the flow's checkpoint to start over");
+  }
+  partial_columns_.assign(partial->columns.begin() + static_cast<long>(columns_.size()),
+                          partial->columns.end());
+  return std::optional<std::string>(partial->sql);
 }
 
 Result<std::string> StatefulStream::Apply(InputRenderer& renderer, engine::Connection& connection,
@@ -260,10 +371,7 @@ Result<std::string> StatefulStream::Apply(InputRenderer& renderer, engine::Conne
   const int64_t old_us = tracker_.watermark_us();
   // Late rows: for a windowed aggregation those whose every window has ended at or before
   // the watermark; for deduplication those at or before it (Spark's predicates).
-  std::string late = "false";
-  if (event_column_ >= 0) {
-    late = "coalesce(" + ExpirySql() + " <= " + std::to_string(old_us) + ", false)";
-  }
+  const std::string late = LateSql(old_us);
   const std::string rows = std::string(kRowsTable);
   // One scan of the batch: its late rows, the others, and its largest event time.
   const std::string max_us_sql = event_column_ >= 0 ? "max(" + EventMicros() + ")" : "NULL";
@@ -281,7 +389,7 @@ Result<std::string> StatefulStream::Apply(InputRenderer& renderer, engine::Conne
   }
   tracker_.Advance();
   const int64_t new_us = tracker_.watermark_us();
-  const int64_t rows_before = store_->has_table() ? store_->info().rows : 0;
+  const int64_t rows_before = state_rows_;
 
   std::string output;
   if (op_.kind == spark::StatefulOperator::Kind::kAggregation) {
@@ -294,11 +402,20 @@ Result<std::string> StatefulStream::Apply(InputRenderer& renderer, engine::Conne
                                                  "OVER () AS " +
                                                  streaming::kRowIdColumn
                                            : std::string();
-    const std::string kept =
-        "SELECT *, " + expiry + " AS " + streaming::kExpiresColumn + row_id + " FROM " + rows +
+    const std::string where =
         " WHERE NOT (" + late + ")" +
         (event_column_ >= 0 ? " AND " + Column(event_column_) + " IS NOT NULL" : std::string());
-    SLUICE_RETURN_IF_ERROR(store_->Put(kept));
+    SLUICE_ASSIGN_OR_RETURN(std::optional<std::string> partial,
+                            PartialRows(renderer, "SELECT * FROM " + rows + where));
+    if (partial) {
+      // A partial row's time is its pane's start, in the same windows as the pane's rows.
+      SLUICE_RETURN_IF_ERROR(store_->Put("SELECT *, " + expiry + " AS " +
+                                         streaming::kExpiresColumn + " FROM (" + *partial + ")"));
+    } else {
+      SLUICE_RETURN_IF_ERROR(store_->Put("SELECT *, " + expiry + " AS " +
+                                         streaming::kExpiresColumn + row_id + " FROM " + rows +
+                                         where));
+    }
     SLUICE_ASSIGN_OR_RETURN(output, Aggregate(renderer, connection, old_us, new_us));
   } else if (op_.kind == spark::StatefulOperator::Kind::kDeduplicate) {
     SLUICE_ASSIGN_OR_RETURN(output, Deduplicate(renderer, connection, late));
@@ -312,12 +429,27 @@ Result<std::string> StatefulStream::Apply(InputRenderer& renderer, engine::Conne
   } else if (event_column_ >= 0) {
     SLUICE_RETURN_IF_ERROR(store_->Evict(new_us));
   }
+  // Partial rows stand for the input rows they count.
+  if (form_ == StateForm::kPartials && store_->has_table()) {
+    SLUICE_ASSIGN_OR_RETURN(
+        engine::QueryResult counted,
+        connection.Query("SELECT CAST(coalesce(sum(" + std::string(spark::kPartialRowsColumn) +
+                         "), 0) AS BIGINT) FROM " + kStateTable));
+    SLUICE_ASSIGN_OR_RETURN(engine::Value value, counted.Scalar());
+    state_rows_ = std::get<int64_t>(value.data);
+  }
   nlohmann::json metadata;
   metadata["watermark"] = nlohmann::json::parse(tracker_.ToJson());
   metadata["batch_id"] = batch_id;
   metadata["late_rows"] = late_rows;
+  if (form_ == StateForm::kPartials) {
+    metadata["partial_columns"] = stored_partial_columns_;
+    metadata["partial_signature"] = signature_;
+    metadata["state_rows"] = state_rows_;
+  }
   SLUICE_RETURN_IF_ERROR(store_->Commit(metadata.dump()));
   SLUICE_SYNC_POINT("flow.state_committed");
+  if (form_ != StateForm::kPartials) state_rows_ = store_->info().rows;
   if (late_sql != nullptr) {
     std::vector<std::string> items;
     for (size_t i = 0; i < columns_.size(); ++i) {
@@ -327,12 +459,11 @@ Result<std::string> StatefulStream::Apply(InputRenderer& renderer, engine::Conne
   }
   if (metrics != nullptr) {
     metrics->watermark_ms = tracker_.watermark_ms();
-    metrics->state_rows = store_->info().rows;
+    metrics->state_rows = state_rows_;
     metrics->state_bytes = store_->info().bytes;
     metrics->late_rows = late_rows;
     metrics->rows_added = op_.kind == spark::StatefulOperator::Kind::kAggregation ? added : 0;
-    metrics->rows_evicted =
-        std::max<int64_t>(0, rows_before + metrics->rows_added - store_->info().rows);
+    metrics->rows_evicted = std::max<int64_t>(0, rows_before + metrics->rows_added - state_rows_);
     metrics->state_time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                  std::chrono::steady_clock::now() - started)
                                  .count();
@@ -347,6 +478,10 @@ Result<std::string> StatefulStream::Aggregate(InputRenderer& renderer,
   // rows that may be in them (a window ending at or before `new` holds times before it).
   spark::SubstituteRelation state;
   state.columns = columns_;
+  const bool partials = form_ == StateForm::kPartials;
+  if (partials) {
+    state.columns.insert(state.columns.end(), partial_columns_.begin(), partial_columns_.end());
+  }
   std::string filter = "false";
   if (new_us > old_us && store_->has_table()) {
     // Sessions need every row of their key; a time window ending at or before `new` holds
@@ -363,6 +498,10 @@ Result<std::string> StatefulStream::Aggregate(InputRenderer& renderer,
       renderer.Render(flow_.query, flow_.inputs, flow_.conf, [&](spark::TranslateOptions& options) {
         options.substitutes[op_.input] = state;
         if (window_) options.time_window_end_bounds = std::make_pair(old_us, new_us);
+        if (partials) {
+          options.merge_partials =
+              spark::TranslateOptions::MergePartials{op_.select, stored_partial_columns_};
+        }
       }));
   SLUICE_RETURN_IF_ERROR(connection.Execute("CREATE OR REPLACE TEMP TABLE " +
                                             std::string(kOutputTable) + " AS " + sql));

@@ -1,12 +1,17 @@
 // The stateful operator of a streaming flow (spark::FindStatefulOperator), run batch by
 // batch with Spark Structured Streaming's append-mode semantics (docs/streaming.md):
 //
-//  * windowed aggregation (tumbling, sliding and session windows): the input rows of
-//    windows still open are kept in the state store; a batch adds its rows, except those whose
-//    windows all ended at or before the watermark the batch started with (late rows, counted and
+//  * windowed aggregation (tumbling, sliding and session windows): what the windows still
+//    open hold is kept in the state store; a batch adds its rows, except those whose windows
+//    all ended at or before the watermark the batch started with (late rows, counted and
 //    dropped); the watermark then advances with the batch's largest event time, and the windows
 //    that end after the old watermark and at or before the new one are aggregated and written,
-//    once; their rows leave the state. That is Spark's data batch followed by its no-data batch.
+//    once; what they held leaves the state. That is Spark's data batch followed by its no-data
+//    batch. When every aggregate splits into partial aggregates (spark's
+//    TranslatePartialAggregate: counts, exact sums, min, max...) and the windows are tumbling
+//    or sliding, the state keeps one row of partial aggregates per key, pane and batch, and
+//    closed windows merge them; otherwise (count(DISTINCT), collect_set, percentiles, first,
+//    sessions...) it keeps the input rows. A state keeps the form its first version took.
 //  * SELECT DISTINCT: the distinct rows seen are kept (with a watermark on an output
 //    column, until the watermark passes them); a batch writes the rows not seen before.
 //  * deduplication by keys (Python's dropDuplicates, dropDuplicatesWithinWatermark): the
@@ -42,7 +47,7 @@ namespace sluice::runtime {
 // What flow_progress reports of a stateful batch (docs/event-log.md).
 struct StatefulMetrics {
   int64_t watermark_ms = 0;   // after the batch
-  int64_t state_rows = 0;     // rows in the state after the batch
+  int64_t state_rows = 0;     // input rows the state holds (or its partial rows stand for)
   int64_t state_bytes = 0;    // bytes of the files that load the state
   int64_t late_rows = 0;      // input rows dropped as late
   int64_t state_time_ms = 0;  // time spent reading and writing the state
@@ -97,8 +102,14 @@ class StatefulStream {
   std::string EventMicros() const;
   // The SQL of the event time after which a row may leave the state.
   std::string ExpirySql() const;
+  // The SQL of whether an input row is late under the watermark `old_us`: its expiry is at or
+  // before it (a bound on its time, which is cheaper).
+  std::string LateSql(int64_t old_us) const;
   Result<std::string> Aggregate(InputRenderer& renderer, engine::Connection& connection,
                                 int64_t old_us, int64_t new_us);
+  // The SQL of the partial aggregates of the rows `kept` when the state keeps partial
+  // aggregates (deciding so for a new state); nullopt when it keeps rows.
+  Result<std::optional<std::string>> PartialRows(InputRenderer& renderer, const std::string& kept);
   Result<std::string> Distinct(InputRenderer& renderer, engine::Connection& connection,
                                const std::string& late);
   Result<std::string> Deduplicate(InputRenderer& renderer, engine::Connection& connection,
@@ -117,6 +128,15 @@ class StatefulStream {
   streaming::WatermarkTracker tracker_;
   std::string rows_table_;
   std::string output_table_;
+  // What a windowed aggregation's state keeps (in its versions' metadata: partial_columns
+  // and partial_signature when it keeps partial aggregates).
+  enum class StateForm { kUndecided, kRows, kPartials };
+  StateForm form_ = StateForm::kUndecided;
+  std::string signature_;                       // kPartials: of the aggregation the state is for
+  std::vector<spark::Column> partial_columns_;  // kPartials: the partial columns and types
+  size_t stored_partial_columns_ = 0;           // kPartials: how many the state has
+  // The input rows the state holds, or (kPartials) its partial rows stand for.
+  int64_t state_rows_ = 0;
 };
 
 }  // namespace sluice::runtime

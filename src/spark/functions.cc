@@ -249,6 +249,10 @@ std::string Call::Aggregate(std::string_view function, const std::vector<std::st
   if (!extra_filter.empty()) filters.push_back(std::string(extra_filter));
   if (!translator.aggregate_filter.empty()) filters.push_back(translator.aggregate_filter);
   if (!filters.empty()) sql += " FILTER (WHERE " + Join(filters, " AND ") + ")";
+  // An aggregate over the rows of a group (not a window) of a SELECT being split.
+  if (over.empty() && translator.partial != nullptr && translator.partial->active) {
+    return translator.SplitAggregate(*this, function, sql);
+  }
   return sql + over;
 }
 

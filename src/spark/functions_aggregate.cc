@@ -389,10 +389,14 @@ void AddAggregateFunctions(FunctionMap& map) {
 }
 
 void AddAggregateMacros(std::vector<MacroDef>& out) {
-  // A 128-bit integer's low 64 bits as a signed LONG: Java's wrap-around of a long sum.
+  // A 128-bit integer's low 64 bits as a signed LONG: Java's wrap-around of a long sum. A sum
+  // within a LONG's range is cast directly: 128-bit division is slow.
   out.push_back({"spark_wrap_long_huge(h)",
+                 "CASE WHEN h BETWEEN -9223372036854775808 AND 9223372036854775807 THEN "
+                 "CAST(h AS BIGINT) ELSE "
                  "CAST(((CAST(h AS HUGEINT) + 9223372036854775808) % 18446744073709551616 + "
-                 "18446744073709551616) % 18446744073709551616 - 9223372036854775808 AS BIGINT)"});
+                 "18446744073709551616) % 18446744073709551616 - 9223372036854775808 AS BIGINT) "
+                 "END"});
   // ANSI avg of decimals: a quotient that does not fit its type (NULL from
   // spark_decimal_average while there were rows) is an error.
   out.push_back(

@@ -7,6 +7,7 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <numeric>
 #include <optional>
 #include <string>
 #include <vector>
@@ -204,6 +205,7 @@ constexpr char kKeyPrefix[] = "\x01time window ";
 struct BoundWindow {
   TimeWindowKind kind = TimeWindowKind::kTumbling;
   DataType type;       // the time's type: TIMESTAMP or TIMESTAMP_NTZ
+  std::string time;    // the row's time
   std::string micros;  // the row's time in microseconds since the epoch (BIGINT)
   int64_t duration = 0;
   int64_t slide = 0;
@@ -318,6 +320,7 @@ Result<BoundWindow> BindWindow(Call& call) {
   SLUICE_RETURN_IF_ERROR(BindTime(call));
   BoundWindow w;
   w.type = call.args[0].type;
+  w.time = call.args[0].sql;
   w.micros = "epoch_us(" + call.args[0].sql + ")";
   w.span = call.node.span;
   if (session) {
@@ -419,8 +422,10 @@ std::string FromClause(const std::string& from_sql) {
 // Sliding windows: each row once per window [s, s + duration) with s <= t, s = start + k *
 // slide; there are ceil((duration - r) / slide) of them, r = (t - start) mod slide, the
 // last starting at t - r. A NULL time has none.
-std::string ExpandSliding(Translator& t, const BoundWindow& w, std::string* from_sql,
-                          Scope* scope) {
+// With `start_column` (merging partial rows), the derived table has the window's start in
+// microseconds, "__start", instead of the window, and the result is that column.
+std::string ExpandSliding(Translator& t, const BoundWindow& w, std::string* from_sql, Scope* scope,
+                          bool start_column = false) {
   const std::string alias = t.NewAlias();
   std::vector<std::string> items = CarryColumns(scope, alias);
   const std::string r = "spark_floor_mod(" + w.micros + " - " + std::to_string(w.start) + ", " +
@@ -430,6 +435,10 @@ std::string ExpandSliding(Translator& t, const BoundWindow& w, std::string* from
                   ") // " + std::to_string(w.slide) + ")) AS \"__i\"");
   const std::string rows = "SELECT " + Join(items, ", ") + FromClause(*from_sql);
   const std::string start = "(\"__last\" - \"__i\" * " + std::to_string(w.slide) + ")";
+  if (start_column) {
+    *from_sql = "(SELECT *, " + start + " AS \"__start\" FROM (" + rows + ")) AS " + alias;
+    return alias + ".\"__start\"";
+  }
   const std::string windows = "SELECT *, " +
                               WindowSql(w.type, start, start + " + " + std::to_string(w.duration)) +
                               " AS \"window\" FROM (" + rows + ")";
@@ -584,13 +593,55 @@ Result<TimeWindowRewrite> ApplyTimeWindow(Translator& t, const SelectBody& body,
     }
     if (!window) window = std::move(bound);
   }
+  out.time = window->time;
+  const bool split = t.partial != nullptr && t.partial->select == &body;
+  if (split && window->kind == TimeWindowKind::kSession) {
+    return t.UnsupportedAt(window->span, "partial aggregates of session windows");
+  }
+  if (split && !t.partial->merge) {
+    // Partial aggregates are computed per pane: the tumbling window as long as the greatest
+    // common divisor of the duration and slide, on the same time axis.
+    const int64_t pane = std::gcd(window->duration, window->slide);
+    out.pane_micros = "(" + window->micros + " - spark_floor_mod(" + window->micros + " - " +
+                      std::to_string(window->start) + ", " + std::to_string(pane) + "))";
+    out.pane_start = MakeTime(window->type, out.pane_micros);
+    out.column =
+        WindowSql(window->type, out.pane_micros, out.pane_micros + " + " + std::to_string(pane));
+    out.filter = window->time + " IS NOT NULL";
+    ScopeRelation relation;
+    relation.qualifiers.push_back({kKeyPrefix + window->key});
+    ScopeColumn value{window->column, WindowType(window->type), true, out.column};
+    value.hidden = true;
+    relation.columns.push_back(std::move(value));
+    scope->relations.push_back(std::move(relation));
+    return out;
+  }
   std::string column;
+  std::string end_micros;  // the window's end in microseconds, when simpler than from column
   switch (window->kind) {
     case TimeWindowKind::kTumbling:
+      if (split) {
+        // Partial rows hold their pane's start, which for a tumbling window is the window's.
+        column = "struct_pack(\"start\" := " + window->time + ", \"end\" := " +
+                 MakeTime(window->type, window->micros + " + " + std::to_string(window->duration)) +
+                 ")";
+        out.filter = window->time + " IS NOT NULL";
+        out.group_key = window->time;
+        end_micros = "(" + window->micros + " + " + std::to_string(window->duration) + ")";
+        break;
+      }
       column = TumblingSql(*window);
       out.filter = "struct_extract(" + column + ", 'start') IS NOT NULL";
       break;
     case TimeWindowKind::kSliding:
+      if (split) {
+        // Grouped by the window's start, a number, rather than by the window.
+        out.group_key = ExpandSliding(t, *window, from_sql, scope, true);
+        column = WindowSql(window->type, out.group_key,
+                           out.group_key + " + " + std::to_string(window->duration));
+        end_micros = "(" + out.group_key + " + " + std::to_string(window->duration) + ")";
+        break;
+      }
       column = ExpandSliding(t, *window, from_sql, scope);
       break;
     case TimeWindowKind::kSession:
@@ -610,8 +661,10 @@ Result<TimeWindowRewrite> ApplyTimeWindow(Translator& t, const SelectBody& body,
   value.hidden = true;  // not in *: Spark expands * before it adds the column
   relation.columns.push_back(std::move(value));
   scope->relations.push_back(std::move(relation));
+  out.column = column;
   if (const auto& bounds = t.options().time_window_end_bounds) {
-    const std::string end = "epoch_us(struct_extract(" + column + ", 'end'))";
+    const std::string end =
+        end_micros.empty() ? "epoch_us(struct_extract(" + column + ", 'end'))" : end_micros;
     const std::string kept = end + " > " + std::to_string(bounds->first) + " AND " + end +
                              " <= " + std::to_string(bounds->second);
     out.filter = out.filter.empty() ? kept : out.filter + " AND " + kept;

@@ -13,6 +13,16 @@ namespace sluice::spark::internal {
 struct TimeWindowRewrite {
   std::string filter;          // a condition to AND into the WHERE clause (empty: none)
   bool where_applied = false;  // the SELECT's WHERE is applied inside the new FROM clause
+  std::string column;          // the SQL of the window column (empty: no time window)
+  std::string time;            // the SQL of the time the window reads
+  // Partial aggregation (the SELECT whose partial aggregates are computed): the window is
+  // the pane holding the row's time (see TranslatePartialAggregate), never a session, and
+  // these are the pane's start in microseconds and as a timestamp of the time's type.
+  std::string pane_micros;
+  std::string pane_start;
+  // Merging partial rows: what GROUP BY groups the window by instead of its column (the
+  // window's start, of which the column is an expression).
+  std::string group_key;
 };
 
 // When `body` calls window(...) or session_window(...) in its select list or GROUP BY,
@@ -28,7 +38,7 @@ struct TimeWindowRewrite {
 //    time is NULL or whose gap is not positive are dropped.
 // Later translations of the same call in `scope` read the column. Several different calls
 // are an error, as in Spark. With TranslateOptions::time_window_end_bounds, the filter also
-// keeps only the windows that end within the bounds.
+// keeps only the windows that end within the bounds (but for partial aggregation).
 Result<TimeWindowRewrite> ApplyTimeWindow(Translator& translator, const SelectBody& body,
                                           std::string* from_sql, Scope* scope);
 

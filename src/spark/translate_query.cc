@@ -169,6 +169,20 @@ Status Translator::OrderAndLimit(const Query& query, const Scope& scope, Transla
 
 Result<TranslatedQuery> Translator::Select(const Query& query, const Scope* outer) {
   const SelectBody& body = *query.select;
+  // Partial aggregation splits the aggregates of one SELECT, not of subqueries inside it.
+  const bool split = partial != nullptr && partial->select == &body;
+  const bool was_active = partial != nullptr && partial->active;
+  if (partial != nullptr) partial->active = split;
+  struct Restore {
+    PartialSplit* partial;
+    bool active;
+    ~Restore() {
+      if (partial != nullptr) partial->active = active;
+    }
+  } restore{partial, was_active};
+  if (split && !partial->merge && !body.lateral_views.empty()) {
+    return UnsupportedAt(query.span, "partial aggregates with LATERAL VIEW");
+  }
   Scope scope;
   scope.outer = outer;
   scope.group_by = &body.group_by;
@@ -192,6 +206,7 @@ Result<TranslatedQuery> Translator::Select(const Query& query, const Scope* oute
   for (const SelectItem& item : body.items) {
     const Expr& e = *item.expr;
     if (e.kind == ExprKind::kStar) {
+      if (split && !partial->merge) return UnsupportedAt(e.span, "partial aggregates with *");
       std::set<std::string> except;
       for (const std::string& name : e.names) except.insert(ToLower(name));
       bool any = false;
@@ -243,6 +258,9 @@ Result<TranslatedQuery> Translator::Select(const Query& query, const Scope* oute
                          "is allowed in a select list");
         }
         generator_seen = true;
+        if (split && !partial->merge) {
+          return UnsupportedAt(e.span, "partial aggregates with a generator");
+        }
         std::vector<std::string> aliases = item.aliases;
         if (item.alias) aliases = {*item.alias};
         SLUICE_ASSIGN_OR_RETURN(std::vector<ScopeColumn> columns,
@@ -291,16 +309,19 @@ Result<TranslatedQuery> Translator::Select(const Query& query, const Scope* oute
   ExprContext no_aggregates;
   no_aggregates.aggregates_allowed = false;
   no_aggregates.windows_allowed = false;
-  if (body.where && !time_window.where_applied) {
+  // Partial rows passed the WHERE clause when they were computed.
+  std::string where_sql;
+  if (body.where && !time_window.where_applied && !(split && partial->merge)) {
     SLUICE_ASSIGN_OR_RETURN(Typed where, Condition(*body.where, scope, no_aggregates, "WHERE"));
     if (time_window_filter.empty()) {
-      sql += " WHERE " + where.sql;
+      where_sql = where.sql;
     } else {
-      sql += " WHERE (" + where.sql + ") AND " + time_window_filter;
+      where_sql = "(" + where.sql + ") AND " + time_window_filter;
     }
   } else if (!time_window_filter.empty()) {
-    sql += " WHERE " + time_window_filter;
+    where_sql = time_window_filter;
   }
+  if (!where_sql.empty()) sql += " WHERE " + where_sql;
 
   // GROUP BY: input columns first, then select-list aliases and positions.
   bool aggregate_query = body.group_by_all || !body.group_by.empty();
@@ -332,7 +353,11 @@ Result<TranslatedQuery> Translator::Select(const Query& query, const Scope* oute
     }
     return value.status();
   };
+  std::vector<std::string> group_keys;
   if (body.group_by_all) {
+    if (split && !partial->merge) {
+      return UnsupportedAt(query.span, "partial aggregates with GROUP BY ALL");
+    }
     std::vector<std::string> keys;
     for (const SelectOutput& output : outputs) {
       if (!output.value.aggregate && !output.value.window && !output.value.literal) {
@@ -348,6 +373,9 @@ Result<TranslatedQuery> Translator::Select(const Query& query, const Scope* oute
         elements.push_back(key);
         continue;
       }
+      if (split && !partial->merge) {
+        return UnsupportedAt(query.span, "partial aggregates with grouping sets");
+      }
       std::vector<std::string> sets;
       for (const auto& set : element.sets) {
         std::vector<std::string> keys;
@@ -362,7 +390,13 @@ Result<TranslatedQuery> Translator::Select(const Query& query, const Scope* oute
                                                                         : "GROUPING SETS";
       elements.push_back(std::string(kind) + " (" + Join(sets, ", ") + ")");
     }
+    if (split && partial->merge && !time_window.group_key.empty()) {
+      for (std::string& element : elements) {
+        if (element == time_window.column) element = time_window.group_key;
+      }
+    }
     sql += " GROUP BY " + Join(elements, ", ");
+    group_keys = std::move(elements);
   }
 
   // HAVING and QUALIFY may name select-list columns.
@@ -381,6 +415,18 @@ Result<TranslatedQuery> Translator::Select(const Query& query, const Scope* oute
     SLUICE_ASSIGN_OR_RETURN(Typed qualify,
                             Condition(*body.qualify, late_scope, ExprContext{}, "QUALIFY"));
     sql += " QUALIFY " + qualify.sql;
+  }
+  if (split) {
+    if (!partial->refusal.empty()) return UnsupportedAt(partial->refusal_at, partial->refusal);
+    if (!partial->merge) {
+      return PartialSelect(body, scope, from_sql, where_sql, group_keys, time_window.column,
+                           time_window.time, time_window.pane_micros, time_window.pane_start);
+    }
+    if (partial->merged != options_.merge_partials->partial_columns) {
+      return Internal("the partial aggregates of the query are not those of its rows (" +
+                      std::to_string(partial->merged) + " read, " +
+                      std::to_string(options_.merge_partials->partial_columns) + " given)");
+    }
   }
   out.sql = sql;
 

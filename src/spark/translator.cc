@@ -10,6 +10,12 @@ Result<Translation> TranslateQuery(const ParsedQuery& query, RelationResolver& r
                                    const TranslateOptions& options) {
   AnsiCoercionScope coercion(options.ansi);
   internal::Translator translator(query.source, &resolver, options);
+  internal::PartialSplit split;
+  if (options.merge_partials) {
+    split.select = options.merge_partials->select;
+    split.merge = true;
+    translator.partial = &split;
+  }
   SLUICE_ASSIGN_OR_RETURN(internal::TranslatedQuery out,
                           translator.TranslateQuery(*query.query, nullptr));
   Translation translation;

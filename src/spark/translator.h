@@ -82,6 +82,16 @@ struct TranslateOptions {
   // (previous watermark, current watermark] to emit exactly the windows a watermark closed.
   // SELECTs without a time window are not filtered.
   std::optional<std::pair<int64_t, int64_t>> time_window_end_bounds;
+  // The aggregating SELECT `select` reads rows of partial aggregates from its FROM item (a
+  // substitute holding TranslatePartialAggregate's rows, the partial columns included): its
+  // aggregates combine the partial columns (counts and sums add, min and max keep the
+  // least and greatest) into the types and values the input rows would give, and its WHERE
+  // clause, applied to the input rows already, is not applied again.
+  struct MergePartials {
+    const SelectBody* select = nullptr;
+    size_t partial_columns = 0;  // how many the rows carry
+  };
+  std::optional<MergePartials> merge_partials;
   // Relations of the translated query (by address in its tree) read from the given rows
   // instead of being translated; their alias or table name still qualifies their columns.
   std::map<const Relation*, SubstituteRelation> substitutes;
@@ -113,6 +123,32 @@ Result<Translation> TranslateQuery(const ParsedQuery& query, RelationResolver& r
 Result<Translation> TranslateRelationRows(const ParsedQuery& query, const Relation& relation,
                                           RelationResolver& resolver,
                                           const TranslateOptions& options);
+
+// The partial aggregates of the aggregating SELECT `select` of `query`, for stateful
+// streaming, which keeps them between batches instead of the input rows: the rows of its one
+// FROM item (normally a substitute in `options`) filtered by its WHERE clause, then one row
+// per group and pane of time. A pane is a slice of the time window's axis as long as the
+// greatest common divisor of the window's duration and slide: every time of a pane is in
+// the same windows, so a tumbling window's pane is the window and a sliding window's rows
+// are not repeated per window. A partial row has the FROM item's columns c0, c1, ... (the
+// grouping columns with their values, the window's time column with its pane's start, the
+// others NULL), then the partial columns PartialColumnName(0), ... (a count, an exact sum,
+// a minimum...), whose types Translation::columns gives after the FROM item's, and last
+// kPartialRowsColumn, the number of input rows the partial row stands for.
+// Translating `query` with merge_partials over such rows, a group's in any number and
+// order, gives what translating it over the input rows would give.
+// NotSupported, with the reason, when the aggregation does not split so: an aggregate other
+// than count, count_if, sum and avg of integers, of decimals of fewer than 28 digits or of
+// ANSI intervals, min, max, bool_and, bool_or, bit_and, bit_or and bit_xor; a DISTINCT
+// aggregate; a grouping key other than a column of the FROM item or one tumbling or sliding
+// window() of one; grouping sets, GROUP BY ALL, `*`, LATERAL VIEW or a generator.
+Result<Translation> TranslatePartialAggregate(const ParsedQuery& query, const SelectBody& select,
+                                              RelationResolver& resolver,
+                                              const TranslateOptions& options);
+
+// The name of partial column `i` of TranslatePartialAggregate's rows.
+std::string PartialColumnName(size_t i);
+inline constexpr const char* kPartialRowsColumn = "__sluice_partial_rows";
 
 // Translates one expression over the columns of `input` (a boolean condition such as an
 // expectation, or a sequencing expression), which the SQL refers to by their quoted names.

@@ -84,6 +84,20 @@ struct TranslatedQuery {
 
 class Translator;
 
+// Partial aggregation (partial_aggregate.cc, translator.h's TranslatePartialAggregate and
+// merge_partials): the SELECT whose aggregate calls are split, and what splitting them found.
+struct PartialSplit {
+  const SelectBody* select = nullptr;
+  bool merge = false;   // combining partial columns (else computing them from input rows)
+  bool active = false;  // translating `select` itself (not a subquery inside it)
+  // Computing: each partial column's SQL over the input rows, and its Spark type.
+  std::vector<std::string> partials;
+  std::vector<DataType> types;
+  size_t merged = 0;    // combining: the partial columns read so far
+  std::string refusal;  // why the aggregates do not split (the first reason found)
+  Span refusal_at;
+};
+
 // One call of a function in the catalog, as its translator sees it.
 struct Call {
   Translator& translator;
@@ -215,9 +229,28 @@ class Translator {
   std::vector<CteEntry> ctes;
   // A condition every aggregate translated now also filters on (PIVOT's value test).
   std::string aggregate_filter;
+  // Partial aggregation: set by TranslatePartialAggregate and by merge_partials.
+  PartialSplit* partial = nullptr;
+  // The aggregate `sql` (a call of DuckDB's `function`) of a call in the SELECT being split:
+  // computing partials, it is recorded as a partial column; combining, the SQL that combines
+  // that partial column. A call that does not split records the refusal.
+  std::string SplitAggregate(const Call& call, std::string_view function, const std::string& sql);
+  // TranslatePartialAggregate: the partial rows of `select`, a SELECT inside `query`.
+  Result<TranslatedQuery> TranslatePartialRows(const Query& query, const SelectBody& select);
 
  private:
   Result<TranslatedQuery> Select(const Query& query, const Scope* outer);
+  // The partial rows of the SELECT being split (partial_aggregate.cc): `from_sql` and
+  // `scope` after its time window (a pane), `where` its WHERE and time window conditions,
+  // `keys` its GROUP BY expressions, then the window's column and time and the pane's start
+  // (TimeWindowRewrite).
+  Result<TranslatedQuery> PartialSelect(const SelectBody& body, const Scope& scope,
+                                        const std::string& from_sql, const std::string& where,
+                                        const std::vector<std::string>& keys,
+                                        const std::string& window_column,
+                                        const std::string& window_time,
+                                        const std::string& pane_micros,
+                                        const std::string& pane_start);
   Result<TranslatedQuery> SetOperationQuery(const Query& query, const Scope* outer);
   Result<TranslatedQuery> ValuesQuery(const Query& query, const Scope* outer);
   Status OrderAndLimit(const Query& query, const Scope& scope, TranslatedQuery* out);

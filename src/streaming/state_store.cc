@@ -30,8 +30,10 @@ std::string StateStore::Path(int64_t version, const char* kind) const {
 Result<StateStore> StateStore::Load(io::FileSystem& fs, engine::Connection& connection,
                                     std::string dir, std::string table, int64_t version) {
   StateStore store(fs, connection, std::move(dir), std::move(table));
-  SLUICE_RETURN_IF_ERROR(connection.Execute("DROP TABLE IF EXISTS " + store.table_));
-  if (version <= 0) return store;
+  if (version <= 0) {
+    SLUICE_RETURN_IF_ERROR(connection.Execute("DROP TABLE IF EXISTS " + store.table_));
+    return store;
+  }
   auto read_info = [&](int64_t v) -> Result<nlohmann::json> {
     const std::string path = store.Path(v, "json");
     auto text = fs.ReadFile(path);
@@ -86,6 +88,11 @@ Result<StateStore> StateStore::Load(io::FileSystem& fs, engine::Connection& conn
   store.info_.version = version;
   store.info_.evicted_to = info.value("evicted_to", INT64_MIN);
   store.info_.rows = info.value("rows", int64_t{0});
+  store.rows_ = store.info_.rows;
+  // A table left on the connection by an earlier load is not this version's.
+  if (!store.has_table_) {
+    SLUICE_RETURN_IF_ERROR(connection.Execute("DROP TABLE IF EXISTS " + store.table_));
+  }
   store.info_.bytes = info.value("bytes", int64_t{0});
   store.info_.metadata = info.contains("metadata") ? info["metadata"].dump() : "{}";
   return store;
@@ -93,8 +100,9 @@ Result<StateStore> StateStore::Load(io::FileSystem& fs, engine::Connection& conn
 
 Status StateStore::ReadFileInto(const std::string& path, bool create) {
   const std::string read = "SELECT * FROM read_parquet(" + QuoteLiteral(path) + ")";
-  Status status = create ? connection_->Execute("CREATE TEMP TABLE " + table_ + " AS " + read)
-                         : connection_->Execute("INSERT INTO " + table_ + " BY NAME " + read);
+  Status status =
+      create ? connection_->Execute("CREATE OR REPLACE TEMP TABLE " + table_ + " AS " + read)
+             : connection_->Execute("INSERT INTO " + table_ + " BY NAME " + read);
   if (!status.ok()) {
     return Corruption("the state file " + path + " cannot be read: " + status.message() +
                       "; reset the flow's checkpoint (or fully refresh its table) to rebuild it");
@@ -103,27 +111,55 @@ Status StateStore::ReadFileInto(const std::string& path, bool create) {
   return Status::OK();
 }
 
+Result<int64_t> StateStore::ExecuteCount(const std::string& sql) {
+  SLUICE_ASSIGN_OR_RETURN(engine::QueryResult result, connection_->Query(sql));
+  // DuckDB answers CREATE TABLE AS, INSERT and DELETE with the number of rows they changed.
+  if (result.row_count() == 1 && result.column_count() == 1 && !result.at(0, 0).is_null()) {
+    if (const auto* count = std::get_if<int64_t>(&result.at(0, 0).data)) return *count;
+  }
+  return Internal("no row count from: " + sql.substr(0, 80));
+}
+
 Status StateStore::Put(const std::string& sql) {
   if (staged_.empty()) staged_ = table_ + "_staged";
-  // The rows are computed once, then copied to the staged rows and the state.
-  const std::string put = table_ + "_put";
-  SLUICE_RETURN_IF_ERROR(connection_->Execute("CREATE OR REPLACE TEMP TABLE " + put +
-                                              " AS SELECT * FROM (" + sql + ")"));
-  for (const auto& [table, exists] : {std::pair{staged_, &has_staged_}, {table_, &has_table_}}) {
+  const std::string select = "SELECT * FROM (" + sql + ")";
+  std::string rows = staged_;
+  if (has_staged_) {
+    // The rows are computed once, then copied to the staged rows and the state.
+    rows = table_ + "_put";
+    SLUICE_ASSIGN_OR_RETURN(last_put_rows_,
+                            ExecuteCount("CREATE OR REPLACE TEMP TABLE " + rows + " AS " + select));
     SLUICE_RETURN_IF_ERROR(
-        connection_->Execute(*exists ? "INSERT INTO " + table + " BY NAME SELECT * FROM " + put
-                                     : "CREATE TEMP TABLE " + table + " AS SELECT * FROM " + put));
-    *exists = true;
+        connection_->Execute("INSERT INTO " + staged_ + " BY NAME SELECT * FROM " + rows));
+  } else {
+    SLUICE_ASSIGN_OR_RETURN(
+        last_put_rows_, ExecuteCount("CREATE OR REPLACE TEMP TABLE " + staged_ + " AS " + select));
+    has_staged_ = true;
   }
-  return connection_->Execute("DROP TABLE " + put);
+  SLUICE_RETURN_IF_ERROR(connection_->Execute(
+      has_table_ ? "INSERT INTO " + table_ + " BY NAME SELECT * FROM " + rows
+                 : "CREATE TEMP TABLE " + table_ + " AS SELECT * FROM " + rows));
+  has_table_ = true;
+  rows_ += last_put_rows_;
+  staged_rows_ += last_put_rows_;
+  if (rows != staged_) SLUICE_RETURN_IF_ERROR(connection_->Execute("DROP TABLE " + rows));
+  return Status::OK();
 }
 
 Status StateStore::Evict(int64_t event_time_us) {
   if (evicted_to_ && *evicted_to_ >= event_time_us) return Status::OK();
   evicted_to_ = event_time_us;
   if (!has_table_) return Status::OK();
-  return connection_->Execute("DELETE FROM " + table_ + " WHERE " + kExpiresColumn +
-                              " <= " + std::to_string(event_time_us));
+  const std::string where =
+      " WHERE " + std::string(kExpiresColumn) + " <= " + std::to_string(event_time_us);
+  SLUICE_ASSIGN_OR_RETURN(int64_t evicted, ExecuteCount("DELETE FROM " + table_ + where));
+  rows_ -= evicted;
+  // The staged rows become the version's delta: a reader replaying it would drop these.
+  if (has_staged_) {
+    SLUICE_ASSIGN_OR_RETURN(evicted, ExecuteCount("DELETE FROM " + staged_ + where));
+    staged_rows_ -= evicted;
+  }
+  return Status::OK();
 }
 
 Status StateStore::Remove(const std::string& ids_sql) {
@@ -134,45 +170,33 @@ Status StateStore::Remove(const std::string& ids_sql) {
                                                            : "CREATE OR REPLACE TEMP TABLE " +
                                                                  removed + " AS " + select));
   has_removed_ = true;
-  return connection_->Execute("DELETE FROM " + table_ + " WHERE " + kRowIdColumn +
-                              " IN (SELECT * FROM " + removed + ")");
+  const std::string where =
+      " WHERE " + std::string(kRowIdColumn) + " IN (SELECT * FROM " + removed + ")";
+  SLUICE_ASSIGN_OR_RETURN(int64_t deleted, ExecuteCount("DELETE FROM " + table_ + where));
+  rows_ -= deleted;
+  if (has_staged_) {
+    SLUICE_ASSIGN_OR_RETURN(deleted, ExecuteCount("DELETE FROM " + staged_ + where));
+    staged_rows_ -= deleted;
+  }
+  return Status::OK();
 }
 
 Status StateStore::WriteParquet(const std::string& select_sql, const std::string& path) {
-  // Written aside and renamed: a reader never sees half a file.
-  const std::string temporary = path + ".tmp";
-  SLUICE_RETURN_IF_ERROR(connection_->Execute("COPY (" + select_sql + ") TO " +
-                                              QuoteLiteral(temporary) + " (FORMAT parquet)"));
-  return fs_->Rename(temporary, path);
-}
-
-Result<int64_t> StateStore::CountRows() const {
-  if (!has_table_) return int64_t{0};
-  SLUICE_ASSIGN_OR_RETURN(engine::QueryResult result,
-                          connection_->Query("SELECT count(*) FROM " + table_));
-  SLUICE_ASSIGN_OR_RETURN(engine::Value count, result.Scalar());
-  return std::get<int64_t>(count.data);
+  // Written in place: only the version's JSON, written after its files, makes them part of
+  // it, and a version's files are rewritten only while its JSON is not needed (the batch
+  // that writes it runs again from the version before).
+  return connection_->Execute("COPY (" + select_sql + ") TO " + QuoteLiteral(path) +
+                              " (FORMAT parquet)");
 }
 
 Status StateStore::Commit(const std::string& metadata) {
   const int64_t version = info_.version + 1;
   SLUICE_RETURN_IF_ERROR(fs_->CreateDirectories(dir_));
   const int64_t evicted_to = evicted_to_.value_or(info_.evicted_to);
-  SLUICE_ASSIGN_OR_RETURN(int64_t rows, CountRows());
-  // The rows this version adds, less those it already evicted or removed: a reader
-  // replaying it would drop them at once.
-  std::string added = "SELECT * FROM " + staged_ + " WHERE coalesce(" + kExpiresColumn + " > " +
-                      std::to_string(evicted_to) + ", true)";
-  if (has_removed_) {
-    added += " AND " + std::string(kRowIdColumn) + " NOT IN (SELECT * FROM " + table_ + "_removed)";
-  }
-  int64_t added_rows = 0;
-  if (has_staged_) {
-    SLUICE_ASSIGN_OR_RETURN(engine::QueryResult count,
-                            connection_->Query("SELECT count(*) FROM (" + added + ")"));
-    SLUICE_ASSIGN_OR_RETURN(engine::Value value, count.Scalar());
-    added_rows = std::get<int64_t>(value.data);
-  }
+  const int64_t rows = rows_;
+  // The rows this version adds: the staged rows, less those it already evicted or removed.
+  const std::string added = "SELECT * FROM " + staged_;
+  const int64_t added_rows = has_staged_ ? staged_rows_ : 0;
   // A snapshot when the deltas to replay would hold as many rows as the state itself (or
   // every 10 versions), so that loading reads at most about twice the state.
   const bool snapshot = has_table_ && (version - last_snapshot_ >= kSnapshotInterval ||
@@ -205,6 +229,7 @@ Status StateStore::Commit(const std::string& metadata) {
     SLUICE_RETURN_IF_ERROR(connection_->Execute("DROP TABLE " + table_ + "_removed"));
   has_staged_ = false;
   has_removed_ = false;
+  staged_rows_ = 0;
   SLUICE_SYNC_POINT("state.files_written");
   const int64_t chain_rows = snapshot ? 0 : chain_rows_ + added_rows;
   info["chain_rows"] = chain_rows;

@@ -62,6 +62,8 @@ class StateStore {
 
   // Adds the rows of `sql` (which end with an __expires_us BIGINT column) to the table.
   Status Put(const std::string& sql);
+  // How many rows the last Put added.
+  int64_t last_put_rows() const { return last_put_rows_; }
   // Drops the rows with __expires_us <= `event_time_us`.
   Status Evict(int64_t event_time_us);
   // Drops the rows whose __row_id (a BIGINT column the operator gives its rows) is among
@@ -80,7 +82,8 @@ class StateStore {
   std::string Path(int64_t version, const char* kind) const;
   Status ReadFileInto(const std::string& path, bool create);
   Status WriteParquet(const std::string& select_sql, const std::string& path);
-  Result<int64_t> CountRows() const;
+  // Runs a statement that changes rows and returns how many it changed.
+  Result<int64_t> ExecuteCount(const std::string& sql);
 
   io::FileSystem* fs_;
   engine::Connection* connection_;
@@ -93,6 +96,9 @@ class StateStore {
   std::optional<int64_t> evicted_to_;  // Evict since the last commit
   int64_t last_snapshot_ = 0;          // the newest snapshot's version (0: none)
   int64_t chain_rows_ = 0;             // rows in the deltas after it
+  int64_t last_put_rows_ = 0;
+  int64_t rows_ = 0;         // rows in the table
+  int64_t staged_rows_ = 0;  // rows in the staged table
   StateVersionInfo info_;
 };
 

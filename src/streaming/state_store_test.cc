@@ -75,6 +75,51 @@ TEST_F(StateStoreTest, EachVersionReplaysItsDeltasAndEvictions) {
   EXPECT_EQ(v3.info().evicted_to, 45);
 }
 
+// Counts are kept as rows are put, evicted and removed, not recounted: they must match the
+// rows, and a delta holds only the rows its version kept (even when evicted or removed in
+// the batch that put them).
+TEST_F(StateStoreTest, CountsFollowPutsEvictionsAndRemovals) {
+  {
+    StateStore store = Load(0);
+    ASSERT_TRUE(store
+                    .Put("SELECT i AS id, i * 10 AS __expires_us, i AS __row_id FROM "
+                         "range(0, 6) t(i)")
+                    .ok());
+    EXPECT_EQ(store.last_put_rows(), 6);
+    ASSERT_TRUE(store
+                    .Put("SELECT i AS id, NULL::BIGINT AS __expires_us, i AS __row_id FROM "
+                         "range(6, 8) t(i)")
+                    .ok());
+    EXPECT_EQ(store.last_put_rows(), 2);
+    ASSERT_TRUE(store.Evict(20).ok());  // drops 0, 1, 2
+    ASSERT_TRUE(store.Remove("SELECT 4 UNION ALL SELECT 7").ok());
+    ASSERT_TRUE(store.Commit("{}").ok());
+    EXPECT_EQ(Ids(), "3,5,6");
+    EXPECT_EQ(store.info().rows, 3);
+    // The next version: 3 and the new 8 expire by 30; 6 has no expiry and stays.
+    ASSERT_TRUE(store
+                    .Put("SELECT i AS id, (i * 10 - 55) AS __expires_us, i AS __row_id FROM "
+                         "range(8, 10) t(i)")
+                    .ok());
+    EXPECT_EQ(store.last_put_rows(), 2);
+    ASSERT_TRUE(store.Evict(30).ok());
+    ASSERT_TRUE(store.Commit("{}").ok());
+    EXPECT_EQ(Ids(), "5,6,9");
+    EXPECT_EQ(store.info().rows, 3);
+  }
+  StateStore v1 = Load(1);
+  EXPECT_EQ(Ids(), "3,5,6");
+  EXPECT_EQ(v1.info().rows, 3);
+  StateStore v2 = Load(2);
+  EXPECT_EQ(Ids(), "5,6,9");
+  EXPECT_EQ(v2.info().rows, 3);
+  // Version 2 is a delta of the one row it kept (8 was evicted in the batch that put it).
+  auto delta = connection_->Query("SELECT string_agg(id::VARCHAR, ',') FROM read_parquet('" +
+                                  dir_.Child("state") + "/2.delta.parquet')");
+  ASSERT_TRUE(delta.ok()) << delta.status().ToString();
+  EXPECT_EQ(delta->Scalar()->ToString(), "9");
+}
+
 TEST_F(StateStoreTest, SnapshotsKeepLoadingCheapAndOldFilesGo) {
   {
     StateStore store = Load(0);
