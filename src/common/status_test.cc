@@ -45,6 +45,7 @@ TEST(StringsTest, SplitJoinAndQuote) {
   EXPECT_EQ(Split("a,b,,c", ','), (std::vector<std::string>{"a", "b", "", "c"}));
   EXPECT_EQ(Join({"a", "b"}, ", "), "a, b");
   EXPECT_EQ(QuoteIdentifier("we\"ird"), "\"we\"\"ird\"");
+  EXPECT_EQ(QuoteSparkIdentifier("odd`name"), "`odd``name`");
   EXPECT_EQ(QuoteLiteral("it's"), "'it''s'");
   EXPECT_EQ(PadNumber(7, 20), "00000000000000000007");
   EXPECT_EQ(ParseInt64("-42"), -42);

@@ -86,6 +86,7 @@ std::string QuoteWith(std::string_view text, char quote) {
 }  // namespace
 
 std::string QuoteIdentifier(std::string_view name) { return QuoteWith(name, '"'); }
+std::string QuoteSparkIdentifier(std::string_view name) { return QuoteWith(name, '`'); }
 std::string QuoteLiteral(std::string_view text) { return QuoteWith(text, '\''); }
 
 std::string PadNumber(uint64_t value, int width) {

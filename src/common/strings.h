@@ -26,6 +26,8 @@ std::optional<int64_t> ParseInt64(std::string_view text);
 
 // Quotes `name` as a SQL identifier: "a""b" for a"b.
 std::string QuoteIdentifier(std::string_view name);
+// Quotes `name` as a Spark SQL identifier: `a``b` for a`b.
+std::string QuoteSparkIdentifier(std::string_view name);
 // Quotes `text` as a SQL string literal: 'it''s' for it's.
 std::string QuoteLiteral(std::string_view text);
 

@@ -253,9 +253,7 @@ std::string QuoteIfNeeded(const std::string& name) {
     digits = digits && std::isdigit(static_cast<unsigned char>(c));
   }
   if (plain && !digits) return name;
-  std::string quoted = "`";
-  for (char c : name) quoted += c == '`' ? std::string("``") : std::string(1, c);
-  return quoted + "`";
+  return QuoteSparkIdentifier(name);
 }
 
 Result<Typed> StructFn(Call& call) {

@@ -192,7 +192,7 @@ Result<TranslatedQuery> Translator::PartialSelect(
     std::string item = key_set.count(column.sql) ? column.sql
                        : time                    ? pane_start
                               : "CAST(NULL AS " + ToDuckDbType(column.type) + ")";
-    out.sql_names.push_back("c" + std::to_string(i));
+    out.sql_names.push_back(RowColumnName(i));
     items.push_back(item + " AS " + out.sql_names.back());
     out.columns.push_back(Column{column.name, column.type, column.nullable});
   }
@@ -225,19 +225,7 @@ Result<TranslatedQuery> Translator::TranslatePartialRows(const Query& query,
   }
   // A SELECT inside the query sees the query's CTEs.
   if (node != &query) {
-    for (const Cte& cte : query.ctes) {
-      SLUICE_ASSIGN_OR_RETURN(TranslatedQuery body, TranslateQuery(*cte.query, nullptr));
-      CteEntry entry;
-      entry.name = ToLower(cte.name);
-      entry.sql_name = "__cte" + std::to_string(++next_alias_);
-      entry.columns = body.columns;
-      entry.sql_names = body.sql_names;
-      for (size_t i = 0; i < cte.columns.size() && i < entry.columns.size(); ++i) {
-        entry.columns[i].name = cte.columns[i];
-      }
-      with_.push_back(QuoteIdentifier(entry.sql_name) + " AS (" + body.sql + ")");
-      ctes.push_back(std::move(entry));
-    }
+    SLUICE_RETURN_IF_ERROR(TranslateCtes(query, nullptr, &with_));
   }
   SLUICE_ASSIGN_OR_RETURN(TranslatedQuery out, TranslateQuery(*node, nullptr));
   if (!with_.empty()) out.sql = "WITH " + Join(with_, ", ") + " " + out.sql;

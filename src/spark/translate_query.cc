@@ -33,9 +33,8 @@ bool IsSimpleName(const Expr& expr) {
 
 }  // namespace
 
-Result<TranslatedQuery> Translator::TranslateQuery(const Query& query, const Scope* outer) {
-  const size_t cte_depth = ctes.size();
-  std::vector<std::string> with;
+Status Translator::TranslateCtes(const Query& query, const Scope* outer,
+                                 std::vector<std::string>* with) {
   for (const Cte& cte : query.ctes) {
     SLUICE_ASSIGN_OR_RETURN(TranslatedQuery body, TranslateQuery(*cte.query, outer));
     CteEntry entry;
@@ -45,15 +44,24 @@ Result<TranslatedQuery> Translator::TranslateQuery(const Query& query, const Sco
     entry.sql_names = body.sql_names;
     if (!cte.columns.empty()) {
       if (cte.columns.size() != body.columns.size()) {
-        ctes.resize(cte_depth);
         return ErrorAt(cte.span,
                        "WITH " + cte.name + " names " + std::to_string(cte.columns.size()) +
                            " columns but its query returns " + std::to_string(body.columns.size()));
       }
       for (size_t i = 0; i < cte.columns.size(); ++i) entry.columns[i].name = cte.columns[i];
     }
-    with.push_back(QuoteIdentifier(entry.sql_name) + " AS (" + body.sql + ")");
+    with->push_back(QuoteIdentifier(entry.sql_name) + " AS (" + body.sql + ")");
     ctes.push_back(std::move(entry));
+  }
+  return Status::OK();
+}
+
+Result<TranslatedQuery> Translator::TranslateQuery(const Query& query, const Scope* outer) {
+  const size_t cte_depth = ctes.size();
+  std::vector<std::string> with;
+  if (Status status = TranslateCtes(query, outer, &with); !status.ok()) {
+    ctes.resize(cte_depth);
+    return status;
   }
   Result<TranslatedQuery> result = InvalidArgument("unreachable");
   switch (query.kind) {

@@ -95,19 +95,7 @@ Status Translator::ApplyWatermark(const Relation& relation, Scope* scope) {
 
 Result<TranslatedQuery> Translator::TranslateFromItem(const Query& query,
                                                       const Relation& relation) {
-  for (const Cte& cte : query.ctes) {
-    SLUICE_ASSIGN_OR_RETURN(TranslatedQuery body, TranslateQuery(*cte.query, nullptr));
-    CteEntry entry;
-    entry.name = ToLower(cte.name);
-    entry.sql_name = "__cte" + std::to_string(++next_alias_);
-    entry.columns = body.columns;
-    entry.sql_names = body.sql_names;
-    for (size_t i = 0; i < cte.columns.size() && i < entry.columns.size(); ++i) {
-      entry.columns[i].name = cte.columns[i];
-    }
-    with_.push_back(QuoteIdentifier(entry.sql_name) + " AS (" + body.sql + ")");
-    ctes.push_back(std::move(entry));
-  }
+  SLUICE_RETURN_IF_ERROR(TranslateCtes(query, nullptr, &with_));
   Scope scope;
   SLUICE_ASSIGN_OR_RETURN(std::string from, RelationSql(relation, nullptr, &scope));
   TranslatedQuery out;
@@ -115,7 +103,7 @@ Result<TranslatedQuery> Translator::TranslateFromItem(const Query& query,
   for (const ScopeRelation& entry : scope.relations) {
     for (const ScopeColumn& column : entry.columns) {
       if (column.hidden || column.qualified_only) continue;
-      out.sql_names.push_back("c" + std::to_string(items.size()));
+      out.sql_names.push_back(RowColumnName(items.size()));
       items.push_back(column.sql + " AS " + out.sql_names.back());
       out.columns.push_back(Column{column.name, column.type, column.nullable});
     }

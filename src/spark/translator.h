@@ -146,6 +146,10 @@ Result<Translation> TranslatePartialAggregate(const ParsedQuery& query, const Se
                                               RelationResolver& resolver,
                                               const TranslateOptions& options);
 
+// The name of column `i` of TranslateRelationRows' rows (and of the FROM item's columns in
+// TranslatePartialAggregate's): c0, c1, ...
+inline std::string RowColumnName(size_t i) { return "c" + std::to_string(i); }
+
 // The name of partial column `i` of TranslatePartialAggregate's rows.
 std::string PartialColumnName(size_t i);
 inline constexpr const char* kPartialRowsColumn = "__sluice_partial_rows";

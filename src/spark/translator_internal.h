@@ -185,6 +185,9 @@ class Translator {
   Result<TranslatedQuery> TranslateQuery(const Query& query, const Scope* outer);
   // SELECT * FROM `relation`, a FROM item somewhere in `query`, with the CTEs of `query`.
   Result<TranslatedQuery> TranslateFromItem(const Query& query, const Relation& relation);
+  // Translates the CTEs of `query` (with `outer` in scope) and puts them in scope (`ctes`);
+  // appends each one's `name AS (...)` to `with`. The caller ends their scope.
+  Status TranslateCtes(const Query& query, const Scope* outer, std::vector<std::string>* with);
   // Expressions (translate_expr.cc).
   Result<Typed> Translate(const Expr& expr, const Scope& scope, const ExprContext& context);
   // A condition: a boolean (or NULL) expression.

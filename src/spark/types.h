@@ -79,6 +79,7 @@ struct DataType {
   bool IsDatetime() const {
     return id == TypeId::kDate || id == TypeId::kTimestamp || id == TypeId::kTimestampNtz;
   }
+  bool IsTimestamp() const { return id == TypeId::kTimestamp || id == TypeId::kTimestampNtz; }
   bool IsInterval() const {
     return id == TypeId::kYearMonthInterval || id == TypeId::kDayTimeInterval ||
            id == TypeId::kCalendarInterval;
