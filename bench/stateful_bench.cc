@@ -2,9 +2,10 @@
 // EVENTS events (columns k: 1,000 keys, ts: event time advancing 10 ms per event with up to
 // 5 minutes of disorder, less than the 10-minute watermark delay, v) in BATCHES Parquet
 // files, generated once; one update per file appends it to the input folder of a pipeline
-//   events   <- STREAM read_files('data', format => 'parquet')
-//   tumbling <- window(ts, '5 minutes'), k       (count(*), sum(v); watermark 10 minutes)
-//   sliding  <- window(ts, '5 minutes', '1 minute'), k
+// whose two streaming tables read the files, as the peer does:
+//   tumbling <- STREAM read_files('data', format => 'parquet') WATERMARK ts DELAY OF
+//               INTERVAL 10 MINUTES, by window(ts, '5 minutes'), k    (count(*), sum(v))
+//   sliding  <- the same by window(ts, '5 minutes', '1 minute'), k
 //  1. throughput: the total of the updates vs DuckDB computing both window aggregations
 //     over all the files, one query each, written to Parquet (ratio goal <= 1.5); rows/s;
 //     then (untimed) the windows sluice wrote must be those DuckDB computed that end at or
@@ -65,13 +66,16 @@ const char* kEvents =
     "CREATE STREAMING TABLE events AS SELECT * FROM STREAM read_files('data', format => "
     "'parquet');\n";
 
-std::string WindowTable(const std::string& name, const std::string& window) {
+// A windowed aggregation of `source` (a stream with the columns k, ts, v).
+std::string WindowTable(const std::string& name, const std::string& window,
+                        const std::string& source = "events") {
   return "CREATE STREAMING TABLE " + name +
          " AS\nSELECT window.start AS ws, window.end AS we, k, count(*) AS n, sum(v) AS s\n"
-         "FROM STREAM events WATERMARK ts DELAY OF INTERVAL 10 MINUTES AS e\n"
-         "GROUP BY " +
-         window + ", k;\n";
+         "FROM STREAM " +
+         source + " WATERMARK ts DELAY OF INTERVAL 10 MINUTES AS e\nGROUP BY " + window + ", k;\n";
 }
+
+const char* kFiles = "read_files('data', format => 'parquet')";
 
 // Seconds of one update of the pipeline at `dir` (opening it is not timed); exits unless it
 // COMPLETED. Adds each flow's seconds to `flow_seconds` when given.
@@ -191,9 +195,9 @@ int main(int argc, char** argv) {
   const fs::path project = root / "windows";
   fs::create_directories(project / "data");
   WriteFile(project / "pipeline.yml", "name: stateful_bench\n");
-  WriteFile(project / "p.sql", std::string(kEvents) +
-                                   WindowTable("tumbling", "window(ts, '5 minutes')") +
-                                   WindowTable("sliding", "window(ts, '5 minutes', '1 minute')"));
+  WriteFile(project / "p.sql",
+            WindowTable("tumbling", "window(ts, '5 minutes')", kFiles) +
+                WindowTable("sliding", "window(ts, '5 minutes', '1 minute')", kFiles));
   const std::string files = "read_parquet('" + (input / "*.parquet").string() + "')";
   const fs::path peer_tumbling = root / "peer_tumbling.parquet";
   const fs::path peer_sliding = root / "peer_sliding.parquet";

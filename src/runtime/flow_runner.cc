@@ -36,8 +36,10 @@ quality::Action ToAction(sql::ViolationAction action) {
 // Functions that make a query's result differ between runs over the same inputs.
 bool IsNondeterministic(const std::string& query) {
   const std::string lower = ToLower(query);
-  for (const char* name : {"current_timestamp", "current_date", "now(", "random(", "rand(", "uuid(",
-                           "gen_random_uuid", "unix_timestamp()", "current_time"}) {
+  for (const char* name :
+       {"current_timestamp", "current_date", "now(", "random(", "rand(", "randn(", "uuid(",
+        "gen_random_uuid", "unix_timestamp()", "current_time", "localtimestamp", "curdate(",
+        "shuffle(", "monotonically_increasing_id", "spark_partition_id", "input_file_"}) {
     if (lower.find(name) != std::string::npos) return true;
   }
   return false;
@@ -58,11 +60,9 @@ Result<std::string> ApplyColumnList(engine::Connection& connection, const graph:
       items.push_back(QuoteIdentifier(column.name));
       continue;
     }
-    std::string quoted = "`";
-    for (char c : column.name) quoted += c == '`' ? std::string("``") : std::string(1, c);
-    quoted += "`";
-    auto cast = spark::ParseExpressionText("CAST(" + quoted + " AS " + column.type + ")",
-                                           column.location.file);
+    auto cast = spark::ParseExpressionText(
+        "CAST(" + QuoteSparkIdentifier(column.name) + " AS " + column.type + ")",
+        column.location.file);
     if (!cast.ok()) {
       return InvalidArgument(sql::FormatDiagnostic(
           column.location, "column '" + column.name + "': " + cast.status().message()));
@@ -257,7 +257,15 @@ Status FlowExecution::RunStreaming(FlowOutcome& outcome) {
       if (op.kind == spark::StatefulOperator::Kind::kJoin) {
         SLUICE_ASSIGN_OR_RETURN(join_, StreamingJoin::Make(flow_, op, dir, conf));
       } else {
-        SLUICE_ASSIGN_OR_RETURN(stateful_, StatefulStream::Make(flow_, op, dir, conf));
+        // A query over tables and files only, without nondeterministic functions, gives
+        // the same rows each time its batch is read.
+        bool repeatable = !IsNondeterministic(flow_.query.text);
+        for (const graph::Input& input : flow_.inputs) {
+          if (input.kind != sql::ReferenceKind::kDataset) continue;
+          const graph::Dataset* dataset = env_.graph->FindDataset(input.dataset);
+          repeatable = repeatable && dataset != nullptr && dataset->is_table();
+        }
+        SLUICE_ASSIGN_OR_RETURN(stateful_, StatefulStream::Make(flow_, op, dir, conf, repeatable));
       }
     }
   }

@@ -59,6 +59,8 @@ class InputRenderer {
       : context_(context), graph_(graph), settings_(settings), stream_(stream) {}
   ~InputRenderer();
 
+  const spec::PipelineSettings& settings() const { return settings_; }
+
   // The DuckDB SQL of `query`, whose references resolved to `inputs`: the query translated
   // from Spark SQL with the settings `conf` (the SET values before its definition) and the
   // pipeline's, reading a view for each reference. read_files takes the defaults of its

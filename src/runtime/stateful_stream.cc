@@ -7,6 +7,8 @@
 
 #include "common/strings.h"
 #include "common/sync_point.h"
+#include "runtime/spark_sql.h"
+#include "spark/parser.h"
 #include "sql/diagnostics.h"
 
 namespace sluice::runtime {
@@ -16,12 +18,10 @@ constexpr const char* kRowsTable = "__sluice_stateful_rows";
 constexpr const char* kOutputTable = "__sluice_stateful_output";
 constexpr const char* kStateTable = "__sluice_stateful_state";
 constexpr const char* kNewRowsTable = "__sluice_stateful_new";
+// Session windows with a gap computed per row: the end of a row's own session (microseconds).
+constexpr const char* kSessionEndColumn = "__session_end_us";
 
-bool IsTimestamp(const spark::DataType& type) {
-  return type.is(spark::TypeId::kTimestamp) || type.is(spark::TypeId::kTimestampNtz);
-}
-
-std::string Column(int index) { return "c" + std::to_string(index); }
+std::string Column(int index) { return spark::RowColumnName(static_cast<size_t>(index)); }
 
 int64_t FloorMod(int64_t a, int64_t b) {
   const int64_t r = a % b;
@@ -78,8 +78,9 @@ std::optional<std::string> LateRowsTable(const graph::Dataset& target,
 
 Result<std::unique_ptr<StatefulStream>> StatefulStream::Make(
     const graph::Flow& flow, spark::StatefulOperator op, std::string checkpoint_dir,
-    const std::map<std::string, std::string>& conf) {
+    const std::map<std::string, std::string>& conf, bool repeatable_input) {
   std::unique_ptr<StatefulStream> stream(new StatefulStream(flow, op, checkpoint_dir + "/state/0"));
+  stream->repeatable_input_ = repeatable_input;
   for (const auto& [key, value] : conf) {
     if (EqualsIgnoreCase(key, "spark.sql.streaming.multipleWatermarkPolicy")) {
       stream->max_policy_ = EqualsIgnoreCase(Trim(value), "max");
@@ -103,9 +104,18 @@ Status StatefulStream::PlanSessions(const spark::ParsedQuery& parsed) {
     return NotSupported(sql::FormatDiagnostic(parsed.source->Locate(at), message));
   };
   if (!window_->gap_micros) {
-    return refuse(window_->call->span,
-                  "a session gap computed per row is not supported in a streaming table; give "
-                  "session_window a fixed gap ('10 minutes')");
+    // A gap computed per row (or counting months): each row's session end is computed once,
+    // when it enters the state, from the event time column.
+    const spark::Expr& time = *window_->call->args.at(0);
+    if (time.kind != spark::ExprKind::kColumn ||
+        !EqualsIgnoreCase(time.parts.back(), op_.event_time)) {
+      return refuse(time.span,
+                    "a streaming session window with a gap computed per row must be over the "
+                    "watermark's column '" +
+                        op_.event_time + "'");
+    }
+    const spark::Span& gap = window_->call->args.at(1)->span;
+    dynamic_gap_ = parsed.source->text.substr(gap.begin, gap.end - gap.begin);
   }
   // The session's other grouping keys: sessions are merged per value of them.
   for (const spark::GroupingElement& element : op_.select->group_by) {
@@ -153,10 +163,9 @@ Status StatefulStream::RemoveClosedSessions(int64_t new_us) {
   SLUICE_ASSIGN_OR_RETURN(std::vector<std::string> keys, SessionKeys());
   const std::string partition = keys.empty() ? "" : "PARTITION BY " + Join(keys, ", ") + " ";
   const std::string us = EventMicros();
-  const std::string gap = std::to_string(*window_->gap_micros);
   const std::string sessions =
       "WITH s AS (SELECT " + std::string(streaming::kRowIdColumn) + " AS id, " +
-      (keys.empty() ? "" : Join(keys, ", ") + ", ") + us + " AS t, " + us + " + " + gap +
+      (keys.empty() ? "" : Join(keys, ", ") + ", ") + us + " AS t, " + SessionEndMicros() +
       " AS e FROM " + kStateTable + " WHERE " + Column(event_column_) +
       " IS NOT NULL), m AS (SELECT *, max(e) OVER (" + partition +
       "ORDER BY t, id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev FROM s), "
@@ -202,7 +211,7 @@ Result<std::string> StatefulStream::RenderInput(InputRenderer& renderer) {
     for (size_t i = 0; i < columns_.size(); ++i) {
       if (EqualsIgnoreCase(columns_[i].name, op_.event_time)) event_column_ = static_cast<int>(i);
     }
-    if (event_column_ < 0 || !IsTimestamp(columns_[event_column_].type)) {
+    if (event_column_ < 0 || !columns_[event_column_].type.IsTimestamp()) {
       return InvalidArgument(sql::FormatDiagnostic(
           flow_.query.parsed->source->Locate(op_.watermark->span),
           "the watermark's column '" + op_.event_time +
@@ -210,7 +219,59 @@ Result<std::string> StatefulStream::RenderInput(InputRenderer& renderer) {
     }
   }
   input_sql_ = rows.sql;
-  return rows.sql;
+  if (dynamic_gap_) {
+    SLUICE_ASSIGN_OR_RETURN(input_sql_, WithSessionEnds(renderer, rows.sql));
+  }
+  return input_sql_;
+}
+
+Result<std::string> StatefulStream::WithSessionEnds(InputRenderer& renderer,
+                                                    const std::string& rows) {
+  const spark::TranslateOptions options = SparkOptions(renderer.settings(), flow_.conf);
+  const std::string file = flow_.location.file;
+  auto fail = [&](const std::string& message) {
+    return InvalidArgument(
+        sql::FormatDiagnostic(flow_.query.parsed->source->Locate(window_->call->args.at(1)->span),
+                              "the session gap: " + message));
+  };
+  // The gap over the input's columns by their names: a string is cast to an interval per
+  // row, as Spark's dynamic gap is.
+  auto gap = spark::ParseExpressionText(*dynamic_gap_, file);
+  if (!gap.ok()) return fail(gap.status().message());
+  auto gap_type = spark::TranslateExpression(*gap, columns_, options);
+  if (!gap_type.ok()) return fail(gap_type.status().message());
+  const spark::DataType& type = gap_type->columns.at(0).type;
+  std::string interval = "(" + *dynamic_gap_ + ")";
+  if (type.is(spark::TypeId::kString)) {
+    interval = "CAST(" + interval + " AS INTERVAL)";
+  } else if (!type.IsInterval()) {
+    return fail(
+        "Gap duration expression used in session window must be CalendarIntervalType, "
+        "but got " +
+        type.Sql());
+  }
+  const std::string time = QuoteSparkIdentifier(columns_[event_column_].name);
+  auto end = spark::ParseExpressionText(time + " + " + interval, file);
+  if (!end.ok()) return fail(end.status().message());
+  auto end_sql = spark::TranslateExpression(*end, columns_, options);
+  if (!end_sql.ok()) return fail(end_sql.status().message());
+  // The rows with their columns named, then back as c0, c1, ... with the session end; a row
+  // whose gap is NULL or not positive has none and opens no session (as in Spark).
+  std::vector<std::string> named, numbered;
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    named.push_back(Column(static_cast<int>(i)) + " AS " + QuoteIdentifier(columns_[i].name));
+    numbered.push_back(QuoteIdentifier(columns_[i].name) + " AS " + Column(static_cast<int>(i)));
+  }
+  const std::string end_us = "epoch_us(" + end_sql->sql + ")";
+  const std::string start_us = "epoch_us(" + QuoteIdentifier(columns_[event_column_].name) + ")";
+  return "SELECT " + Join(numbered, ", ") + ", CASE WHEN " + end_us + " > " + start_us + " THEN " +
+         end_us + " END AS " + kSessionEndColumn + " FROM (SELECT " + Join(named, ", ") +
+         " FROM (" + rows + ")) AS __sluice_named";
+}
+
+std::string StatefulStream::SessionEndMicros() const {
+  if (dynamic_gap_) return kSessionEndColumn;
+  return "(" + EventMicros() + " + " + std::to_string(*window_->gap_micros) + ")";
 }
 
 Result<std::string> StatefulStream::Deduplicate(InputRenderer& renderer,
@@ -272,7 +333,7 @@ std::string StatefulStream::ExpirySql() const {
   const std::string us = EventMicros();
   if (!window_) return us;
   // A session row's own session, [t, t + gap), before it merges with others.
-  if (IsSession()) return "(" + us + " + " + std::to_string(*window_->gap_micros) + ")";
+  if (IsSession()) return SessionEndMicros();
   // The end of the row's last window: the row leaves the state when that window closes.
   const std::string slide = std::to_string(window_->slide_micros);
   return "(" + us + " - spark_floor_mod(" + us + " - " + std::to_string(window_->start_micros) +
@@ -283,6 +344,11 @@ std::string StatefulStream::LateSql(int64_t old_us) const {
   if (event_column_ < 0) return "false";
   // The row's expiry (ExpirySql) at or before the watermark, as a bound on its time.
   int64_t bound = old_us;  // late: time <= bound
+  if (dynamic_gap_) {
+    // The row's own session ends at or before the watermark.
+    return "coalesce(" + std::string(kSessionEndColumn) + " <= " + std::to_string(old_us) +
+           ", false)";
+  }
   if (IsSession()) {
     bound = old_us - *window_->gap_micros;
   } else if (window_) {
@@ -366,13 +432,21 @@ Result<std::string> StatefulStream::Apply(InputRenderer& renderer, engine::Conne
                                           StatefulMetrics* metrics, std::string* late_sql) {
   const auto started = std::chrono::steady_clock::now();
   SLUICE_RETURN_IF_ERROR(Load(connection, fs, batch_id));
-  SLUICE_RETURN_IF_ERROR(connection.Execute("CREATE OR REPLACE TEMP TABLE " +
-                                            std::string(kRowsTable) + " AS " + input_sql_));
+  // A windowed aggregation whose input reads the same each time, and whose late rows go
+  // nowhere, scans the input twice (for the watermark, then for the state) instead of
+  // copying it: a copy costs more than a scan.
+  const bool scan_input = repeatable_input_ && late_sql == nullptr &&
+                          op_.kind == spark::StatefulOperator::Kind::kAggregation;
+  if (!scan_input) {
+    SLUICE_RETURN_IF_ERROR(connection.Execute("CREATE OR REPLACE TEMP TABLE " +
+                                              std::string(kRowsTable) + " AS " + input_sql_));
+  }
   const int64_t old_us = tracker_.watermark_us();
   // Late rows: for a windowed aggregation those whose every window has ended at or before
   // the watermark; for deduplication those at or before it (Spark's predicates).
   const std::string late = LateSql(old_us);
-  const std::string rows = std::string(kRowsTable);
+  const std::string rows =
+      scan_input ? "(" + input_sql_ + ") AS " + kRowsTable : std::string(kRowsTable);
   // One scan of the batch: its late rows, the others, and its largest event time.
   const std::string max_us_sql = event_column_ >= 0 ? "max(" + EventMicros() + ")" : "NULL";
   SLUICE_ASSIGN_OR_RETURN(
@@ -404,7 +478,8 @@ Result<std::string> StatefulStream::Apply(InputRenderer& renderer, engine::Conne
                                            : std::string();
     const std::string where =
         " WHERE NOT (" + late + ")" +
-        (event_column_ >= 0 ? " AND " + Column(event_column_) + " IS NOT NULL" : std::string());
+        (event_column_ >= 0 ? " AND " + Column(event_column_) + " IS NOT NULL" : std::string()) +
+        (dynamic_gap_ ? " AND " + std::string(kSessionEndColumn) + " IS NOT NULL" : std::string());
     SLUICE_ASSIGN_OR_RETURN(std::optional<std::string> partial,
                             PartialRows(renderer, "SELECT * FROM " + rows + where));
     if (partial) {
@@ -416,7 +491,7 @@ Result<std::string> StatefulStream::Apply(InputRenderer& renderer, engine::Conne
                                          streaming::kExpiresColumn + row_id + " FROM " + rows +
                                          where));
     }
-    SLUICE_ASSIGN_OR_RETURN(output, Aggregate(renderer, connection, old_us, new_us));
+    SLUICE_ASSIGN_OR_RETURN(output, Aggregate(renderer, connection, old_us, new_us, rows));
   } else if (op_.kind == spark::StatefulOperator::Kind::kDeduplicate) {
     SLUICE_ASSIGN_OR_RETURN(output, Deduplicate(renderer, connection, late));
   } else {
@@ -473,7 +548,7 @@ Result<std::string> StatefulStream::Apply(InputRenderer& renderer, engine::Conne
 
 Result<std::string> StatefulStream::Aggregate(InputRenderer& renderer,
                                               engine::Connection& connection, int64_t old_us,
-                                              int64_t new_us) {
+                                              int64_t new_us, const std::string& rows) {
   // The windows the watermark closed: those ending in (old, new], aggregated over the state
   // rows that may be in them (a window ending at or before `new` holds times before it).
   spark::SubstituteRelation state;
@@ -491,7 +566,7 @@ Result<std::string> StatefulStream::Aggregate(InputRenderer& renderer,
                        : EventMicros() + " > " + std::to_string(old_us) + " AND " + EventMicros() +
                              " <= " + std::to_string(new_us);
   }
-  state.sql = "(SELECT * FROM " + std::string(store_->has_table() ? kStateTable : kRowsTable) +
+  state.sql = "(SELECT * FROM " + (store_->has_table() ? std::string(kStateTable) : rows) +
               " WHERE " + filter + ")";
   SLUICE_ASSIGN_OR_RETURN(
       std::string sql,
@@ -557,7 +632,7 @@ Status StatefulStream::ObserveInputs(InputRenderer& renderer, engine::Connection
     for (size_t c = 0; c < rows.columns.size(); ++c) {
       if (EqualsIgnoreCase(rows.columns[c].name, op_.event_time)) column = static_cast<int>(c);
     }
-    if (column < 0 || !IsTimestamp(rows.columns[column].type)) {
+    if (column < 0 || !rows.columns[column].type.IsTimestamp()) {
       return InvalidArgument(sql::FormatDiagnostic(
           flow_.query.parsed->source->Locate(input.watermark->span),
           "the watermark's column '" + op_.event_time + "' is not a timestamp column"));

@@ -65,9 +65,12 @@ class StatefulStream {
  public:
   // For a flow whose query has a stateful operator. `checkpoint_dir` is the flow's
   // checkpoint folder; `conf` its settings (spark.sql.streaming.multipleWatermarkPolicy).
+  // `repeatable_input`: reading the batch's input rows twice gives the same rows (the query
+  // reads tables and files only and calls no nondeterministic function), so that a windowed
+  // aggregation may scan them where they are instead of copying them first.
   static Result<std::unique_ptr<StatefulStream>> Make(
       const graph::Flow& flow, spark::StatefulOperator op, std::string checkpoint_dir,
-      const std::map<std::string, std::string>& conf);
+      const std::map<std::string, std::string>& conf, bool repeatable_input = false);
 
   // The SQL of the operator's input rows in this batch (the rows of its FROM item),
   // resolving the query's references through `renderer` (which plans the batch's offsets).
@@ -98,6 +101,11 @@ class StatefulStream {
   // The session keys as columns of the input rows (c0, c1, ...).
   Result<std::vector<std::string>> SessionKeys() const;
   Status RemoveClosedSessions(int64_t new_us);
+  // Session windows with a gap computed per row: `rows` (the input rows) with the end of
+  // each row's own session, [t, t + gap), as a last column.
+  Result<std::string> WithSessionEnds(InputRenderer& renderer, const std::string& rows);
+  // The SQL of the end of a session row's own session, in microseconds.
+  std::string SessionEndMicros() const;
   // The event time of a row, in microseconds, as SQL over the input columns.
   std::string EventMicros() const;
   // The SQL of the event time after which a row may leave the state.
@@ -105,8 +113,9 @@ class StatefulStream {
   // The SQL of whether an input row is late under the watermark `old_us`: its expiry is at or
   // before it (a bound on its time, which is cheaper).
   std::string LateSql(int64_t old_us) const;
+  // `rows`: the SQL of the batch's input rows (a table, or the input scanned again).
   Result<std::string> Aggregate(InputRenderer& renderer, engine::Connection& connection,
-                                int64_t old_us, int64_t new_us);
+                                int64_t old_us, int64_t new_us, const std::string& rows);
   // The SQL of the partial aggregates of the rows `kept` when the state keeps partial
   // aggregates (deciding so for a new state); nullopt when it keeps rows.
   Result<std::optional<std::string>> PartialRows(InputRenderer& renderer, const std::string& kept);
@@ -120,9 +129,11 @@ class StatefulStream {
   std::optional<spark::TimeWindowSpec> window_;
   std::string dir_;
   bool max_policy_ = false;
+  bool repeatable_input_ = false;
   std::vector<std::string> session_key_names_;  // session windows: the other GROUP BY keys
-  std::vector<spark::Column> columns_;          // the input rows' columns (c0, c1, ...)
-  int event_column_ = -1;                       // index of the event time in columns_, -1: none
+  std::optional<std::string> dynamic_gap_;  // session windows: a gap computed per row, as written
+  std::vector<spark::Column> columns_;      // the input rows' columns (c0, c1, ...)
+  int event_column_ = -1;                   // index of the event time in columns_, -1: none
   std::string input_sql_;
   std::optional<streaming::StateStore> store_;
   streaming::WatermarkTracker tracker_;

@@ -16,10 +16,6 @@ constexpr const char* kLeftRowColumn = "__sluice_left_row";
 constexpr const char* kRightRowColumn = "__sluice_right_row";
 constexpr const char* kMatchedColumn = "matched_row";
 
-bool IsTimestamp(const spark::DataType& type) {
-  return type.is(spark::TypeId::kTimestamp) || type.is(spark::TypeId::kTimestampNtz);
-}
-
 int FindColumn(const std::vector<spark::Column>& columns, const std::string& name) {
   for (size_t i = 0; i < columns.size(); ++i) {
     if (EqualsIgnoreCase(columns[i].name, name)) return static_cast<int>(i);
@@ -27,7 +23,7 @@ int FindColumn(const std::vector<spark::Column>& columns, const std::string& nam
   return -1;
 }
 
-std::string Column(int index) { return "c" + std::to_string(index); }
+std::string Column(int index) { return spark::RowColumnName(static_cast<size_t>(index)); }
 
 int64_t Count(const engine::QueryResult& result, size_t column) {
   return result.at(0, column).is_null() ? 0 : std::get<int64_t>(result.at(0, column).data);
@@ -90,7 +86,7 @@ Result<std::string> StreamingJoin::RenderInput(InputRenderer& renderer) {
     side->key_column = -1;
     if (side->spec->watermark != nullptr) {
       side->event_column = FindColumn(side->columns, side->spec->event_time);
-      if (side->event_column < 0 || !IsTimestamp(side->columns[side->event_column].type)) {
+      if (side->event_column < 0 || !side->columns[side->event_column].type.IsTimestamp()) {
         return InvalidArgument(sql::FormatDiagnostic(
             source.Locate(side->spec->watermark->span),
             "the watermark's column '" + side->spec->event_time +
@@ -99,7 +95,7 @@ Result<std::string> StreamingJoin::RenderInput(InputRenderer& renderer) {
     }
     if (!side->spec->key_column.empty()) {
       side->key_column = FindColumn(side->columns, side->spec->key_column);
-      if (side->key_column < 0 || !IsTimestamp(side->columns[side->key_column].type)) {
+      if (side->key_column < 0 || !side->columns[side->key_column].type.IsTimestamp()) {
         return InvalidArgument(sql::FormatDiagnostic(
             source.Locate(op_.span), "the join key '" + side->spec->key_column +
                                          "' is not a timestamp column of the join's " + side->name +
