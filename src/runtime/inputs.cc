@@ -585,6 +585,10 @@ Result<std::string> InputRenderer::FilesRelation(const std::string& key,
   if (stream) stream_->offsets.sources[key].schema_version = plan.schema.version;
   plan.rescued_column = plan.format == ingest::FileFormat::kText ? "" : options.RescuedColumn();
   if (plan.schema.schema.Find(plan.rescued_column) != nullptr) plan.rescued_column.clear();
+  // Analysis binds the relation's columns, which the schema decides, and never reads its
+  // rows: Parquet files are not opened (binding a folder's every file each update would
+  // grow with the folder), and the bound SQL stays the same from one update to the next.
+  if (definitions_ != nullptr && plan.format == ingest::FileFormat::kParquet) plan.files.clear();
   SLUICE_ASSIGN_OR_RETURN(
       std::unique_ptr<FileRead> read,
       FileRead::Make(*context_.fs, *context_.connection, std::move(plan), mentions_metadata_));
