@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
+#include "common/strings.h"
 #include "streaming/watermark.h"
 #include "support/temp_dir.h"
 
@@ -123,7 +126,16 @@ TEST_F(StateStoreTest, CountsFollowPutsEvictionsAndRemovals) {
 TEST_F(StateStoreTest, SnapshotsKeepLoadingCheapAndOldFilesGo) {
   {
     StateStore store = Load(0);
-    for (int batch = 0; batch < 25; ++batch) Batch(store, batch * 2, batch * 2 + 2, batch * 10);
+    for (int batch = 0; batch < 25; ++batch) {
+      Batch(store, batch * 2, batch * 2 + 2, batch * 10);
+      // In memory, the committed rows stay in parts, folded into one now and then: ids
+      // batch + 1 .. 2 * batch + 1 (those at or below `batch` expired).
+      std::vector<std::string> ids;
+      for (int id = batch + 1; id <= 2 * batch + 1; ++id) ids.push_back(std::to_string(id));
+      EXPECT_EQ(Ids(), Join(ids, ",")) << "after batch " << batch;
+    }
+    EXPECT_EQ(Ids(), "25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49");
+    EXPECT_EQ(store.info().rows, 25);
   }
   // Two rows added and about one evicted per version: a snapshot whenever the deltas since
   // the last one add up to the state's rows.
