@@ -33,18 +33,6 @@ quality::Action ToAction(sql::ViolationAction action) {
   return quality::Action::kWarn;
 }
 
-// Functions that make a query's result differ between runs over the same inputs.
-bool IsNondeterministic(const std::string& query) {
-  const std::string lower = ToLower(query);
-  for (const char* name :
-       {"current_timestamp", "current_date", "now(", "random(", "rand(", "randn(", "uuid(",
-        "gen_random_uuid", "unix_timestamp()", "current_time", "localtimestamp", "curdate(",
-        "shuffle(", "monotonically_increasing_id", "spark_partition_id", "input_file_"}) {
-    if (lower.find(name) != std::string::npos) return true;
-  }
-  return false;
-}
-
 // The declared column list applied to a query: the columns in order, cast to their types
 // with Spark's CAST.
 Result<std::string> ApplyColumnList(engine::Connection& connection, const graph::Dataset& dataset,
@@ -257,15 +245,9 @@ Status FlowExecution::RunStreaming(FlowOutcome& outcome) {
       if (op.kind == spark::StatefulOperator::Kind::kJoin) {
         SLUICE_ASSIGN_OR_RETURN(join_, StreamingJoin::Make(flow_, op, dir, conf));
       } else {
-        // A query over tables and files only, without nondeterministic functions, gives
-        // the same rows each time its batch is read.
-        bool repeatable = !IsNondeterministic(flow_.query.text);
-        for (const graph::Input& input : flow_.inputs) {
-          if (input.kind != sql::ReferenceKind::kDataset) continue;
-          const graph::Dataset* dataset = env_.graph->FindDataset(input.dataset);
-          repeatable = repeatable && dataset != nullptr && dataset->is_table();
-        }
-        SLUICE_ASSIGN_OR_RETURN(stateful_, StatefulStream::Make(flow_, op, dir, conf, repeatable));
+        SLUICE_ASSIGN_OR_RETURN(
+            stateful_,
+            StatefulStream::Make(flow_, op, dir, conf, ReadsTheSameEachTime(*env_.graph, flow_)));
       }
     }
   }

@@ -5,6 +5,17 @@
 
 namespace sluice::runtime {
 
+bool IsNondeterministic(const std::string& query) {
+  const std::string lower = ToLower(query);
+  for (const char* name :
+       {"current_timestamp", "current_date", "now(", "random(", "rand(", "randn(", "uuid(",
+        "gen_random_uuid", "unix_timestamp()", "current_time", "localtimestamp", "curdate(",
+        "shuffle(", "monotonically_increasing_id", "spark_partition_id", "input_file_"}) {
+    if (lower.find(name) != std::string::npos) return true;
+  }
+  return false;
+}
+
 spark::TranslateOptions SparkOptions(const spec::PipelineSettings& settings,
                                      const std::map<std::string, std::string>& conf) {
   spark::TranslateOptions options;

@@ -20,6 +20,10 @@ namespace sluice::runtime {
 spark::TranslateOptions SparkOptions(const spec::PipelineSettings& settings,
                                      const std::map<std::string, std::string>& conf);
 
+// Whether a Spark SQL query's text calls a function that makes its result differ between
+// runs over the same inputs (rand, uuid, current_timestamp...).
+bool IsNondeterministic(const std::string& query);
+
 // Sets the connection's time zone to the session time zone of `options` (a zone id such as
 // America/Los_Angeles, UTC or an offset such as +02:00); an unknown zone is an error.
 Status UseSessionTimeZone(engine::Connection& connection, const spark::TranslateOptions& options);

@@ -76,6 +76,16 @@ std::optional<std::string> LateRowsTable(const graph::Dataset& target,
   return std::nullopt;
 }
 
+bool ReadsTheSameEachTime(const graph::Graph& graph, const graph::Flow& flow) {
+  if (IsNondeterministic(flow.query.text)) return false;
+  for (const graph::Input& input : flow.inputs) {
+    if (input.kind != sql::ReferenceKind::kDataset) continue;
+    const graph::Dataset* dataset = graph.FindDataset(input.dataset);
+    if (dataset == nullptr || !dataset->is_table()) return false;
+  }
+  return true;
+}
+
 Result<std::unique_ptr<StatefulStream>> StatefulStream::Make(
     const graph::Flow& flow, spark::StatefulOperator op, std::string checkpoint_dir,
     const std::map<std::string, std::string>& conf, bool repeatable_input) {

@@ -61,6 +61,10 @@ std::optional<std::string> LateRowsTable(const graph::Dataset& target,
                                          const std::map<std::string, std::string>& conf,
                                          const spec::PipelineSettings& settings);
 
+// Whether reading a flow's batch twice gives the same rows: its query reads tables and
+// files only (no views, which may compute anything) and calls no nondeterministic function.
+bool ReadsTheSameEachTime(const graph::Graph& graph, const graph::Flow& flow);
+
 class StatefulStream {
  public:
   // For a flow whose query has a stateful operator. `checkpoint_dir` is the flow's

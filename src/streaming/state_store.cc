@@ -150,14 +150,16 @@ Status StateStore::Evict(int64_t event_time_us) {
   if (evicted_to_ && *evicted_to_ >= event_time_us) return Status::OK();
   evicted_to_ = event_time_us;
   if (!has_table_) return Status::OK();
-  const std::string where =
-      " WHERE " + std::string(kExpiresColumn) + " <= " + std::to_string(event_time_us);
-  SLUICE_ASSIGN_OR_RETURN(int64_t evicted, ExecuteCount("DELETE FROM " + table_ + where));
-  rows_ -= evicted;
+  return Delete(" WHERE " + std::string(kExpiresColumn) + " <= " + std::to_string(event_time_us));
+}
+
+Status StateStore::Delete(const std::string& where) {
+  SLUICE_ASSIGN_OR_RETURN(int64_t deleted, ExecuteCount("DELETE FROM " + table_ + where));
+  rows_ -= deleted;
   // The staged rows become the version's delta: a reader replaying it would drop these.
   if (has_staged_) {
-    SLUICE_ASSIGN_OR_RETURN(evicted, ExecuteCount("DELETE FROM " + staged_ + where));
-    staged_rows_ -= evicted;
+    SLUICE_ASSIGN_OR_RETURN(deleted, ExecuteCount("DELETE FROM " + staged_ + where));
+    staged_rows_ -= deleted;
   }
   return Status::OK();
 }
@@ -170,15 +172,7 @@ Status StateStore::Remove(const std::string& ids_sql) {
                                                            : "CREATE OR REPLACE TEMP TABLE " +
                                                                  removed + " AS " + select));
   has_removed_ = true;
-  const std::string where =
-      " WHERE " + std::string(kRowIdColumn) + " IN (SELECT * FROM " + removed + ")";
-  SLUICE_ASSIGN_OR_RETURN(int64_t deleted, ExecuteCount("DELETE FROM " + table_ + where));
-  rows_ -= deleted;
-  if (has_staged_) {
-    SLUICE_ASSIGN_OR_RETURN(deleted, ExecuteCount("DELETE FROM " + staged_ + where));
-    staged_rows_ -= deleted;
-  }
-  return Status::OK();
+  return Delete(" WHERE " + std::string(kRowIdColumn) + " IN (SELECT * FROM " + removed + ")");
 }
 
 Status StateStore::WriteParquet(const std::string& select_sql, const std::string& path) {

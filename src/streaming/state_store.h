@@ -82,6 +82,9 @@ class StateStore {
   std::string Path(int64_t version, const char* kind) const;
   Status ReadFileInto(const std::string& path, bool create);
   Status WriteParquet(const std::string& select_sql, const std::string& path);
+  // Deletes the rows matching `where` (" WHERE ...") from the table and the staged rows,
+  // keeping the counts.
+  Status Delete(const std::string& where);
   // Runs a statement that changes rows and returns how many it changed.
   Result<int64_t> ExecuteCount(const std::string& sql);
 

@@ -15,16 +15,10 @@
 #include "spark/parser.h"
 #include "spark/references.h"
 #include "spark/translator.h"
+#include "spark_on_duckdb.h"
 
 namespace sluice {
 namespace {
-
-class NoTables : public spark::RelationResolver {
- public:
-  Result<spark::BoundRelation> Resolve(const spark::Relation& relation) override {
-    return NotFound("no table " + Join(relation.name, "."));
-  }
-};
 
 // Input rows in three batches; NULL times and values, repeated keys, sums that overflow a
 // LONG (Spark wraps them around), times before the epoch.
@@ -49,16 +43,11 @@ constexpr char kRows[] =
 
 constexpr char kColumns[] = "k, ts, v, d, x, f";
 
-class PartialAggregate : public ::testing::Test {
+class PartialAggregate : public SparkOnDuckDb {
  protected:
   void SetUp() override {
-    auto database = engine::Database::Open();
-    ASSERT_TRUE(database.ok()) << database.status().message();
-    database_ = std::move(*database);
-    auto connection = database_->Connect();
-    ASSERT_TRUE(connection.ok()) << connection.status().message();
-    connection_ = std::move(*connection);
-    ASSERT_TRUE(runtime::InstallSparkFunctions(*connection_).ok());
+    SparkOnDuckDb::SetUp();
+    if (HasFatalFailure()) return;
     ASSERT_TRUE(connection_->Execute(kRows).ok());
   }
 
@@ -161,9 +150,6 @@ class PartialAggregate : public ::testing::Test {
     EXPECT_EQ(split.status().code(), StatusCode::kNotSupported) << split.status().message();
     EXPECT_NE(split.status().message().find(reason), std::string::npos) << split.status().message();
   }
-
-  std::unique_ptr<engine::Database> database_;
-  std::unique_ptr<engine::Connection> connection_;
 };
 
 TEST_F(PartialAggregate, TumblingWindowsGiveTheSameRowsAndTypes) {

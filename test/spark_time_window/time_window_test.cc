@@ -14,6 +14,7 @@
 #include "spark/parser.h"
 #include "spark/references.h"
 #include "spark/translator.h"
+#include "spark_on_duckdb.h"
 
 namespace sluice {
 namespace {
@@ -136,25 +137,8 @@ TEST(LastWindowEnd, IsTheEndOfTheLatestWindowHoldingTheTime) {
   EXPECT_EQ(spark::LastWindowEnd(sliding, -2'000'000), 5'000'000);
 }
 
-class NoTables : public spark::RelationResolver {
- public:
-  Result<spark::BoundRelation> Resolve(const spark::Relation& relation) override {
-    return NotFound("no table " + Join(relation.name, "."));
-  }
-};
-
-class TimeWindowBounds : public ::testing::Test {
+class TimeWindowBounds : public SparkOnDuckDb {
  protected:
-  void SetUp() override {
-    auto database = engine::Database::Open();
-    ASSERT_TRUE(database.ok()) << database.status().message();
-    database_ = std::move(*database);
-    auto connection = database_->Connect();
-    ASSERT_TRUE(connection.ok()) << connection.status().message();
-    connection_ = std::move(*connection);
-    ASSERT_TRUE(runtime::InstallSparkFunctions(*connection_).ok());
-  }
-
   // The rows of a Spark SQL query translated with `options`, cells joined by " | ".
   Result<std::vector<std::string>> Rows(const std::string& sql,
                                         const spark::TranslateOptions& options) {
@@ -181,9 +165,6 @@ class TimeWindowBounds : public ::testing::Test {
         std::make_pair(kNewYear + low_minutes * kMinute, kNewYear + high_minutes * kMinute);
     return options;
   }
-
-  std::unique_ptr<engine::Database> database_;
-  std::unique_ptr<engine::Connection> connection_;
 };
 
 constexpr char kEvents[] =
