@@ -54,6 +54,10 @@ set_target_properties(xxhash PROPERTIES
   IMPORTED_LOCATION "${XXHASH_LIBRARY}"
   INTERFACE_INCLUDE_DIRECTORIES "${XXHASH_INCLUDE_DIR}")
 
+# librdkafka (librdkafka-dev) for Kafka sources and sinks, RE2 (libre2-dev) for patterns.
+pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+
 # The embedded CPython (Debian's python3-dev) and pybind11's headers (pybind11-dev).
 pkg_check_modules(PYTHON_EMBED REQUIRED IMPORTED_TARGET python3-embed)
 find_path(PYBIND11_INCLUDE_DIR pybind11/embed.h)

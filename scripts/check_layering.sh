@@ -22,7 +22,8 @@ cdc: engine delta common
 eventlog: delta engine common
 ingest: delta engine io common
 streaming: delta engine io common
-runtime: common io engine delta spec spark sql python graph quality cdc eventlog ingest streaming
+sources: engine common
+runtime: common io engine delta spec spark sql python graph quality cdc eventlog ingest sources streaming
 api: runtime delta engine io common
 tools: api common
 web: api common

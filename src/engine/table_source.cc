@@ -55,6 +55,10 @@ duckdb_type DuckType(SourceType type) {
   switch (type) {
     case SourceType::kVarchar:
       return DUCKDB_TYPE_VARCHAR;
+    case SourceType::kBlob:
+      return DUCKDB_TYPE_BLOB;
+    case SourceType::kInteger:
+      return DUCKDB_TYPE_INTEGER;
     case SourceType::kBigint:
       return DUCKDB_TYPE_BIGINT;
     case SourceType::kDouble:
@@ -133,7 +137,7 @@ class VectorChunkWriter final : public ChunkWriter {
       column.data = duckdb_vector_get_data(column.vector);
       // A NULL string cell still holds a string header; an empty one is harmless whatever
       // reads it, unlike one left over from an earlier chunk whose bytes are gone.
-      if (column.type == SourceType::kVarchar) {
+      if (column.type == SourceType::kVarchar || column.type == SourceType::kBlob) {
         std::memset(column.data, 0, capacity_ * sizeof(duckdb_string_t));
       }
     }
@@ -161,6 +165,15 @@ class VectorChunkWriter final : public ChunkWriter {
       return;
     }
     duckdb_vector_assign_string_element_len(target.vector, row, value.data(), value.size());
+  }
+
+  void SetBlob(size_t column, size_t row, std::string_view bytes) override {
+    Column& target = Cell(column, row, SourceType::kBlob);
+    duckdb_vector_assign_string_element_len(target.vector, row, bytes.data(), bytes.size());
+  }
+
+  void SetInt32(size_t column, size_t row, int32_t value) override {
+    static_cast<int32_t*>(Cell(column, row, SourceType::kInteger).data)[row] = value;
   }
 
   void SetInt64(size_t column, size_t row, int64_t value) override {

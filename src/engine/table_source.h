@@ -32,6 +32,8 @@ namespace sluice::engine {
 // that reads the source (e.g. VARCHAR JSON text to a STRUCT).
 enum class SourceType {
   kVarchar,
+  kBlob,  // bytes of any kind (DuckDB BLOB)
+  kInteger,
   kBigint,
   kDouble,
   kBoolean,
@@ -47,13 +49,16 @@ struct SourceColumn {
 // The output of one Fill: `capacity()` rows of the source's columns. Every cell of a row
 // below the count Fill returns must be set (a cell not set is NULL). Strings are copied and
 // must be UTF-8: a Fill that returns a row holding any other string fails the query. Each
-// setter must match its column's type (SetString for kVarchar, SetInt64 for kBigint, ...).
+// setter must match its column's type (SetString for kVarchar, SetBlob for kBlob, SetInt32 for
+// kInteger, SetInt64 for kBigint, ...).
 class ChunkWriter {
  public:
   virtual ~ChunkWriter() = default;
   virtual size_t capacity() const = 0;
   virtual void SetNull(size_t column, size_t row) = 0;
   virtual void SetString(size_t column, size_t row, std::string_view value) = 0;
+  virtual void SetBlob(size_t column, size_t row, std::string_view bytes) = 0;
+  virtual void SetInt32(size_t column, size_t row, int32_t value) = 0;
   virtual void SetInt64(size_t column, size_t row, int64_t value) = 0;
   virtual void SetDouble(size_t column, size_t row, double value) = 0;
   virtual void SetBool(size_t column, size_t row, bool value) = 0;

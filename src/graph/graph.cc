@@ -268,6 +268,12 @@ Status GraphBuilder::ResolveInputs(const sql::Query& query, bool reader_is_strea
     Input input;
     input.kind = reference.kind;
     input.streaming = reference.streaming;
+    if (reference.kind == sql::ReferenceKind::kKafka) {
+      input.path = reference.name;
+      input.options = reference.options;
+      inputs.push_back(std::move(input));
+      continue;
+    }
     if (reference.kind != sql::ReferenceKind::kDataset) {
       input.path = ResolveSourcePath(settings_, reference.name);
       // A pipeline table read by its path still orders its reader after its writers.

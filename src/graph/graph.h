@@ -23,10 +23,10 @@ namespace sluice::graph {
 struct Input {
   sql::ReferenceKind kind = sql::ReferenceKind::kDataset;
   std::string dataset;  // kDataset: the canonical dataset name
-  std::string path;     // kDeltaPath / kReadFiles: the path, absolute
+  std::string path;     // kDeltaPath / kReadFiles: the path, absolute; kKafka: 'kafka:...'
   bool streaming = false;
   // A table of the settings' catalog map read by name: its name, and for files the
-  // read_files options it is read with (format included).
+  // read_files options it is read with (format included). kKafka: read_kafka's options.
   std::string catalog_name;
   std::map<std::string, std::string> options;
 };

@@ -51,7 +51,17 @@ nlohmann::ordered_json SourcesJson(const std::map<std::string, SourceOffset>& of
       entry["end_version"] = source.end_version;
       entry["initial_snapshot"] = source.initial_snapshot;
     }
-    if (!source.files.empty() || source.table_id.empty()) {
+    if (IsKafkaSourceKey(key)) {
+      nlohmann::ordered_json partitions = nlohmann::ordered_json::array();
+      for (const PartitionRange& range : source.partitions) {
+        partitions.push_back({{"topic", range.topic},
+                              {"partition", range.partition},
+                              {"start", range.start},
+                              {"end", range.end}});
+      }
+      entry["kafka"] = std::move(partitions);
+      entry["planned_at"] = source.planned_at_ms;
+    } else if (!source.files.empty() || source.table_id.empty()) {
       nlohmann::ordered_json files = nlohmann::ordered_json::array();
       for (const SourceFile& file : source.files) {
         files.push_back({{"path", file.path},
@@ -111,6 +121,26 @@ Result<BatchOffsets> DecodeOffsets(const std::string& path, const std::string& t
           entry.path = std::string(name);
         }
         source.files.push_back(std::move(entry));
+      }
+    }
+    simdjson::dom::array partitions;
+    if (!value["kafka"].get_array().get(partitions)) {
+      for (simdjson::dom::element partition : partitions) {
+        PartitionRange range;
+        std::string_view topic;
+        int64_t number = 0;
+        if (partition["topic"].get_string().get(topic) ||
+            partition["partition"].get_int64().get(number) ||
+            partition["start"].get_int64().get(range.start) ||
+            partition["end"].get_int64().get(range.end)) {
+          return bad("Kafka offsets of " + std::string(key));
+        }
+        range.topic = std::string(topic);
+        range.partition = static_cast<int32_t>(number);
+        source.partitions.push_back(std::move(range));
+      }
+      if (value["planned_at"].get_int64().get(source.planned_at_ms)) {
+        return bad("planning time of " + std::string(key));
       }
     }
     int64_t schema_version = -1;

@@ -2,7 +2,8 @@
 //
 // Layout under <storage>/checkpoints/<flow>/ (docs/checkpoints.md):
 //   metadata.json      {"id": "<uuid>", "flow": "<name>"}; the id is the flow's `txn` appId
-//   offsets/<n>.json   batch n's planned input: per source, the Delta versions or the files
+//   offsets/<n>.json   batch n's planned input: per source, the Delta versions, the files or
+//                      the Kafka offsets
 //   commits/<n>.json   written after batch n's data is committed
 //   compact/<n>.json   every 100 batches: the state folded from batches 0..n (the last
 //                      offsets per source and every file read); offsets of batches more
@@ -42,6 +43,15 @@ struct SeenFile {
   int64_t batch_id = 0;
 };
 
+// Kafka sources: what a batch read of one partition, offsets [start, end).
+struct PartitionRange {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t start = 0;
+  int64_t end = 0;
+  bool operator==(const PartitionRange&) const = default;
+};
+
 // What one batch read from one source.
 struct SourceOffset {
   // Delta sources: the versions read, (start_version, end_version]; start_version -1 with
@@ -55,11 +65,21 @@ struct SourceOffset {
   // File sources: the schema version the batch was read with (`_schemas/<n>.json`), -1 for
   // none stored.
   int64_t schema_version = -1;
+  // Kafka sources ("kafka:..." keys): every partition known when the batch was planned,
+  // with the offsets it read (start == end: none); the next batch starts at the ends.
+  std::vector<PartitionRange> partitions;
+  // Kafka sources: when the batch was planned (ms since the epoch), for
+  // minOffsetsPerTrigger's maxTriggerDelay.
+  int64_t planned_at_ms = 0;
 };
+
+// Whether a source key names a Kafka source.
+inline bool IsKafkaSourceKey(const std::string& key) { return key.rfind("kafka:", 0) == 0; }
 
 struct BatchOffsets {
   int64_t batch_id = 0;
-  std::map<std::string, SourceOffset> sources;  // by source key ("dataset:x", "files:/p")
+  // By source key ("dataset:x", "files:/p", "kafka:subscribe=t").
+  std::map<std::string, SourceOffset> sources;
 };
 
 class FlowCheckpoint {

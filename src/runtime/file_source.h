@@ -58,6 +58,7 @@ Status SaveStoredSchema(io::FileSystem& fs, const std::string& checkpoint_dir,
 struct Backlog {
   int64_t files = 0;
   int64_t bytes = 0;
+  int64_t records = 0;  // Kafka sources: offsets not read yet
 };
 
 // One read of a file source, ready to be a relation.

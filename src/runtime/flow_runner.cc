@@ -271,23 +271,25 @@ Status FlowExecution::RunStreaming(FlowOutcome& outcome) {
     retried = false;
     MergeBatchOutcome(part, outcome, first);
     first = false;
-    int64_t files_left = 0, bytes_left = 0;
+    outcome.lost_offsets += batch.lost_offsets;
+    int64_t files_left = 0, bytes_left = 0, records_left = 0;
+    bool reads_files = false, reads_kafka = false;
     for (const auto& [key, backlog] : batch.backlog) {
       files_left += backlog.files;
       bytes_left += backlog.bytes;
+      records_left += backlog.records;
+      (IsKafkaSourceKey(key) ? reads_kafka : reads_files) = true;
     }
-    if (!batch.backlog.empty()) {
-      outcome.files_outstanding = files_left;
-      outcome.bytes_outstanding = bytes_left;
-      if (files_left > 0 && part.state == "RUNNING_BATCH" && request_.on_batch) {
-        part.files_outstanding = files_left;
-        part.bytes_outstanding = bytes_left;
-        request_.on_batch(part);
-      }
+    if (reads_files) {
+      outcome.files_outstanding = part.files_outstanding = files_left;
+      outcome.bytes_outstanding = part.bytes_outstanding = bytes_left;
     }
+    if (reads_kafka) outcome.records_outstanding = part.records_outstanding = records_left;
+    const bool more = files_left > 0 || records_left > 0;
+    if (more && part.state == "RUNNING_BATCH" && request_.on_batch) request_.on_batch(part);
     // A replayed batch read the files chosen before; what arrived since is not known until
     // the next batch plans.
-    if (part.state != "RUNNING_BATCH" || (files_left == 0 && !batch.replay)) break;
+    if (part.state != "RUNNING_BATCH" || (!more && !batch.replay)) break;
   }
   if (outcome.state == "RUNNING_BATCH") outcome.state = "COMPLETED";
   if (recovered_) {

@@ -64,6 +64,10 @@ struct FlowOutcome {
   int64_t dropped_malformed = 0;
   std::optional<int64_t> files_outstanding;
   std::optional<int64_t> bytes_outstanding;
+  // Kafka sources: offsets left unread after the last batch (maxOffsetsPerTrigger), and
+  // offsets found gone from Kafka and skipped (failOnDataLoss false).
+  std::optional<int64_t> records_outstanding;
+  int64_t lost_offsets = 0;
   int64_t table_version = -1;  // the target's version after the write, -1 if none
   bool wrote = false;          // a commit was made
   bool up_to_date = false;     // a materialized view whose inputs had not changed

@@ -11,6 +11,7 @@
 #include "ingest/ddl.h"
 #include "ingest/options.h"
 #include "runtime/file_tree.h"
+#include "runtime/kafka_source.h"
 #include "runtime/spark_sql.h"
 
 namespace sluice::runtime {
@@ -117,6 +118,11 @@ Status InputRenderer::Release() {
     if (first.ok()) first = status;
   }
   views_.clear();
+  for (const std::string& table : tables_) {
+    Status status = context_.connection->Execute("DROP TABLE IF EXISTS " + QuoteIdentifier(table));
+    if (first.ok()) first = status;
+  }
+  tables_.clear();
   rendered_views_.clear();
   file_reads_.clear();
   return first;
@@ -258,6 +264,8 @@ Result<std::string> InputRenderer::RelationFor(const graph::Input& input,
                            skip_change_commits);
     case sql::ReferenceKind::kReadFiles:
       return FilesRelation("files:" + input.path, reference, input, input.streaming);
+    case sql::ReferenceKind::kKafka:
+      return KafkaRelation(input.path, input);
   }
   return Internal("unknown reference kind");
 }
@@ -600,6 +608,71 @@ Result<std::string> InputRenderer::FilesRelation(const std::string& key,
   return MakeView("__sluice_files_" + std::to_string(next_view++), made.sql());
 }
 
+Result<std::string> InputRenderer::KafkaRelation(const std::string& key,
+                                                 const graph::Input& input) {
+  auto failed = [&](const Status& status) {
+    return status.WithContext("read_kafka (" + key.substr(6) + ")");
+  };
+  auto options = sources::ParseKafkaOptions(input.options, input.streaming);
+  if (!options.ok()) return failed(options.status());
+  // Analysis binds the columns, which are fixed, without connecting to Kafka.
+  if (definitions_ != nullptr) {
+    return MakeView("__sluice_kafka_" + std::to_string(next_view++),
+                    KafkaColumnsOnlySql(options->include_headers));
+  }
+  auto client = sources::KafkaClient::Connect(*options);
+  if (!client.ok()) return failed(client.status());
+  std::vector<sources::OffsetRange> ranges;
+  const bool stream = input.streaming && stream_ != nullptr;
+  if (stream) {
+    auto planned = stream_->offsets.sources.find(key);
+    if (planned == stream_->offsets.sources.end() && stream_->replay) {
+      return Internal("the replayed batch has no offsets for " + key);
+    }
+    if (planned == stream_->offsets.sources.end()) {
+      KafkaPlanNotes notes;
+      auto offset = PlanKafkaBatch(**client, *stream_->checkpoint, *context_.fs, key,
+                                   context_.clock->NowMillis(), &notes);
+      if (!offset.ok()) return failed(offset.status());
+      stream_->lost_offsets += notes.lost_offsets;
+      stream_->backlog[key].records = notes.backlog_records;
+      planned = stream_->offsets.sources.emplace(key, std::move(*offset)).first;
+    }
+    ranges = RangesOf(planned->second);
+    for (const sources::OffsetRange& range : ranges) {
+      if (range.end > range.start) stream_->new_data = true;
+    }
+    // Offsets that moved without records to read (skipped after data loss, partitions
+    // gone or new) still make a batch, so that the checkpoint moves with them.
+    const auto& committed = stream_->checkpoint->committed_sources();
+    auto last = committed.find(key);
+    if (last != committed.end()) {
+      std::map<std::pair<std::string, int32_t>, int64_t> ends;
+      for (const PartitionRange& range : last->second.partitions) {
+        ends[{range.topic, range.partition}] = range.end;
+      }
+      std::map<std::pair<std::string, int32_t>, int64_t> planned_ends;
+      for (const PartitionRange& range : planned->second.partitions) {
+        planned_ends[{range.topic, range.partition}] = range.end;
+      }
+      if (ends != planned_ends) stream_->new_data = true;
+    }
+  } else {
+    auto batch = KafkaBatchReadRanges(**client);
+    if (!batch.ok()) return failed(batch.status());
+    ranges = std::move(*batch);
+  }
+  client->reset();
+  const std::string table = "__sluice_kafka_records_" + std::to_string(next_view++);
+  int64_t lost = 0;
+  Status read = ReadKafkaRanges(*context_.connection, *options, std::move(ranges), table, &lost);
+  if (!read.ok()) return failed(read);
+  tables_.push_back(table);
+  if (stream) stream_->lost_offsets += lost;
+  return MakeView("__sluice_kafka_" + std::to_string(next_view++),
+                  "SELECT * FROM " + QuoteIdentifier(table));
+}
+
 Result<std::string> InputVersions(const delta::DeltaContext& context, const graph::Graph& graph,
                                   const spec::PipelineSettings& settings,
                                   const std::vector<graph::Input>& inputs) {
@@ -611,6 +684,20 @@ Result<std::string> InputVersions(const delta::DeltaContext& context, const grap
       SLUICE_ASSIGN_OR_RETURN(std::string view,
                               InputVersions(context, graph, settings, dataset->view_inputs));
       out += "view " + dataset->name() + " {\n" + view + "}\n";
+      continue;
+    }
+    if (input.kind == sql::ReferenceKind::kKafka) {
+      // What the topics hold now: their partitions and where each ends.
+      SLUICE_ASSIGN_OR_RETURN(sources::KafkaOptions options,
+                              sources::ParseKafkaOptions(input.options, input.streaming));
+      SLUICE_ASSIGN_OR_RETURN(auto client, sources::KafkaClient::Connect(options));
+      SLUICE_ASSIGN_OR_RETURN(auto partitions, client->Partitions());
+      SLUICE_ASSIGN_OR_RETURN(auto marks, client->Watermarks(partitions));
+      out += input.path + "\n";
+      for (const auto& [partition, mark] : marks) {
+        out += "  " + partition.ToString() + ":" + std::to_string(mark.low) + "-" +
+               std::to_string(mark.high) + "\n";
+      }
       continue;
     }
     if (input.kind == sql::ReferenceKind::kReadFiles) {

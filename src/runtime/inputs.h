@@ -6,6 +6,8 @@
 //    (or its whole snapshot on the first batch); a commit that removes data fails the flow
 //    unless the source has skipChangeCommits, which skips such commits;
 //  * read_files: every matching file, or as a stream only files not seen before;
+//  * read_kafka: the offsets a batch read chooses, or a stream's next offsets
+//    (runtime/kafka_source.h);
 //  * a temporary view: its own query, rendered the same way and inlined.
 // Temporary views are named after the dataset they stand for, so qualified column names
 // (`orders.id`) keep working.
@@ -38,8 +40,10 @@ struct StreamBatch {
   BatchOffsets offsets;
   bool replay = false;
   bool new_data = false;  // some streaming source has rows (files) to read
-  // File sources: what is left for later batches after this one, by source key.
+  // File and Kafka sources: what is left for later batches after this one, by source key.
   std::map<std::string, Backlog> backlog;
+  // Kafka sources with failOnDataLoss false: offsets found gone from Kafka.
+  int64_t lost_offsets = 0;
 };
 
 // A dataset's definition as analysis binds it: a temporary view holding its flows' queries
@@ -134,6 +138,7 @@ class InputRenderer {
                                     bool skip_change_commits);
   Result<std::string> FilesRelation(const std::string& key, const sql::Reference& reference,
                                     const graph::Input& input, bool streaming);
+  Result<std::string> KafkaRelation(const std::string& key, const graph::Input& input);
   Result<std::string> ApplyViewExpectations(const graph::Dataset& view, const std::string& rows);
   Result<std::string> ViewRelation(const graph::Dataset& view);
   Result<std::string> MakeView(std::string name, const std::string& sql);
@@ -151,6 +156,7 @@ class InputRenderer {
   const spec::PipelineSettings& settings_;
   StreamBatch* stream_;
   std::vector<std::string> views_;
+  std::vector<std::string> tables_;  // temporary tables (Kafka records read)
   std::vector<delta::ScanPlan> scans_;
   std::vector<std::vector<delta::AddFile>> scan_files_;  // files the stream scans point at
   std::map<std::string, std::string> rendered_views_;    // lowercase dataset -> view name

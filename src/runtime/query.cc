@@ -75,11 +75,13 @@ class QueryResolver : public spark::RelationResolver {
         return views_.Relation(*external, reference);
       }
     }
-    if (dataset != nullptr || reference.kind == sql::ReferenceKind::kReadFiles) {
+    if (dataset != nullptr || reference.kind == sql::ReferenceKind::kReadFiles ||
+        reference.kind == sql::ReferenceKind::kKafka) {
       graph::Input input;
       input.kind = reference.kind;
       if (dataset != nullptr) input.dataset = dataset->name();
-      if (reference.kind == sql::ReferenceKind::kReadFiles) input.path = reference.name;
+      if (reference.kind != sql::ReferenceKind::kDataset) input.path = reference.name;
+      if (reference.kind == sql::ReferenceKind::kKafka) input.options = reference.options;
       return views_.Relation(input, reference);
     }
     std::vector<std::string> names{"event_log"};

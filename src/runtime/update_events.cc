@@ -190,6 +190,10 @@ void UpdateEvents::FlowProgress(const graph::Flow& flow, std::string_view status
       progress["metrics"]["backlog_files"] = *outcome->files_outstanding;
       progress["metrics"]["backlog_bytes"] = *outcome->bytes_outstanding;
     }
+    if (outcome->records_outstanding) {
+      progress["metrics"]["backlog_records"] = *outcome->records_outstanding;
+    }
+    if (outcome->lost_offsets > 0) progress["metrics"]["num_offsets_lost"] = outcome->lost_offsets;
     if (outcome->dropped_malformed > 0) {
       progress["metrics"]["num_malformed_records_dropped"] = outcome->dropped_malformed;
     }

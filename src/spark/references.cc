@@ -12,6 +12,10 @@ bool IsFileSourceFunction(std::string_view name) {
   return EqualsIgnoreCase(name, "read_files") || EqualsIgnoreCase(name, "cloud_files");
 }
 
+bool IsSourceFunction(std::string_view name) {
+  return IsFileSourceFunction(name) || EqualsIgnoreCase(name, "read_kafka");
+}
+
 namespace {
 
 class ReferenceWalker {
@@ -77,7 +81,7 @@ class ReferenceWalker {
         WalkExpr(relation.timestamp_as_of.get());
         break;
       case RelationKind::kFunction:
-        if (relation.name.size() == 1 && IsFileSourceFunction(relation.name[0])) {
+        if (relation.name.size() == 1 && IsSourceFunction(relation.name[0])) {
           found.push_back(&relation);
         }
         for (ExprPtr& arg : relation.args) WalkExpr(arg.get());

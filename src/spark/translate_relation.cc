@@ -340,7 +340,7 @@ Result<std::string> Translator::TableFunctionSql(const Relation& relation, const
     TranslatedQuery query{rows.select_sql, rows.columns, rows.sql_names};
     return DerivedRelation(query, &relation, {name}, scope);
   }
-  if (IsFileSourceFunction(name)) {
+  if (IsSourceFunction(name)) {
     return ErrorAt(relation.span, name + " is not allowed here");
   }
   return ErrorAt(relation.span, "unknown table function '" + name + "'");

@@ -59,16 +59,19 @@ enum class ReferenceKind {
   kDataset,    // a name: another dataset of the pipeline (or an unknown name: an error)
   kDeltaPath,  // delta.`/path/to/table`: an external Delta table
   kReadFiles,  // read_files('path', format => 'json', ...)
+  kKafka,      // read_kafka(bootstrapServers => ..., subscribe => ..., ...)
 };
 
 struct Reference {
   ReferenceKind kind = ReferenceKind::kDataset;
   // kDataset: the dataset name as written, without `LIVE.` and without a catalog/schema
   // prefix (those are kept in `qualifier`). kDeltaPath and kReadFiles: the path as written.
+  // kKafka: what it reads, "kafka:subscribe=topics" (or subscribePattern=, assign=), which
+  // names the source in checkpoints whatever servers hold it.
   std::string name;
   std::string qualifier;   // "catalog.schema", "schema" or "LIVE" when written; else empty
   bool streaming = false;  // read through STREAM(...) / STREAM ...
-  // kReadFiles: the named arguments (format, schemaHints, header, ...), keys as written,
+  // kReadFiles and kKafka: the named arguments (format, schemaHints, header, ...), keys as written,
   // values unquoted. Also options from a `WITH (key = value, ...)` after a STREAM source,
   // such as skipChangeCommits.
   std::map<std::string, std::string> options;

@@ -49,6 +49,32 @@ Status ReadFilesOptions(const spark::SourceText& source, const spark::Relation& 
   return Status::OK();
 }
 
+// read_kafka(option => value, ...): named options only, as Databricks requires.
+Status ReadKafkaOptions(const spark::SourceText& source, const spark::Relation& relation,
+                        Reference& reference) {
+  for (const spark::ExprPtr& arg : relation.args) {
+    if (arg->kind != spark::ExprKind::kNamedArg) {
+      return Error(source, arg->span,
+                   "read_kafka takes named options only (bootstrapServers => '...', "
+                   "subscribe => '...')");
+    }
+    SLUICE_ASSIGN_OR_RETURN(reference.options[arg->name],
+                            OptionValue(source, *arg->args[0], "read_kafka"));
+  }
+  for (const char* subscription : {"subscribe", "subscribePattern", "assign"}) {
+    for (const auto& [key, value] : reference.options) {
+      if (EqualsIgnoreCase(key, subscription) && reference.name.empty()) {
+        reference.name = std::string("kafka:") + subscription + "=" + value;
+      }
+    }
+  }
+  if (reference.name.empty()) {
+    return Error(source, relation.span,
+                 "read_kafka needs one of the options subscribe, subscribePattern or assign");
+  }
+  return Status::OK();
+}
+
 Status CloudFilesOptions(const spark::SourceText& source, const spark::Relation& relation,
                          Reference& reference) {
   // cloud_files('path', 'format' [, map('key', 'value', ...)])
@@ -123,7 +149,11 @@ Result<std::vector<Reference>> ReferencesOf(spark::Query& query, const spark::So
         source.Locate(relation->name_span.line > 0 ? relation->name_span : relation->span);
     reference.begin = relation->span.begin - std::min(query_offset, relation->span.begin);
     reference.end = relation->span.end - std::min(query_offset, relation->span.end);
-    if (relation->kind == spark::RelationKind::kFunction) {
+    if (relation->kind == spark::RelationKind::kFunction &&
+        EqualsIgnoreCase(relation->name.back(), "read_kafka")) {
+      reference.kind = ReferenceKind::kKafka;
+      SLUICE_RETURN_IF_ERROR(ReadKafkaOptions(source, *relation, reference));
+    } else if (relation->kind == spark::RelationKind::kFunction) {
       reference.kind = ReferenceKind::kReadFiles;
       if (EqualsIgnoreCase(relation->name.back(), "cloud_files")) {
         reference.cloud_files = true;
@@ -147,7 +177,8 @@ Result<std::vector<Reference>> ReferencesOf(spark::Query& query, const spark::So
       std::vector<std::string> qualifier(relation->name.begin(), relation->name.end() - 1);
       reference.qualifier = Join(qualifier, ".");
     }
-    if (reference.kind != ReferenceKind::kDataset) {
+    if (reference.kind == ReferenceKind::kDeltaPath ||
+        reference.kind == ReferenceKind::kReadFiles) {
       SLUICE_RETURN_IF_ERROR(CheckLocalPath(source, *relation, reference));
     }
     out.push_back(std::move(reference));

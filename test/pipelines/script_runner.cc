@@ -13,6 +13,7 @@
 #include "script_checks.h"
 #include "script_inputs.h"
 #include "sluice/pipeline.h"
+#include "support/kafka_broker.h"
 
 namespace sluice::testing {
 namespace {
@@ -48,6 +49,7 @@ class ScriptRunner {
   void RunQuery(const ScriptRecord& record);
   void RunFailingQuery(const ScriptRecord& record);
   void CheckPath(const ScriptRecord& record);
+  void RunKafka(const ScriptRecord& record);
 
   // Checks a failed (or unexpectedly successful) operation against the record's `error`
   // lines. Returns whether the record expected an error.
@@ -79,6 +81,7 @@ class ScriptRunner {
   std::string dir_;
   std::vector<ScriptFailure> failures_;
   std::vector<std::string> environment_;
+  std::unique_ptr<KafkaBroker> kafka_;  // `kafka start`
 };
 
 bool ScriptRunner::ExpectError(const ScriptRecord& record, const Status& status,
@@ -102,6 +105,11 @@ void ScriptRunner::WriteFile(const ScriptRecord& record) {
   if (!Resolve(record, 1, &path)) return;
   std::string content;
   for (const std::string& line : record.body) content += line + "\n";
+  // {{kafka}}: the bootstrap servers of the test's Kafka cluster.
+  for (size_t at = content.find("{{kafka}}"); kafka_ && at != std::string::npos;
+       at = content.find("{{kafka}}", at)) {
+    content.replace(at, 9, kafka_->bootstrap_servers());
+  }
   // Modifiers after the path, applied in this order: noeol (no line break after the last
   // line), crlf (\r\n line breaks), latin1 (UTF-8 text written as ISO-8859-1), parquet (the
   // text is CSV with a header, written as a Parquet file with the types DuckDB detects),
@@ -354,12 +362,87 @@ void ScriptRunner::Execute(const ScriptRecord& record) {
     RunFailingQuery(record);
   } else if (kind == "exists" || kind == "missing" || kind == "contains") {
     CheckPath(record);
+  } else if (kind == "kafka") {
+    RunKafka(record);
   } else {
     Fail(record.line,
          "unknown record '" + kind +
              "' (file, input, delete, env, run, validate, graph, compiled, open, query, "
-             "query-error, exists, missing, contains)");
+             "query-error, exists, missing, contains, kafka)");
   }
+}
+
+// kafka start [BROKERS] | topic NAME PARTITIONS | produce TOPIC (body: records) |
+// produce-many TOPIC PARTITION COUNT PREFIX | error API_KEY COUNT CODE |
+// leader TOPIC PARTITION BROKER | down BROKER | up BROKER | stop (docs/testing.md).
+void ScriptRunner::RunKafka(const ScriptRecord& record) {
+  const std::vector<std::string>& w = record.words;
+  const std::string what = w.size() > 1 ? w[1] : "";
+  if (what == "start") {
+    kafka_ = std::make_unique<KafkaBroker>(w.size() > 2 ? std::atoi(w[2].c_str()) : 1);
+    if (!kafka_->start_error().empty()) Fail(record.line, kafka_->start_error());
+    return;
+  }
+  if (what == "stop") {
+    kafka_.reset();
+    return;
+  }
+  if (!kafka_) {
+    Fail(record.line, "kafka " + what + " before kafka start");
+    return;
+  }
+  std::string error;
+  if (what == "topic" && w.size() == 4) {
+    error = kafka_->CreateTopic(w[2], std::atoi(w[3].c_str()));
+  } else if (what == "produce" && w.size() == 3) {
+    // Each line: PARTITION KEY [ts=MS] [h:NAME=VALUE]... VALUE; \N is a null key or value.
+    for (const std::string& line : record.body) {
+      const std::vector<std::string> words = SplitWords(line);
+      if (words.size() < 3) {
+        Fail(record.line, "a record line is PARTITION KEY VALUE: " + line);
+        return;
+      }
+      KafkaTestRecord produced;
+      produced.partition = std::atoi(words[0].c_str());
+      if (words[1] != "\\N") produced.key = words[1];
+      size_t next = 2;
+      for (; next + 1 < words.size(); ++next) {
+        if (words[next].rfind("ts=", 0) == 0) {
+          produced.timestamp_ms = std::atoll(words[next].c_str() + 3);
+        } else if (words[next].rfind("h:", 0) == 0 && words[next].find('=') != std::string::npos) {
+          const size_t equals = words[next].find('=');
+          const std::string value = words[next].substr(equals + 1);
+          produced.headers.emplace_back(
+              words[next].substr(2, equals - 2),
+              value == "\\N" ? std::nullopt : std::optional<std::string>(value));
+        } else {
+          break;
+        }
+      }
+      // The value is the rest of the line from its first word on.
+      size_t at = 0;
+      for (size_t k = 0; k < next; ++k) {
+        at = line.find(words[k], at) + words[k].size();
+      }
+      at = line.find(words[next], at);
+      const std::string value = line.substr(at);
+      if (value != "\\N") produced.value = value;
+      error = kafka_->Produce(w[2], produced);
+      if (!error.empty()) break;
+    }
+  } else if (what == "produce-many" && w.size() == 6) {
+    error = kafka_->ProduceMany(w[2], std::atoi(w[3].c_str()), std::atoll(w[4].c_str()), w[5]);
+  } else if (what == "error" && w.size() == 5) {
+    error = kafka_->FailRequests(std::atoi(w[2].c_str()), std::atoi(w[3].c_str()),
+                                 std::atoi(w[4].c_str()));
+  } else if (what == "leader" && w.size() == 5) {
+    error = kafka_->SetLeader(w[2], std::atoi(w[3].c_str()), std::atoi(w[4].c_str()));
+  } else if ((what == "down" || what == "up") && w.size() == 3) {
+    error = kafka_->SetBrokerDown(std::atoi(w[2].c_str()), what == "down");
+  } else {
+    error = "unknown kafka record: " + record.head;
+  }
+  if (!error.empty()) Fail(record.line, "kafka " + what + ": " + error);
 }
 
 }  // namespace

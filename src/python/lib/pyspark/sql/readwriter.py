@@ -17,7 +17,7 @@ from _sluice_py.sqltext import quote_identifier, string_literal, table_name
 __all__ = ["DataFrameReader", "DataStreamReader", "DataFrameWriter"]
 
 _FILE_FORMATS = ("json", "csv", "parquet", "text", "binaryfile", "avro", "orc", "xml")
-_LATER_SOURCES = ("kafka", "kinesis", "jdbc", "eventhubs", "pulsar", "socket", "rate",
+_LATER_SOURCES = ("kinesis", "jdbc", "eventhubs", "pulsar", "socket", "rate",
                   "postgresql", "sqlserver", "mysql")
 
 
@@ -80,6 +80,23 @@ class _Reader:
                                            "or a DDL string")
         return self
 
+    def _kafka(self, path, origin):
+        """format("kafka"): the read_kafka table function with the same options, under
+        their Spark names (option names are compared without regard to case)."""
+        if path is not None:
+            raise _errors.unsupported("load(path) of a Kafka source",
+                                      "name the topics with option(\"subscribe\", ...)")
+        if self._schema is not None:
+            raise _errors.PySparkTypeError(
+                "[UNSUPPORTED_OPERATION] Kafka source has a fixed schema and cannot be set "
+                "with a custom one")
+        arguments = ", ".join("%s => %s" % (quote_identifier(key), string_literal(value))
+                              for key, value in self._options.items())
+        source = "read_kafka(%s)" % arguments
+        if self._streaming:
+            source = "STREAM " + source
+        return self._dataframe(source, self._streaming, origin)
+
     def _dataframe(self, source, streaming, origin):
         from pyspark.sql.dataframe import DataFrame
         return DataFrame._from_source(self._session, source, streaming, origin=origin)
@@ -109,6 +126,8 @@ class _Reader:
             self.schema(schema)
         self.options(**options)
         fmt = (self._format or "parquet").lower()
+        if fmt == "kafka":
+            return self._kafka(path, origin)
         if fmt in _LATER_SOURCES:
             raise _errors.unsupported("format(\"%s\")" % self._format,
                                       "sluice reads files and Delta tables; read this source "
