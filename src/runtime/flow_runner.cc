@@ -256,9 +256,11 @@ Status FlowExecution::RunStreaming(FlowOutcome& outcome) {
   // new columns (addNewColumns) grows the stored schema and runs again, once.
   bool first = true;
   bool retried = false;
+  std::map<std::string, std::optional<KafkaEnds>> kafka_ends;
   while (true) {
     FlowOutcome part;
     StreamBatch batch;
+    batch.kafka_ends = &kafka_ends;
     bool grew = false;
     Status status = RunStreamBatch(checkpoint, batch, part, &grew);
     if (!status.ok()) {

@@ -11,7 +11,6 @@
 #include "ingest/ddl.h"
 #include "ingest/options.h"
 #include "runtime/file_tree.h"
-#include "runtime/kafka_source.h"
 #include "runtime/spark_sql.h"
 
 namespace sluice::runtime {
@@ -631,8 +630,11 @@ Result<std::string> InputRenderer::KafkaRelation(const std::string& key,
     }
     if (planned == stream_->offsets.sources.end()) {
       KafkaPlanNotes notes;
+      std::optional<KafkaEnds> no_ends;
+      std::optional<KafkaEnds>& ends =
+          stream_->kafka_ends != nullptr ? (*stream_->kafka_ends)[key] : no_ends;
       auto offset = PlanKafkaBatch(**client, *stream_->checkpoint, *context_.fs, key,
-                                   context_.clock->NowMillis(), &notes);
+                                   context_.clock->NowMillis(), ends, &notes);
       if (!offset.ok()) return failed(offset.status());
       stream_->lost_offsets += notes.lost_offsets;
       stream_->backlog[key].records = notes.backlog_records;

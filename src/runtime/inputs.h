@@ -24,6 +24,7 @@
 #include "graph/graph.h"
 #include "runtime/checkpoint.h"
 #include "runtime/file_source.h"
+#include "runtime/kafka_source.h"
 #include "spark/translator.h"
 #include "spec/settings.h"
 
@@ -44,6 +45,9 @@ struct StreamBatch {
   std::map<std::string, Backlog> backlog;
   // Kafka sources with failOnDataLoss false: offsets found gone from Kafka.
   int64_t lost_offsets = 0;
+  // Kafka sources: where the update's first batch found each source ending, by source key
+  // (kept by the flow across the batches of one update).
+  std::map<std::string, std::optional<KafkaEnds>>* kafka_ends = nullptr;
 };
 
 // A dataset's definition as analysis binds it: a temporary view holding its flows' queries

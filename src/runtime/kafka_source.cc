@@ -151,7 +151,7 @@ std::vector<sources::OffsetRange> RangesOf(const SourceOffset& offset) {
 
 Result<SourceOffset> PlanKafkaBatch(KafkaClient& client, const FlowCheckpoint& checkpoint,
                                     io::FileSystem& fs, const std::string& key, int64_t now_ms,
-                                    KafkaPlanNotes* notes) {
+                                    std::optional<KafkaEnds>& update_ends, KafkaPlanNotes* notes) {
   const KafkaOptions& options = client.options();
   SLUICE_ASSIGN_OR_RETURN(std::vector<TopicPartition> partitions, client.Partitions());
   SLUICE_ASSIGN_OR_RETURN(auto marks, client.Watermarks(partitions));
@@ -193,6 +193,17 @@ Result<SourceOffset> PlanKafkaBatch(KafkaClient& client, const FlowCheckpoint& c
       start->second = mark.high;
     }
     until[partition] = mark.high;
+  }
+  if (update_ends) {
+    for (auto& [partition, end] : until) {
+      auto limit = update_ends->find(partition);
+      // A partition found after the update started waits for the next update.
+      end =
+          std::max(from.at(partition),
+                   limit == update_ends->end() ? from.at(partition) : std::min(end, limit->second));
+    }
+  } else {
+    update_ends = until;
   }
   if (options.max_offsets_per_trigger) LimitOffsets(*options.max_offsets_per_trigger, from, until);
   int64_t total = 0;

@@ -10,6 +10,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,11 @@
 
 namespace sluice::runtime {
 
+// Where each partition of a Kafka source ended when an update first planned a batch of it:
+// the update's later batches read up to there and no further, so that an update ends
+// even while producers keep writing (Spark's Trigger.AvailableNow).
+using KafkaEnds = std::map<sources::TopicPartition, int64_t>;
+
 // What planning a stream's batch decided besides its offsets.
 struct KafkaPlanNotes {
   int64_t backlog_records = 0;  // offsets left for later batches (maxOffsetsPerTrigger)
@@ -30,10 +37,11 @@ struct KafkaPlanNotes {
 };
 
 // The offsets of the next batch of the stream `key` whose checkpoint is `checkpoint`
-// (every partition, start == end where there is nothing to read).
+// (every partition, start == end where there is nothing to read), up to `update_ends`
+// when it is set, else to the latest offsets, which it is then set to.
 Result<SourceOffset> PlanKafkaBatch(sources::KafkaClient& client, const FlowCheckpoint& checkpoint,
                                     io::FileSystem& fs, const std::string& key, int64_t now_ms,
-                                    KafkaPlanNotes* notes);
+                                    std::optional<KafkaEnds>& update_ends, KafkaPlanNotes* notes);
 
 // The ranges of a batch (non-streaming) read.
 Result<std::vector<sources::OffsetRange>> KafkaBatchReadRanges(sources::KafkaClient& client);
