@@ -146,7 +146,9 @@ void CrashAndRerun(const std::string& point, int skip, int* hits) {
   ArmKillPoint(point, skip);
   auto killed = RunOnce(root);
   SyncPoints::Get().ClearAll();
-  if (killed.ok()) EXPECT_EQ(killed->state, "FAILED") << "the kill point was not reached";
+  if (killed.ok()) {
+    EXPECT_EQ(killed->state, "FAILED") << "the kill point was not reached";
+  }
   ASSERT_EQ(Produce(kafka, 0, "f"), "");
   for (int i = 0; i < 2; ++i) {
     auto rerun = RunOnce(root);
