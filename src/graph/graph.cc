@@ -104,10 +104,12 @@ Result<std::string> SinkPath(const spec::PipelineSettings& settings,
   };
   const std::string format = ToLower(sink.sink_format);
   if (format == "kafka") {
-    return NotSupported(sql::FormatDiagnostic(
-        sink.location, "sink '" + sink.name +
-                           "': Kafka sinks are not supported yet; sluice writes Delta sinks "
-                           "(format \"delta\" with a \"path\" option)"));
+    // A Kafka sink has no table; its options name the cluster (and the topic, unless each
+    // row has a topic column).
+    for (const auto& [key, value] : sink.sink_options) {
+      if (EqualsIgnoreCase(key, "kafka.bootstrap.servers") && !value.empty()) return std::string();
+    }
+    return error("a Kafka sink needs the option kafka.bootstrap.servers");
   }
   if (format != "delta") {
     return error("unknown format '" + sink.sink_format + "'; a sink's format is delta or kafka");

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/strings.h"
 #include "spec/settings.h"
 #include "sql/ast.h"
 
@@ -49,8 +50,12 @@ struct Dataset {
            kind() == sql::DatasetKind::kMaterializedView;
   }
   bool is_sink() const { return kind() == sql::DatasetKind::kSink; }
-  // Written to a Delta table: tables and sinks.
-  bool is_stored() const { return is_table() || is_sink(); }
+  // A sink that writes Kafka records (USING kafka) rather than a Delta table.
+  bool is_kafka_sink() const {
+    return is_sink() && EqualsIgnoreCase(definition.sink_format, "kafka");
+  }
+  // Written to a Delta table: tables and Delta sinks.
+  bool is_stored() const { return is_table() || (is_sink() && !is_kafka_sink()); }
 };
 
 struct Flow {

@@ -10,6 +10,7 @@
 #include "runtime/auto_cdc.h"
 #include "runtime/checkpoint.h"
 #include "runtime/inputs.h"
+#include "runtime/kafka_sink.h"
 #include "runtime/query.h"
 #include "runtime/spark_functions.h"
 #include "runtime/spark_sql.h"
@@ -362,7 +363,9 @@ Status FlowExecution::RunStreamBatch(FlowCheckpoint& checkpoint, StreamBatch& ba
     // A crash after the batch's offsets were written: if its data is in the table, only
     // the commit marker is missing; otherwise the same offsets are read again.
     const BatchOffsets& pending = *checkpoint.pending();
-    auto snapshot = delta::LoadSnapshot(context_, TablePath());
+    // A Kafka sink has no table to tell: its batch is written again (at least once).
+    auto snapshot = target_.is_kafka_sink() ? Result<delta::SnapshotPtr>(NotFound("no table"))
+                                            : delta::LoadSnapshot(context_, TablePath());
     std::optional<int64_t> committed;
     if (flow_.cdc) {
       // An AUTO CDC batch is complete once its state commit (the second) exists.
@@ -448,6 +451,11 @@ Status FlowExecution::RunStreamBatch(FlowCheckpoint& checkpoint, StreamBatch& ba
   if (flow_.cdc) {
     Status applied = ApplyCdc(*rendered, checkpoint.id(), batch.offsets.batch_id, outcome);
     if (!applied.ok()) return fail(applied);
+  } else if (target_.is_kafka_sink()) {
+    auto written = WriteKafkaSink(*connection_, target_, sql, flow_.name, batch.offsets.batch_id);
+    if (!written.ok()) return fail(written.status());
+    outcome.output_rows = *written;
+    outcome.wrote = *written > 0;
   } else {
     Status written = CheckAndWrite(sql, outcome, options);
     if (!written.ok()) return fail(written);
