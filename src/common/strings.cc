@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <mutex>
+#include <set>
 
 namespace sluice {
 
@@ -185,15 +187,47 @@ std::string JsonString(std::string_view text) {
   return out;
 }
 
-std::string RedactSecrets(std::string text, const std::vector<std::string>& secrets) {
+namespace {
+
+struct NotedSecrets {
+  std::mutex mutex;
+  std::set<std::string> values;
+};
+
+// Never destroyed: text may be redacted during static destruction.
+NotedSecrets& Noted() {
+  static NotedSecrets& noted = *new NotedSecrets();
+  return noted;
+}
+
+void Redact(std::string& text, const std::string& secret) {
   static constexpr std::string_view kRedacted = "[REDACTED]";
-  for (const std::string& secret : secrets) {
-    if (secret.empty()) continue;
-    for (size_t at = text.find(secret); at != std::string::npos;
-         at = text.find(secret, at + kRedacted.size())) {
-      text.replace(at, secret.size(), kRedacted);
-    }
+  if (secret.empty()) return;
+  for (size_t at = text.find(secret); at != std::string::npos;
+       at = text.find(secret, at + kRedacted.size())) {
+    text.replace(at, secret.size(), kRedacted);
   }
+}
+
+}  // namespace
+
+void NoteSecretValue(const std::string& value) {
+  if (value.empty()) return;
+  NotedSecrets& noted = Noted();
+  std::lock_guard lock(noted.mutex);
+  noted.values.insert(value);
+}
+
+std::string RedactSecrets(std::string text, const std::vector<std::string>& secrets) {
+  for (const std::string& secret : secrets) Redact(text, secret);
+  NotedSecrets& noted = Noted();
+  std::lock_guard lock(noted.mutex);
+  // Longer values first, so that a secret containing another is hidden whole.
+  std::vector<const std::string*> values;
+  for (const std::string& value : noted.values) values.push_back(&value);
+  std::sort(values.begin(), values.end(),
+            [](const std::string* a, const std::string* b) { return a->size() > b->size(); });
+  for (const std::string* value : values) Redact(text, *value);
   return text;
 }
 

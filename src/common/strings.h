@@ -17,8 +17,12 @@ std::string ToLower(std::string_view text);
 std::string ToUpper(std::string_view text);
 std::string Trim(std::string_view text);
 
-// `text` with every occurrence of each non-empty `secrets` value replaced by "[REDACTED]".
-std::string RedactSecrets(std::string text, const std::vector<std::string>& secrets);
+// `text` with every occurrence of each non-empty `secrets` value, and of every value given
+// to NoteSecretValue, replaced by "[REDACTED]".
+std::string RedactSecrets(std::string text, const std::vector<std::string>& secrets = {});
+// Remembers a secret value this process read (a pipeline's secret), so that RedactSecrets
+// hides it wherever sluice prints or logs text. Thread-safe.
+void NoteSecretValue(const std::string& value);
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
 // Parses a whole decimal integer; nullopt on anything else (sign allowed, no spaces).

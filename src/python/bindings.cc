@@ -14,6 +14,7 @@
 #include "python/bindings_internal.h"
 #include "python/embedded_sources.h"
 #include "spark/parser.h"
+#include "spec/secrets.h"
 #include "sql/parser.h"
 
 namespace py = pybind11;
@@ -168,6 +169,16 @@ void DefineModule(py::module_& m) {
   // A secret value the files read: it is redacted wherever sluice prints or logs.
   m.def("note_secret", [](const std::string& value) {
     if (sp::current_secrets != nullptr) sp::current_secrets->push_back(value);
+  });
+
+  // A secret from the local provider (spec/secrets.h), or None when it has none; a secrets
+  // file it may not read raises.
+  m.def("secret", [error](const std::string& scope, const std::string& key) -> py::object {
+    auto value = sluice::spec::LookUpSecret(scope, key);
+    if (value.ok()) return py::str(*value);
+    if (value.status().code() == sluice::StatusCode::kNotFound) return py::none();
+    PyErr_SetString(error.ptr(), value.status().message().c_str());
+    throw py::error_already_set();
   });
 
   // The environment variable `name` as the process has it now, or None.

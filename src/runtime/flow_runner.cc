@@ -796,7 +796,8 @@ FlowOutcome RunFlow(const RuntimeEnv& env, const FlowRequest& request,
   Status status = execution.Run(outcome);
   if (!status.ok()) {
     outcome.state = "FAILED";
-    outcome.error = status.message();
+    // A secret a query read may be quoted by its error (a failed cast, say).
+    outcome.error = RedactSecrets(status.message());
   }
   return outcome;
 }

@@ -614,11 +614,16 @@ Result<std::string> InputRenderer::KafkaRelation(const std::string& key,
   };
   auto options = sources::ParseKafkaOptions(input.options, input.streaming);
   if (!options.ok()) return failed(options.status());
-  // Analysis binds the columns, which are fixed, without connecting to Kafka.
+  // Analysis binds the columns, which are fixed, without connecting to Kafka (or reading
+  // its secrets).
   if (definitions_ != nullptr) {
     return MakeView("__sluice_kafka_" + std::to_string(next_view++),
                     KafkaColumnsOnlySql(options->include_headers));
   }
+  auto resolved = ResolveSecretOptions(input.options);
+  if (!resolved.ok()) return failed(resolved.status());
+  options = sources::ParseKafkaOptions(*resolved, input.streaming);
+  if (!options.ok()) return failed(options.status());
   auto client = sources::KafkaClient::Connect(*options);
   if (!client.ok()) return failed(client.status());
   std::vector<sources::OffsetRange> ranges;
@@ -690,8 +695,9 @@ Result<std::string> InputVersions(const delta::DeltaContext& context, const grap
     }
     if (input.kind == sql::ReferenceKind::kKafka) {
       // What the topics hold now: their partitions and where each ends.
+      SLUICE_ASSIGN_OR_RETURN(auto resolved, ResolveSecretOptions(input.options));
       SLUICE_ASSIGN_OR_RETURN(sources::KafkaOptions options,
-                              sources::ParseKafkaOptions(input.options, input.streaming));
+                              sources::ParseKafkaOptions(resolved, input.streaming));
       SLUICE_ASSIGN_OR_RETURN(auto client, sources::KafkaClient::Connect(options));
       SLUICE_ASSIGN_OR_RETURN(auto partitions, client->Partitions());
       SLUICE_ASSIGN_OR_RETURN(auto marks, client->Watermarks(partitions));

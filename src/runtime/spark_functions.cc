@@ -4,6 +4,7 @@
 #include "engine/scalar_function.h"
 #include "spark/macros.h"
 #include "spark/native.h"
+#include "spec/secrets.h"
 
 namespace sluice::runtime {
 namespace {
@@ -55,6 +56,18 @@ class AggregateAdapter : public engine::AggregateState {
 }  // namespace
 
 Status InstallSparkFunctions(engine::Connection& connection) {
+  // secret(scope, key) (spark/functions_misc.cc): the local provider's value (spec/secrets.h).
+  engine::ScalarFunctionSpec secret;
+  secret.name = "sluice_secret";
+  secret.parameter_types = {"VARCHAR", "VARCHAR"};
+  secret.return_type = "VARCHAR";
+  secret.function = [](const std::vector<engine::Value>& arguments) -> Result<engine::Value> {
+    SLUICE_ASSIGN_OR_RETURN(std::string value,
+                            spec::LookUpSecret(std::get<std::string>(arguments[0].data),
+                                               std::get<std::string>(arguments[1].data)));
+    return engine::Value::Text(std::move(value));
+  };
+  SLUICE_RETURN_IF_ERROR(engine::RegisterScalarFunction(connection, std::move(secret)));
   for (const spark::NativeFunction& native : spark::NativeFunctions()) {
     engine::ScalarFunctionSpec spec;
     spec.name = native.name;

@@ -70,6 +70,19 @@ Result<Typed> RaiseErrorFn(Call& call) {
   return call.Result(Failure("coalesce(" + call.args[0].sql + ", 'null')"), DataType::Null());
 }
 
+// secret(scope, key): a secret's value from the local provider (docs/secrets.md), read by
+// sluice_secret, which the runtime installs; the value never appears in the SQL.
+Result<Typed> SecretFn(Call& call) {
+  for (size_t i = 0; i < 2; ++i) {
+    const Expr& arg = *call.raw[i];
+    if (arg.kind != ExprKind::kLiteral || !arg.literal.type.is(TypeId::kString)) {
+      return call.ArgError(i, "secret takes the scope and the key as string literals");
+    }
+  }
+  return call.Result("sluice_secret(" + call.args[0].sql + ", " + call.args[1].sql + ")", kString,
+                     false);
+}
+
 // monotonically_increasing_id(): in one partition, the row's position from 0.
 Result<Typed> MonotonicallyIncreasingIdFn(Call& call) {
   Typed out = call.Result("(row_number() OVER () - 1)", kLong, false);
@@ -153,6 +166,7 @@ void AddMiscFunctions(FunctionMap& map) {
   Define(map, "assert_true", k, 1, 2, AssertTrueFn, kMisc);
   Define(map, "raise_error", k, 1, 1, RaiseErrorFn, kMisc);
   Define(map, "uuid", k, 0, 0, Constant("CAST(uuid() AS VARCHAR)", kString), kMisc);
+  Define(map, "secret", k, 2, 2, SecretFn, kMisc);
   const std::string user = QuoteLiteral(SessionUser());
   Define(map, "current_user", k, 0, 0, Constant(user, kString), kMisc);
   Alias(map, "user", "current_user");

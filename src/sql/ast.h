@@ -62,6 +62,13 @@ enum class ReferenceKind {
   kKafka,      // read_kafka(bootstrapServers => ..., subscribe => ..., ...)
 };
 
+// An option value written as secret('scope', 'key') (read_kafka's options accept it, as on
+// Databricks): a marker that runtime/ replaces by the secret's value when it reads the
+// source, so that the value is never in the graph, the event log or validate's output.
+std::string SecretOptionMarker(const std::string& scope, const std::string& key);
+// The scope and key of a marker; false for any other value.
+bool ParseSecretOptionMarker(const std::string& value, std::string* scope, std::string* key);
+
 struct Reference {
   ReferenceKind kind = ReferenceKind::kDataset;
   // kDataset: the dataset name as written, without `LIVE.` and without a catalog/schema

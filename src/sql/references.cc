@@ -16,11 +16,22 @@ Status Error(const spark::SourceText& source, const spark::Span& at, std::string
   return InvalidArgument(FormatDiagnostic(source.Locate(at), message));
 }
 
-// The text of a literal option value: strings decoded, numbers and booleans as written.
+// The text of a literal option value: strings decoded, numbers and booleans as written;
+// secret('scope', 'key') as its marker.
 Result<std::string> OptionValue(const spark::SourceText& source, const spark::Expr& value,
                                 std::string_view function) {
   if (value.kind == spark::ExprKind::kLiteral && !value.literal.type.is(spark::TypeId::kNull)) {
     return value.literal.text;
+  }
+  if (value.kind == spark::ExprKind::kFunction && !value.parts.empty() &&
+      EqualsIgnoreCase(value.parts.back(), "secret")) {
+    if (value.args.size() != 2 || value.args[0]->kind != spark::ExprKind::kLiteral ||
+        value.args[1]->kind != spark::ExprKind::kLiteral ||
+        !value.args[0]->literal.type.is(spark::TypeId::kString) ||
+        !value.args[1]->literal.type.is(spark::TypeId::kString)) {
+      return Error(source, value.span, "secret takes the scope and the key as string literals");
+    }
+    return SecretOptionMarker(value.args[0]->literal.text, value.args[1]->literal.text);
   }
   return Error(source, value.span,
                std::string(function) + " options are literals (strings, numbers or booleans)");
@@ -193,6 +204,20 @@ SourceLocation TokenLocation(std::string_view text, std::string_view file, const
 }  // namespace sluice::sql::internal
 
 namespace sluice::sql {
+
+std::string SecretOptionMarker(const std::string& scope, const std::string& key) {
+  return "\x1bsecret\x1f" + scope + "\x1f" + key;
+}
+
+bool ParseSecretOptionMarker(const std::string& value, std::string* scope, std::string* key) {
+  static const std::string kPrefix = "\x1bsecret\x1f";
+  if (value.rfind(kPrefix, 0) != 0) return false;
+  const size_t separator = value.find('\x1f', kPrefix.size());
+  if (separator == std::string::npos) return false;
+  *scope = value.substr(kPrefix.size(), separator - kPrefix.size());
+  *key = value.substr(separator + 1);
+  return true;
+}
 
 std::string_view RemoteStorageScheme(std::string_view path) {
   size_t end = 0;

@@ -137,17 +137,28 @@ void ScriptRunner::WriteFile(const ScriptRecord& record) {
       }
     } else if (StartsWith(modifier, "truncate=")) {
       content.resize(std::min<size_t>(content.size(), std::stoul(modifier.substr(9))));
+    } else if (StartsWith(modifier, "mode=")) {
+      continue;  // applied once written
     } else {
       Fail(record.line, "unknown input modifier '" + modifier +
-                            "' (noeol, crlf, latin1, parquet, gzip, zstd, truncate=N)");
+                            "' (noeol, crlf, latin1, parquet, gzip, zstd, truncate=N, mode=OCTAL)");
       return;
     }
   }
   std::error_code error;
   fs::create_directories(path.parent_path(), error);
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << content;
-  if (!out) Fail(record.line, path.string() + ": cannot write");
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << content;
+    if (!out) Fail(record.line, path.string() + ": cannot write");
+  }
+  // mode=600: the file's permission bits.
+  for (size_t i = 2; i < record.words.size(); ++i) {
+    if (!StartsWith(record.words[i], "mode=")) continue;
+    fs::permissions(path, static_cast<fs::perms>(std::stoul(record.words[i].substr(5), nullptr, 8)),
+                    error);
+    if (error) Fail(record.line, path.string() + ": cannot set its mode: " + error.message());
+  }
 }
 
 void ScriptRunner::RunUpdate(const ScriptRecord& record) {
@@ -349,7 +360,12 @@ void ScriptRunner::Execute(const ScriptRecord& record) {
       Fail(record.line, "env takes NAME=VALUE");
     } else {
       const std::string name = record.words[1].substr(0, equals);
-      setenv(name.c_str(), record.words[1].substr(equals + 1).c_str(), 1);
+      // {{dir}}: the test's folder.
+      std::string value = record.words[1].substr(equals + 1);
+      for (size_t at = value.find("{{dir}}"); at != std::string::npos; at = value.find("{{dir}}")) {
+        value.replace(at, 7, dir_);
+      }
+      setenv(name.c_str(), value.c_str(), 1);
       environment_.push_back(name);
     }
   } else if (kind == "compiled") {

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <iostream>
 
+#include "common/strings.h"
+
 namespace sluice::cli {
 
 CLI::Option* AddFormatOption(CLI::App& command, std::string* format) {
@@ -25,7 +27,7 @@ void AddVersionOptions(CLI::App& command, std::optional<int64_t>* version,
 
 int Fail(const Status& status) {
   std::cout.flush();
-  std::cerr << "error: " << status.message() << std::endl;
+  std::cerr << "error: " << RedactSecrets(status.message()) << std::endl;
   return kExitFailure;
 }
 

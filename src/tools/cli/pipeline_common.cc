@@ -1,6 +1,7 @@
 // Shared by the pipeline subcommands.
 #include <iostream>
 
+#include "common/strings.h"
 #include "tools/cli/command.h"
 
 namespace sluice::cli {
@@ -16,7 +17,7 @@ void AddPipelineArguments(CLI::App& command, PipelineArguments* arguments, bool 
 }
 
 int DefinitionError(const Status& status) {
-  std::cerr << "error: " << status.message() << "\n";
+  std::cerr << "error: " << RedactSecrets(status.message()) << "\n";
   switch (status.code()) {
     case StatusCode::kInvalidArgument:
     case StatusCode::kNotFound:

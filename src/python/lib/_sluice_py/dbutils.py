@@ -1,8 +1,8 @@
 """dbutils in pipeline files: secrets and widgets read the pipeline's configuration.
 
-dbutils.secrets.get(scope, key) reads the environment variable
-SLUICE_SECRET_<SCOPE>_<KEY> (upper case, other characters as `_`), else the configuration
-value `secrets.<scope>.<key>`. dbutils.widgets.get(name) reads the configuration value
+dbutils.secrets.get(scope, key) reads the local secret provider (docs/secrets.md): the
+environment variable SLUICE_SECRET_<SCOPE>_<KEY> (upper case, other characters as `_`),
+then the owner-only secrets file; else the configuration value `secrets.<scope>.<key>`. dbutils.widgets.get(name) reads the configuration value
 `name`."""
 
 import re
@@ -23,14 +23,14 @@ class _Secrets:
     def get(self, scope, key):
         # The process environment as it is now (os.environ is a copy made when the
         # interpreter started, which may be long before this load).
-        value = _sluice.getenv(_env_name(scope, key))
+        value = _sluice.secret(scope, key)
         if value is None:
             value = self._configuration.get("secrets.%s.%s" % (scope, key))
         if value is None:
             raise errors.PySparkException(
                 "Secret does not exist with scope: %s and key: %s (set the environment "
-                "variable %s or the configuration value secrets.%s.%s)"
-                % (scope, key, _env_name(scope, key), scope, key))
+                "variable %s, add it to the secrets file, or set the configuration value "
+                "secrets.%s.%s)" % (scope, key, _env_name(scope, key), scope, key))
         _sluice.note_secret(value)  # kept out of the event log and printed SQL
         return value
 
