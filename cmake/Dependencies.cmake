@@ -57,6 +57,8 @@ set_target_properties(xxhash PROPERTIES
 # librdkafka (librdkafka-dev) for Kafka sources and sinks, RE2 (libre2-dev) for patterns.
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+# libpq (libpq-dev) for PostgreSQL sources.
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 
 # The embedded CPython (Debian's python3-dev) and pybind11's headers (pybind11-dev).
 pkg_check_modules(PYTHON_EMBED REQUIRED IMPORTED_TARGET python3-embed)

@@ -21,7 +21,7 @@ DEBIAN_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libsimdjson-dev libroaring-dev libfmt-dev libcli11-dev
   libyaml-cpp-dev libre2-dev zlib1g-dev libzstd-dev libssl-dev libxxhash-dev
-  python3-dev pybind11-dev python3-pandas librdkafka-dev
+  python3-dev pybind11-dev python3-pandas librdkafka-dev libpq-dev postgresql
 )
 
 install_debian_packages() {

@@ -270,7 +270,8 @@ Status GraphBuilder::ResolveInputs(const sql::Query& query, bool reader_is_strea
     Input input;
     input.kind = reference.kind;
     input.streaming = reference.streaming;
-    if (reference.kind == sql::ReferenceKind::kKafka) {
+    if (reference.kind == sql::ReferenceKind::kKafka ||
+        reference.kind == sql::ReferenceKind::kJdbc) {
       input.path = reference.name;
       input.options = reference.options;
       inputs.push_back(std::move(input));

@@ -24,10 +24,11 @@ namespace sluice::graph {
 struct Input {
   sql::ReferenceKind kind = sql::ReferenceKind::kDataset;
   std::string dataset;  // kDataset: the canonical dataset name
-  std::string path;     // kDeltaPath / kReadFiles: the path, absolute; kKafka: 'kafka:...'
+  std::string
+      path;  // kDeltaPath / kReadFiles: the path, absolute; kKafka, kJdbc: 'kafka:...', 'jdbc:...'
   bool streaming = false;
   // A table of the settings' catalog map read by name: its name, and for files the
-  // read_files options it is read with (format included). kKafka: read_kafka's options.
+  // read_files options it is read with (format included). kKafka, kJdbc: the function's options.
   std::string catalog_name;
   std::map<std::string, std::string> options;
 };

@@ -11,6 +11,7 @@
 #include "ingest/ddl.h"
 #include "ingest/options.h"
 #include "runtime/file_tree.h"
+#include "runtime/jdbc_source.h"
 #include "runtime/spark_sql.h"
 
 namespace sluice::runtime {
@@ -265,6 +266,21 @@ Result<std::string> InputRenderer::RelationFor(const graph::Input& input,
       return FilesRelation("files:" + input.path, reference, input, input.streaming);
     case sql::ReferenceKind::kKafka:
       return KafkaRelation(input.path, input);
+    case sql::ReferenceKind::kJdbc: {
+      if (input.streaming) {
+        return InvalidArgument(
+            "read_jdbc (", input.path.substr(5),
+            "): a PostgreSQL table is read in full, not as a stream: remove STREAM");
+      }
+      // Analysis describes the relation (its columns come from PostgreSQL) without reading it.
+      const std::string table = "__sluice_jdbc_rows_" + std::to_string(next_view++);
+      Status read =
+          ReadJdbcSource(*context_.connection, input.options, table, definitions_ != nullptr);
+      if (!read.ok()) return read.WithContext("read_jdbc (" + input.path.substr(5) + ")");
+      tables_.push_back(table);
+      return MakeView("__sluice_jdbc_" + std::to_string(next_view++),
+                      "SELECT * FROM " + QuoteIdentifier(table));
+    }
   }
   return Internal("unknown reference kind");
 }
@@ -691,6 +707,11 @@ Result<std::string> InputVersions(const delta::DeltaContext& context, const grap
       SLUICE_ASSIGN_OR_RETURN(std::string view,
                               InputVersions(context, graph, settings, dataset->view_inputs));
       out += "view " + dataset->name() + " {\n" + view + "}\n";
+      continue;
+    }
+    if (input.kind == sql::ReferenceKind::kJdbc) {
+      // A database's tables have no version to compare: read again every update.
+      out += input.path + " read at " + std::to_string(context.clock->NowMicros()) + "\n";
       continue;
     }
     if (input.kind == sql::ReferenceKind::kKafka) {

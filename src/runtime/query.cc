@@ -76,12 +76,16 @@ class QueryResolver : public spark::RelationResolver {
       }
     }
     if (dataset != nullptr || reference.kind == sql::ReferenceKind::kReadFiles ||
-        reference.kind == sql::ReferenceKind::kKafka) {
+        reference.kind == sql::ReferenceKind::kKafka ||
+        reference.kind == sql::ReferenceKind::kJdbc) {
       graph::Input input;
       input.kind = reference.kind;
       if (dataset != nullptr) input.dataset = dataset->name();
       if (reference.kind != sql::ReferenceKind::kDataset) input.path = reference.name;
-      if (reference.kind == sql::ReferenceKind::kKafka) input.options = reference.options;
+      if (reference.kind == sql::ReferenceKind::kKafka ||
+          reference.kind == sql::ReferenceKind::kJdbc) {
+        input.options = reference.options;
+      }
       return views_.Relation(input, reference);
     }
     std::vector<std::string> names{"event_log"};

@@ -13,7 +13,8 @@ bool IsFileSourceFunction(std::string_view name) {
 }
 
 bool IsSourceFunction(std::string_view name) {
-  return IsFileSourceFunction(name) || EqualsIgnoreCase(name, "read_kafka");
+  return IsFileSourceFunction(name) || EqualsIgnoreCase(name, "read_kafka") ||
+         EqualsIgnoreCase(name, "read_jdbc");
 }
 
 namespace {

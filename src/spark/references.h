@@ -10,7 +10,8 @@ namespace sluice::spark {
 
 // Whether a table function reads files: read_files(...) and Auto Loader's cloud_files(...).
 bool IsFileSourceFunction(std::string_view name);
-// Whether a table function reads from outside the pipeline: file sources and read_kafka.
+// Whether a table function reads from outside the pipeline: file sources, read_kafka and
+// read_jdbc.
 bool IsSourceFunction(std::string_view name);
 
 // Finds every relation of `query` (and of its subqueries and CTEs) that is not defined by

@@ -60,6 +60,7 @@ enum class ReferenceKind {
   kDeltaPath,  // delta.`/path/to/table`: an external Delta table
   kReadFiles,  // read_files('path', format => 'json', ...)
   kKafka,      // read_kafka(bootstrapServers => ..., subscribe => ..., ...)
+  kJdbc,       // read_jdbc(url => 'jdbc:postgresql://...', dbtable => ..., ...)
 };
 
 // An option value written as secret('scope', 'key') (read_kafka's options accept it, as on
@@ -74,11 +75,12 @@ struct Reference {
   // kDataset: the dataset name as written, without `LIVE.` and without a catalog/schema
   // prefix (those are kept in `qualifier`). kDeltaPath and kReadFiles: the path as written.
   // kKafka: what it reads, "kafka:subscribe=topics" (or subscribePattern=, assign=), which
-  // names the source in checkpoints whatever servers hold it.
+  // names the source in checkpoints whatever servers hold it. kJdbc: "jdbc:" and the table
+  // or query.
   std::string name;
   std::string qualifier;   // "catalog.schema", "schema" or "LIVE" when written; else empty
   bool streaming = false;  // read through STREAM(...) / STREAM ...
-  // kReadFiles and kKafka: the named arguments (format, schemaHints, header, ...), keys as written,
+  // kReadFiles, kKafka and kJdbc: the named arguments (format, schemaHints, header, ...), keys as written,
   // values unquoted. Also options from a `WITH (key = value, ...)` after a STREAM source,
   // such as skipChangeCommits.
   std::map<std::string, std::string> options;

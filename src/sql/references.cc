@@ -60,18 +60,44 @@ Status ReadFilesOptions(const spark::SourceText& source, const spark::Relation& 
   return Status::OK();
 }
 
-// read_kafka(option => value, ...): named options only, as Databricks requires.
-Status ReadKafkaOptions(const spark::SourceText& source, const spark::Relation& relation,
-                        Reference& reference) {
+// read_kafka and read_jdbc (option => value, ...): named options only, as Databricks
+// requires of read_kafka.
+Status NamedOptions(const spark::SourceText& source, const spark::Relation& relation,
+                    std::string_view function, std::string_view example, Reference& reference) {
   for (const spark::ExprPtr& arg : relation.args) {
     if (arg->kind != spark::ExprKind::kNamedArg) {
-      return Error(source, arg->span,
-                   "read_kafka takes named options only (bootstrapServers => '...', "
-                   "subscribe => '...')");
+      return Error(
+          source, arg->span,
+          std::string(function) + " takes named options only (" + std::string(example) + ")");
     }
     SLUICE_ASSIGN_OR_RETURN(reference.options[arg->name],
-                            OptionValue(source, *arg->args[0], "read_kafka"));
+                            OptionValue(source, *arg->args[0], function));
   }
+  return Status::OK();
+}
+
+Status ReadJdbcOptions(const spark::SourceText& source, const spark::Relation& relation,
+                       Reference& reference) {
+  SLUICE_RETURN_IF_ERROR(NamedOptions(source, relation, "read_jdbc",
+                                      "url => 'jdbc:postgresql://...', dbtable => '...'",
+                                      reference));
+  for (const char* what : {"dbtable", "query"}) {
+    for (const auto& [key, value] : reference.options) {
+      if (EqualsIgnoreCase(key, what) && reference.name.empty()) {
+        reference.name = std::string("jdbc:") + what + "=" + value;
+      }
+    }
+  }
+  if (reference.name.empty()) {
+    return Error(source, relation.span, "read_jdbc needs the option dbtable or query");
+  }
+  return Status::OK();
+}
+
+Status ReadKafkaOptions(const spark::SourceText& source, const spark::Relation& relation,
+                        Reference& reference) {
+  SLUICE_RETURN_IF_ERROR(NamedOptions(source, relation, "read_kafka",
+                                      "bootstrapServers => '...', subscribe => '...'", reference));
   for (const char* subscription : {"subscribe", "subscribePattern", "assign"}) {
     for (const auto& [key, value] : reference.options) {
       if (EqualsIgnoreCase(key, subscription) && reference.name.empty()) {
@@ -164,6 +190,10 @@ Result<std::vector<Reference>> ReferencesOf(spark::Query& query, const spark::So
         EqualsIgnoreCase(relation->name.back(), "read_kafka")) {
       reference.kind = ReferenceKind::kKafka;
       SLUICE_RETURN_IF_ERROR(ReadKafkaOptions(source, *relation, reference));
+    } else if (relation->kind == spark::RelationKind::kFunction &&
+               EqualsIgnoreCase(relation->name.back(), "read_jdbc")) {
+      reference.kind = ReferenceKind::kJdbc;
+      SLUICE_RETURN_IF_ERROR(ReadJdbcOptions(source, *relation, reference));
     } else if (relation->kind == spark::RelationKind::kFunction) {
       reference.kind = ReferenceKind::kReadFiles;
       if (EqualsIgnoreCase(relation->name.back(), "cloud_files")) {

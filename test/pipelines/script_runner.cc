@@ -14,6 +14,7 @@
 #include "script_inputs.h"
 #include "sluice/pipeline.h"
 #include "support/kafka_broker.h"
+#include "support/postgres_server.h"
 
 namespace sluice::testing {
 namespace {
@@ -50,6 +51,7 @@ class ScriptRunner {
   void RunFailingQuery(const ScriptRecord& record);
   void CheckPath(const ScriptRecord& record);
   void RunKafka(const ScriptRecord& record);
+  void RunPostgres(const ScriptRecord& record);
 
   // Checks a failed (or unexpectedly successful) operation against the record's `error`
   // lines. Returns whether the record expected an error.
@@ -81,7 +83,8 @@ class ScriptRunner {
   std::string dir_;
   std::vector<ScriptFailure> failures_;
   std::vector<std::string> environment_;
-  std::unique_ptr<KafkaBroker> kafka_;  // `kafka start`
+  std::unique_ptr<KafkaBroker> kafka_;        // `kafka start`
+  std::unique_ptr<PostgresServer> postgres_;  // `postgres start`
 };
 
 bool ScriptRunner::ExpectError(const ScriptRecord& record, const Status& status,
@@ -105,6 +108,11 @@ void ScriptRunner::WriteFile(const ScriptRecord& record) {
   if (!Resolve(record, 1, &path)) return;
   std::string content;
   for (const std::string& line : record.body) content += line + "\n";
+  // {{postgres}}: the JDBC URL of the test's PostgreSQL database.
+  for (size_t at = content.find("{{postgres}}"); postgres_ && at != std::string::npos;
+       at = content.find("{{postgres}}", at)) {
+    content.replace(at, 12, postgres_->url());
+  }
   // {{kafka}}: the bootstrap servers of the test's Kafka cluster.
   for (size_t at = content.find("{{kafka}}"); kafka_ && at != std::string::npos;
        at = content.find("{{kafka}}", at)) {
@@ -380,11 +388,13 @@ void ScriptRunner::Execute(const ScriptRecord& record) {
     CheckPath(record);
   } else if (kind == "kafka") {
     RunKafka(record);
+  } else if (kind == "postgres") {
+    RunPostgres(record);
   } else {
     Fail(record.line,
          "unknown record '" + kind +
              "' (file, input, delete, env, run, validate, graph, compiled, open, query, "
-             "query-error, exists, missing, contains, kafka)");
+             "query-error, exists, missing, contains, kafka, postgres)");
   }
 }
 
@@ -459,6 +469,24 @@ void ScriptRunner::RunKafka(const ScriptRecord& record) {
     error = "unknown kafka record: " + record.head;
   }
   if (!error.empty()) Fail(record.line, "kafka " + what + ": " + error);
+}
+
+// postgres start | postgres stop | postgres sql (body: SQL run in the database `test`).
+void ScriptRunner::RunPostgres(const ScriptRecord& record) {
+  const std::string what = record.words.size() > 1 ? record.words[1] : "";
+  if (what == "start") {
+    postgres_ = std::make_unique<PostgresServer>();
+    if (!postgres_->start_error().empty()) Fail(record.line, postgres_->start_error());
+  } else if (what == "stop") {
+    postgres_.reset();
+  } else if (what == "sql" && postgres_) {
+    std::string sql;
+    for (const std::string& line : record.body) sql += line + "\n";
+    const std::string error = postgres_->Execute(sql);
+    if (!error.empty()) Fail(record.line, "postgres sql: " + error);
+  } else {
+    Fail(record.line, "unknown postgres record (or before postgres start): " + record.head);
+  }
 }
 
 }  // namespace

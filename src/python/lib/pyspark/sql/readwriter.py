@@ -17,8 +17,8 @@ from _sluice_py.sqltext import quote_identifier, string_literal, table_name
 __all__ = ["DataFrameReader", "DataStreamReader", "DataFrameWriter"]
 
 _FILE_FORMATS = ("json", "csv", "parquet", "text", "binaryfile", "avro", "orc", "xml")
-_LATER_SOURCES = ("kinesis", "jdbc", "eventhubs", "pulsar", "socket", "rate",
-                  "postgresql", "sqlserver", "mysql")
+_LATER_SOURCES = ("kinesis", "eventhubs", "pulsar", "socket", "rate",
+                  "sqlserver", "mysql")
 
 
 # A path in storage on another machine: s3://, s3a://, abfss://, gs://, dbfs:/, ... (a
@@ -97,6 +97,42 @@ class _Reader:
             source = "STREAM " + source
         return self._dataframe(source, self._streaming, origin)
 
+    def _jdbc(self, path, origin):
+        """format("jdbc") and format("postgresql"): the read_jdbc table function with the
+        same options (docs/postgres.md)."""
+        if path is not None:
+            raise _errors.unsupported("load(path) of a JDBC source",
+                                      "name the table with option(\"dbtable\", ...)")
+        if self._streaming:
+            raise _errors.unsupported(
+                "spark.readStream.format(\"%s\")" % self._format,
+                "a PostgreSQL table is read in full: use spark.read")
+        arguments = ", ".join("%s => %s" % (quote_identifier(key), string_literal(value))
+                              for key, value in self._options.items())
+        return self._dataframe("read_jdbc(%s)" % arguments, False, origin)
+
+    def jdbc(self, url, table, column=None, lowerBound=None, upperBound=None,
+             numPartitions=None, predicates=None, properties=None):
+        """spark.read.jdbc(url, table, ...): format("jdbc") with these options."""
+        origin = _origin.user_origin(2)
+        if predicates is not None:
+            raise _errors.unsupported("jdbc(predicates=...)",
+                                      "give partitionColumn, lowerBound, upperBound and "
+                                      "numPartitions instead")
+        self._format = "jdbc"
+        self.option("url", url)
+        self.option("dbtable", table)
+        for key, value in (properties or {}).items():
+            self.option(key, value)
+        if column is not None:
+            self.option("partitionColumn", column)
+            self.option("lowerBound", lowerBound)
+            self.option("upperBound", upperBound)
+            self.option("numPartitions", numPartitions)
+        elif numPartitions is not None:
+            self.option("numPartitions", numPartitions)
+        return self._jdbc(None, origin)
+
     def _dataframe(self, source, streaming, origin):
         from pyspark.sql.dataframe import DataFrame
         return DataFrame._from_source(self._session, source, streaming, origin=origin)
@@ -128,6 +164,8 @@ class _Reader:
         fmt = (self._format or "parquet").lower()
         if fmt == "kafka":
             return self._kafka(path, origin)
+        if fmt in ("jdbc", "postgresql"):
+            return self._jdbc(path, origin)
         if fmt in _LATER_SOURCES:
             raise _errors.unsupported("format(\"%s\")" % self._format,
                                       "sluice reads files and Delta tables; read this source "

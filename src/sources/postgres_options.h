@@ -1,0 +1,38 @@
+// The options of a PostgreSQL read, as Spark's JDBC source (format("jdbc") with a
+// jdbc:postgresql:// URL) and Databricks' format("postgresql") take them (docs/postgres.md).
+// Option names are case-insensitive, as Spark's are.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace sluice::sources {
+
+struct PostgresOptions {
+  // libpq connection settings: host, port, dbname, user, password, sslmode, ...
+  std::map<std::string, std::string> connection;
+  // What is read: a table (dbtable, which may also be a subquery in parentheses with an
+  // alias, as in Spark) or a query.
+  std::string relation_sql;  // the FROM item: a table name or (query) AS alias
+  // Spark's partitioned read: partitionColumn, lowerBound, upperBound, numPartitions.
+  std::optional<std::string> partition_column;
+  int64_t lower_bound = 0;
+  int64_t upper_bound = 0;
+  int num_partitions = 1;
+
+  // "PostgreSQL at host:port, database db", for messages (never a password).
+  std::string Where() const;
+  // The WHERE conditions of each partition of a partitioned read (Spark's strides); one
+  // empty condition when the read is not partitioned.
+  std::vector<std::string> PartitionConditions() const;
+};
+
+// Parses the options of a JDBC or postgresql read. `format` is "jdbc" or "postgresql".
+Result<PostgresOptions> ParsePostgresOptions(const std::map<std::string, std::string>& given);
+
+}  // namespace sluice::sources
