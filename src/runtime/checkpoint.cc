@@ -61,6 +61,9 @@ nlohmann::ordered_json SourcesJson(const std::map<std::string, SourceOffset>& of
       }
       entry["kafka"] = std::move(partitions);
       entry["planned_at"] = source.planned_at_ms;
+    } else if (IsJdbcSourceKey(key)) {
+      entry["after"] = source.after ? nlohmann::ordered_json(*source.after) : nullptr;
+      entry["up_to"] = source.up_to ? nlohmann::ordered_json(*source.up_to) : nullptr;
     } else if (!source.files.empty() || source.table_id.empty()) {
       nlohmann::ordered_json files = nlohmann::ordered_json::array();
       for (const SourceFile& file : source.files) {
@@ -143,6 +146,9 @@ Result<BatchOffsets> DecodeOffsets(const std::string& path, const std::string& t
         return bad("planning time of " + std::string(key));
       }
     }
+    std::string_view bound;
+    if (!value["after"].get_string().get(bound)) source.after = std::string(bound);
+    if (!value["up_to"].get_string().get(bound)) source.up_to = std::string(bound);
     int64_t schema_version = -1;
     if (!value["schema_version"].get_int64().get(schema_version)) {
       source.schema_version = schema_version;

@@ -71,7 +71,14 @@ struct SourceOffset {
   // Kafka sources: when the batch was planned (ms since the epoch), for
   // minOffsetsPerTrigger's maxTriggerDelay.
   int64_t planned_at_ms = 0;
+  // PostgreSQL sources read by pipelines.incremental.column ("jdbc:..." keys): the rows
+  // after `after` (none: from the first) up to `up_to`, as PostgreSQL writes the values.
+  std::optional<std::string> after;
+  std::optional<std::string> up_to;
 };
+
+// Whether a source key names a PostgreSQL source.
+inline bool IsJdbcSourceKey(const std::string& key) { return key.rfind("jdbc:", 0) == 0; }
 
 // Whether a source key names a Kafka source.
 inline bool IsKafkaSourceKey(const std::string& key) { return key.rfind("kafka:", 0) == 0; }

@@ -266,21 +266,8 @@ Result<std::string> InputRenderer::RelationFor(const graph::Input& input,
       return FilesRelation("files:" + input.path, reference, input, input.streaming);
     case sql::ReferenceKind::kKafka:
       return KafkaRelation(input.path, input);
-    case sql::ReferenceKind::kJdbc: {
-      if (input.streaming) {
-        return InvalidArgument(
-            "read_jdbc (", input.path.substr(5),
-            "): a PostgreSQL table is read in full, not as a stream: remove STREAM");
-      }
-      // Analysis describes the relation (its columns come from PostgreSQL) without reading it.
-      const std::string table = "__sluice_jdbc_rows_" + std::to_string(next_view++);
-      Status read =
-          ReadJdbcSource(*context_.connection, input.options, table, definitions_ != nullptr);
-      if (!read.ok()) return read.WithContext("read_jdbc (" + input.path.substr(5) + ")");
-      tables_.push_back(table);
-      return MakeView("__sluice_jdbc_" + std::to_string(next_view++),
-                      "SELECT * FROM " + QuoteIdentifier(table));
-    }
+    case sql::ReferenceKind::kJdbc:
+      return JdbcRelation(input);
   }
   return Internal("unknown reference kind");
 }
@@ -693,6 +680,44 @@ Result<std::string> InputRenderer::KafkaRelation(const std::string& key,
   tables_.push_back(table);
   if (stream) stream_->lost_offsets += lost;
   return MakeView("__sluice_kafka_" + std::to_string(next_view++),
+                  "SELECT * FROM " + QuoteIdentifier(table));
+}
+
+Result<std::string> InputRenderer::JdbcRelation(const graph::Input& input) {
+  const std::string& key = input.path;
+  auto failed = [&](const Status& status) {
+    return status.WithContext("read_jdbc (" + key.substr(5) + ")");
+  };
+  JdbcRead read;
+  // Analysis describes the relation (its columns come from PostgreSQL) without reading it.
+  read.columns_only = definitions_ != nullptr;
+  if (input.streaming && (definitions_ != nullptr || stream_ != nullptr)) {
+    // A stream reads the rows whose incremental column passed the last batch's largest
+    // value, up to the largest value when the batch was planned.
+    auto max = JdbcIncrementalMax(input.options);
+    if (!max.ok()) return failed(max.status());
+    if (stream_ != nullptr) {
+      auto planned = stream_->offsets.sources.find(key);
+      if (planned == stream_->offsets.sources.end()) {
+        const auto& committed = stream_->checkpoint->committed_sources();
+        auto last = committed.find(key);
+        SourceOffset offset;
+        if (last != committed.end()) offset.after = last->second.up_to;
+        offset.up_to = *max ? *max : offset.after;
+        if (offset.up_to != offset.after) stream_->new_data = true;
+        planned = stream_->offsets.sources.emplace(key, std::move(offset)).first;
+      }
+      read.incremental = true;
+      read.after = planned->second.after;
+      read.up_to = planned->second.up_to;
+      if (read.up_to == read.after) read.up_to.reset();  // nothing new
+    }
+  }
+  const std::string table = "__sluice_jdbc_rows_" + std::to_string(next_view++);
+  Status status = ReadJdbcSource(*context_.connection, input.options, table, read);
+  if (!status.ok()) return failed(status);
+  tables_.push_back(table);
+  return MakeView("__sluice_jdbc_" + std::to_string(next_view++),
                   "SELECT * FROM " + QuoteIdentifier(table));
 }
 

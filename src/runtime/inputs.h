@@ -8,6 +8,8 @@
 //  * read_files: every matching file, or as a stream only files not seen before;
 //  * read_kafka: the offsets a batch read chooses, or a stream's next offsets
 //    (runtime/kafka_source.h);
+//  * read_jdbc: the whole PostgreSQL relation, or a stream's rows by its incremental
+//    column (runtime/jdbc_source.h);
 //  * a temporary view: its own query, rendered the same way and inlined.
 // Temporary views are named after the dataset they stand for, so qualified column names
 // (`orders.id`) keep working.
@@ -143,6 +145,7 @@ class InputRenderer {
   Result<std::string> FilesRelation(const std::string& key, const sql::Reference& reference,
                                     const graph::Input& input, bool streaming);
   Result<std::string> KafkaRelation(const std::string& key, const graph::Input& input);
+  Result<std::string> JdbcRelation(const graph::Input& input);
   Result<std::string> ApplyViewExpectations(const graph::Dataset& view, const std::string& rows);
   Result<std::string> ViewRelation(const graph::Dataset& view);
   Result<std::string> MakeView(std::string name, const std::string& sql);

@@ -7,11 +7,38 @@
 
 namespace sluice::runtime {
 
+namespace {
+
+Result<sources::PostgresOptions> Parse(const std::map<std::string, std::string>& options) {
+  SLUICE_ASSIGN_OR_RETURN(auto resolved, ResolveSecretOptions(options));
+  return sources::ParsePostgresOptions(resolved);
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> JdbcIncrementalMax(
+    const std::map<std::string, std::string>& options) {
+  SLUICE_ASSIGN_OR_RETURN(sources::PostgresOptions parsed, Parse(options));
+  if (!parsed.incremental_column) {
+    return InvalidArgument(
+        "a PostgreSQL table is read in full, not as a stream: remove STREAM, or name a column "
+        "whose values only grow with the option pipelines.incremental.column");
+  }
+  return sources::PostgresTable::MaxOf(parsed, *parsed.incremental_column);
+}
+
 Status ReadJdbcSource(engine::Connection& connection,
                       const std::map<std::string, std::string>& options, const std::string& table,
-                      bool columns_only) {
-  SLUICE_ASSIGN_OR_RETURN(auto resolved, ResolveSecretOptions(options));
-  SLUICE_ASSIGN_OR_RETURN(sources::PostgresOptions parsed, sources::ParsePostgresOptions(resolved));
+                      const JdbcRead& read) {
+  SLUICE_ASSIGN_OR_RETURN(sources::PostgresOptions parsed, Parse(options));
+  if (read.incremental) {
+    if (read.up_to) {
+      parsed.ReadRange(read.after, *read.up_to);
+    } else {
+      parsed.filter = "false";
+    }
+  }
+  const bool columns_only = read.columns_only;
   SLUICE_ASSIGN_OR_RETURN(std::shared_ptr<sources::PostgresTable> source,
                           sources::PostgresTable::Open(std::move(parsed)));
   const std::string create = "CREATE TEMPORARY TABLE " + QuoteIdentifier(table) + " AS ";

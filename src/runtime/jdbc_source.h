@@ -1,9 +1,11 @@
 // PostgreSQL sources of flows (docs/postgres.md): read_jdbc(...) and Python's
-// format("jdbc") / format("postgresql"), read in full each time a flow reads them (a
-// materialized view over one is recomputed every update).
+// format("jdbc") / format("postgresql"). A batch read reads the whole relation each time a
+// flow reads it (a materialized view over one is recomputed every update); a stream reads
+// the rows whose pipelines.incremental.column passed the last batch's largest value.
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include "common/status.h"
@@ -11,11 +13,23 @@
 
 namespace sluice::runtime {
 
+// What a read takes: everything, only the columns (analysis: `table` becomes an empty
+// table of the same columns), or an incremental stream's range.
+struct JdbcRead {
+  bool columns_only = false;
+  bool incremental = false;  // the rows (after, up_to] of pipelines.incremental.column
+  std::optional<std::string> after;
+  std::optional<std::string> up_to;  // nullopt: no row
+};
+
 // Reads the source into the new temporary table `table` with Spark's columns for
-// PostgreSQL's types. With `columns_only`, only describes it: `table` becomes an empty
-// table of the same columns (analysis).
+// PostgreSQL's types.
 Status ReadJdbcSource(engine::Connection& connection,
                       const std::map<std::string, std::string>& options, const std::string& table,
-                      bool columns_only);
+                      const JdbcRead& read);
+
+// The incremental column's largest value now; an error when the options name none.
+Result<std::optional<std::string>> JdbcIncrementalMax(
+    const std::map<std::string, std::string>& options);
 
 }  // namespace sluice::runtime

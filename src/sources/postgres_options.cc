@@ -111,6 +111,20 @@ std::string PostgresOptions::Where() const {
          get("dbname", "(default)");
 }
 
+void PostgresOptions::ReadRange(const std::optional<std::string>& after, const std::string& up_to) {
+  auto literal = [](const std::string& text) {
+    std::string out = "'";
+    for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
+    return out + "'";
+  };
+  std::string column = "\"";
+  for (char c : incremental_column.value_or(""))
+    column += c == '"' ? std::string("\"\"") : std::string(1, c);
+  column += "\"";
+  filter = column + " <= " + literal(up_to);
+  if (after) filter = column + " > " + literal(*after) + " AND " + filter;
+}
+
 std::vector<std::string> PostgresOptions::PartitionConditions() const {
   if (!partition_column || num_partitions <= 1) return {""};
   // Spark's JDBCRelation.columnPartition: equal strides over [lower, upper); the first
@@ -202,6 +216,12 @@ Result<PostgresOptions> ParsePostgresOptions(const std::map<std::string, std::st
           "upper bound. Lower bound: ",
           options.lower_bound, "; Upper bound: ", options.upper_bound);
     }
+  }
+  if (const std::string* incremental = Find(given, "pipelines.incremental.column")) {
+    if (Trim(*incremental).empty()) {
+      return InvalidArgument("Option 'pipelines.incremental.column' can not be empty.");
+    }
+    options.incremental_column = Trim(*incremental);
   }
   if (partitions != nullptr) {
     std::optional<int64_t> count = ParseInt64(Trim(*partitions));

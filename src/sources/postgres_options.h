@@ -24,9 +24,19 @@ struct PostgresOptions {
   int64_t lower_bound = 0;
   int64_t upper_bound = 0;
   int num_partitions = 1;
+  // A condition every row read must meet (PostgreSQL SQL), e.g. an incremental read's
+  // range; empty for none.
+  std::string filter;
+  // pipelines.incremental.column (sluice's own): the monotonic column a stream reads new
+  // rows by.
+  std::optional<std::string> incremental_column;
 
   // "PostgreSQL at host:port, database db", for messages (never a password).
   std::string Where() const;
+  // Reads only the rows whose incremental column is after `after` (when given) and at or
+  // before `up_to`: sets `filter`. Values are PostgreSQL's text of the column's values.
+  void ReadRange(const std::optional<std::string>& after, const std::string& up_to);
+
   // The WHERE conditions of each partition of a partitioned read (Spark's strides); one
   // empty condition when the read is not partitioned.
   std::vector<std::string> PartitionConditions() const;

@@ -352,12 +352,33 @@ Result<std::shared_ptr<PostgresTable>> PostgresTable::Open(PostgresOptions optio
     table->columns_.push_back(std::move(*column));
   }
   PQclear(described);
-  for (const std::string& condition : table->options_.PartitionConditions()) {
+  const std::string& filter = table->options_.filter;
+  for (const std::string& partition : table->options_.PartitionConditions()) {
+    std::string condition = partition;
+    if (!filter.empty()) {
+      condition = condition.empty() ? filter : "(" + filter + ") AND (" + condition + ")";
+    }
     table->partitions_.push_back(
         "COPY (SELECT " + Join(items, ", ") + " FROM " + table->options_.relation_sql +
         (condition.empty() ? "" : " WHERE " + condition) + ") TO STDOUT (FORMAT binary)");
   }
   return table;
+}
+
+Result<std::optional<std::string>> PostgresTable::MaxOf(const PostgresOptions& options,
+                                                        const std::string& column) {
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<Connection> pg, Connect(options));
+  const std::string sql = "SELECT max(" + QuotePg(column) + ")::text FROM " + options.relation_sql;
+  PGresult* result = PQexec(pg->conn, sql.c_str());
+  if (PQresultStatus(result) != PGRES_TUPLES_OK) {
+    const std::string error = Trimmed(PQresultErrorMessage(result));
+    PQclear(result);
+    return InvalidArgument(options.Where(), ": ", error);
+  }
+  std::optional<std::string> max;
+  if (PQntuples(result) == 1 && !PQgetisnull(result, 0, 0)) max = PQgetvalue(result, 0, 0);
+  PQclear(result);
+  return max;
 }
 
 Result<std::shared_ptr<void>> PostgresTable::BeginScan() {

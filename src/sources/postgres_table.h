@@ -44,6 +44,11 @@ class PostgresTable final : public engine::TableSource {
   const std::vector<PostgresColumn>& described() const { return columns_; }
   const PostgresOptions& options() const { return options_; }
 
+  // The largest value of `column` in the relation (as PostgreSQL writes it as text), nullopt
+  // when the relation has no row with one.
+  static Result<std::optional<std::string>> MaxOf(const PostgresOptions& options,
+                                                  const std::string& column);
+
   // The SQL of the relation with Spark's column names and types over `source_sql` (the
   // table source or a table it was read into).
   std::string SparkColumnsSql(const std::string& source_sql) const;

@@ -103,13 +103,19 @@ class _Reader:
         if path is not None:
             raise _errors.unsupported("load(path) of a JDBC source",
                                       "name the table with option(\"dbtable\", ...)")
-        if self._streaming:
+        incremental = any(key.lower() == "pipelines.incremental.column" for key in self._options)
+        if self._streaming and not incremental:
             raise _errors.unsupported(
-                "spark.readStream.format(\"%s\")" % self._format,
-                "a PostgreSQL table is read in full: use spark.read")
+                "spark.readStream.format(\"%s\") without the option "
+                "pipelines.incremental.column" % self._format,
+                "a PostgreSQL table is read in full (spark.read), or as a stream by a column "
+                "whose values only grow")
         arguments = ", ".join("%s => %s" % (quote_identifier(key), string_literal(value))
                               for key, value in self._options.items())
-        return self._dataframe("read_jdbc(%s)" % arguments, False, origin)
+        source = "read_jdbc(%s)" % arguments
+        if self._streaming:
+            source = "STREAM " + source
+        return self._dataframe(source, self._streaming, origin)
 
     def jdbc(self, url, table, column=None, lowerBound=None, upperBound=None,
              numPartitions=None, predicates=None, properties=None):
