@@ -33,18 +33,16 @@ using sluice::bench::Since;
   std::exit(1);
 }
 
-double PeerRead(const sluice::testing::PostgresServer& server, const fs::path& dir,
-                int64_t rows) {
+double PeerRead(const sluice::testing::PostgresServer& server, const fs::path& dir, int64_t rows) {
   const fs::path csv = dir / "orders.csv";
   const fs::path parquet = dir / "orders.parquet";
   fs::remove(csv);
   fs::remove(parquet);
   const auto start = Clock::now();
-  const std::string command =
-      "PGPASSWORD=" + std::string(sluice::testing::kPostgresPassword) +
-      " psql -q -h 127.0.0.1 -p " + std::to_string(server.port()) +
-      " -U sluice -d test -c \"\\copy (SELECT * FROM orders) TO '" + csv.string() +
-      "' WITH (FORMAT csv)\"";
+  const std::string command = "PGPASSWORD=" + std::string(sluice::testing::kPostgresPassword) +
+                              " psql -q -h 127.0.0.1 -p " + std::to_string(server.port()) +
+                              " -U sluice -d test -c \"\\copy (SELECT * FROM orders) TO '" +
+                              csv.string() + "' WITH (FORMAT csv)\"";
   if (std::system(command.c_str()) != 0) Die("psql \\copy failed");
   auto database = sluice::engine::Database::Open();
   if (!database.ok()) Die(database.status().ToString());
@@ -62,17 +60,17 @@ double PeerRead(const sluice::testing::PostgresServer& server, const fs::path& d
   return seconds;
 }
 
-double SluiceRead(const sluice::testing::PostgresServer& server, const fs::path& dir,
-                  int64_t rows, int partitions) {
+double SluiceRead(const sluice::testing::PostgresServer& server, const fs::path& dir, int64_t rows,
+                  int partitions) {
   fs::remove_all(dir);
   sluice::bench::WriteFile(dir / "pipeline.yml", "name: postgres_bench\n");
   sluice::bench::WriteFile(
-      dir / "p.sql",
-      "CREATE MATERIALIZED VIEW orders AS SELECT * FROM read_jdbc(url => '" + server.url() +
-          "', dbtable => 'orders', user => 'sluice', password => '" +
-          sluice::testing::kPostgresPassword + "', partitionColumn => 'id', lowerBound => 1, " +
-          "upperBound => " + std::to_string(rows + 1) +
-          ", numPartitions => " + std::to_string(partitions) + ");\n");
+      dir / "p.sql", "CREATE MATERIALIZED VIEW orders AS SELECT * FROM read_jdbc(url => '" +
+                         server.url() + "', dbtable => 'orders', user => 'sluice', password => '" +
+                         sluice::testing::kPostgresPassword +
+                         "', partitionColumn => 'id', lowerBound => 1, " + "upperBound => " +
+                         std::to_string(rows + 1) + ", numPartitions => " +
+                         std::to_string(partitions) + ");\n");
   int64_t written = 0;
   const double seconds = sluice::bench::RunPipeline(dir, &written);
   if (written != rows) Die("sluice read " + std::to_string(written) + " rows");
@@ -112,8 +110,9 @@ int main(int argc, char** argv) {
     best_peer = std::min(best_peer, PeerRead(server, work, rows));
   }
   std::printf("%lld rows from PostgreSQL, best of %d:\n", static_cast<long long>(rows), runs);
-  std::printf("  sluice read_jdbc, %d partitions, into a materialized view: %.3f s (%.2f M rows/s)\n",
-              partitions, best_sluice, rows / best_sluice / 1e6);
+  std::printf(
+      "  sluice read_jdbc, %d partitions, into a materialized view: %.3f s (%.2f M rows/s)\n",
+      partitions, best_sluice, rows / best_sluice / 1e6);
   std::printf("  psql \\copy to CSV + DuckDB CSV to Parquet: %.3f s (%.2f M rows/s)\n", best_peer,
               rows / best_peer / 1e6);
   std::printf("  ratio sluice / peer %.2f (goal <= 1.0)\n", best_sluice / best_peer);

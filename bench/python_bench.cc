@@ -142,8 +142,8 @@ int main(int argc, char** argv) {
     }
   }
   std::printf(
-      "retail full update (best of 3): SQL %.3f s, Python %.3f s, ratio %.3f (goal <= 1.05)\n",
-      sql, python, python / sql);
+      "retail full update (best of 3): SQL %.3f s, Python %.3f s, ratio %.3f (goal <= 1.05)\n", sql,
+      python, python / sql);
 
   WriteFiftyDatasets(root / "fifty_sql", root / "fifty_python");
   const double fixed_sql = MedianNoOp(root / "fifty_sql");

@@ -80,6 +80,13 @@ struct FlowOutcome {
   std::optional<StatefulMetrics> stateful;
 };
 
+// Adds the outcome of one batch (`part`) to that of the flow's update so far; the first
+// batch's is taken as it is. A batch that read nothing changes only the state.
+void MergeBatchOutcome(const FlowOutcome& part, FlowOutcome& outcome, bool first);
+// Adds the expectation metrics of one batch to those of the batches before it.
+void AddRuleMetrics(const std::vector<quality::RuleMetrics>& part,
+                    std::vector<quality::RuleMetrics>& total);
+
 // Runs the flow; errors of the flow itself (bad query, failed expectation, unreadable
 // input) come back as a FAILED outcome with the message.
 FlowOutcome RunFlow(const RuntimeEnv& env, const FlowRequest& request,

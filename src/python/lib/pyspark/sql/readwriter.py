@@ -80,6 +80,14 @@ class _Reader:
                                            "or a DDL string")
         return self
 
+    def _function_source(self, function):
+        """`function(option => 'value', ...)` with the reader's options, after STREAM for
+        readStream."""
+        arguments = ", ".join("%s => %s" % (quote_identifier(key), string_literal(value))
+                              for key, value in self._options.items())
+        source = "%s(%s)" % (function, arguments)
+        return "STREAM " + source if self._streaming else source
+
     def _kafka(self, path, origin):
         """format("kafka"): the read_kafka table function with the same options, under
         their Spark names (option names are compared without regard to case)."""
@@ -90,12 +98,7 @@ class _Reader:
             raise _errors.PySparkTypeError(
                 "[UNSUPPORTED_OPERATION] Kafka source has a fixed schema and cannot be set "
                 "with a custom one")
-        arguments = ", ".join("%s => %s" % (quote_identifier(key), string_literal(value))
-                              for key, value in self._options.items())
-        source = "read_kafka(%s)" % arguments
-        if self._streaming:
-            source = "STREAM " + source
-        return self._dataframe(source, self._streaming, origin)
+        return self._dataframe(self._function_source("read_kafka"), self._streaming, origin)
 
     def _jdbc(self, path, origin):
         """format("jdbc") and format("postgresql"): the read_jdbc table function with the
@@ -110,12 +113,7 @@ class _Reader:
                 "pipelines.incremental.column" % self._format,
                 "a PostgreSQL table is read in full (spark.read), or as a stream by a column "
                 "whose values only grow")
-        arguments = ", ".join("%s => %s" % (quote_identifier(key), string_literal(value))
-                              for key, value in self._options.items())
-        source = "read_jdbc(%s)" % arguments
-        if self._streaming:
-            source = "STREAM " + source
-        return self._dataframe(source, self._streaming, origin)
+        return self._dataframe(self._function_source("read_jdbc"), self._streaming, origin)
 
     def jdbc(self, url, table, column=None, lowerBound=None, upperBound=None,
              numPartitions=None, predicates=None, properties=None):
