@@ -11,6 +11,7 @@
 #include "ingest/ddl.h"
 #include "ingest/options.h"
 #include "runtime/file_tree.h"
+#include "runtime/jdbc_pushdown.h"
 #include "runtime/jdbc_source.h"
 #include "runtime/spark_sql.h"
 
@@ -160,7 +161,9 @@ class ReferenceResolver : public spark::RelationResolver {
         static_cast<size_t>(index) >= inputs_.size()) {
       return Internal("unresolved reference " + std::to_string(index));
     }
+    renderer_.SetResolving(&relation);
     auto bound = renderer_.Relation(inputs_[index], query_.references[index]);
+    renderer_.SetResolving(nullptr);
     if (!bound.ok()) renderer_.MarkInputFailed();
     return bound;
   }
@@ -236,6 +239,9 @@ Result<spark::Translation> InputRenderer::Translate(
   mentions_metadata_ = MentionsMetadataColumn(query.text) ||
                        ToLower(query.text).find("input_file_name") != std::string::npos;
   input_failed_ = false;
+  const spark::Query* outer_pushdown = pushdown_query_;
+  pushdown_query_ =
+      rows_of == nullptr && partial_of_ == nullptr ? query.parsed->query.get() : nullptr;
   ReferenceResolver resolver(*this, *context_.connection, query, inputs);
   auto translated = partial_of_ != nullptr ? spark::TranslatePartialAggregate(
                                                  *query.parsed, *partial_of_, resolver, options)
@@ -244,6 +250,7 @@ Result<spark::Translation> InputRenderer::Translate(
                         : spark::TranslateQuery(*query.parsed, resolver, options);
   mentions_metadata_ = mentions_metadata;
   conf_ = outer_conf;
+  pushdown_query_ = outer_pushdown;
   return translated;
 }
 
@@ -691,6 +698,10 @@ Result<std::string> InputRenderer::JdbcRelation(const graph::Input& input) {
   JdbcRead read;
   // Analysis describes the relation (its columns come from PostgreSQL) without reading it.
   read.columns_only = definitions_ != nullptr;
+  if (pushdown_query_ != nullptr && resolving_ != nullptr) {
+    read.pushed = PushableConditions(*pushdown_query_, *resolving_);
+    read.columns = ColumnsUsed(*pushdown_query_, *resolving_);
+  }
   if (input.streaming && (definitions_ != nullptr || stream_ != nullptr)) {
     // A stream reads the rows whose incremental column passed the last batch's largest
     // value, up to the largest value when the batch was planned.

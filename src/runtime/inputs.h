@@ -129,6 +129,10 @@ class InputRenderer {
   bool input_failed() const { return input_failed_; }
   void MarkInputFailed() { input_failed_ = true; }
 
+  // Called by the reference resolver around Relation: the relation it resolves (for
+  // filter pushdown into PostgreSQL sources).
+  void SetResolving(const spark::Relation* relation) { resolving_ = relation; }
+
   // Drops the temporary views and scan tables; called by the destructor too.
   Status Release();
 
@@ -175,6 +179,11 @@ class InputRenderer {
   bool input_failed_ = false;
   std::vector<spark::BoundRelation> resolved_;
   const spark::SelectBody* partial_of_ = nullptr;  // RenderPartialAggregate's SELECT
+  // Filter pushdown into PostgreSQL sources: the query Render translates (not set for the
+  // rows of one FROM item or partial aggregates, which read without its WHERE), and the
+  // relation being resolved.
+  const spark::Query* pushdown_query_ = nullptr;
+  const spark::Relation* resolving_ = nullptr;
 };
 
 // What `inputs` read, as text that changes whenever they change: table ids and versions,

@@ -31,6 +31,8 @@ Status ReadJdbcSource(engine::Connection& connection,
                       const std::map<std::string, std::string>& options, const std::string& table,
                       const JdbcRead& read) {
   SLUICE_ASSIGN_OR_RETURN(sources::PostgresOptions parsed, Parse(options));
+  parsed.pushed = read.pushed;
+  parsed.columns = read.columns;
   if (read.incremental) {
     if (read.up_to) {
       parsed.ReadRange(read.after, *read.up_to);

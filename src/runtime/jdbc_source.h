@@ -7,9 +7,11 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "engine/engine.h"
+#include "sources/postgres_options.h"
 
 namespace sluice::runtime {
 
@@ -20,6 +22,10 @@ struct JdbcRead {
   bool incremental = false;  // the rows (after, up_to] of pipelines.incremental.column
   std::optional<std::string> after;
   std::optional<std::string> up_to;  // nullopt: no row
+  // Conditions of the reading query PostgreSQL may apply first (jdbc_pushdown.h).
+  std::vector<sources::PostgresCondition> pushed;
+  // The columns the reading query uses, when not all (jdbc_pushdown.h).
+  std::optional<std::vector<std::string>> columns;
 };
 
 // Reads the source into the new temporary table `table` with Spark's columns for

@@ -13,6 +13,20 @@
 
 namespace sluice::sources {
 
+// A condition of the reading query on the relation's rows that PostgreSQL may apply before
+// the rows cross (filter pushdown): `column op value`, `column IN (values)`, `column IS
+// [NOT] NULL`. The query still applies its own conditions; PostgresTable pushes only those
+// PostgreSQL evaluates as Spark does for the column's type (docs/postgres.md).
+struct PostgresCondition {
+  enum class Kind { kCompare, kIn, kIsNull, kIsNotNull };
+  enum class ValueKind { kNumber, kString, kBoolean, kDate };
+  Kind kind = Kind::kCompare;
+  std::string column;  // as the query wrote it
+  std::string op;      // kCompare: =, <>, <, <=, >, >=
+  ValueKind value_kind = ValueKind::kNumber;
+  std::vector<std::string> values;  // numbers as written, strings decoded, dates YYYY-MM-DD
+};
+
 struct PostgresOptions {
   // libpq connection settings: host, port, dbname, user, password, sslmode, ...
   std::map<std::string, std::string> connection;
@@ -27,6 +41,11 @@ struct PostgresOptions {
   // A condition every row read must meet (PostgreSQL SQL), e.g. an incremental read's
   // range; empty for none.
   std::string filter;
+  // Conditions of the reading query that may be pushed down.
+  std::vector<PostgresCondition> pushed;
+  // The columns the reading query uses (names compared without regard to case), when it
+  // does not use them all: only these are read.
+  std::optional<std::vector<std::string>> columns;
   // pipelines.incremental.column (sluice's own): the monotonic column a stream reads new
   // rows by.
   std::optional<std::string> incremental_column;

@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <atomic>
+#include <cctype>
 #include <cstring>
 #include <map>
 
@@ -340,19 +341,32 @@ Result<std::shared_ptr<PostgresTable>> PostgresTable::Open(PostgresOptions optio
     PQclear(described);
     return IOError(table->options_.Where(), ": ", error);
   }
+  // Column pruning: the columns the query uses (at least one, so that rows keep a shape).
+  auto wanted = [&](const std::string& name) {
+    if (!table->options_.columns) return true;
+    for (const std::string& used : *table->options_.columns) {
+      if (EqualsIgnoreCase(used, name)) return true;
+    }
+    return false;
+  };
   std::vector<std::string> items;
   for (int i = 0; i < PQnfields(described); ++i) {
+    const bool last_chance = i == PQnfields(described) - 1 && table->columns_.empty();
+    if (!wanted(PQfname(described, i)) && !last_chance) continue;
     auto column = Describe(PQfname(described, i), PQftype(described, i), PQfmod(described, i));
     if (!column.ok()) {
       PQclear(described);
       return column.status().WithContext(table->options_.Where());
     }
     items.push_back(column->copy_sql);
-    table->source_columns_.push_back({"c" + std::to_string(i), column->source_type});
+    table->source_columns_.push_back(
+        {"c" + std::to_string(table->source_columns_.size()), column->source_type});
     table->columns_.push_back(std::move(*column));
   }
   PQclear(described);
-  const std::string& filter = table->options_.filter;
+  std::string filter = table->options_.filter;
+  const std::string pushed = table->PushedSql();
+  if (!pushed.empty()) filter = filter.empty() ? pushed : "(" + filter + ") AND " + pushed;
   for (const std::string& partition : table->options_.PartitionConditions()) {
     std::string condition = partition;
     if (!filter.empty()) {
@@ -363,6 +377,105 @@ Result<std::shared_ptr<PostgresTable>> PostgresTable::Open(PostgresOptions optio
         (condition.empty() ? "" : " WHERE " + condition) + ") TO STDOUT (FORMAT binary)");
   }
   return table;
+}
+
+namespace {
+
+bool IsNumeric(uint32_t oid) {
+  return oid == kInt2 || oid == kInt4 || oid == kInt8 || oid == kFloat4 || oid == kFloat8 ||
+         oid == kNumeric;
+}
+
+// Text columns PostgreSQL compares byte for byte for equality, as Spark does (char(n) is
+// not: PostgreSQL ignores its trailing blanks).
+bool IsPlainText(uint32_t oid) { return oid == kText || oid == kVarchar || oid == kName; }
+
+std::string PgLiteral(const PostgresCondition& condition, const std::string& value) {
+  switch (condition.value_kind) {
+    case PostgresCondition::ValueKind::kNumber:
+    case PostgresCondition::ValueKind::kBoolean:
+      return value;
+    case PostgresCondition::ValueKind::kString: {
+      std::string out = "'";
+      for (char c : value) out += c == '\'' ? std::string("''") : std::string(1, c);
+      return out + "'";
+    }
+    case PostgresCondition::ValueKind::kDate:
+      return "DATE '" + value + "'";
+  }
+  return value;
+}
+
+bool IsNumberText(const std::string& text) {
+  if (text.empty()) return false;
+  for (char c : text) {
+    if (!std::isdigit(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '+' &&
+        c != 'e' && c != 'E') {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string PostgresTable::PushedSql() const {
+  std::vector<std::string> conditions;
+  for (const PostgresCondition& condition : options_.pushed) {
+    // The column: the same name, else the only one equal but for case (Spark's names are
+    // case-insensitive).
+    const PostgresColumn* column = nullptr;
+    int folded = 0;
+    for (const PostgresColumn& candidate : columns_) {
+      if (candidate.name == condition.column) column = &candidate;
+    }
+    if (column == nullptr) {
+      for (const PostgresColumn& candidate : columns_) {
+        if (EqualsIgnoreCase(candidate.name, condition.column)) {
+          column = &candidate;
+          ++folded;
+        }
+      }
+      if (folded != 1) continue;
+    }
+    const std::string name = QuotePg(column->name);
+    using Kind = PostgresCondition::Kind;
+    using ValueKind = PostgresCondition::ValueKind;
+    if (condition.kind == Kind::kIsNull || condition.kind == Kind::kIsNotNull) {
+      conditions.push_back(name + (condition.kind == Kind::kIsNull ? " IS NULL" : " IS NOT NULL"));
+      continue;
+    }
+    const uint32_t oid = column->type_oid;
+    bool fits = false;
+    switch (condition.value_kind) {
+      case ValueKind::kNumber:
+        fits = IsNumeric(oid);
+        for (const std::string& value : condition.values) fits = fits && IsNumberText(value);
+        break;
+      case ValueKind::kString:
+        fits = IsPlainText(oid) &&
+               (condition.kind == Kind::kIn || condition.op == "=" || condition.op == "<>");
+        break;
+      case ValueKind::kBoolean:
+        fits = oid == kBool &&
+               (condition.kind == Kind::kIn || condition.op == "=" || condition.op == "<>");
+        break;
+      case ValueKind::kDate:
+        fits = oid == kDate;
+        break;
+    }
+    if (!fits || condition.values.empty()) continue;
+    if (condition.kind == Kind::kIn) {
+      std::vector<std::string> values;
+      for (const std::string& value : condition.values)
+        values.push_back(PgLiteral(condition, value));
+      conditions.push_back(name + " IN (" + Join(values, ", ") + ")");
+    } else {
+      conditions.push_back(name + " " + condition.op + " " +
+                           PgLiteral(condition, condition.values[0]));
+    }
+  }
+  return Join(conditions, " AND ");
 }
 
 Result<std::optional<std::string>> PostgresTable::MaxOf(const PostgresOptions& options,

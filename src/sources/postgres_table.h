@@ -54,6 +54,9 @@ class PostgresTable final : public engine::TableSource {
   std::string SparkColumnsSql(const std::string& source_sql) const;
   // An empty relation of the same columns.
   std::string ColumnsOnlySql() const;
+  // The pushed-down conditions PostgreSQL applies (PostgresOptions::pushed that fit their
+  // column's type), as a WHERE condition; empty for none.
+  std::string PushedSql() const;
 
  private:
   explicit PostgresTable(PostgresOptions options) : options_(std::move(options)) {}
