@@ -399,7 +399,7 @@ void ScriptRunner::Execute(const ScriptRecord& record) {
 }
 
 // kafka start [BROKERS] | topic NAME PARTITIONS | produce TOPIC (body: records) |
-// produce-many TOPIC PARTITION COUNT PREFIX | error API_KEY COUNT CODE |
+// produce-many TOPIC PARTITION COUNT PREFIX [BYTES] | error API_KEY COUNT CODE |
 // leader TOPIC PARTITION BROKER | down BROKER | up BROKER | stop (docs/testing.md).
 void ScriptRunner::RunKafka(const ScriptRecord& record) {
   const std::vector<std::string>& w = record.words;
@@ -456,8 +456,9 @@ void ScriptRunner::RunKafka(const ScriptRecord& record) {
       error = kafka_->Produce(w[2], produced);
       if (!error.empty()) break;
     }
-  } else if (what == "produce-many" && w.size() == 6) {
-    error = kafka_->ProduceMany(w[2], std::atoi(w[3].c_str()), std::atoll(w[4].c_str()), w[5]);
+  } else if (what == "produce-many" && (w.size() == 6 || w.size() == 7)) {
+    error = kafka_->ProduceMany(w[2], std::atoi(w[3].c_str()), std::atoll(w[4].c_str()), w[5],
+                                w.size() == 7 ? std::atoll(w[6].c_str()) : 0);
   } else if (what == "error" && w.size() == 5) {
     error = kafka_->FailRequests(std::atoi(w[2].c_str()), std::atoi(w[3].c_str()),
                                  std::atoi(w[4].c_str()));

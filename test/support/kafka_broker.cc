@@ -97,9 +97,10 @@ std::string KafkaBroker::Produce(const std::string& topic, const KafkaTestRecord
 }
 
 std::string KafkaBroker::ProduceMany(const std::string& topic, int partition, int64_t count,
-                                     const std::string& value_prefix) {
+                                     const std::string& value_prefix, int64_t bytes) {
   return Command("produce-many\t" + topic + "\t" + std::to_string(partition) + "\t" +
-                 std::to_string(count) + "\t" + value_prefix);
+                 std::to_string(count) + "\t" + value_prefix +
+                 (bytes > 0 ? "\t" + std::to_string(bytes) : std::string()));
 }
 
 std::string KafkaBroker::FailRequests(int api_key, int count, int error_code) {

@@ -35,8 +35,9 @@ class KafkaBroker {
   // Each returns "" on success, else the broker's error.
   std::string CreateTopic(const std::string& topic, int partitions);
   std::string Produce(const std::string& topic, const KafkaTestRecord& record);
+  // Values value_prefix<i>, padded with 'x' to `bytes` when given.
   std::string ProduceMany(const std::string& topic, int partition, int64_t count,
-                          const std::string& value_prefix);
+                          const std::string& value_prefix, int64_t bytes = 0);
   // The next `count` requests of the Kafka API `api_key` fail with `error_code`.
   std::string FailRequests(int api_key, int count, int error_code);
   std::string SetLeader(const std::string& topic, int partition, int broker);

@@ -7,7 +7,8 @@
 //   topic <name> <partitions>
 //   produce <topic> <partition> <timestamp ms or -> <key or \N> <value or \N> [<headers>]
 //       headers: name=value pairs separated by \x1f (a value \N is a null header value)
-//   produce-many <topic> <partition> <count> <value prefix>   values <prefix><i>, keys null
+//   produce-many <topic> <partition> <count> <value prefix> [<bytes>]
+//       values <prefix><i> (padded with 'x' to <bytes>), keys null
 //   error <api key> <count> <error code>    the next <count> requests of that API fail
 //   leader <topic> <partition> <broker id>
 //   down <broker id> / up <broker id>
@@ -111,10 +112,12 @@ std::string Run(rd_kafka_t* producer, rd_kafka_mock_cluster_t* cluster,
                 f[5] == kNull ? nullptr : &f[5], headers);
     return error.empty() ? Flush(producer) : error;
   }
-  if (command == "produce-many" && f.size() == 5) {
+  if (command == "produce-many" && (f.size() == 5 || f.size() == 6)) {
     const long count = std::atol(f[3].c_str());
+    const size_t bytes = f.size() == 6 ? static_cast<size_t>(std::atol(f[5].c_str())) : 0;
     for (long i = 0; i < count; ++i) {
-      const std::string value = f[4] + std::to_string(i);
+      std::string value = f[4] + std::to_string(i);
+      if (value.size() < bytes) value.resize(bytes, 'x');
       std::string error = Produce(producer, f[1], std::atoi(f[2].c_str()), 0, nullptr, &value, {});
       if (error == std::string("produce: ") + rd_kafka_err2str(RD_KAFKA_RESP_ERR__QUEUE_FULL)) {
         rd_kafka_poll(producer, 100);
