@@ -34,12 +34,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using sluice::bench::Clock;
+using sluice::bench::Die;
 using sluice::bench::Since;
-
-[[noreturn]] void Die(const std::string& message) {
-  std::fprintf(stderr, "kafka_bench: %s\n", message.c_str());
-  std::exit(1);
-}
 
 void Set(rd_kafka_conf_t* conf, const char* name, const std::string& value) {
   char error[512];

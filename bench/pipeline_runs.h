@@ -2,6 +2,7 @@
 // timing one update of a pipeline through the public API.
 #pragma once
 
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -18,6 +19,12 @@ using Clock = std::chrono::steady_clock;
 
 inline double Since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Exits with "<program>: <message>" on stderr.
+[[noreturn]] inline void Die(const std::string& message) {
+  std::fprintf(stderr, "%s: %s\n", program_invocation_short_name, message.c_str());
+  std::exit(1);
 }
 
 // Exits with the message when `status` is an error.

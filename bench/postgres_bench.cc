@@ -26,12 +26,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using sluice::bench::Clock;
+using sluice::bench::Die;
 using sluice::bench::Since;
-
-[[noreturn]] void Die(const std::string& message) {
-  std::fprintf(stderr, "postgres_bench: %s\n", message.c_str());
-  std::exit(1);
-}
 
 double PeerRead(const sluice::testing::PostgresServer& server, const fs::path& dir, int64_t rows) {
   const fs::path csv = dir / "orders.csv";

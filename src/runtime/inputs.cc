@@ -13,6 +13,7 @@
 #include "runtime/file_tree.h"
 #include "runtime/jdbc_pushdown.h"
 #include "runtime/jdbc_source.h"
+#include "runtime/secret_options.h"
 #include "runtime/spark_sql.h"
 
 namespace sluice::runtime {
@@ -622,18 +623,18 @@ Result<std::string> InputRenderer::KafkaRelation(const std::string& key,
   auto failed = [&](const Status& status) {
     return status.WithContext("read_kafka (" + key.substr(6) + ")");
   };
-  auto options = sources::ParseKafkaOptions(input.options, input.streaming);
+  // Analysis checks the options and binds the columns, which are fixed, without reading
+  // secrets or connecting to Kafka.
+  const bool analysis = definitions_ != nullptr;
+  auto given = analysis ? Result<std::map<std::string, std::string>>(input.options)
+                        : ResolveSecretOptions(input.options);
+  if (!given.ok()) return failed(given.status());
+  auto options = sources::ParseKafkaOptions(*given, input.streaming);
   if (!options.ok()) return failed(options.status());
-  // Analysis binds the columns, which are fixed, without connecting to Kafka (or reading
-  // its secrets).
-  if (definitions_ != nullptr) {
+  if (analysis) {
     return MakeView("__sluice_kafka_" + std::to_string(next_view++),
                     KafkaColumnsOnlySql(options->include_headers));
   }
-  auto resolved = ResolveSecretOptions(input.options);
-  if (!resolved.ok()) return failed(resolved.status());
-  options = sources::ParseKafkaOptions(*resolved, input.streaming);
-  if (!options.ok()) return failed(options.status());
   auto client = sources::KafkaClient::Connect(*options);
   if (!client.ok()) return failed(client.status());
   std::vector<sources::OffsetRange> ranges;

@@ -2,7 +2,7 @@
 
 #include "common/strings.h"
 #include "engine/table_source.h"
-#include "runtime/kafka_source.h"
+#include "runtime/secret_options.h"
 #include "sources/postgres_table.h"
 
 namespace sluice::runtime {

@@ -19,8 +19,9 @@ Result<std::string> BytesColumn(const std::string& name, const std::string& type
   return InvalidArgument(attribute, " attribute type must be a string or binary");
 }
 
-Result<std::vector<std::string>> JsonStrings(const engine::Value& value) {
-  std::vector<std::string> out;
+// A JSON list of strings and nulls (a column of headers' keys or hex values).
+Result<std::vector<std::optional<std::string>>> JsonStrings(const engine::Value& value) {
+  std::vector<std::optional<std::string>> out;
   if (value.is_null()) return out;
   simdjson::dom::parser parser;
   simdjson::dom::array list;
@@ -30,9 +31,9 @@ Result<std::vector<std::string>> JsonStrings(const engine::Value& value) {
   for (simdjson::dom::element item : list) {
     std::string_view text;
     if (item.is_null()) {
-      out.emplace_back("\x01null");
+      out.emplace_back(std::nullopt);
     } else if (!item.get_string().get(text)) {
-      out.emplace_back(text);
+      out.emplace_back(std::string(text));
     }
   }
   return out;
@@ -118,12 +119,12 @@ Result<int64_t> WriteKafkaSink(engine::Connection& connection, const graph::Data
     if (!row[1].is_null()) record.key = std::get<engine::Value::Blob>(row[1].data).bytes;
     if (!row[3].is_null()) record.partition = static_cast<int32_t>(std::get<int64_t>(row[3].data));
     if (row.size() > 4) {
-      SLUICE_ASSIGN_OR_RETURN(std::vector<std::string> keys, JsonStrings(row[4]));
-      SLUICE_ASSIGN_OR_RETURN(std::vector<std::string> values, JsonStrings(row[5]));
+      SLUICE_ASSIGN_OR_RETURN(auto keys, JsonStrings(row[4]));
+      SLUICE_ASSIGN_OR_RETURN(auto values, JsonStrings(row[5]));
       for (size_t i = 0; i < keys.size() && i < values.size(); ++i) {
-        record.headers.emplace_back(keys[i], values[i] == "\x01null"
-                                                 ? std::nullopt
-                                                 : std::optional<std::string>(Unhex(values[i])));
+        if (!keys[i]) return InvalidArgument(where, ": a row has a header whose key is NULL");
+        record.headers.emplace_back(
+            *keys[i], values[i] ? std::optional<std::string>(Unhex(*values[i])) : std::nullopt);
       }
     }
     record.headers.emplace_back("sluice.flow", flow);

@@ -8,8 +8,6 @@
 #include "common/strings.h"
 #include "engine/table_source.h"
 #include "sources/kafka_table.h"
-#include "spec/secrets.h"
-#include "sql/ast.h"
 
 namespace sluice::runtime {
 
@@ -142,19 +140,6 @@ void LimitOffsets(int64_t limit, const Offsets& from, Offsets& until) {
 }
 
 }  // namespace
-
-Result<std::map<std::string, std::string>> ResolveSecretOptions(
-    const std::map<std::string, std::string>& options) {
-  std::map<std::string, std::string> out = options;
-  for (auto& [name, value] : out) {
-    std::string scope, key;
-    if (!sql::ParseSecretOptionMarker(value, &scope, &key)) continue;
-    auto secret = spec::LookUpSecret(scope, key);
-    if (!secret.ok()) return secret.status().WithContext("option '" + name + "'");
-    value = std::move(*secret);
-  }
-  return out;
-}
 
 std::vector<sources::OffsetRange> RangesOf(const SourceOffset& offset) {
   std::vector<sources::OffsetRange> ranges;

@@ -54,11 +54,6 @@ Status ReadKafkaRanges(engine::Connection& connection, const sources::KafkaOptio
                        std::vector<sources::OffsetRange> ranges, const std::string& table,
                        int64_t* lost_offsets);
 
-// `options` with every secret('scope', 'key') value (sql::SecretOptionMarker) replaced by
-// the secret (spec/secrets.h).
-Result<std::map<std::string, std::string>> ResolveSecretOptions(
-    const std::map<std::string, std::string>& options);
-
 // The SQL of an empty relation with a Kafka source's columns (analysis binds this: it
 // never connects to Kafka).
 std::string KafkaColumnsOnlySql(bool include_headers);

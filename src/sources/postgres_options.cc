@@ -112,17 +112,10 @@ std::string PostgresOptions::Where() const {
 }
 
 void PostgresOptions::ReadRange(const std::optional<std::string>& after, const std::string& up_to) {
-  auto literal = [](const std::string& text) {
-    std::string out = "'";
-    for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
-    return out + "'";
-  };
-  std::string column = "\"";
-  for (char c : incremental_column.value_or(""))
-    column += c == '"' ? std::string("\"\"") : std::string(1, c);
-  column += "\"";
-  filter = column + " <= " + literal(up_to);
-  if (after) filter = column + " > " + literal(*after) + " AND " + filter;
+  // PostgreSQL quotes identifiers and strings as DuckDB does (standard SQL).
+  const std::string column = QuoteIdentifier(incremental_column.value_or(""));
+  filter = column + " <= " + QuoteLiteral(up_to);
+  if (after) filter = column + " > " + QuoteLiteral(*after) + " AND " + filter;
 }
 
 std::vector<std::string> PostgresOptions::PartitionConditions() const {

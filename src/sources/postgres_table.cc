@@ -70,12 +70,6 @@ Result<std::unique_ptr<Connection>> Connect(const PostgresOptions& options) {
   return connection;
 }
 
-std::string QuotePg(const std::string& name) {
-  std::string out = "\"";
-  for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 // The Spark type of a scalar PostgreSQL type, and how it crosses.
 struct ScalarType {
   std::string spark;
@@ -151,14 +145,14 @@ Result<PostgresColumn> Describe(const std::string& name, uint32_t oid, int32_t m
     SLUICE_ASSIGN_OR_RETURN(ScalarType scalar, ScalarOf(element, modifier, name));
     column.spark_type = "array<" + scalar.spark + ">";
     column.duckdb_type = scalar.duckdb + "[]";
-    column.copy_sql = "to_json(" + QuotePg(name) + ")::text";
+    column.copy_sql = "to_json(" + QuoteIdentifier(name) + ")::text";
     column.source_type = SourceType::kVarchar;
     return column;
   }
   SLUICE_ASSIGN_OR_RETURN(ScalarType scalar, ScalarOf(oid, modifier, name));
   column.spark_type = scalar.spark;
   column.duckdb_type = scalar.duckdb;
-  column.copy_sql = scalar.as_text ? QuotePg(name) + "::text" : QuotePg(name);
+  column.copy_sql = scalar.as_text ? QuoteIdentifier(name) + "::text" : QuoteIdentifier(name);
   column.source_type = scalar.source;
   return column;
 }
@@ -395,13 +389,10 @@ std::string PgLiteral(const PostgresCondition& condition, const std::string& val
     case PostgresCondition::ValueKind::kNumber:
     case PostgresCondition::ValueKind::kBoolean:
       return value;
-    case PostgresCondition::ValueKind::kString: {
-      std::string out = "'";
-      for (char c : value) out += c == '\'' ? std::string("''") : std::string(1, c);
-      return out + "'";
-    }
+    case PostgresCondition::ValueKind::kString:
+      return QuoteLiteral(value);  // standard SQL quoting, as PostgreSQL's
     case PostgresCondition::ValueKind::kDate:
-      return "DATE '" + value + "'";
+      return "DATE " + QuoteLiteral(value);
   }
   return value;
 }
@@ -438,7 +429,7 @@ std::string PostgresTable::PushedSql() const {
       }
       if (folded != 1) continue;
     }
-    const std::string name = QuotePg(column->name);
+    const std::string name = QuoteIdentifier(column->name);
     using Kind = PostgresCondition::Kind;
     using ValueKind = PostgresCondition::ValueKind;
     if (condition.kind == Kind::kIsNull || condition.kind == Kind::kIsNotNull) {
@@ -481,7 +472,8 @@ std::string PostgresTable::PushedSql() const {
 Result<std::optional<std::string>> PostgresTable::MaxOf(const PostgresOptions& options,
                                                         const std::string& column) {
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<Connection> pg, Connect(options));
-  const std::string sql = "SELECT max(" + QuotePg(column) + ")::text FROM " + options.relation_sql;
+  const std::string sql =
+      "SELECT max(" + QuoteIdentifier(column) + ")::text FROM " + options.relation_sql;
   PGresult* result = PQexec(pg->conn, sql.c_str());
   if (PQresultStatus(result) != PGRES_TUPLES_OK) {
     const std::string error = Trimmed(PQresultErrorMessage(result));
