@@ -158,6 +158,36 @@ TEST_F(TableSourceTest, AllColumnTypesAndNullsReadBack) {
   EXPECT_EQ(result.row(2), std::vector<Value>(7, Value::Null()));
 }
 
+// Bytes that are not UTF-8 (and NULs) cross as BLOB unchecked; INTEGER holds 32 bits.
+TEST_F(TableSourceTest, BlobAndIntegerColumnsReadBack) {
+  const std::string bytes("\x00\xff\xfe binary", 10);
+  auto source = std::make_shared<FunctionSource>(
+      std::vector<SourceColumn>{{"raw", SourceType::kBlob}, {"i", SourceType::kInteger}}, 1,
+      [&]() -> Result<std::unique_ptr<TableProducer>> {
+        auto done = std::make_shared<bool>(false);
+        return std::unique_ptr<TableProducer>(
+            new FunctionProducer([&, done](ChunkWriter& writer) -> Result<size_t> {
+              if (*done) return size_t{0};
+              *done = true;
+              writer.SetBlob(0, 0, bytes);
+              writer.SetInt32(1, 0, INT32_MIN);
+              writer.SetBlob(0, 1, "");
+              writer.SetInt32(1, 1, 7);
+              return size_t{3};  // row 2: both NULL
+            }));
+      });
+  int64_t id = Register(source);
+  QueryResult result = Query("SELECT octet_length(raw), hex(raw), i FROM " + TableSourceCall(id) +
+                             " ORDER BY i NULLS LAST");
+  ASSERT_EQ(result.row_count(), 3u);
+  EXPECT_EQ(result.row(0), (std::vector<Value>{Value::Int(10), Value::Text("00FFFE2062696E617279"),
+                                               Value::Int(INT32_MIN)}));
+  EXPECT_EQ(result.row(1), (std::vector<Value>{Value::Int(0), Value::Text(""), Value::Int(7)}));
+  EXPECT_EQ(result.row(2), std::vector<Value>(3, Value::Null()));
+  EXPECT_EQ(Query("SELECT typeof(raw), typeof(i) FROM " + TableSourceCall(id) + " LIMIT 1").row(0),
+            (std::vector<Value>{Value::Text("BLOB"), Value::Text("INTEGER")}));
+}
+
 TEST_F(TableSourceTest, ManyChunksFromManyFills) {
   std::atomic<int> fills{0};
   int64_t id = Register(CountingSource(10000, 777, &fills));
