@@ -77,9 +77,17 @@ TEST(KafkaExactlyOnce, RecordsWrittenWhileUpdatesRunAreReadOnce) {
   MakeProject(dir.path(), kafka, ", maxOffsetsPerTrigger => 7");
   constexpr int kPerPartition = 60;
   std::atomic<bool> produced{false};
+  std::atomic<int> updates{0};
   std::string producer_error;
+  // The second half of the records is written once the first update has ended, while the
+  // next ones run, however slow the machine (bounded wait).
   std::thread producer([&] {
     for (int i = 0; i < kPerPartition && producer_error.empty(); ++i) {
+      if (i == kPerPartition / 2) {
+        for (int wait = 0; wait < 1200 && updates.load() == 0; ++wait) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+      }
       for (int p = 0; p < 4 && producer_error.empty(); ++p) {
         producer_error = Produce(kafka, p, "p" + std::to_string(p) + "-" + std::to_string(i));
       }
@@ -87,11 +95,12 @@ TEST(KafkaExactlyOnce, RecordsWrittenWhileUpdatesRunAreReadOnce) {
     }
     produced = true;
   });
-  int updates = 0;
-  while (!produced.load() && updates < 200) {
+  while (!produced.load() && updates.load() < 200) {
     auto update = RunOnce(dir.path());
-    ASSERT_TRUE(update.ok()) << update.status().ToString();
-    ASSERT_EQ(update->state, "COMPLETED");
+    if (!update.ok() || update->state != "COMPLETED") {
+      producer.join();
+      FAIL() << (update.ok() ? update->state : update.status().ToString());
+    }
     ++updates;
   }
   producer.join();
@@ -109,7 +118,7 @@ TEST(KafkaExactlyOnce, RecordsWrittenWhileUpdatesRunAreReadOnce) {
   const TableContent content = Read(dir.path());
   EXPECT_EQ(content.values, expected);
   EXPECT_EQ(content.repeated_offsets, 0);
-  EXPECT_GT(updates, 1) << "the producer finished before a second update";
+  EXPECT_GT(updates.load(), 1) << "the producer finished before a second update";
 }
 
 class KafkaCrashRerunTest : public ::testing::TestWithParam<const char*> {
