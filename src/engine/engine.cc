@@ -94,6 +94,10 @@ Result<QueryResult> Connection::Query(std::string_view sql, bool nested_as_json)
 
 void Connection::Interrupt() { duckdb_interrupt(impl_->connection); }
 
+std::string Connection::UniqueName(std::string_view prefix) {
+  return std::string(prefix) + std::to_string(impl_->next_name++);
+}
+
 struct PreparedStatement::Impl {
   duckdb_prepared_statement statement = nullptr;
   ~Impl() {

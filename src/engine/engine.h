@@ -128,6 +128,12 @@ class Connection {
   // fails with kAborted.
   void Interrupt();
 
+  // `prefix` followed by a number not given before on this connection: a name for a
+  // temporary object, which only this connection sees. The same calls on a new connection
+  // give the same names, so SQL that mentions them reads the same in every update (what
+  // runtime's analysis memo keys on).
+  std::string UniqueName(std::string_view prefix);
+
  private:
   friend class Database;
   // Creates the table function in this connection's database on first use (table_source.h).

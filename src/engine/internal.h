@@ -4,6 +4,7 @@
 
 #include <duckdb.h>
 
+#include <atomic>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -75,6 +76,7 @@ struct Database::Impl {
 struct Connection::Impl {
   duckdb_connection connection = nullptr;
   internal::DatabaseSources* sources = nullptr;  // the database's; it outlives the connection
+  std::atomic<int64_t> next_name{0};             // UniqueName's counter
   ~Impl() {
     if (connection != nullptr) duckdb_disconnect(&connection);
   }

@@ -230,6 +230,15 @@ Result<std::string> ParquetSql(engine::Connection& connection, const PlannedFile
         "file_block_length := __files.size, file_modification_time := "
         "make_timestamp(__files.mtime * 1000)::TIMESTAMPTZ) AS _metadata");
   }
+  if (partitions.empty() && !with_metadata) {
+    // Nothing comes from the table of files: the reader alone is cheaper than a join, and
+    // without the file names (rescued data names the file) cheaper still.
+    const std::string plain =
+        rescue_entries.empty()
+            ? "read_parquet(" + FileListLiteral(plan.files) + ", union_by_name = true)"
+            : reader;
+    return "SELECT " + Join(items, ", ") + " FROM " + plain + " AS __data";
+  }
   return "SELECT " + Join(items, ", ") + " FROM " + reader + " AS __data JOIN (VALUES " +
          Join(rows, ", ") + ") AS __files(" + Join(file_columns, ", ") +
          ") ON __data.filename = __files.path";

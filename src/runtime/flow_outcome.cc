@@ -1,4 +1,5 @@
-// Adding up the batches of one flow's update (flow_runner.h).
+// Adding up the batches of one flow's update, and the stateful operators of one batch
+// (flow_runner.h).
 #include <algorithm>
 
 #include "runtime/flow_runner.h"
@@ -48,6 +49,17 @@ void MergeBatchOutcome(const FlowOutcome& part, FlowOutcome& outcome, bool first
     total.rows_evicted += part.stateful->rows_evicted;
     outcome.stateful = total;
   }
+}
+
+StatefulMetrics AddOperatorMetrics(const StatefulMetrics& first, const StatefulMetrics& second) {
+  StatefulMetrics total = first;  // the first operator's watermark is the flow's
+  total.state_rows += second.state_rows;
+  total.state_bytes += second.state_bytes;
+  total.late_rows += second.late_rows;
+  total.state_time_ms += second.state_time_ms;
+  total.rows_added += second.rows_added;
+  total.rows_evicted += second.rows_evicted;
+  return total;
 }
 
 }  // namespace sluice::runtime

@@ -83,6 +83,9 @@ struct FlowOutcome {
 // Adds the outcome of one batch (`part`) to that of the flow's update so far; the first
 // batch's is taken as it is. A batch that read nothing changes only the state.
 void MergeBatchOutcome(const FlowOutcome& part, FlowOutcome& outcome, bool first);
+// The metrics of a batch of two chained stateful operators (a join of two streams, then an
+// aggregation of its rows): the first's watermark, the sums of the rest.
+StatefulMetrics AddOperatorMetrics(const StatefulMetrics& first, const StatefulMetrics& second);
 // Adds the expectation metrics of one batch to those of the batches before it.
 void AddRuleMetrics(const std::vector<quality::RuleMetrics>& part,
                     std::vector<quality::RuleMetrics>& total);

@@ -22,9 +22,6 @@ const char* const kNoDataYet = "the stream's source has no data yet";
 
 namespace {
 
-// View names unique across renderers sharing a connection.
-std::atomic<int64_t> next_view{0};
-
 bool IsTrue(const std::map<std::string, std::string>& options, std::string_view key) {
   for (const auto& [name, value] : options) {
     if (EqualsIgnoreCase(name, key)) return EqualsIgnoreCase(value, "true");
@@ -135,7 +132,7 @@ std::string InputRenderer::ViewName(const std::string& display) {
   // query reading one table both in full and as a stream).
   if (display.find('/') != std::string::npos ||
       std::find(views_.begin(), views_.end(), display) != views_.end()) {
-    return "__sluice_table_" + std::to_string(next_view++);
+    return context_.connection->UniqueName("__sluice_table_");
   }
   return display;
 }
@@ -615,7 +612,7 @@ Result<std::string> InputRenderer::FilesRelation(const std::string& key,
   if (!made.NewFields().empty()) {
     return Aborted("new columns found in " + path + " (schemaEvolutionMode addNewColumns)");
   }
-  return MakeView("__sluice_files_" + std::to_string(next_view++), made.sql());
+  return MakeView(context_.connection->UniqueName("__sluice_files_"), made.sql());
 }
 
 Result<std::string> InputRenderer::KafkaRelation(const std::string& key,
@@ -632,7 +629,7 @@ Result<std::string> InputRenderer::KafkaRelation(const std::string& key,
   auto options = sources::ParseKafkaOptions(*given, input.streaming);
   if (!options.ok()) return failed(options.status());
   if (analysis) {
-    return MakeView("__sluice_kafka_" + std::to_string(next_view++),
+    return MakeView(context_.connection->UniqueName("__sluice_kafka_"),
                     KafkaColumnsOnlySql(options->include_headers));
   }
   auto client = sources::KafkaClient::Connect(*options);
@@ -681,13 +678,13 @@ Result<std::string> InputRenderer::KafkaRelation(const std::string& key,
     ranges = std::move(*batch);
   }
   client->reset();
-  const std::string table = "__sluice_kafka_records_" + std::to_string(next_view++);
+  const std::string table = context_.connection->UniqueName("__sluice_kafka_records_");
   int64_t lost = 0;
   Status read = ReadKafkaRanges(*context_.connection, *options, std::move(ranges), table, &lost);
   if (!read.ok()) return failed(read);
   tables_.push_back(table);
   if (stream) stream_->lost_offsets += lost;
-  return MakeView("__sluice_kafka_" + std::to_string(next_view++),
+  return MakeView(context_.connection->UniqueName("__sluice_kafka_"),
                   "SELECT * FROM " + QuoteIdentifier(table));
 }
 
@@ -725,11 +722,11 @@ Result<std::string> InputRenderer::JdbcRelation(const graph::Input& input) {
       if (read.up_to == read.after) read.up_to.reset();  // nothing new
     }
   }
-  const std::string table = "__sluice_jdbc_rows_" + std::to_string(next_view++);
+  const std::string table = context_.connection->UniqueName("__sluice_jdbc_rows_");
   Status status = ReadJdbcSource(*context_.connection, input.options, table, read);
   if (!status.ok()) return failed(status);
   tables_.push_back(table);
-  return MakeView("__sluice_jdbc_" + std::to_string(next_view++),
+  return MakeView(context_.connection->UniqueName("__sluice_jdbc_"),
                   "SELECT * FROM " + QuoteIdentifier(table));
 }
 

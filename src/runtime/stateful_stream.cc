@@ -18,6 +18,8 @@ constexpr const char* kRowsTable = "__sluice_stateful_rows";
 constexpr const char* kOutputTable = "__sluice_stateful_output";
 constexpr const char* kStateTable = "__sluice_stateful_state";
 constexpr const char* kNewRowsTable = "__sluice_stateful_new";
+// A batch's partial aggregates (PutBatchPartials).
+constexpr const char* kBatchPartialsTable = "__sluice_stateful_batch";
 // Session windows with a gap computed per row: the end of a row's own session (microseconds).
 constexpr const char* kSessionEndColumn = "__session_end_us";
 
@@ -88,8 +90,9 @@ bool ReadsTheSameEachTime(const graph::Graph& graph, const graph::Flow& flow) {
 
 Result<std::unique_ptr<StatefulStream>> StatefulStream::Make(
     const graph::Flow& flow, spark::StatefulOperator op, std::string checkpoint_dir,
-    const std::map<std::string, std::string>& conf, bool repeatable_input) {
-  std::unique_ptr<StatefulStream> stream(new StatefulStream(flow, op, checkpoint_dir + "/state/0"));
+    const std::map<std::string, std::string>& conf, bool repeatable_input, int operator_index) {
+  std::unique_ptr<StatefulStream> stream(
+      new StatefulStream(flow, op, checkpoint_dir + "/state/" + std::to_string(operator_index)));
   stream->repeatable_input_ = repeatable_input;
   for (const auto& [key, value] : conf) {
     if (EqualsIgnoreCase(key, "spark.sql.streaming.multipleWatermarkPolicy")) {
@@ -216,10 +219,23 @@ Result<std::string> StatefulStream::RenderInput(InputRenderer& renderer) {
       spark::Translation rows,
       renderer.RenderRelationRows(flow_.query, *op_.input, flow_.inputs, flow_.conf));
   columns_ = rows.columns;
+  qualifiers_ = rows.qualifiers;
   event_column_ = -1;
+  given_watermarks_.reset();
   if (op_.watermark != nullptr) {
+    int named = 0;
     for (size_t i = 0; i < columns_.size(); ++i) {
-      if (EqualsIgnoreCase(columns_[i].name, op_.event_time)) event_column_ = static_cast<int>(i);
+      if (EqualsIgnoreCase(columns_[i].name, op_.event_time)) {
+        if (event_column_ < 0) event_column_ = static_cast<int>(i);
+        ++named;
+      }
+    }
+    if (named > 1 && op_.over_join) {
+      return InvalidArgument(sql::FormatDiagnostic(
+          flow_.query.parsed->source->Locate(op_.span),
+          "the join's rows have " + std::to_string(named) + " columns named '" + op_.event_time +
+              "', the event time the aggregation groups by; select one of them under its own "
+              "name"));
     }
     if (event_column_ < 0 || !columns_[event_column_].type.IsTimestamp()) {
       return InvalidArgument(sql::FormatDiagnostic(
@@ -233,6 +249,16 @@ Result<std::string> StatefulStream::RenderInput(InputRenderer& renderer) {
     SLUICE_ASSIGN_OR_RETURN(input_sql_, WithSessionEnds(renderer, rows.sql));
   }
   return input_sql_;
+}
+
+Status StatefulStream::ReadJoinOutput(InputRenderer& renderer, const std::string& rows,
+                                      int64_t old_us, int64_t new_us) {
+  input_sql_ = rows;
+  if (dynamic_gap_) {
+    SLUICE_ASSIGN_OR_RETURN(input_sql_, WithSessionEnds(renderer, rows));
+  }
+  given_watermarks_ = std::make_pair(old_us, new_us);
+  return Status::OK();
 }
 
 Result<std::string> StatefulStream::WithSessionEnds(InputRenderer& renderer,
@@ -311,6 +337,7 @@ Result<std::string> StatefulStream::Deduplicate(InputRenderer& renderer,
                                             std::string(kNewRowsTable) + " AS " + sql));
   spark::SubstituteRelation fresh;
   fresh.columns = columns_;
+  fresh.qualifiers = qualifiers_;
   fresh.sql = kNewRowsTable;
   SLUICE_ASSIGN_OR_RETURN(
       std::string output,
@@ -399,8 +426,52 @@ Status StatefulStream::Load(engine::Connection& connection, io::FileSystem& fs, 
   return Status::OK();
 }
 
+Result<bool> StatefulStream::PutBatchPartials(InputRenderer& renderer,
+                                              engine::Connection& connection,
+                                              const std::string* late_sql, int64_t* late_rows,
+                                              int64_t* added) {
+  if (op_.kind != spark::StatefulOperator::Kind::kAggregation || !window_ || IsSession() ||
+      event_column_ < 0 || late_sql != nullptr || op_.watermarked_inputs.size() > 1 ||
+      op_.select->where != nullptr || given_watermarks_) {
+    return false;
+  }
+  // Rows without an event time are in no window (Spark drops them); they are not late.
+  SLUICE_ASSIGN_OR_RETURN(std::optional<std::string> partial,
+                          PartialRows(renderer,
+                                      "SELECT * FROM (" + input_sql_ + ") AS " + kRowsTable +
+                                          " WHERE " + Column(event_column_) + " IS NOT NULL",
+                                      /*time_max=*/true));
+  if (!partial) return false;
+  const std::string batch = kBatchPartialsTable;
+  SLUICE_RETURN_IF_ERROR(
+      connection.Execute("CREATE OR REPLACE TEMP TABLE " + batch + " AS SELECT *, " + ExpirySql() +
+                         " AS " + streaming::kExpiresColumn + " FROM (" + *partial + ")"));
+  // A partial row's time is its pane's start, late exactly when its rows are.
+  const std::string late = LateSql(tracker_.watermark_us());
+  const std::string counted = std::string(spark::kPartialRowsColumn);
+  SLUICE_ASSIGN_OR_RETURN(
+      engine::QueryResult stats,
+      connection.Query("SELECT CAST(coalesce(sum(" + counted + ") FILTER (WHERE " + late +
+                       "), 0) AS BIGINT), CAST(coalesce(sum(" + counted + ") FILTER (WHERE NOT (" +
+                       late + ")), 0) AS BIGINT), max(" + spark::kPartialTimeMaxColumn + ") FROM " +
+                       batch));
+  *late_rows = std::get<int64_t>(stats.at(0, 0).data);
+  *added = std::get<int64_t>(stats.at(0, 1).data);
+  if (!stats.at(0, 2).is_null()) {
+    tracker_.Observe(op_.event_time, std::get<int64_t>(stats.at(0, 2).data),
+                     op_.watermark->delay_micros);
+  }
+  tracker_.Advance();
+  SLUICE_RETURN_IF_ERROR(store_->Put("SELECT * EXCLUDE (" +
+                                     std::string(spark::kPartialTimeMaxColumn) + ") FROM " + batch +
+                                     " WHERE NOT (" + late + ")"));
+  SLUICE_RETURN_IF_ERROR(connection.Execute("DROP TABLE " + batch));
+  return true;
+}
+
 Result<std::optional<std::string>> StatefulStream::PartialRows(InputRenderer& renderer,
-                                                               const std::string& kept) {
+                                                               const std::string& kept,
+                                                               bool time_max) {
   if (form_ == StateForm::kRows) return std::optional<std::string>();
   if (form_ == StateForm::kUndecided && (!window_ || IsSession() || event_column_ < 0)) {
     form_ = StateForm::kRows;
@@ -408,10 +479,13 @@ Result<std::optional<std::string>> StatefulStream::PartialRows(InputRenderer& re
   }
   spark::SubstituteRelation rows;
   rows.columns = columns_;
+  rows.qualifiers = qualifiers_;
   rows.sql = "(" + kept + ")";
-  auto partial = renderer.RenderPartialAggregate(
-      flow_.query, *op_.select, flow_.inputs, flow_.conf,
-      [&](spark::TranslateOptions& options) { options.substitutes[op_.input] = rows; });
+  auto partial = renderer.RenderPartialAggregate(flow_.query, *op_.select, flow_.inputs, flow_.conf,
+                                                 [&](spark::TranslateOptions& options) {
+                                                   options.substitutes[op_.input] = rows;
+                                                   options.partial_time_max = time_max;
+                                                 });
   const std::string signature = AggregationSignature(*op_.select, flow_.query.parsed->source->text);
   if (form_ == StateForm::kUndecided) {
     // Aggregates that do not split keep the rows (the aggregation reports its own errors).
@@ -421,19 +495,20 @@ Result<std::optional<std::string>> StatefulStream::PartialRows(InputRenderer& re
     }
     form_ = StateForm::kPartials;
     signature_ = signature;
-    // The partial columns, less the count of rows that ends them.
-    stored_partial_columns_ = partial->columns.size() - columns_.size() - 1;
+    // The partial columns, less the count of rows that ends them (and the greatest time).
+    stored_partial_columns_ = partial->columns.size() - columns_.size() - 1 - (time_max ? 1 : 0);
   }
   if (!partial.ok()) return partial.status();
-  if (signature != signature_ ||
-      partial->columns.size() != columns_.size() + stored_partial_columns_ + 1) {
+  if (signature != signature_ || partial->columns.size() != columns_.size() +
+                                                                stored_partial_columns_ + 1 +
+                                                                (time_max ? 1 : 0)) {
     return InvalidArgument(
         "the aggregation of flow '" + flow_.name +
         "' changed since its state was written (the state keeps its partial aggregates, in " +
         dir_ + "); fully refresh the table or reset the flow's checkpoint to start over");
   }
   partial_columns_.assign(partial->columns.begin() + static_cast<long>(columns_.size()),
-                          partial->columns.end());
+                          partial->columns.end() - (time_max ? 1 : 0));
   return std::optional<std::string>(partial->sql);
 }
 
@@ -442,64 +517,76 @@ Result<std::string> StatefulStream::Apply(InputRenderer& renderer, engine::Conne
                                           StatefulMetrics* metrics, std::string* late_sql) {
   const auto started = std::chrono::steady_clock::now();
   SLUICE_RETURN_IF_ERROR(Load(connection, fs, batch_id));
-  // A windowed aggregation whose input reads the same each time, and whose late rows go
-  // nowhere, scans the input twice (for the watermark, then for the state) instead of
-  // copying it: a copy costs more than a scan.
-  const bool scan_input = repeatable_input_ && late_sql == nullptr &&
-                          op_.kind == spark::StatefulOperator::Kind::kAggregation;
-  if (!scan_input) {
-    SLUICE_RETURN_IF_ERROR(connection.Execute("CREATE OR REPLACE TEMP TABLE " +
-                                              std::string(kRowsTable) + " AS " + input_sql_));
-  }
-  const int64_t old_us = tracker_.watermark_us();
+  const int64_t old_us = given_watermarks_ ? given_watermarks_->first : tracker_.watermark_us();
   // Late rows: for a windowed aggregation those whose every window has ended at or before
   // the watermark; for deduplication those at or before it (Spark's predicates).
   const std::string late = LateSql(old_us);
-  const std::string rows =
-      scan_input ? "(" + input_sql_ + ") AS " + kRowsTable : std::string(kRowsTable);
-  // One scan of the batch: its late rows, the others, and its largest event time.
-  const std::string max_us_sql = event_column_ >= 0 ? "max(" + EventMicros() + ")" : "NULL";
-  SLUICE_ASSIGN_OR_RETURN(
-      engine::QueryResult stats,
-      connection.Query("SELECT count(*) FILTER (WHERE " + late + "), count(*) FILTER (WHERE NOT (" +
-                       late + ")), CAST(" + max_us_sql + " AS BIGINT) FROM " + rows));
-  const int64_t late_rows = std::get<int64_t>(stats.at(0, 0).data);
-  const int64_t added = std::get<int64_t>(stats.at(0, 1).data);
-  if (op_.watermarked_inputs.size() > 1) {
-    SLUICE_RETURN_IF_ERROR(ObserveInputs(renderer, connection));
-  } else if (event_column_ >= 0 && !stats.at(0, 2).is_null()) {
-    tracker_.Observe(op_.event_time, std::get<int64_t>(stats.at(0, 2).data),
-                     op_.watermark->delay_micros);
+  int64_t late_rows = 0, added = 0;
+  std::string rows = kRowsTable;
+  std::string output;
+  SLUICE_ASSIGN_OR_RETURN(bool partials_scanned,
+                          PutBatchPartials(renderer, connection, late_sql, &late_rows, &added));
+  if (!partials_scanned) {
+    // A windowed aggregation whose input reads the same each time, and whose late rows go
+    // nowhere, scans the input twice (for the watermark, then for the state) instead of
+    // copying it: a copy costs more than a scan.
+    const bool scan_input = repeatable_input_ && late_sql == nullptr &&
+                            op_.kind == spark::StatefulOperator::Kind::kAggregation;
+    if (scan_input) {
+      rows = "(" + input_sql_ + ") AS " + kRowsTable;
+    } else {
+      SLUICE_RETURN_IF_ERROR(connection.Execute("CREATE OR REPLACE TEMP TABLE " +
+                                                std::string(kRowsTable) + " AS " + input_sql_));
+    }
+    // One scan of the batch: its late rows, the others, and its largest event time.
+    const std::string max_us_sql = event_column_ >= 0 ? "max(" + EventMicros() + ")" : "NULL";
+    SLUICE_ASSIGN_OR_RETURN(
+        engine::QueryResult stats,
+        connection.Query("SELECT count(*) FILTER (WHERE " + late +
+                         "), count(*) FILTER (WHERE NOT (" + late + ")), CAST(" + max_us_sql +
+                         " AS BIGINT) FROM " + rows));
+    late_rows = std::get<int64_t>(stats.at(0, 0).data);
+    added = std::get<int64_t>(stats.at(0, 1).data);
+    if (given_watermarks_) {
+      // The join's output watermark, which its state decides.
+    } else if (op_.watermarked_inputs.size() > 1) {
+      SLUICE_RETURN_IF_ERROR(ObserveInputs(renderer, connection));
+    } else if (event_column_ >= 0 && !stats.at(0, 2).is_null()) {
+      tracker_.Observe(op_.event_time, std::get<int64_t>(stats.at(0, 2).data),
+                       op_.watermark->delay_micros);
+    }
+    tracker_.Advance();
   }
-  tracker_.Advance();
-  const int64_t new_us = tracker_.watermark_us();
+  const int64_t new_us = given_watermarks_ ? given_watermarks_->second : tracker_.watermark_us();
   const int64_t rows_before = state_rows_;
 
-  std::string output;
   if (op_.kind == spark::StatefulOperator::Kind::kAggregation) {
-    // Rows without an event time are in no window (Spark drops them).
-    // Session rows leave by their session's end (RemoveClosedSessions), not their own.
-    const std::string expiry = IsSession() ? "CAST(NULL AS BIGINT)" : ExpirySql();
-    // Session rows have ids, by which RemoveClosedSessions removes them.
-    const std::string row_id = IsSession() ? ", CAST(" + std::to_string(batch_id) +
-                                                 " AS BIGINT) * 4294967296 + row_number() "
-                                                 "OVER () AS " +
-                                                 streaming::kRowIdColumn
-                                           : std::string();
-    const std::string where =
-        " WHERE NOT (" + late + ")" +
-        (event_column_ >= 0 ? " AND " + Column(event_column_) + " IS NOT NULL" : std::string()) +
-        (dynamic_gap_ ? " AND " + std::string(kSessionEndColumn) + " IS NOT NULL" : std::string());
-    SLUICE_ASSIGN_OR_RETURN(std::optional<std::string> partial,
-                            PartialRows(renderer, "SELECT * FROM " + rows + where));
-    if (partial) {
-      // A partial row's time is its pane's start, in the same windows as the pane's rows.
-      SLUICE_RETURN_IF_ERROR(store_->Put("SELECT *, " + expiry + " AS " +
-                                         streaming::kExpiresColumn + " FROM (" + *partial + ")"));
-    } else {
-      SLUICE_RETURN_IF_ERROR(store_->Put("SELECT *, " + expiry + " AS " +
-                                         streaming::kExpiresColumn + row_id + " FROM " + rows +
-                                         where));
+    if (!partials_scanned) {
+      // Rows without an event time are in no window (Spark drops them).
+      // Session rows leave by their session's end (RemoveClosedSessions), not their own.
+      const std::string expiry = IsSession() ? "CAST(NULL AS BIGINT)" : ExpirySql();
+      // Session rows have ids, by which RemoveClosedSessions removes them.
+      const std::string row_id = IsSession() ? ", CAST(" + std::to_string(batch_id) +
+                                                   " AS BIGINT) * 4294967296 + row_number() "
+                                                   "OVER () AS " +
+                                                   streaming::kRowIdColumn
+                                             : std::string();
+      const std::string where =
+          " WHERE NOT (" + late + ")" +
+          (event_column_ >= 0 ? " AND " + Column(event_column_) + " IS NOT NULL" : std::string()) +
+          (dynamic_gap_ ? " AND " + std::string(kSessionEndColumn) + " IS NOT NULL"
+                        : std::string());
+      SLUICE_ASSIGN_OR_RETURN(std::optional<std::string> partial,
+                              PartialRows(renderer, "SELECT * FROM " + rows + where));
+      if (partial) {
+        // A partial row's time is its pane's start, in the same windows as the pane's rows.
+        SLUICE_RETURN_IF_ERROR(store_->Put("SELECT *, " + expiry + " AS " +
+                                           streaming::kExpiresColumn + " FROM (" + *partial + ")"));
+      } else {
+        SLUICE_RETURN_IF_ERROR(store_->Put("SELECT *, " + expiry + " AS " +
+                                           streaming::kExpiresColumn + row_id + " FROM " + rows +
+                                           where));
+      }
     }
     SLUICE_ASSIGN_OR_RETURN(output, Aggregate(renderer, connection, old_us, new_us, rows));
   } else if (op_.kind == spark::StatefulOperator::Kind::kDeduplicate) {
@@ -543,7 +630,7 @@ Result<std::string> StatefulStream::Apply(InputRenderer& renderer, engine::Conne
     *late_sql = "SELECT " + Join(items, ", ") + " FROM " + rows + " WHERE " + late;
   }
   if (metrics != nullptr) {
-    metrics->watermark_ms = tracker_.watermark_ms();
+    metrics->watermark_ms = new_us / 1000;
     metrics->state_rows = state_rows_;
     metrics->state_bytes = store_->info().bytes;
     metrics->late_rows = late_rows;
@@ -563,6 +650,7 @@ Result<std::string> StatefulStream::Aggregate(InputRenderer& renderer,
   // rows that may be in them (a window ending at or before `new` holds times before it).
   spark::SubstituteRelation state;
   state.columns = columns_;
+  state.qualifiers = qualifiers_;
   const bool partials = form_ == StateForm::kPartials;
   if (partials) {
     state.columns.insert(state.columns.end(), partial_columns_.begin(), partial_columns_.end());
@@ -598,6 +686,7 @@ Result<std::string> StatefulStream::Distinct(InputRenderer& renderer,
                                              const std::string& late) {
   spark::SubstituteRelation batch;
   batch.columns = columns_;
+  batch.qualifiers = qualifiers_;
   batch.sql = "(SELECT * FROM " + std::string(kRowsTable) + " WHERE NOT (" + late + "))";
   SLUICE_ASSIGN_OR_RETURN(
       std::string distinct,

@@ -72,9 +72,20 @@ class StatefulStream {
   // `repeatable_input`: reading the batch's input rows twice gives the same rows (the query
   // reads tables and files only and calls no nondeterministic function), so that a windowed
   // aggregation may scan them where they are instead of copying them first.
+  // `operator_index` numbers the flow's stateful operators: the state is in
+  // state/<operator_index>/ of the checkpoint folder.
   static Result<std::unique_ptr<StatefulStream>> Make(
       const graph::Flow& flow, spark::StatefulOperator op, std::string checkpoint_dir,
-      const std::map<std::string, std::string>& conf, bool repeatable_input = false);
+      const std::map<std::string, std::string>& conf, bool repeatable_input = false,
+      int operator_index = 0);
+
+  // An aggregation over a join of two streams (op.over_join): the batch's input rows are
+  // the join's output `rows` (a relation with the columns RenderInput gave), and its
+  // watermarks are the join's output watermarks (microseconds) before the batch, for late
+  // rows, and after it, for the windows it closes, instead of its own (Spark's watermark
+  // propagation). Call after RenderInput, before Apply.
+  Status ReadJoinOutput(InputRenderer& renderer, const std::string& rows, int64_t old_us,
+                        int64_t new_us);
 
   // The SQL of the operator's input rows in this batch (the rows of its FROM item),
   // resolving the query's references through `renderer` (which plans the batch's offsets).
@@ -121,8 +132,19 @@ class StatefulStream {
   Result<std::string> Aggregate(InputRenderer& renderer, engine::Connection& connection,
                                 int64_t old_us, int64_t new_us, const std::string& rows);
   // The SQL of the partial aggregates of the rows `kept` when the state keeps partial
-  // aggregates (deciding so for a new state); nullopt when it keeps rows.
-  Result<std::optional<std::string>> PartialRows(InputRenderer& renderer, const std::string& kept);
+  // aggregates (deciding so for a new state); nullopt when it keeps rows. With `time_max`,
+  // the rows end with spark::kPartialTimeMaxColumn.
+  Result<std::optional<std::string>> PartialRows(InputRenderer& renderer, const std::string& kept,
+                                                 bool time_max = false);
+  // A windowed aggregation of tumbling or sliding windows that keeps partial aggregates,
+  // reads one watermarked input and has no WHERE clause and no late-rows table (`late_sql`
+  // null) reads its batch once: the partial aggregates of all of its rows, each with the
+  // greatest event time of its rows, give the late rows (lateness is the same for every
+  // time of a pane) and the batch's largest event time. Then the watermark advances and
+  // the partial rows that are not late go to the state. Returns false, having done
+  // nothing, for other operators (or a state that keeps rows).
+  Result<bool> PutBatchPartials(InputRenderer& renderer, engine::Connection& connection,
+                                const std::string* late_sql, int64_t* late_rows, int64_t* added);
   Result<std::string> Distinct(InputRenderer& renderer, engine::Connection& connection,
                                const std::string& late);
   Result<std::string> Deduplicate(InputRenderer& renderer, engine::Connection& connection,
@@ -137,8 +159,11 @@ class StatefulStream {
   std::vector<std::string> session_key_names_;  // session windows: the other GROUP BY keys
   std::optional<std::string> dynamic_gap_;  // session windows: a gap computed per row, as written
   std::vector<spark::Column> columns_;      // the input rows' columns (c0, c1, ...)
-  int event_column_ = -1;                   // index of the event time in columns_, -1: none
+  std::vector<spark::ColumnQualifiers> qualifiers_;  // theirs in the FROM item (a join's sides)
+  int event_column_ = -1;  // index of the event time in columns_, -1: none
   std::string input_sql_;
+  // ReadJoinOutput's watermarks (old, new), in microseconds.
+  std::optional<std::pair<int64_t, int64_t>> given_watermarks_;
   std::optional<streaming::StateStore> store_;
   streaming::WatermarkTracker tracker_;
   std::string rows_table_;

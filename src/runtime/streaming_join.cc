@@ -61,6 +61,7 @@ Result<std::unique_ptr<StreamingJoin>> StreamingJoin::Make(
       join->max_policy_ = EqualsIgnoreCase(Trim(value), "max");
     }
   }
+  join->over_join_ = join->op_.over_join;
   const spark::StreamJoin& spec = join->op_.stream_join;
   join->left_.spec = &spec.left;
   join->left_.name = "left";
@@ -144,16 +145,21 @@ std::string StreamingJoin::NullRow(const Side& side) const {
 Result<std::string> StreamingJoin::RenderOutput(
     InputRenderer& renderer, const std::string& left_rows, const std::string& right_rows,
     spark::JoinType type, spark::TranslateOptions::JoinOverride::Conjuncts conjuncts) {
-  SLUICE_ASSIGN_OR_RETURN(
-      std::string sql,
-      renderer.Render(flow_.query, flow_.inputs, flow_.conf, [&](spark::TranslateOptions& options) {
-        options.substitutes[left_.spec->relation] =
-            spark::SubstituteRelation{left_rows, left_.columns};
-        options.substitutes[right_.spec->relation] =
-            spark::SubstituteRelation{right_rows, right_.columns};
-        options.joins[op_.stream_join.join].type = type;
-        options.joins[op_.stream_join.join].conjuncts = conjuncts;
-      }));
+  auto adjust = [&](spark::TranslateOptions& options) {
+    options.substitutes[left_.spec->relation] = spark::SubstituteRelation{left_rows, left_.columns};
+    options.substitutes[right_.spec->relation] =
+        spark::SubstituteRelation{right_rows, right_.columns};
+    options.joins[op_.stream_join.join].type = type;
+    options.joins[op_.stream_join.join].conjuncts = conjuncts;
+  };
+  if (over_join_) {
+    SLUICE_ASSIGN_OR_RETURN(
+        spark::Translation rows,
+        renderer.RenderRelationRows(flow_.query, *op_.input, flow_.inputs, flow_.conf, adjust));
+    return "SELECT * FROM (" + rows.sql + ")";
+  }
+  SLUICE_ASSIGN_OR_RETURN(std::string sql,
+                          renderer.Render(flow_.query, flow_.inputs, flow_.conf, adjust));
   return "SELECT * FROM (" + sql + ")";
 }
 
@@ -293,6 +299,7 @@ Result<std::string> StreamingJoin::Apply(InputRenderer& renderer, engine::Connec
   }
   tracker_.Advance();
   const int64_t new_ms = tracker_.watermark_ms();
+  batch_watermarks_ms_ = {old_ms, new_ms};
 
   // Each side's new rows that may match (`fresh`: those passing its own conjuncts; only
   // outer sides need telling them apart) and those kept in state (`stored`: not already
@@ -435,6 +442,17 @@ Result<std::string> StreamingJoin::Apply(InputRenderer& renderer, engine::Connec
                                  .count();
   }
   return "SELECT * FROM " + std::string(kOutputTable);
+}
+
+int64_t StreamingJoin::OutputWatermarkMs(int64_t watermark_ms) const {
+  if (watermark_ms == 0) return 0;
+  int64_t out = watermark_ms;
+  for (const Side* side : {&left_, &right_}) {
+    if (std::optional<int64_t> threshold = side->Threshold(watermark_ms)) {
+      out = std::min(out, *threshold / 1000);
+    }
+  }
+  return std::max<int64_t>(out, 0);
 }
 
 Result<StatefulMetrics> StreamingJoin::CommittedMetrics(io::FileSystem& fs,

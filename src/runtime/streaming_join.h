@@ -63,6 +63,14 @@ class StreamingJoin {
   // crashed before its commit marker.
   Result<StatefulMetrics> CommittedMetrics(io::FileSystem& fs, int64_t batch_id) const;
 
+  // A join under an aggregation (op.over_join) writes the rows of the aggregation's FROM
+  // item, not the query's. Its output watermark under the watermark `watermark_ms` is the
+  // least of it and the sides' state watermarks (Spark's StreamingSymmetricHashJoinExec):
+  // no row it writes later is older. 0 (no watermark yet) stays 0.
+  int64_t OutputWatermarkMs(int64_t watermark_ms) const;
+  // The flow's watermark before and after the last Apply, in milliseconds.
+  std::pair<int64_t, int64_t> batch_watermarks_ms() const { return batch_watermarks_ms_; }
+
  private:
   struct Side {
     const spark::StreamJoinSide* spec = nullptr;
@@ -119,6 +127,8 @@ class StreamingJoin {
   Side left_, right_;
   streaming::WatermarkTracker tracker_;
   int64_t loaded_version_ = -1;
+  bool over_join_ = false;  // op_.over_join: the output is the aggregation's input rows
+  std::pair<int64_t, int64_t> batch_watermarks_ms_{0, 0};
 };
 
 }  // namespace sluice::runtime

@@ -208,6 +208,12 @@ Result<TranslatedQuery> Translator::PartialSelect(
   out.sql_names.push_back(kPartialRowsColumn);
   items.push_back("count(*) AS " + QuoteIdentifier(kPartialRowsColumn));
   out.columns.push_back(Column{kPartialRowsColumn, DataType::Of(TypeId::kLong), false});
+  if (options_.partial_time_max && !window_column.empty()) {
+    out.sql_names.push_back(kPartialTimeMaxColumn);
+    items.push_back("CAST(max(epoch_us(" + window_time + ")) AS BIGINT) AS " +
+                    QuoteIdentifier(kPartialTimeMaxColumn));
+    out.columns.push_back(Column{kPartialTimeMaxColumn, DataType::Of(TypeId::kLong), true});
+  }
   std::vector<std::string> group_by;
   for (const std::string& key : keys) group_by.push_back(key == window_column ? pane_micros : key);
   out.sql = "SELECT " + Join(items, ", ") + " FROM " + from_sql;

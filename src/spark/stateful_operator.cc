@@ -50,6 +50,24 @@ bool QueryReadsStream(const Query& query) {
   return false;
 }
 
+// Whether `relation` is, or has in its chain of SELECTs and joins, a join of two streams.
+bool ContainsStreamJoin(const Relation& relation) {
+  if (relation.kind == RelationKind::kJoin && relation.left && relation.right &&
+      ReadsStream(*relation.left) && ReadsStream(*relation.right)) {
+    return true;
+  }
+  if (relation.kind == RelationKind::kJoin) {
+    return (relation.left && ContainsStreamJoin(*relation.left)) ||
+           (relation.right && ContainsStreamJoin(*relation.right));
+  }
+  if (relation.query && relation.query->kind == QueryKind::kSelect) {
+    for (const RelationPtr& from : relation.query->select->from) {
+      if (ContainsStreamJoin(*from)) return true;
+    }
+  }
+  return false;
+}
+
 std::string WatermarkColumn(const Watermark& watermark) {
   if (!watermark.name.empty()) return watermark.name;
   return watermark.expr->parts.back();
@@ -129,6 +147,19 @@ class Finder {
     ++count_;
     ++joins_;
     if (counting_) return Status::OK();
+    if (found_.kind == StatefulOperator::Kind::kAggregation && under_aggregation_ && joins_ == 1 &&
+        total_ - total_joins_ == 1) {
+      // Spark 3.4+ chains stateful operators: the aggregation reads the join's rows.
+      if (!join_chain) {
+        return Error(relation.span,
+                     "a join of two streams under an aggregation is supported in the "
+                     "aggregation's chain of SELECTs and joins, not inside a set operation, a "
+                     "CTE or an expression subquery");
+      }
+      SLUICE_ASSIGN_OR_RETURN(found_.stream_join, AnalyzeStreamJoin(relation, source_));
+      found_.over_join = true;
+      return Status::OK();
+    }
     if (found_.kind != StatefulOperator::Kind::kNone || total_ > 1) {
       return Error(relation.span,
                    "a join of two streams cannot be combined with another stateful operator "
@@ -153,22 +184,32 @@ class Finder {
     for (const RelationPtr& relation : body.from) streaming = streaming || ReadsStream(*relation);
     const bool stateful = streaming && (Aggregates(body) || body.distinct);
     if (stateful) SLUICE_RETURN_IF_ERROR(Found(query, body, chain));
-    const bool single = body.from.size() == 1 && !stateful;
+    // Below an aggregation of the main chain, a join of two streams may feed it.
+    const bool aggregation = stateful && !counting_ && &body == found_.select &&
+                             found_.kind == StatefulOperator::Kind::kAggregation;
+    const bool single = body.from.size() == 1 && (!stateful || aggregation);
+    const bool was_under = under_aggregation_;
+    under_aggregation_ = under_aggregation_ || aggregation;
     for (const RelationPtr& relation : body.from) {
       SLUICE_RETURN_IF_ERROR(VisitRelation(*relation, chain && single, chain && single));
     }
+    under_aggregation_ = was_under;
     return Status::OK();
   }
 
   Status Found(const Query& query, const SelectBody& body, bool chain) {
     ++count_;
     if (counting_) return Status::OK();
-    if (found_.kind == StatefulOperator::Kind::kJoin || total_joins_ > 0) {
+    const bool over_join = total_joins_ == 1 && found_.kind == StatefulOperator::Kind::kNone &&
+                           body.from.size() == 1 && ContainsStreamJoin(*body.from[0]);
+    if (found_.kind == StatefulOperator::Kind::kJoin || (total_joins_ > 0 && !over_join) ||
+        (over_join && (!Aggregates(body) || !DeduplicationAlias(body).empty()))) {
       return Error(query.span,
-                   "an aggregation (or deduplication) of a join of two streams is not "
-                   "supported; write the join to its own streaming table and aggregate that");
+                   "a deduplication of a join of two streams, or an aggregation of a join "
+                   "that is not its FROM item, is not supported; write the join to its own "
+                   "streaming table and read that with STREAM");
     }
-    if (found_.kind != StatefulOperator::Kind::kNone || total_ > 1) {
+    if (found_.kind != StatefulOperator::Kind::kNone || total_ - (over_join ? 1 : 0) > 1) {
       return Error(query.span,
                    "Multiple streaming aggregations are not supported with streaming "
                    "DataFrames/Datasets: a streaming table's query may aggregate (or "
@@ -205,6 +246,19 @@ class Finder {
     FindWatermarkedRelations(*found_.input, &watermarked);
     for (const Relation* relation : watermarked) {
       const Watermark& watermark = *relation->watermark;
+      if (over_join) {
+        // Each side of the join defines its event time; the aggregation uses the one it
+        // groups by (its rows carry the join's output watermark).
+        for (const GroupingElement& element : body.group_by) {
+          if (found_.watermark == nullptr && element.expr &&
+              GroupsByEventTime(*element.expr, WatermarkColumn(watermark))) {
+            found_.watermark = &watermark;
+            found_.event_time = WatermarkColumn(watermark);
+          }
+        }
+        found_.watermarked_inputs.push_back(relation);
+        continue;
+      }
       if (found_.watermark == nullptr) {
         found_.watermark = &watermark;
         found_.event_time = WatermarkColumn(watermark);
@@ -250,6 +304,7 @@ class Finder {
   }
 
   StatefulOperator found_;
+  bool under_aggregation_ = false;  // visiting the FROM item of found_'s aggregation
   // A first pass only counts the stateful SELECTs, so that several are refused as such
   // rather than for the first one's shape.
   bool counting_ = false;

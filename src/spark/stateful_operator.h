@@ -38,7 +38,12 @@ struct StatefulOperator {
   // (spark.sql.streaming.multipleWatermarkPolicy).
   std::vector<const Relation*> watermarked_inputs;
   Span span;               // where the operator is written, for errors
-  StreamJoin stream_join;  // kJoin
+  StreamJoin stream_join;  // kJoin, and kAggregation with over_join
+  // kAggregation of the rows of a join of two streams in its FROM item (Spark 3.4+ chains
+  // stateful operators): the join runs as kJoin does, and the aggregation reads the rows
+  // it writes, with the join's output watermark (docs/streaming.md). `event_time` is the
+  // join side's watermark column the aggregation groups by.
+  bool over_join = false;
 };
 
 // Finds the stateful operator of `query`, whose streaming relations are those read with
@@ -46,8 +51,9 @@ struct StatefulOperator {
 //  * an aggregation of a stream without a watermark, or whose grouping does not use the
 //    watermark's column (directly or in window / session_window): Spark's append-mode
 //    error, with the fix;
-//  * more than one stateful operator (a join of two streams is one), a stateful operator
-//    inside a join or a set operation; watermarked inputs of one aggregation that define
+//  * more than one stateful operator (a join of two streams is one), except an aggregation
+//    whose FROM item is a join of two streams (over_join); a stateful operator inside a join
+//    or a set operation; watermarked inputs of one aggregation that define
 //    different event-time columns;
 //  * a join of two streams that Spark refuses (spark/stream_join.h), or one outside the
 //    query's main chain of SELECTs and joins;

@@ -437,12 +437,16 @@ std::string ExpandSliding(Translator& t, const BoundWindow& w, std::string* from
   items.push_back(index + ".\"__i\" AS \"__i\"");
   const std::string most = std::to_string((w.duration + w.slide - 1) / w.slide);
   const std::string windows_sql = "range(" + most + ") AS " + index + "(\"__i\")";
-  const std::string rows =
-      "SELECT " + Join(items, ", ") +
-      (from_sql->empty() ? " FROM " + windows_sql
-                         : " FROM " + *from_sql + " CROSS JOIN " + windows_sql) +
-      " WHERE " + index + ".\"__i\" < (" + std::to_string(w.duration + w.slide - 1) + " - " + r +
-      ") // " + std::to_string(w.slide);
+  std::string rows = "SELECT " + Join(items, ", ") +
+                     (from_sql->empty() ? " FROM " + windows_sql
+                                        : " FROM " + *from_sql + " CROSS JOIN " + windows_sql);
+  // When the slide divides the duration, every row is in duration / slide windows.
+  if (w.duration % w.slide == 0) {
+    rows += " WHERE " + w.micros + " IS NOT NULL";
+  } else {
+    rows += " WHERE " + index + ".\"__i\" < (" + std::to_string(w.duration + w.slide - 1) + " - " +
+            r + ") // " + std::to_string(w.slide);
+  }
   const std::string start = "(\"__last\" - \"__i\" * " + std::to_string(w.slide) + ")";
   if (start_column) {
     *from_sql = "(SELECT *, " + start + " AS \"__start\" FROM (" + rows + ")) AS " + alias;

@@ -106,6 +106,7 @@ Result<TranslatedQuery> Translator::TranslateFromItem(const Query& query,
       out.sql_names.push_back(RowColumnName(items.size()));
       items.push_back(column.sql + " AS " + out.sql_names.back());
       out.columns.push_back(Column{column.name, column.type, column.nullable});
+      out.qualifiers.push_back(entry.qualifiers);
     }
   }
   out.sql = (with_.empty() ? "" : "WITH " + Join(with_, ", ") + " ") + "SELECT " +
@@ -130,6 +131,14 @@ Result<std::string> Translator::SubstituteSql(const Relation& relation,
   for (size_t i = 0; i < substitute.columns.size(); ++i) {
     const Column& column = substitute.columns[i];
     names.push_back("__s" + std::to_string(i));
+    // Without an alias of its own, the rows of a join keep its sides' qualifiers: a run of
+    // columns with the same qualifiers is a relation of the scope.
+    if (!relation.alias && i < substitute.qualifiers.size() &&
+        substitute.qualifiers[i] != entry.qualifiers) {
+      if (!entry.columns.empty()) scope->relations.push_back(std::move(entry));
+      entry = ScopeRelation{};
+      entry.qualifiers = substitute.qualifiers[i];
+    }
     entry.columns.push_back(
         ScopeColumn{column.name, column.type, column.nullable, alias + "." + names.back()});
   }

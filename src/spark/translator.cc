@@ -36,6 +36,7 @@ Result<Translation> TranslateRelationRows(const ParsedQuery& query, const Relati
   Translation translation;
   translation.sql = std::move(out.sql);
   translation.columns = std::move(out.columns);
+  translation.qualifiers = std::move(out.qualifiers);
   return translation;
 }
 

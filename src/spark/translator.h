@@ -50,9 +50,16 @@ class RelationResolver {
 // A relation of a query replaced by rows the caller provides (stateful streaming reads the
 // input of an aggregation from its state store): DuckDB SQL of a table or parenthesized
 // query whose first columns are `columns`, in order (more columns may follow, unnamed).
+// The names a column may be qualified with (an alias, or a table name's last parts).
+using ColumnQualifiers = std::vector<std::vector<std::string>>;
+
 struct SubstituteRelation {
   std::string sql;
   std::vector<Column> columns;
+  // For the rows of a join without an alias (TranslateRelationRows' qualifiers): the first
+  // columns' own qualifiers, so that `i.ts` still names the column of the join's side `i`.
+  // Empty: the relation's alias or name qualifies every column.
+  std::vector<ColumnQualifiers> qualifiers;
 };
 
 // The Spark configuration a translation follows (SET spark.sql....).
@@ -92,6 +99,11 @@ struct TranslateOptions {
     size_t partial_columns = 0;  // how many the rows carry
   };
   std::optional<MergePartials> merge_partials;
+  // TranslatePartialAggregate of a time window: after kPartialRowsColumn, one more column,
+  // kPartialTimeMaxColumn, the greatest time of the row's input rows in microseconds since
+  // the epoch (BIGINT), so that the streaming runtime learns the batch's largest event time
+  // from the partial rows instead of scanning the input again.
+  bool partial_time_max = false;
   // Relations of the translated query (by address in its tree) read from the given rows
   // instead of being translated; their alias or table name still qualifies their columns.
   std::map<const Relation*, SubstituteRelation> substitutes;
@@ -111,6 +123,9 @@ struct TranslateOptions {
 struct Translation {
   std::string sql;              // DuckDB SQL
   std::vector<Column> columns;  // the result's columns, with Spark's names and types
+  // TranslateRelationRows: each column's qualifiers in the FROM item (its side's alias for
+  // the rows of a join).
+  std::vector<ColumnQualifiers> qualifiers;
 };
 
 // Translates a query. Errors name the place in the source text (file:line:col).
@@ -153,6 +168,7 @@ inline std::string RowColumnName(size_t i) { return "c" + std::to_string(i); }
 // The name of partial column `i` of TranslatePartialAggregate's rows.
 std::string PartialColumnName(size_t i);
 inline constexpr const char* kPartialRowsColumn = "__sluice_partial_rows";
+inline constexpr const char* kPartialTimeMaxColumn = "__sluice_partial_time_max";
 
 // Translates one expression over the columns of `input` (a boolean condition such as an
 // expectation, or a sequencing expression), which the SQL refers to by their quoted names.

@@ -77,9 +77,10 @@ struct Scope {
 
 // A translated query or relation body.
 struct TranslatedQuery {
-  std::string sql;                     // a SELECT (not parenthesized)
-  std::vector<Column> columns;         // Spark's names and types
-  std::vector<std::string> sql_names;  // the DuckDB names of its output columns
+  std::string sql;                           // a SELECT (not parenthesized)
+  std::vector<Column> columns;               // Spark's names and types
+  std::vector<std::string> sql_names;        // the DuckDB names of its output columns
+  std::vector<ColumnQualifiers> qualifiers;  // TranslateFromItem: each column's qualifiers
 };
 
 class Translator;

@@ -1,4 +1,5 @@
-// Exactly once across crashes for windowed aggregations and a stream-stream join: an update stopped
+// Exactly once across crashes for windowed aggregations, a stream-stream join and an aggregation
+// of a join: an update stopped
 // at one step of a stateful batch (after its offsets are written, after the state version's files
 // are written, after the state version is committed, inside and after the Delta commit of its rows,
 // before the checkpoint's commit marker), then rerun and followed by a further update, leaves the
@@ -36,7 +37,16 @@ const std::string kPipeline =
     "SELECT a.k, a.ts, b.ts AS next_ts\n"
     "FROM STREAM events WATERMARK ts DELAY OF INTERVAL 10 MINUTES AS a\n"
     "LEFT JOIN STREAM events WATERMARK ts DELAY OF INTERVAL 10 MINUTES AS b\n"
-    "  ON a.k = b.k AND b.ts > a.ts AND b.ts <= a.ts + INTERVAL 5 MINUTES;\n";
+    "  ON a.k = b.k AND b.ts > a.ts AND b.ts <= a.ts + INTERVAL 5 MINUTES;\n"
+    // The inner join's pairs counted per 5-minute window of the first event: two stateful
+    // operators in one flow, committing their states one after the other.
+    "CREATE STREAMING TABLE follower_windows AS\n"
+    "SELECT window.start AS ws, window.end AS we, count(*) AS n FROM (\n"
+    "  SELECT a.k, a.ts, b.ts AS next_ts\n"
+    "  FROM STREAM events WATERMARK ts DELAY OF INTERVAL 10 MINUTES AS a\n"
+    "  JOIN STREAM events WATERMARK ts DELAY OF INTERVAL 10 MINUTES AS b\n"
+    "    ON a.k = b.k AND b.ts > a.ts AND b.ts <= a.ts + INTERVAL 5 MINUTES)\n"
+    "GROUP BY window(ts, '5 minutes');\n";
 
 // Update 1 ends at watermark 10:02 (a sliding window closes); update 2 brings a late row,
 // an on-time one for an open window and moves the watermark to 10:10 (windows close);
@@ -90,6 +100,7 @@ struct Outcome {
   std::string tumbling;
   std::string sliding;
   std::string followers;
+  std::string follower_windows;
   std::string late;
   std::string watermarks;
 };
@@ -107,18 +118,19 @@ Outcome Collect(const fs::path& root) {
     (std::string(table) == "tumbling" ? outcome.tumbling : outcome.sliding) = rows;
   }
   outcome.followers = Text(p, "SELECT k, ts, next_ts FROM followers ORDER BY ts, k, next_ts");
+  outcome.follower_windows = Text(p, "SELECT ws, we, n FROM follower_windows ORDER BY ws");
   const std::string metric = "details:flow_progress.metrics.";
   outcome.late = Text(p, "SELECT origin.flow_name, sum(CAST(" + metric +
                              "num_rows_dropped_by_watermark AS BIGINT)) FROM event_log "
                              "WHERE event_type = 'flow_progress' AND "
                              "details:flow_progress.status = 'COMPLETED' AND origin.flow_name "
-                             "IN ('tumbling', 'sliding', 'followers') GROUP BY 1 ORDER BY 1");
+                             "IN ('tumbling', 'sliding', 'followers', 'follower_windows') "
+                             "GROUP BY 1 ORDER BY 1");
   outcome.watermarks = Text(p, "SELECT origin.flow_name, max(CAST(" + metric +
                                    "watermark AS STRING)) FROM event_log WHERE event_type = "
                                    "'flow_progress' AND details:flow_progress.status = "
                                    "'COMPLETED' AND origin.flow_name IN ('tumbling', 'sliding', "
-                                   "'followers') "
-                                   "GROUP BY 1 ORDER BY 1");
+                                   "'followers', 'follower_windows') GROUP BY 1 ORDER BY 1");
   return outcome;
 }
 
@@ -127,6 +139,7 @@ void ExpectSame(const Outcome& got, const Outcome& want, bool metrics) {
   EXPECT_EQ(got.tumbling, want.tumbling);
   EXPECT_EQ(got.sliding, want.sliding);
   EXPECT_EQ(got.followers, want.followers);
+  EXPECT_EQ(got.follower_windows, want.follower_windows);
   if (!metrics) return;
   EXPECT_EQ(got.late, want.late) << "late rows per flow";
   EXPECT_EQ(got.watermarks, want.watermarks);
@@ -233,8 +246,16 @@ TEST_P(StatefulCrashTest, RerunGivesTheWindowsOfACrashFreeRun) {
   ASSERT_NE(CrashFree().tumbling, "");
   ASSERT_NE(CrashFree().sliding, "");
   ASSERT_NE(CrashFree().followers, "");
-  // The join counts a row late on each side it is late on.
-  ASSERT_EQ(CrashFree().late, "followers:6 sliding:1 tumbling:2 ");
+  // Pairs (first event, next within 5 minutes): a 10:01-10:03, a 10:01-10:06 and
+  // a 10:03-10:06 in update 1, b 10:12-10:14 in update 3. The join's output watermark is the
+  // flow's less 5 minutes and 1 ms (its left side's state watermark): 10:04:59.999 after
+  // update 2, so [10:00, 10:05) closes only in update 3 (watermark 10:29:59.999), with
+  // [10:10, 10:15).
+  ASSERT_EQ(CrashFree().follower_windows,
+            "2024-01-01 10:00:00:2024-01-01 10:05:00:3 2024-01-01 10:10:00:2024-01-01 "
+            "10:15:00:1 ");
+  // The joins count a row late on each side it is late on.
+  ASSERT_EQ(CrashFree().late, "follower_windows:6 followers:6 sliding:1 tumbling:2 ");
   const int hits = CountHits(point, update);
   ASSERT_GT(hits, 0) << "update " << update << " never passes " << point;
   for (int skip = 0; skip < hits; ++skip) {
