@@ -59,6 +59,13 @@ pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 # libpq (libpq-dev) for PostgreSQL sources.
 pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
+# cpp-httplib (libcpp-httplib-dev) for the web UI's server, and the UI's browser libraries
+# that scripts/setup.sh unpacks from the npm registry.
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+set(UI_VENDOR_DIR "${CMAKE_SOURCE_DIR}/.deps/ui-vendor")
+if(NOT EXISTS "${UI_VENDOR_DIR}/dagre.min.js" OR NOT EXISTS "${UI_VENDOR_DIR}/uPlot.iife.min.js")
+  message(FATAL_ERROR "the web UI's libraries are not in ${UI_VENDOR_DIR}: run scripts/setup.sh")
+endif()
 
 # The embedded CPython (Debian's python3-dev) and pybind11's headers (pybind11-dev).
 pkg_check_modules(PYTHON_EMBED REQUIRED IMPORTED_TARGET python3-embed)

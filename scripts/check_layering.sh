@@ -25,8 +25,8 @@ streaming: delta engine io common
 sources: engine common
 runtime: common io engine delta spec spark sql python graph quality cdc eventlog ingest sources streaming
 api: runtime delta engine io common
-tools: api common
-web: api common
+ui: api common
+tools: api ui common
 '
 
 find . \( -name '*.h' -o -name '*.cc' \) -print0 | sort -z | xargs -0 grep -n -H -E '^[[:space:]]*#[[:space:]]*include' |

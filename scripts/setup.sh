@@ -3,7 +3,10 @@
 #  1. the Debian -dev packages it builds against (apt-get, as root);
 #  2. DuckDB from the npm registry at a pinned version, checked by SHA-256 and unpacked
 #     into .deps/ (ignored by git): libduckdb.so from @duckdb/node-bindings-linux-x64 and
-#     duckdb.h from the duckdb package (same release).
+#     duckdb.h from the duckdb package (same release);
+#  3. the web UI's browser libraries from the npm registry, pinned and checked the same way,
+#     unpacked into .deps/ui-vendor/ (the build copies them beside the UI's pages): the graph
+#     layout @dagrejs/dagre and the chart library uplot.
 # A second run finds everything in place and returns at once.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,6 +18,10 @@ BINDINGS_SHA256=732fac4dc6b8f198870b9c4bb6ddf13544466daca00ad28ba2f1d80de5d7aa4b
 HEADER_PKG=duckdb
 HEADER_VERSION=1.4.4
 HEADER_SHA256=5bb967dcbcd517670ba5f169f238fb9d6787e53752c60ebe24386169d76941ed
+DAGRE_VERSION=1.1.4
+DAGRE_SHA256=3b687db50a5bd13595a6019b01ac19bd20f86087b0fa0a4562f778453a896abd
+UPLOT_VERSION=1.6.32
+UPLOT_SHA256=4b8a8191e425658e3ea8c8c1314b0fc679c861ee3a1af2b20c7b16ba50b5133d
 
 DEBIAN_PACKAGES=(
   build-essential cmake ninja-build pkg-config git
@@ -22,6 +29,7 @@ DEBIAN_PACKAGES=(
   nlohmann-json3-dev libsimdjson-dev libroaring-dev libfmt-dev libcli11-dev
   libyaml-cpp-dev libre2-dev zlib1g-dev libzstd-dev libssl-dev libxxhash-dev
   python3-dev pybind11-dev python3-pandas librdkafka-dev libpq-dev postgresql
+  libcpp-httplib-dev
 )
 
 install_debian_packages() {
@@ -72,5 +80,24 @@ install_duckdb() {
   touch "$dir/.complete"
 }
 
+install_ui_vendor() {
+  local dir=$root/.deps/ui-vendor
+  local stamp="dagre-$DAGRE_VERSION uplot-$UPLOT_VERSION"
+  [ -f "$dir/.complete" ] && [ "$(cat "$dir/.complete")" = "$stamp" ] && return 0
+  echo "setup: fetching the web UI's browser libraries from the npm registry"
+  mkdir -p "$root/.deps/downloads" "$dir"
+  local dagre=$root/.deps/downloads/dagre-$DAGRE_VERSION.tgz
+  local uplot=$root/.deps/downloads/uplot-$UPLOT_VERSION.tgz
+  fetch_npm @dagrejs/dagre "$DAGRE_VERSION" "$DAGRE_SHA256" "$dagre"
+  fetch_npm uplot "$UPLOT_VERSION" "$UPLOT_SHA256" "$uplot"
+  tar -xzf "$dagre" -C "$dir" --strip-components=2 package/dist/dagre.min.js
+  tar -xzf "$dagre" -O package/LICENSE > "$dir/dagre.LICENSE"
+  tar -xzf "$uplot" -C "$dir" --strip-components=2 package/dist/uPlot.iife.min.js \
+    package/dist/uPlot.min.css
+  tar -xzf "$uplot" -O package/LICENSE > "$dir/uPlot.LICENSE"
+  echo "$stamp" > "$dir/.complete"
+}
+
 install_debian_packages
 install_duckdb
+install_ui_vendor

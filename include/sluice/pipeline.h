@@ -149,6 +149,12 @@ class Pipeline {
   std::unique_ptr<Impl> impl_;
 };
 
+// The settings files of the pipelines at `path`: the one FindSettingsFile finds for it (a
+// settings file, or a folder in a project), else those in the folders under it (down to
+// `depth` levels, skipping hidden folders and pipelines' storage), sorted. NotFound when
+// there is none.
+Result<std::vector<std::string>> FindPipelines(const std::string& path, int depth = 3);
+
 struct InitOptions {
   bool python = false;  // the datasets in Python (transformations/orders.py), not SQL
 };

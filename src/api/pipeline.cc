@@ -228,4 +228,12 @@ Result<Rows> Pipeline::Events(const EventQuery& query) {
   return api::ToRows(result);
 }
 
+Result<std::vector<std::string>> FindPipelines(const std::string& path, int depth) {
+  std::error_code error;
+  const std::string absolute =
+      std::filesystem::absolute(path.empty() ? "." : path, error).lexically_normal().string();
+  if (error) return InvalidArgument(path + ": " + error.message());
+  return runtime::FindProjects(*io::LocalFileSystem(), absolute, depth);
+}
+
 }  // namespace sluice

@@ -18,4 +18,8 @@ Result<spec::PipelineSettings> LoadProject(io::FileSystem& fs, const std::string
 // Whether `dir` already holds a settings file.
 bool HasSettingsFile(io::FileSystem& fs, const std::string& dir);
 
+// The settings files of the projects at `path` (sluice::FindPipelines).
+Result<std::vector<std::string>> FindProjects(io::FileSystem& fs, const std::string& path,
+                                              int depth);
+
 }  // namespace sluice::runtime

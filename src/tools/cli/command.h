@@ -41,6 +41,7 @@ void AddGraph(CLI::App& app, Runner* run);
 void AddCompile(CLI::App& app, Runner* run);
 void AddQuery(CLI::App& app, Runner* run);
 void AddEvents(CLI::App& app, Runner* run);
+void AddUi(CLI::App& app, Runner* run);
 
 // What pipeline commands share: the project path (default: the current folder) and
 // --conf overrides.

@@ -1,4 +1,4 @@
-// sluice: the command line. Pipelines: `sluice init|validate|run|graph|compile|query|events`;
+// sluice: the command line. Pipelines: `sluice init|validate|run|graph|compile|query|events|ui`;
 // Delta tables: `sluice table <subcommand> PATH ...` (docs/cli.md). Exit codes: 0 success, 1
 // failure, 2 usage.
 #include <iostream>
@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   AddCompile(app, &run);
   AddQuery(app, &run);
   AddEvents(app, &run);
+  AddUi(app, &run);
 
   try {
     app.parse(argc, argv);
