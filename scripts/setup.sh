@@ -6,7 +6,10 @@
 #     duckdb.h from the duckdb package (same release);
 #  3. the web UI's browser libraries from the npm registry, pinned and checked the same way,
 #     unpacked into .deps/ui-vendor/ (the build copies them beside the UI's pages): the graph
-#     layout @dagrejs/dagre and the chart library uplot.
+#     layout @dagrejs/dagre and the chart library uplot;
+#  4. the browser tests' driver playwright-core from the npm registry, pinned and checked the
+#     same way, unpacked into .deps/ui-test/node_modules/ (the tests drive Debian's chromium,
+#     which scripts/test.sh installs).
 # A second run finds everything in place and returns at once.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,6 +25,8 @@ DAGRE_VERSION=1.1.4
 DAGRE_SHA256=3b687db50a5bd13595a6019b01ac19bd20f86087b0fa0a4562f778453a896abd
 UPLOT_VERSION=1.6.32
 UPLOT_SHA256=4b8a8191e425658e3ea8c8c1314b0fc679c861ee3a1af2b20c7b16ba50b5133d
+PLAYWRIGHT_VERSION=1.65.2
+PLAYWRIGHT_SHA256=7430e43aaff66666975cef27e2268c670d79ad35da50215e654d9cb7be53643e
 
 DEBIAN_PACKAGES=(
   build-essential cmake ninja-build pkg-config git
@@ -98,6 +103,22 @@ install_ui_vendor() {
   echo "$stamp" > "$dir/.complete"
 }
 
+# playwright-core has no dependencies: its package is the whole of node_modules/playwright-core.
+install_ui_test() {
+  local dir=$root/.deps/ui-test/node_modules/playwright-core
+  local stamp="playwright-core-$PLAYWRIGHT_VERSION"
+  [ -f "$dir/.complete" ] && [ "$(cat "$dir/.complete")" = "$stamp" ] && return 0
+  echo "setup: fetching the browser tests' driver playwright-core from the npm registry"
+  mkdir -p "$root/.deps/downloads"
+  local tgz=$root/.deps/downloads/playwright-core-$PLAYWRIGHT_VERSION.tgz
+  fetch_npm playwright-core "$PLAYWRIGHT_VERSION" "$PLAYWRIGHT_SHA256" "$tgz"
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  tar -xzf "$tgz" -C "$dir" --strip-components=1
+  echo "$stamp" > "$dir/.complete"
+}
+
 install_debian_packages
 install_duckdb
 install_ui_vendor
+install_ui_test
