@@ -1,5 +1,5 @@
-// The web UI's API time on a large pipeline (docs/ui.md): DATASETS datasets (a source table
-// and materialized views, each reading one or two earlier ones) run once for real; then the
+// The web UI's API time on a large pipeline (docs/ui.md): DATASETS materialized views in
+// bronze, silver and gold layers (gold ones join two silver ones) run once for real; then the
 // event log gets UPDATES - 1 more updates, copies of that one with new ids and later times
 // (written as the event log's own Delta table is, through the public Session API), so that
 // the log holds UPDATES updates of DATASETS flows. The server runs in this process; each
@@ -57,21 +57,30 @@ double Get(httplib::Client& client, const std::string& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   const int datasets = argc > 1 ? std::atoi(argv[1]) : 200;
   const int updates = argc > 2 ? std::atoi(argv[2]) : 1000;
   const int idle_seconds = argc > 3 ? std::atoi(argv[3]) : 3;
   const fs::path root = fs::temp_directory_path() / ("sluice-ui-bench-" + std::to_string(getpid()));
   fs::remove_all(root);
   WriteFile(root / "pipeline.yml", "name: big\n");
-  std::string sql =
-      "CREATE MATERIALIZED VIEW d0 (CONSTRAINT positive EXPECT (v >= 0)) AS "
-      "SELECT id, id % 7 AS v FROM range(1000);\n";
-  for (int i = 1; i < datasets; ++i) {
-    const int a = (i - 1) / 2, b = i - 1;
-    sql += "CREATE MATERIALIZED VIEW d" + std::to_string(i) +
-           " (CONSTRAINT positive EXPECT (v >= 0)) AS " + "SELECT x.id, x.v FROM d" +
-           std::to_string(a) + " AS x JOIN d" + std::to_string(b) +
-           " AS y USING (id) WHERE x.id % " + std::to_string(2 + i % 5) + " <> 0;\n";
+  // Layers as pipelines have them: a fifth bronze (generated rows), two fifths silver
+  // (each reading a bronze), the rest gold (each joining two silvers).
+  const int bronze = std::max(1, datasets / 5), silver = std::max(1, datasets * 2 / 5);
+  std::string sql;
+  for (int i = 0; i < datasets; ++i) {
+    const std::string name = "d" + std::to_string(i);
+    sql += "CREATE MATERIALIZED VIEW " + name + " (CONSTRAINT positive EXPECT (v >= 0)) AS ";
+    if (i < bronze) {
+      sql += "SELECT id, (id * " + std::to_string(i + 1) + ") % 7 AS v FROM range(1000);\n";
+    } else if (i < bronze + silver) {
+      sql += "SELECT id, v FROM d" + std::to_string(i % bronze) + " WHERE id % " +
+             std::to_string(2 + i % 5) + " <> 0;\n";
+    } else {
+      const int a = bronze + i % silver, b = bronze + (i * 7) % silver;
+      sql += "SELECT x.id, x.v FROM d" + std::to_string(a) + " AS x JOIN d" + std::to_string(b) +
+             " AS y USING (id);\n";
+    }
   }
   WriteFile(root / "p.sql", sql);
   std::printf("running one update of %d datasets...\n", datasets);

@@ -14,8 +14,10 @@ ChangeWatcher::ChangeWatcher(std::string log_dir) : log_dir_(std::move(log_dir))
 
 ChangeWatcher::~ChangeWatcher() { Stop(); }
 
-int64_t ChangeWatcher::generation() const {
+int64_t ChangeWatcher::generation() {
   std::lock_guard<std::mutex> lock(mutex_);
+  // Without inotify nothing is known to stay the same: every reader sees a new generation.
+  if (blind_.load()) ++generation_;
   return generation_;
 }
 
@@ -42,7 +44,10 @@ void ChangeWatcher::Stop() {
 
 void ChangeWatcher::Watch() {
   const int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-  if (fd < 0) return;  // no live pages; everything else works
+  if (fd < 0) {
+    blind_ = true;  // no live pages, no reuse of documents; everything else works
+    return;
+  }
   int watch = -1;
   alignas(inotify_event) char buffer[4096];
   while (!stopping_.load()) {

@@ -23,7 +23,8 @@ class ChangeWatcher {
   ChangeWatcher(const ChangeWatcher&) = delete;
   ChangeWatcher& operator=(const ChangeWatcher&) = delete;
 
-  int64_t generation() const;
+  // Changes whenever the event log may have changed (each call, when inotify is missing).
+  int64_t generation();
   // Waits until the generation passes `seen` or `timeout_ms` passes; returns the generation.
   int64_t WaitForChange(int64_t seen, int timeout_ms);
   void Notify();
@@ -38,6 +39,7 @@ class ChangeWatcher {
   std::condition_variable changed_;
   int64_t generation_ = 0;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> blind_{false};  // inotify failed
   std::thread thread_;
 };
 

@@ -24,9 +24,12 @@ struct PipelineEntry {
   std::string name;
   std::string storage;
 
-  std::mutex mutex;  // guards reader and session
+  std::mutex mutex;  // guards reader, session and documents
   std::unique_ptr<Pipeline> reader;
   std::unique_ptr<Session> session;
+  // API documents by request target, with the watcher's generation they were made at: a
+  // document is served again until the event log (and with it the tables) changes.
+  std::map<std::string, std::pair<int64_t, std::string>> documents;
   std::unique_ptr<ChangeWatcher> watcher;
 
   // The update this UI started: running until the thread ends.

@@ -125,13 +125,26 @@ struct UiServer::Impl {
             const std::function<Result<json>(Pipeline&, Session&)>& build) {
     PipelineEntry* entry = Entry(req, res);
     if (entry == nullptr) return;
-    json out;
+    std::string body;
     Status status = catalog->WithReader(*entry, [&](Pipeline& pipeline, Session& session) {
-      SLUICE_ASSIGN_OR_RETURN(out, build(pipeline, session));
+      // The generation before reading: a change while this runs makes the next request
+      // read again.
+      const int64_t generation = entry->watcher->generation();
+      auto cached = entry->documents.find(req.target);
+      if (cached != entry->documents.end() && cached->second.first == generation) {
+        body = cached->second.second;
+        return Status::OK();
+      }
+      SLUICE_ASSIGN_OR_RETURN(json out, build(pipeline, session));
+      body = out.dump();
+      if (entry->documents.size() > 256) entry->documents.clear();
+      entry->documents[req.target] = {generation, body};
       return Status::OK();
     });
     if (!status.ok()) return ReplyError(res, status);
-    Reply(res, 200, out);
+    res.status = 200;
+    res.set_header("Cache-Control", "no-store");
+    res.set_content(body, "application/json; charset=utf-8");
   }
 
   void Routes();

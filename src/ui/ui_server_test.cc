@@ -265,6 +265,19 @@ TEST_F(UiServerTest, RefusesWhatItShould) {
   EXPECT_EQ(stop->status, 409);  // nothing running
 }
 
+TEST_F(UiServerTest, AnUpdateFromAnotherProcessReplacesWhatThePagesRead) {
+  // Documents are reused until the event log changes; an update run elsewhere changes it.
+  ASSERT_EQ(Get("/api/pipelines/shop/updates")["updates"].size(), 2u);
+  ASSERT_EQ(Get("/api/pipelines/shop/updates")["updates"].size(), 2u);
+  RunUpdate("FAILED");
+  size_t seen = 0;
+  for (int i = 0; i < 50 && seen != 3; ++i) {
+    seen = Get("/api/pipelines/shop/updates")["updates"].size();
+    if (seen != 3) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(seen, 3u);
+}
+
 TEST_F(UiServerTest, AnUpdateStartedFromTheUiIsSeenLive) {
   // Listen for changes first.
   std::atomic<bool> changed{false};
