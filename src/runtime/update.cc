@@ -25,7 +25,7 @@ const char* const kWaiting = "WAITING";
 
 bool IsTerminal(const std::string& state) {
   return state == "COMPLETED" || state == "FAILED" || state == "SKIPPED" || state == "EXCLUDED" ||
-         state == "IDLE" || state == kWaiting;
+         state == "IDLE" || state == "STOPPED" || state == kWaiting;
 }
 
 bool ResetAllowed(const graph::Dataset& dataset) {
@@ -228,6 +228,15 @@ std::vector<FlowResult> Cycle::Run() {
   {
     std::unique_lock<std::mutex> lock(mutex_);
     while (true) {
+      // A stop request: flows not started yet never start; running ones end as they would.
+      if (request_.stop != nullptr && request_.stop->load()) {
+        for (const graph::Flow& flow : env_.graph->flows()) {
+          if (states_[flow.name] != "QUEUED") continue;
+          states_[flow.name] = "STOPPED";
+          results_[flow.name].state = "STOPPED";
+          Report(flow, "STOPPED", nullptr, 0);
+        }
+      }
       const graph::Flow* next =
           running < std::max(1, request_.max_parallel_flows) ? NextRunnable() : nullptr;
       if (next != nullptr) {
@@ -245,7 +254,8 @@ std::vector<FlowResult> Cycle::Run() {
       bool all_done = true;
       for (const auto& [name, state] : states_) all_done = all_done && IsTerminal(state);
       if (all_done && running == 0) break;
-      changed_.wait(lock);
+      // Woken by a flow ending, or now and then to notice a stop request.
+      changed_.wait_for(lock, std::chrono::milliseconds(100));
     }
   }
   for (std::thread& worker : workers) worker.join();
@@ -397,6 +407,10 @@ Result<UpdateResult> RunUpdate(const RuntimeEnv& env, const UpdateRequest& reque
     }
     for (const FlowResult& flow : flows) failed = failed || flow.state == "FAILED";
     if (request.continuous) SLUICE_RETURN_IF_ERROR(events.Flush());
+    if (request.stop != nullptr && request.stop->load()) {
+      stopped = true;
+      break;
+    }
     if (!request.continuous || failed) break;
     if (request.max_cycles > 0 && result.cycles >= request.max_cycles) break;
     // Wait until the next flow is due, checking for a stop request often.

@@ -536,6 +536,8 @@ Result<nlohmann::json> DatasetJson(Pipeline& pipeline, Session& session, const s
       const bool is_json = i < history.column_types.size() && history.column_types[i] == "JSON";
       entry[column] = is_json ? ParsedJson(row[i]) : CellJson(row[i]);
     }
+    // The pages' name for Delta's operationMetrics.
+    entry["metrics"] = entry.contains("operationMetrics") ? entry["operationMetrics"] : json();
     out["history"].push_back(std::move(entry));
   }
   // Streaming flows' checkpoints: files read and the watermark, as the event log and

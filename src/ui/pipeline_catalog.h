@@ -63,8 +63,8 @@ class PipelineCatalog {
   // Starts an update of the entry in a thread of its own. Conflict when the UI is
   // running one already (another process's update makes the run fail, as the CLI's does).
   Status StartUpdate(PipelineEntry& entry, const StartRequest& request);
-  // Asks the running update to stop between batches (continuous updates; a triggered
-  // update finishes what it runs).
+  // Asks the running update to stop: flows not started yet do not start (STOPPED), running
+  // ones end as they would, and the update ends CANCELED.
   Status StopUpdate(PipelineEntry& entry);
 
  private:

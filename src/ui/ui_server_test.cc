@@ -225,6 +225,7 @@ TEST_F(UiServerTest, DatasetPageAndTimeTravel) {
   EXPECT_EQ(orders["columns"][1]["type"], "double");
   EXPECT_EQ(orders["version"], 1);
   EXPECT_EQ(orders["history"].size(), 2u);
+  EXPECT_EQ(orders["history"][0]["metrics"]["numOutputRows"], "1");  // newest first
   EXPECT_EQ(orders["downstream"], json::array({"revenue"}));
   EXPECT_NE(orders["definition"].get<std::string>().find("read_files"), std::string::npos);
   ASSERT_EQ(orders["checkpoints"].size(), 1u);

@@ -1,13 +1,14 @@
 // Controlling updates through the public API: a second update of a pipeline while one
 // runs is refused naming the running process; a continuous update reads files arriving
 // between its cycles and, asked to stop, ends CANCELED between cycles with its data
-// complete.
+// complete; a triggered update asked to stop starts no more flows and ends CANCELED.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "sluice/pipeline.h"
 #include "support/temp_dir.h"
@@ -128,6 +129,43 @@ TEST(RunControlTest, ContinuousRunReadsFilesArrivingBetweenCycles) {
   auto rows = (*pipeline)->Query("SELECT count(*) FROM raw");
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   EXPECT_EQ(rows->rows.at(0).at(0).ToString(), "3");
+}
+
+TEST(RunControlTest, TriggeredRunStopsItsQueuedFlowsWhenAsked) {
+  testing::TempDir dir;
+  MakeProject(dir.path(), "name: stopped\n");
+  // A second dataset reads the first: asked to stop while `raw` runs, `counted` never starts.
+  Write(fs::path(dir.path()) / "p.sql",
+        "CREATE STREAMING TABLE raw AS SELECT * FROM STREAM read_files('data', format => "
+        "'json');\n"
+        "CREATE MATERIALIZED VIEW counted AS SELECT count(*) AS n FROM raw;\n");
+  auto pipeline = Pipeline::Open(dir.path());
+  ASSERT_TRUE(pipeline.ok()) << pipeline.status().ToString();
+  std::atomic<bool> stop{false};
+  RunOptions options;
+  options.stop = &stop;
+  options.on_progress = [&](const ProgressEvent& event) {
+    if (event.kind == ProgressEvent::Kind::kFlow && event.flow == "raw" &&
+        event.state == "STARTING") {
+      stop.store(true);
+    }
+  };
+  auto report = (*pipeline)->Run(options);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->state, "CANCELED");
+  std::map<std::string, std::string> states;
+  for (const FlowReport& flow : report->flows) states[flow.name] = flow.state;
+  EXPECT_EQ(states["raw"], "COMPLETED");  // the running flow ends as it would
+  EXPECT_EQ(states["counted"], "STOPPED");
+  auto events = (*pipeline)->Query(
+      "SELECT details:flow_progress.status FROM event_log WHERE event_type = 'flow_progress' "
+      "AND origin.flow_name = 'counted' ORDER BY timestamp DESC LIMIT 1");
+  ASSERT_TRUE(events.ok()) << events.status().ToString();
+  EXPECT_EQ(events->rows.at(0).at(0).ToString(), "STOPPED");
+  // The next update runs what the stopped one left.
+  auto next = (*pipeline)->Run();
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_EQ(next->state, "COMPLETED");
 }
 
 }  // namespace
