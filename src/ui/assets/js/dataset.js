@@ -7,7 +7,7 @@ import { api } from './api.js';
 import { activatable, h, replace } from './dom.js';
 import { cellText, fileLine, fmtInt, stateBadge, timeEl, typeBadge } from './format.js';
 import { link, replaceQuery } from './router.js';
-import { errorBox, facts, jsonPre, section, table, td } from './widgets.js';
+import { errorBox, facts, section, table, td } from './widgets.js';
 
 function nameLinks(p, names, testid) {
   if (!names || !names.length) return h('p', { class: 'muted' }, 'None');
@@ -134,10 +134,11 @@ export function mount(root, ctx) {
     }
     if (d.checkpoints && d.checkpoints.length) {
       parts.push(section('Checkpoints', table(
-        [{ label: 'Flow' }, { label: 'Files', num: true }, { label: 'Watermark' }, { label: 'Offsets' }],
+        [{ label: 'Flow' }, { label: 'Files', num: true }, { label: 'Watermark' },
+          { label: 'Last batch', num: true }],
         d.checkpoints.map((c) => h('tr', { 'data-testid': 'checkpoint-row', 'data-flow': c.flow },
           td(c.flow), td(fmtInt(c.files), { num: true }), td(c.watermark ? timeEl(c.watermark) : '—'),
-          td(c.offsets ? h('details', null, h('summary', null, 'offsets'), jsonPre(c.offsets)) : '—'))),
+          td(c.batch_id == null ? '—' : fmtInt(c.batch_id), { num: true }))),
         { testid: 'checkpoints-table', caption: 'Checkpoints' }), { id: 'checkpoints' }));
     }
     replace(body, parts);
