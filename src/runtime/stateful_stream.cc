@@ -465,7 +465,7 @@ Result<bool> StatefulStream::PutBatchPartials(InputRenderer& renderer,
   SLUICE_RETURN_IF_ERROR(store_->Put("SELECT * EXCLUDE (" +
                                      std::string(spark::kPartialTimeMaxColumn) + ") FROM " + batch +
                                      " WHERE NOT (" + late + ")"));
-  SLUICE_RETURN_IF_ERROR(connection.Execute("DROP TABLE " + batch));
+  // The table stays until the next batch replaces it: dropping it costs a statement.
   return true;
 }
 

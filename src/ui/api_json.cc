@@ -61,7 +61,15 @@ std::string ErrorMessage(const json& error) {
   return error.is_string() ? error.get<std::string>() : "";
 }
 
-std::string Literal(const std::string& text) { return "'" + text + "'"; }
+// A Spark SQL string literal (backslash escapes, as Spark reads them).
+std::string Literal(const std::string& text) {
+  std::string out = "'";
+  for (const char c : text) {
+    if (c == '\\' || c == '\'') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
 
 Result<Rows> Run(Pipeline& pipeline, const std::string& sql) {
   auto rows = pipeline.Query(sql);
@@ -92,15 +100,6 @@ bool KnownDataset(const PipelineGraph& graph, const std::string& name) {
     if (dataset.name == name) return true;
   }
   return false;
-}
-
-std::string QuoteName(const std::string& name) {
-  std::string out = "`";
-  for (const char c : name) {
-    if (c == '`') out += '`';
-    out += c;
-  }
-  return out + "`";
 }
 
 }  // namespace
@@ -555,8 +554,8 @@ Result<nlohmann::json> DatasetJson(Pipeline& pipeline, Session& session, const s
       checkpoint["watermark"] = CellJson(progress.rows[0][0]);
       checkpoint["batch_id"] = CellJson(progress.rows[0][1]);
     }
-    auto files =
-        pipeline.Query("SELECT count(*) FROM cloud_files_state(TABLE(" + QuoteName(name) + "))");
+    auto files = pipeline.Query("SELECT count(*) FROM cloud_files_state(TABLE(" +
+                                QuoteSparkIdentifier(name) + "))");
     if (files.ok() && !files->rows.empty()) checkpoint["files"] = Int(files->rows[0][0]);
     out["checkpoints"].push_back(std::move(checkpoint));
   }
@@ -567,7 +566,7 @@ Result<nlohmann::json> RowsJson(Pipeline& pipeline, const std::string& name,
                                 std::optional<int64_t> version, int64_t limit) {
   SLUICE_ASSIGN_OR_RETURN(PipelineGraph graph, pipeline.Graph());
   if (!KnownDataset(graph, name)) return NotFound("no dataset " + name + " in the pipeline");
-  std::string relation = QuoteName(name);
+  std::string relation = QuoteSparkIdentifier(name);
   if (version) relation += " VERSION AS OF " + std::to_string(*version);
   SLUICE_ASSIGN_OR_RETURN(Rows rows,
                           pipeline.Query("SELECT * FROM " + relation + " LIMIT " +
