@@ -23,6 +23,9 @@ namespace {
 // out the cycle (not reported; its readers read what it wrote before).
 const char* const kWaiting = "WAITING";
 
+// How often a running update appends its buffered events to the event log.
+constexpr std::chrono::milliseconds kEventFlushInterval{1000};
+
 bool IsTerminal(const std::string& state) {
   return state == "COMPLETED" || state == "FAILED" || state == "SKIPPED" || state == "EXCLUDED" ||
          state == "IDLE" || state == "STOPPED" || state == kWaiting;
@@ -356,9 +359,11 @@ Result<UpdateResult> RunUpdate(const RuntimeEnv& env, const UpdateRequest& reque
     return setup;
   }
   update_state("RUNNING");
-  // Events are appended once per triggered update (an event log commit costs a Delta
-  // write); a continuous update also appends them after every cycle.
+  // An event log commit costs a Delta write: an update that ends within a second appends
+  // its events once; a longer one appends them about every second as it runs, and a
+  // continuous update also after every cycle, so readers follow its progress.
   if (request.continuous) SLUICE_RETURN_IF_ERROR(events.Flush());
+  events.StartPeriodicFlush(kEventFlushInterval);
 
   std::map<std::string, size_t> index;
   bool failed = false;
@@ -427,6 +432,7 @@ Result<UpdateResult> RunUpdate(const RuntimeEnv& env, const UpdateRequest& reque
   }
   result.state = failed ? "FAILED" : stopped ? "CANCELED" : "COMPLETED";
   update_state(result.state);
+  events.StopPeriodicFlush();
   SLUICE_RETURN_IF_ERROR(events.Flush());
   result.seconds = Seconds(started);
   return result;

@@ -252,4 +252,31 @@ void UpdateEvents::Warning(std::string_view message, const graph::Flow* flow) {
 
 Status UpdateEvents::Flush() { return writer_->Flush(); }
 
+UpdateEvents::~UpdateEvents() { StopPeriodicFlush(); }
+
+void UpdateEvents::StartPeriodicFlush(std::chrono::milliseconds interval) {
+  StopPeriodicFlush();
+  stop_flusher_ = false;
+  flusher_ = std::thread([this, interval] {
+    std::unique_lock<std::mutex> lock(flusher_mutex_);
+    while (!flusher_wake_.wait_for(lock, interval, [this] { return stop_flusher_; })) {
+      if (writer_->pending() == 0) continue;
+      lock.unlock();
+      // Errors are not lost: the events stay buffered for the update's final flush.
+      (void)writer_->Flush();
+      lock.lock();
+    }
+  });
+}
+
+void UpdateEvents::StopPeriodicFlush() {
+  if (!flusher_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(flusher_mutex_);
+    stop_flusher_ = true;
+  }
+  flusher_wake_.notify_all();
+  flusher_.join();
+}
+
 }  // namespace sluice::runtime

@@ -1,14 +1,17 @@
 // Controlling updates through the public API: a second update of a pipeline while one
 // runs is refused naming the running process; a continuous update reads files arriving
 // between its cycles and, asked to stop, ends CANCELED between cycles with its data
-// complete; a triggered update asked to stop starts no more flows and ends CANCELED.
+// complete; a triggered update asked to stop starts no more flows and ends CANCELED; a
+// running update's events can be read from the event log while it still runs.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <thread>
 
 #include "sluice/pipeline.h"
 #include "support/temp_dir.h"
@@ -166,6 +169,57 @@ TEST(RunControlTest, TriggeredRunStopsItsQueuedFlowsWhenAsked) {
   auto next = (*pipeline)->Run();
   ASSERT_TRUE(next.ok()) << next.status().ToString();
   EXPECT_EQ(next->state, "COMPLETED");
+}
+
+TEST(RunControlTest, RunningUpdateAppendsItsEventsAsItGoes) {
+  testing::TempDir dir;
+  MakeProject(dir.path(), "name: live\n");
+  auto pipeline = Pipeline::Open(dir.path());
+  ASSERT_TRUE(pipeline.ok()) << pipeline.status().ToString();
+  // While `raw` runs, another reader of the pipeline polls the event log (for at most 15 s)
+  // until it sees this update running and the flow's RUNNING progress.
+  std::string seen_while_running;
+  RunOptions options;
+  options.on_progress = [&](const ProgressEvent& event) {
+    if (event.kind != ProgressEvent::Kind::kFlow || event.flow != "raw" ||
+        event.state != "RUNNING") {
+      return;
+    }
+    auto reader = Pipeline::Open(dir.path());
+    if (!reader.ok()) return;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto rows = (*reader)->Query(
+          "SELECT event_type || ':' || coalesce(details:update_progress.state, "
+          "details:flow_progress.status) FROM event_log WHERE origin.update_id = '" +
+          event.update_id +
+          "' AND (event_type = 'update_progress' OR (event_type = 'flow_progress' AND "
+          "origin.flow_name = 'raw')) ORDER BY timestamp");
+      if (rows.ok()) {
+        seen_while_running.clear();
+        for (const auto& row : rows->rows) {
+          seen_while_running += (seen_while_running.empty() ? "" : ",") + row.at(0).ToString();
+        }
+        if (seen_while_running.find("flow_progress:RUNNING") != std::string::npos) return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  };
+  auto report = (*pipeline)->Run(options);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->state, "COMPLETED");
+  EXPECT_EQ(seen_while_running,
+            "update_progress:INITIALIZING,update_progress:SETTING_UP_TABLES,"
+            "update_progress:RUNNING,flow_progress:QUEUED,flow_progress:STARTING,"
+            "flow_progress:RUNNING");
+  // Appending as it goes writes every event once.
+  auto counts = (*pipeline)->Query(
+      "SELECT count(*), count(DISTINCT id), max(details:update_progress.state) FILTER "
+      "(WHERE event_type = 'update_progress' AND details:update_progress.state = "
+      "'COMPLETED') FROM event_log");
+  ASSERT_TRUE(counts.ok()) << counts.status().ToString();
+  EXPECT_EQ(counts->rows.at(0).at(0).ToString(), counts->rows.at(0).at(1).ToString());
+  EXPECT_EQ(counts->rows.at(0).at(2).ToString(), "COMPLETED");
 }
 
 }  // namespace
