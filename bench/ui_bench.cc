@@ -4,9 +4,10 @@
 // (written as the event log's own Delta table is, through the public Session API), so that
 // the log holds UPDATES updates of DATASETS flows. The server runs in this process; each
 // page's API calls are timed, cold (first request) and warm (best of 3), against the goal of
-// 200 ms for a page's data. The peer is `sluice query` of the same event log: DuckDB reading
-// the table with one aggregation (the updates list's), in the same run.
-// Then the server's CPU time while idle for IDLE_SECONDS with a live connection open.
+// 200 ms for a page's data; then again after one more update is appended to the log. The
+// update index the server builds as it starts is timed on its own. The peer is `sluice query` of
+// the same event log: DuckDB reading the table with one aggregation (the updates list's), in the
+// same run. Then the server's CPU time while idle for IDLE_SECONDS with a live connection open.
 //
 // Usage: ui_bench [DATASETS (200)] [UPDATES (1000)] [IDLE_SECONDS (3)]
 #include <httplib.h>
@@ -96,20 +97,37 @@ int main(int argc, char** argv) {
   auto id = (*pipeline)->Query("SELECT max(origin.update_id) FROM event_log");
   Check(id.status(), "update id");
   const std::string update_id = id->rows.at(0).at(0).ToString();
+  // The first update's files, read by every copy (later files hold copies).
+  std::string originals;
+  for (const auto& entry : fs::directory_iterator(events)) {
+    if (entry.path().extension() != ".parquet") continue;
+    originals += (originals.empty() ? "'" : ", '") + entry.path().string() + "'";
+  }
+  // Copies are appended COPIES_PER_COMMIT updates a commit, in time order, as a log that
+  // grew update by update has its events in files of a few updates each.
+  const int copies_per_commit = 10;
+  // Appends copies number [from, to) in one commit; the number of events written.
+  auto copy_updates = [&](int from, int to) {
+    auto written = (*session)->Write(
+        events, "SELECT CAST(gen_random_uuid() AS VARCHAR) AS id, e.sequence, replace(e.origin, '" +
+                    update_id +
+                    "', u.new_id) AS origin, e.timestamp + to_minutes(u.i) AS timestamp, "
+                    "e.message, e.level, e.maturity_level, e.error, e.details, e.event_type "
+                    "FROM read_parquet([" +
+                    originals +
+                    "]) AS e, (SELECT i, CAST(gen_random_uuid() AS VARCHAR) AS new_id FROM range(" +
+                    std::to_string(from) + ", " + std::to_string(to) +
+                    ") t(i)) AS u ORDER BY e.timestamp + to_minutes(u.i)");
+    Check(written.status(), "copy events");
+    return written->rows;
+  };
   const auto copy_start = Clock::now();
-  auto written = (*session)->Write(
-      events, "SELECT CAST(gen_random_uuid() AS VARCHAR) AS id, e.sequence, replace(e.origin, '" +
-                  update_id +
-                  "', u.new_id) AS origin, e.timestamp + to_minutes(u.i) AS timestamp, "
-                  "e.message, e.level, e.maturity_level, e.error, e.details, e.event_type "
-                  "FROM read_parquet('" +
-                  events +
-                  "/*.parquet') AS e, (SELECT i, CAST(gen_random_uuid() "
-                  "AS VARCHAR) AS new_id FROM range(1, " +
-                  std::to_string(updates) + ") t(i)) AS u");
-  Check(written.status(), "copy events");
-  std::printf("event log: %lld rows in %d updates (copied in %.2f s)\n",
-              static_cast<long long>(written->rows) + 0, updates, Since(copy_start));
+  int64_t copied = 0;
+  for (int from = 1; from < updates; from += copies_per_commit) {
+    copied += copy_updates(from, std::min(updates, from + copies_per_commit));
+  }
+  std::printf("event log: %lld rows in %d updates (copied in %.2f s, %d updates a commit)\n",
+              static_cast<long long>(copied), updates, Since(copy_start), copies_per_commit);
   auto counted =
       (*pipeline)->Query("SELECT count(*), count(DISTINCT origin.update_id) FROM event_log");
   Check(counted.status(), "count");
@@ -153,12 +171,19 @@ int main(int argc, char** argv) {
         base + "/datasets/d" + std::to_string(datasets / 2) + "/rows"}},
       {"events", {base + "/events?limit=1000"}},
   };
+  // The server builds its update index as it starts; the first request waits for it.
+  const double index_ms = Get(client, base + "/updates?limit=1");
+  std::printf(
+      "\nupdate index built as the server started: %.1f ms (once per server; the first page "
+      "waits for it)\n",
+      index_ms);
   std::printf(
       "\npage data (API time; goal < 200 ms per page), peer %.1f ms "
       "(one aggregation of the event log by update, warm):\n",
       peer);
   bool met = true;
-  for (const Page& page : pages) {
+  // Each page cold (its documents not made yet), then warm (best of 3).
+  auto measure = [&](const Page& page) {
     double cold = 0;
     for (const std::string& call : page.calls) cold += Get(client, call);
     double warm = 1e9;
@@ -167,10 +192,16 @@ int main(int argc, char** argv) {
       for (const std::string& call : page.calls) total += Get(client, call);
       warm = std::min(warm, total);
     }
-    met = met && warm < 200;
-    std::printf("   %-8s cold %7.1f ms, warm %7.1f ms (%.1f x the peer)%s\n", page.name, cold, warm,
-                warm / peer, warm < 200 ? "" : "  OVER THE GOAL");
-  }
+    met = met && cold < 200 && warm < 200;
+    std::printf("   %-8s cold %7.1f ms, warm %7.1f ms (cold is %.2f x the peer)%s\n", page.name,
+                cold, warm, cold / peer, cold < 200 && warm < 200 ? "" : "  OVER THE GOAL");
+  };
+  for (const Page& page : pages) measure(page);
+  // One more update lands: every page is made again, and the index reads only its events.
+  copy_updates(updates, updates + 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the watcher notices
+  std::printf("after one more update was appended to the event log:\n");
+  for (const Page& page : pages) measure(page);
 
   // Idle: a live connection open, nothing changing.
   std::atomic<bool> done{false};
@@ -189,6 +220,6 @@ int main(int argc, char** argv) {
   live.stop();
   listener.join();
   (*server)->Stop();
-  fs::remove_all(root);
+  if (std::getenv("UI_BENCH_KEEP") == nullptr) fs::remove_all(root);
   return met ? 0 : 1;
 }

@@ -2,55 +2,18 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <map>
 #include <set>
 
 #include "common/strings.h"
+#include "common/time_format.h"
+#include "ui/event_log_sql.h"
 
 namespace sluice::ui {
 namespace {
 
 using nlohmann::json;
-
-// Event log times as UTC text with milliseconds (the session time zone is UTC).
-std::string Time(const std::string& expr) {
-  return "date_format(" + expr + ", \"yyyy-MM-dd'T'HH:mm:ss.SSS'Z'\")";
-}
-
-// Seconds between two timestamps.
-std::string Seconds(const std::string& from, const std::string& to) {
-  return "CAST((unix_micros(" + to + ") - unix_micros(" + from + ")) / 1000000.0 AS DOUBLE)";
-}
-
-// A flow_progress status after which the flow did nothing more in the update.
-const char* kTerminal =
-    "details:flow_progress.status IN ('COMPLETED', 'FAILED', 'SKIPPED', 'EXCLUDED', 'IDLE', "
-    "'STOPPED', 'CANCELED')";
-
-json CellJson(const Cell& cell) {
-  if (cell.is_null()) return nullptr;
-  if (const bool* b = std::get_if<bool>(&cell.value)) return *b;
-  if (const int64_t* i = std::get_if<int64_t>(&cell.value)) return *i;
-  if (const double* d = std::get_if<double>(&cell.value)) return *d;
-  return std::get<std::string>(cell.value);
-}
-
-std::string Text(const Cell& cell) { return cell.is_null() ? "" : cell.ToString(); }
-
-int64_t Int(const Cell& cell) {
-  if (const int64_t* i = std::get_if<int64_t>(&cell.value)) return *i;
-  if (const double* d = std::get_if<double>(&cell.value)) return static_cast<int64_t>(*d);
-  const std::string text = Text(cell);
-  return text.empty() ? 0 : std::atoll(text.c_str());
-}
-
-// A JSON text cell parsed, or null (the text itself when it is not JSON).
-json ParsedJson(const Cell& cell) {
-  if (cell.is_null()) return nullptr;
-  const std::string text = cell.ToString();
-  json parsed = json::parse(text, nullptr, false);
-  return parsed.is_discarded() ? json(text) : parsed;
-}
 
 // The first exception message of an event's `error` JSON, or "".
 std::string ErrorMessage(const json& error) {
@@ -61,28 +24,30 @@ std::string ErrorMessage(const json& error) {
   return error.is_string() ? error.get<std::string>() : "";
 }
 
-// A Spark SQL string literal (backslash escapes, as Spark reads them).
-std::string Literal(const std::string& text) {
-  std::string out = "'";
-  for (const char c : text) {
-    if (c == '\\' || c == '\'') out += '\\';
-    out += c;
+// Runs the query `sql` makes (given a predicate to AND into its WHERE) over the newest
+// update's events first, and over the whole log when that finds nothing (`found` says).
+Result<Rows> NewestUpdateFirst(Pipeline& pipeline, const UpdateIndex& index,
+                               const std::function<std::string(const std::string&)>& sql,
+                               const std::function<bool(const Rows&)>& found) {
+  const std::string newest = index.EventsOfNewest(1);
+  if (!newest.empty()) {
+    SLUICE_ASSIGN_OR_RETURN(Rows rows, QueryEventLog(pipeline, sql(" AND " + newest)));
+    if (found(rows)) return rows;
   }
-  return out + "'";
+  return QueryEventLog(pipeline, sql(""));
 }
 
-Result<Rows> Run(Pipeline& pipeline, const std::string& sql) {
-  auto rows = pipeline.Query(sql);
-  // A pipeline that never ran has no event log yet: no rows.
-  if (!rows.ok() && rows.status().code() == StatusCode::kNotFound) return Rows{};
-  return rows;
-}
-
-// The update the graph shows: `update_id`, or the newest.
-Result<std::string> ChosenUpdate(Pipeline& pipeline, const std::string& update_id) {
-  if (!update_id.empty()) return update_id;
-  SLUICE_ASSIGN_OR_RETURN(auto latest, LatestUpdateState(pipeline));
-  return latest.second;
+json SummaryJson(const UpdateSummary& update) {
+  return {{"update_id", update.update_id},
+          {"state", update.state.empty() ? json(nullptr) : json(update.state)},
+          {"cause", update.cause.empty() ? json(nullptr) : json(update.cause)},
+          {"full_refresh", update.full_refresh},
+          {"start", FormatTimestampMillis(update.start_us / 1000)},
+          {"end", FormatTimestampMillis(update.end_us / 1000)},
+          {"duration", static_cast<double>(update.end_us - update.start_us) / 1e6},
+          {"output_rows", update.output_rows},
+          {"flows", update.flows},
+          {"failed_flows", update.failed_flows}};
 }
 
 // "name: condition [drop]" (DatasetInfo::expectations; [fail], or nothing for warn) ->
@@ -111,20 +76,17 @@ bool IsUpdateId(const std::string& id) {
   });
 }
 
-Result<std::pair<std::string, std::string>> LatestUpdateState(Pipeline& pipeline) {
-  SLUICE_ASSIGN_OR_RETURN(
-      Rows rows,
-      Run(pipeline,
-          "SELECT origin.update_id, max_by(details:update_progress.state, CASE WHEN event_type "
-          "= 'update_progress' THEN timestamp END) FROM event_log WHERE origin.update_id IS NOT "
-          "NULL GROUP BY origin.update_id ORDER BY min(timestamp) DESC LIMIT 1"));
-  if (rows.rows.empty()) return std::make_pair(std::string(), std::string());
-  return std::make_pair(Text(rows.rows[0][1]), Text(rows.rows[0][0]));
-}
-
-Result<nlohmann::json> GraphJson(Pipeline& pipeline, const std::string& update_id) {
+Result<nlohmann::json> GraphJson(Pipeline& pipeline, const UpdateIndex& index,
+                                 const std::string& update_id) {
   SLUICE_ASSIGN_OR_RETURN(PipelineGraph graph, pipeline.Graph());
-  SLUICE_ASSIGN_OR_RETURN(std::string update, ChosenUpdate(pipeline, update_id));
+  // The update shown: the one asked for, or the newest.
+  const UpdateSummary* summary = nullptr;
+  if (!update_id.empty()) {
+    summary = index.Find(update_id);
+  } else if (!index.updates().empty()) {
+    summary = &index.updates().front();
+  }
+  const std::string update = summary != nullptr ? summary->update_id : update_id;
   // What each dataset's flows did in the update.
   struct Did {
     std::string state;
@@ -134,37 +96,38 @@ Result<nlohmann::json> GraphJson(Pipeline& pipeline, const std::string& update_i
     std::string error;
   };
   std::map<std::string, Did> did;
-  if (!update.empty()) {
+  if (summary != nullptr) {
     SLUICE_ASSIGN_OR_RETURN(
         Rows rows,
-        Run(pipeline,
+        QueryEventLog(
+            pipeline,
             "SELECT origin.dataset_name, origin.flow_name, max_by(details:flow_progress.status, "
             "timestamp), sum(CASE WHEN " +
-                std::string(kTerminal) +
+                std::string(kTerminalFlowStatus) +
                 " THEN CAST(details:flow_progress.metrics.num_output_rows AS BIGINT) END), "
                 "sum(CASE WHEN " +
-                kTerminal +
+                kTerminalFlowStatus +
                 " THEN CAST(details:flow_progress.data_quality.dropped_records AS BIGINT) END), "
                 "max_by(details:flow_progress.data_quality.expectations, CASE WHEN " +
-                kTerminal +
+                kTerminalFlowStatus +
                 " THEN timestamp END), max_by(error, timestamp) FROM event_log "
-                "WHERE event_type = 'flow_progress' AND origin.update_id = " +
-                Literal(update) + " GROUP BY 1, 2"));
+                "WHERE event_type = 'flow_progress' AND " +
+                UpdateIndex::EventsOf(*summary) + " GROUP BY 1, 2"));
     for (const auto& row : rows.rows) {
-      Did& d = did[Text(row[0])];
-      const std::string state = Text(row[2]);
+      Did& d = did[CellText(row[0])];
+      const std::string state = CellText(row[2]);
       if (d.state.empty() || state == "FAILED" || (state == "RUNNING" && d.state != "FAILED")) {
         d.state = state;
       }
-      d.output_rows += Int(row[3]);
-      d.dropped += Int(row[4]);
-      const json expectations = ParsedJson(row[5]);
+      d.output_rows += CellInt(row[3]);
+      d.dropped += CellInt(row[4]);
+      const json expectations = CellParsedJson(row[5]);
       if (expectations.is_array()) {
         for (const json& e : expectations) {
           if (e.is_object() && e.value("failed_records", int64_t{0}) > 0) ++d.failed_expectations;
         }
       }
-      const std::string error = ErrorMessage(ParsedJson(row[6]));
+      const std::string error = ErrorMessage(CellParsedJson(row[6]));
       if (!error.empty()) d.error = error;
     }
   }
@@ -226,80 +189,53 @@ Result<nlohmann::json> GraphJson(Pipeline& pipeline, const std::string& update_i
   return out;
 }
 
-Result<nlohmann::json> UpdatesJson(Pipeline& pipeline, int64_t limit) {
-  const std::string flow_end =
-      "CASE WHEN event_type = 'flow_progress' AND " + std::string(kTerminal);
-  SLUICE_ASSIGN_OR_RETURN(
-      Rows rows,
-      Run(pipeline,
-          "SELECT origin.update_id, max_by(details:update_progress.state, CASE WHEN event_type = "
-          "'update_progress' THEN timestamp END), max(CASE WHEN event_type = 'create_update' "
-          "THEN details:create_update.cause END), max(CASE WHEN event_type = 'create_update' "
-          "THEN details:create_update.full_refresh END), " +
-              Time("min(timestamp)") + ", " + Time("max(timestamp)") + ", " +
-              Seconds("min(timestamp)", "max(timestamp)") + ", sum(" + flow_end +
-              " THEN CAST(details:flow_progress.metrics.num_output_rows AS BIGINT) END), "
-              "count(DISTINCT CASE WHEN event_type = 'flow_progress' THEN origin.flow_name END), "
-              "count(DISTINCT CASE WHEN event_type = 'flow_progress' AND "
-              "details:flow_progress.status = 'FAILED' THEN origin.flow_name END) "
-              "FROM event_log WHERE origin.update_id IS NOT NULL GROUP BY origin.update_id "
-              "ORDER BY min(timestamp) DESC LIMIT " +
-              std::to_string(std::max<int64_t>(limit, 1))));
+Result<nlohmann::json> UpdatesJson(const UpdateIndex& index, int64_t limit) {
   json out;
   out["updates"] = json::array();
-  for (const auto& row : rows.rows) {
-    out["updates"].push_back({{"update_id", Text(row[0])},
-                              {"state", CellJson(row[1])},
-                              {"cause", CellJson(row[2])},
-                              {"full_refresh", Text(row[3]) == "true"},
-                              {"start", CellJson(row[4])},
-                              {"end", CellJson(row[5])},
-                              {"duration", CellJson(row[6])},
-                              {"output_rows", Int(row[7])},
-                              {"flows", Int(row[8])},
-                              {"failed_flows", Int(row[9])}});
+  for (const UpdateSummary& update : index.updates()) {
+    if (static_cast<int64_t>(out["updates"].size()) >= std::max<int64_t>(limit, 1)) break;
+    out["updates"].push_back(SummaryJson(update));
   }
   return out;
 }
 
-Result<nlohmann::json> UpdateJson(Pipeline& pipeline, const std::string& update_id) {
+Result<nlohmann::json> UpdateJson(Pipeline& pipeline, const UpdateIndex& index,
+                                  const std::string& update_id) {
   if (!IsUpdateId(update_id)) return InvalidArgument("not an update id: " + update_id);
-  SLUICE_ASSIGN_OR_RETURN(json updates, UpdatesJson(pipeline, 1000000));
-  json out;
-  for (const json& update : updates["updates"]) {
-    if (update["update_id"] == update_id) out = update;
-  }
-  if (out.is_null()) return NotFound("no update " + update_id + " in the event log");
+  const UpdateSummary* summary = index.Find(update_id);
+  if (summary == nullptr) return NotFound("no update " + update_id + " in the event log");
+  json out = SummaryJson(*summary);
+  const std::string events_of_update = UpdateIndex::EventsOf(*summary);
   // Where each flow is defined, from the update's flow_definition events.
   SLUICE_ASSIGN_OR_RETURN(
       Rows places,
-      Run(pipeline,
-          "SELECT origin.flow_name, details:flow_definition.source_code_location.path, "
-          "details:flow_definition.source_code_location.line_number FROM event_log WHERE "
-          "event_type = 'flow_definition' AND origin.update_id = " +
-              Literal(update_id)));
+      QueryEventLog(pipeline,
+                    "SELECT origin.flow_name, details:flow_definition.source_code_location.path, "
+                    "details:flow_definition.source_code_location.line_number FROM event_log WHERE "
+                    "event_type = 'flow_definition' AND " +
+                        events_of_update));
   std::map<std::string, std::pair<std::string, int64_t>> place;
-  for (const auto& row : places.rows) place[Text(row[0])] = {Text(row[1]), Int(row[2])};
+  for (const auto& row : places.rows) place[CellText(row[0])] = {CellText(row[1]), CellInt(row[2])};
   SLUICE_ASSIGN_OR_RETURN(
       Rows flows,
-      Run(pipeline,
+      QueryEventLog(
+          pipeline,
           "SELECT origin.flow_name, max(origin.dataset_name), max_by(details:flow_progress.status, "
           "timestamp), " +
-              Time("coalesce(min(CASE WHEN details:flow_progress.status IN ('STARTING', "
-                   "'RUNNING') THEN timestamp END), min(timestamp))") +
-              ", " + Time("max(timestamp)") + ", " +
-              Seconds("coalesce(min(CASE WHEN details:flow_progress.status IN ('STARTING', "
-                      "'RUNNING') THEN timestamp END), min(timestamp))",
-                      "max(timestamp)") +
-              ", sum(CASE WHEN " + kTerminal +
+              TimeText("coalesce(min(CASE WHEN details:flow_progress.status IN ('STARTING', "
+                       "'RUNNING') THEN timestamp END), min(timestamp))") +
+              ", " + TimeText("max(timestamp)") + ", " +
+              SecondsBetween("coalesce(min(CASE WHEN details:flow_progress.status IN ('STARTING', "
+                             "'RUNNING') THEN timestamp END), min(timestamp))",
+                             "max(timestamp)") +
+              ", sum(CASE WHEN " + kTerminalFlowStatus +
               " THEN CAST(details:flow_progress.metrics.num_output_rows AS BIGINT) END), "
-              "max_by(error, timestamp) FROM event_log WHERE event_type = 'flow_progress' AND "
-              "origin.update_id = " +
-              Literal(update_id) + " GROUP BY origin.flow_name ORDER BY min(timestamp)"));
+              "max_by(error, timestamp) FROM event_log WHERE event_type = 'flow_progress' AND " +
+              events_of_update + " GROUP BY origin.flow_name ORDER BY min(timestamp)"));
   out["flows"] = json::array();
   for (const auto& row : flows.rows) {
-    const std::string name = Text(row[0]);
-    const std::string error = ErrorMessage(ParsedJson(row[7]));
+    const std::string name = CellText(row[0]);
+    const std::string error = ErrorMessage(CellParsedJson(row[7]));
     auto it = place.find(name);
     out["flows"].push_back(
         {{"name", name},
@@ -308,7 +244,7 @@ Result<nlohmann::json> UpdateJson(Pipeline& pipeline, const std::string& update_
          {"start", CellJson(row[3])},
          {"end", CellJson(row[4])},
          {"duration", CellJson(row[5])},
-         {"output_rows", Int(row[6])},
+         {"output_rows", CellInt(row[6])},
          {"error", error.empty() ? json(nullptr) : json(error)},
          {"file",
           it != place.end() && !it->second.first.empty() ? json(it->second.first) : json(nullptr)},
@@ -318,12 +254,13 @@ Result<nlohmann::json> UpdateJson(Pipeline& pipeline, const std::string& update_
   EventFilter filter;
   filter.update_id = update_id;
   filter.limit = 10000;
-  SLUICE_ASSIGN_OR_RETURN(json events, EventsJson(pipeline, filter));
+  SLUICE_ASSIGN_OR_RETURN(json events, EventsJson(pipeline, index, filter));
   out["events"] = std::move(events["events"]);
   return out;
 }
 
-Result<nlohmann::json> EventsJson(Pipeline& pipeline, const EventFilter& filter) {
+Result<nlohmann::json> EventsJson(Pipeline& pipeline, const UpdateIndex& index,
+                                  const EventFilter& filter) {
   static const std::set<std::string> kTypes = {
       "create_update",   "update_progress", "dataset_definition",  "sink_definition",
       "flow_definition", "flow_progress",   "planning_information"};
@@ -333,36 +270,50 @@ Result<nlohmann::json> EventsJson(Pipeline& pipeline, const EventFilter& filter)
     if (!IsUpdateId(filter.update_id)) {
       return InvalidArgument("not an update id: " + filter.update_id);
     }
-    where.push_back("origin.update_id = " + Literal(filter.update_id));
+    const UpdateSummary* update = index.Find(filter.update_id);
+    where.push_back(update != nullptr ? UpdateIndex::EventsOf(*update)
+                                      : "origin.update_id = " + SparkLiteral(filter.update_id));
   }
   if (!filter.type.empty()) {
     if (!kTypes.count(filter.type)) return InvalidArgument("unknown event type: " + filter.type);
-    where.push_back("event_type = " + Literal(filter.type));
+    where.push_back("event_type = " + SparkLiteral(filter.type));
   }
   if (!filter.level.empty()) {
     if (!kLevels.count(filter.level)) return InvalidArgument("unknown level: " + filter.level);
-    where.push_back("level = " + Literal(filter.level));
+    where.push_back("level = " + SparkLiteral(filter.level));
   }
   if (!filter.flow.empty()) {
     SLUICE_ASSIGN_OR_RETURN(PipelineGraph graph, pipeline.Graph());
     bool known = false;
     for (const FlowInfo& flow : graph.flows) known = known || flow.name == filter.flow;
     if (!known) return NotFound("no flow " + filter.flow + " in the pipeline");
-    where.push_back("origin.flow_name = " + Literal(filter.flow));
+    where.push_back("origin.flow_name = " + SparkLiteral(filter.flow));
   }
-  SLUICE_ASSIGN_OR_RETURN(
-      Rows rows,
-      Run(pipeline, "SELECT id, " + Time("timestamp") +
-                        ", event_type, level, message, origin.update_id, origin.flow_name, "
-                        "origin.dataset_name, details, error FROM event_log" +
-                        (where.empty() ? "" : " WHERE " + Join(where, " AND ")) +
-                        " ORDER BY timestamp DESC, sequence.control_plane_seq_no DESC LIMIT " +
-                        std::to_string(std::max<int64_t>(filter.limit, 1))));
+  const int64_t limit = std::max<int64_t>(filter.limit, 1);
+  auto newest = [&](const std::string& bound) {
+    std::vector<std::string> all = where;
+    if (!bound.empty()) all.push_back(bound);
+    return QueryEventLog(pipeline, "SELECT id, " + TimeText("timestamp") +
+                                       ", event_type, level, message, origin.update_id, "
+                                       "origin.flow_name, origin.dataset_name, details, error "
+                                       "FROM event_log" +
+                                       (all.empty() ? "" : " WHERE " + Join(all, " AND ")) +
+                                       " ORDER BY timestamp DESC, sequence.control_plane_seq_no "
+                                       "DESC LIMIT " +
+                                       std::to_string(limit));
+  };
+  // The newest events lie in the newest updates' time range; filters that pass fewer than
+  // `limit` of those read the whole log.
+  const std::string bound = filter.update_id.empty() ? index.AtLeastNewestEvents(limit) : "";
+  SLUICE_ASSIGN_OR_RETURN(Rows rows, newest(bound));
+  if (!bound.empty() && static_cast<int64_t>(rows.rows.size()) < limit) {
+    SLUICE_ASSIGN_OR_RETURN(rows, newest(""));
+  }
   json out;
   out["events"] = json::array();
   for (auto it = rows.rows.rbegin(); it != rows.rows.rend(); ++it) {
     const auto& row = *it;
-    out["events"].push_back({{"id", Text(row[0])},
+    out["events"].push_back({{"id", CellText(row[0])},
                              {"timestamp", CellJson(row[1])},
                              {"event_type", CellJson(row[2])},
                              {"level", CellJson(row[3])},
@@ -370,13 +321,13 @@ Result<nlohmann::json> EventsJson(Pipeline& pipeline, const EventFilter& filter)
                              {"update_id", CellJson(row[5])},
                              {"flow_name", CellJson(row[6])},
                              {"dataset_name", CellJson(row[7])},
-                             {"details", ParsedJson(row[8])},
-                             {"error", ParsedJson(row[9])}});
+                             {"details", CellParsedJson(row[8])},
+                             {"error", CellParsedJson(row[9])}});
   }
   return out;
 }
 
-Result<nlohmann::json> QualityJson(Pipeline& pipeline, int64_t last) {
+Result<nlohmann::json> QualityJson(Pipeline& pipeline, const UpdateIndex& index, int64_t last) {
   SLUICE_ASSIGN_OR_RETURN(PipelineGraph graph, pipeline.Graph());
   std::map<std::pair<std::string, std::string>, std::string> actions;  // (dataset, name)
   for (const DatasetInfo& dataset : graph.datasets) {
@@ -385,33 +336,35 @@ Result<nlohmann::json> QualityJson(Pipeline& pipeline, int64_t last) {
       actions[{dataset.name, name}] = action;
     }
   }
-  SLUICE_ASSIGN_OR_RETURN(json updates, UpdatesJson(pipeline, std::max<int64_t>(last, 1)));
+  last = std::max<int64_t>(last, 1);
   std::map<std::string, std::string> starts;
   std::vector<std::string> ids;
-  for (const json& update : updates["updates"]) {
-    ids.push_back(Literal(update["update_id"].get<std::string>()));
-    starts[update["update_id"].get<std::string>()] =
-        update["start"].is_string() ? update["start"].get<std::string>() : "";
+  for (const UpdateSummary& update : index.updates()) {
+    if (static_cast<int64_t>(ids.size()) >= last) break;
+    ids.push_back(SparkLiteral(update.update_id));
+    starts[update.update_id] = FormatTimestampMillis(update.start_us / 1000);
   }
+  const std::string newest = index.EventsOfNewest(ids.size());
   json out;
   out["expectations"] = json::array();
   if (ids.empty()) return out;
   SLUICE_ASSIGN_OR_RETURN(
       Rows rows,
-      Run(pipeline,
+      QueryEventLog(
+          pipeline,
           "SELECT origin.update_id, min(timestamp), details:flow_progress.data_quality "
           "FROM event_log WHERE event_type = 'flow_progress' AND " +
-              std::string(kTerminal) +
+              std::string(kTerminalFlowStatus) +
               " AND details:flow_progress.data_quality IS NOT NULL AND origin.update_id IN (" +
-              Join(ids, ", ") +
-              ") GROUP BY origin.update_id, details:flow_progress.data_quality "
+              Join(ids, ", ") + ")" + (newest.empty() ? "" : " AND " + newest) +
+              " GROUP BY origin.update_id, details:flow_progress.data_quality "
               "ORDER BY min(timestamp)"));
   // (dataset, name) -> update -> counts, in the order the updates ran.
   std::map<std::pair<std::string, std::string>, json> series;
   std::vector<std::pair<std::string, std::string>> order;
   for (const auto& row : rows.rows) {
-    const std::string update = Text(row[0]);
-    const json quality = ParsedJson(row[2]);
+    const std::string update = CellText(row[0]);
+    const json quality = CellParsedJson(row[2]);
     if (!quality.is_object() || !quality.contains("expectations")) continue;
     for (const json& e : quality["expectations"]) {
       if (!e.is_object()) continue;
@@ -452,7 +405,8 @@ Result<nlohmann::json> QualityJson(Pipeline& pipeline, int64_t last) {
   return out;
 }
 
-Result<nlohmann::json> DatasetJson(Pipeline& pipeline, Session& session, const std::string& name) {
+Result<nlohmann::json> DatasetJson(Pipeline& pipeline, Session& session, const UpdateIndex& index,
+                                   const std::string& name) {
   SLUICE_ASSIGN_OR_RETURN(PipelineGraph graph, pipeline.Graph());
   const DatasetInfo* info = nullptr;
   for (const DatasetInfo& dataset : graph.datasets) {
@@ -482,15 +436,20 @@ Result<nlohmann::json> DatasetJson(Pipeline& pipeline, Session& session, const s
   out["downstream"] = downstream;
   // The definition: its flows' query text in the newest update that defined them.
   std::vector<std::string> quoted;
-  for (const std::string& flow : flows) quoted.push_back(Literal(flow));
+  for (const std::string& flow : flows) quoted.push_back(SparkLiteral(flow));
   out["definition"] = nullptr;
   if (!quoted.empty()) {
     SLUICE_ASSIGN_OR_RETURN(
-        Rows text, Run(pipeline,
-                       "SELECT origin.flow_name, max_by(details:flow_definition.query_text, "
-                       "timestamp) FROM event_log WHERE event_type = 'flow_definition' "
-                       "AND origin.flow_name IN (" +
-                           Join(quoted, ", ") + ") GROUP BY 1 ORDER BY 1"));
+        Rows text,
+        NewestUpdateFirst(
+            pipeline, index,
+            [&](const std::string& bound) {
+              return "SELECT origin.flow_name, max_by(details:flow_definition.query_text, "
+                     "timestamp) FROM event_log WHERE event_type = 'flow_definition' AND "
+                     "origin.flow_name IN (" +
+                     Join(quoted, ", ") + ")" + bound + " GROUP BY 1 ORDER BY 1";
+            },
+            [](const Rows& rows) { return !rows.rows.empty(); }));
     std::vector<std::string> queries;
     for (const auto& row : text.rows) {
       if (!row[1].is_null()) queries.push_back(row[1].ToString());
@@ -533,7 +492,7 @@ Result<nlohmann::json> DatasetJson(Pipeline& pipeline, Session& session, const s
     for (size_t i = 0; i < history.column_names.size() && i < row.size(); ++i) {
       const std::string& column = history.column_names[i];
       const bool is_json = i < history.column_types.size() && history.column_types[i] == "JSON";
-      entry[column] = is_json ? ParsedJson(row[i]) : CellJson(row[i]);
+      entry[column] = is_json ? CellParsedJson(row[i]) : CellJson(row[i]);
     }
     // The pages' name for Delta's operationMetrics.
     entry["metrics"] = entry.contains("operationMetrics") ? entry["operationMetrics"] : json();
@@ -545,18 +504,24 @@ Result<nlohmann::json> DatasetJson(Pipeline& pipeline, Session& session, const s
     json checkpoint = {
         {"flow", flow}, {"files", nullptr}, {"watermark", nullptr}, {"batch_id", nullptr}};
     SLUICE_ASSIGN_OR_RETURN(
-        Rows progress, Run(pipeline,
-                           "SELECT max_by(details:flow_progress.metrics.watermark, timestamp), "
-                           "max(origin.batch_id) FROM event_log WHERE event_type = 'flow_progress' "
-                           "AND origin.flow_name = " +
-                               Literal(flow)));
+        Rows progress,
+        NewestUpdateFirst(
+            pipeline, index,
+            [&](const std::string& bound) {
+              return "SELECT max_by(details:flow_progress.metrics.watermark, timestamp), "
+                     "max(origin.batch_id), count(*) FROM event_log WHERE event_type = "
+                     "'flow_progress' AND origin.flow_name = " +
+                     SparkLiteral(flow) + bound;
+            },
+            // The newest update that ran the flow has its last watermark and batch.
+            [](const Rows& rows) { return !rows.rows.empty() && CellInt(rows.rows[0][2]) > 0; }));
     if (!progress.rows.empty()) {
       checkpoint["watermark"] = CellJson(progress.rows[0][0]);
       checkpoint["batch_id"] = CellJson(progress.rows[0][1]);
     }
     auto files = pipeline.Query("SELECT count(*) FROM cloud_files_state(TABLE(" +
                                 QuoteSparkIdentifier(name) + "))");
-    if (files.ok() && !files->rows.empty()) checkpoint["files"] = Int(files->rows[0][0]);
+    if (files.ok() && !files->rows.empty()) checkpoint["files"] = CellInt(files->rows[0][0]);
     out["checkpoints"].push_back(std::move(checkpoint));
   }
   return out;

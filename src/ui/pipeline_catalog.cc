@@ -39,6 +39,7 @@ Result<std::unique_ptr<PipelineCatalog>> PipelineCatalog::Open(const std::string
 }
 
 PipelineCatalog::~PipelineCatalog() {
+  if (warm_up_.joinable()) warm_up_.join();
   for (auto& entry : entries_) {
     entry->stop = true;
     if (entry->run_thread.joinable()) entry->run_thread.join();
@@ -53,8 +54,9 @@ PipelineEntry* PipelineCatalog::Find(const std::string& id) const {
   return nullptr;
 }
 
-Status PipelineCatalog::WithReader(PipelineEntry& entry,
-                                   const std::function<Status(Pipeline&, Session&)>& fn) const {
+Status PipelineCatalog::WithReader(
+    PipelineEntry& entry,
+    const std::function<Status(Pipeline&, Session&, const UpdateIndex&)>& fn) const {
   std::lock_guard<std::mutex> lock(entry.mutex);
   if (!entry.reader) {
     SLUICE_ASSIGN_OR_RETURN(entry.reader, Pipeline::Open(entry.settings_file));
@@ -62,7 +64,24 @@ Status PipelineCatalog::WithReader(PipelineEntry& entry,
   if (!entry.session) {
     SLUICE_ASSIGN_OR_RETURN(entry.session, Session::Open());
   }
-  return fn(*entry.reader, *entry.session);
+  // The generation before reading: a change while this runs makes the next call read again.
+  const int64_t generation = entry.watcher->generation();
+  if (entry.index_generation != generation) {
+    SLUICE_RETURN_IF_ERROR(entry.index.Refresh(*entry.reader));
+    entry.index_generation = generation;
+  }
+  return fn(*entry.reader, *entry.session, entry.index);
+}
+
+void PipelineCatalog::WarmUp() {
+  if (warm_up_.joinable()) return;
+  warm_up_ = std::thread([this] {
+    for (auto& entry : entries_) {
+      // An error here is the first request's to report.
+      (void)WithReader(*entry,
+                       [](Pipeline&, Session&, const UpdateIndex&) { return Status::OK(); });
+    }
+  });
 }
 
 Status PipelineCatalog::StartUpdate(PipelineEntry& entry, const StartRequest& request) {

@@ -15,6 +15,7 @@
 #include "sluice/pipeline.h"
 #include "sluice/table.h"
 #include "ui/change_watcher.h"
+#include "ui/update_index.h"
 
 namespace sluice::ui {
 
@@ -24,9 +25,11 @@ struct PipelineEntry {
   std::string name;
   std::string storage;
 
-  std::mutex mutex;  // guards reader, session and documents
+  std::mutex mutex;  // guards reader, session, index and documents
   std::unique_ptr<Pipeline> reader;
   std::unique_ptr<Session> session;
+  UpdateIndex index;
+  int64_t index_generation = -1;  // the watcher's generation the index was refreshed at
   // API documents by request target, with the watcher's generation they were made at: a
   // document is served again until the event log (and with it the tables) changes.
   std::map<std::string, std::pair<int64_t, std::string>> documents;
@@ -56,9 +59,14 @@ class PipelineCatalog {
   const std::vector<std::unique_ptr<PipelineEntry>>& entries() const { return entries_; }
   PipelineEntry* Find(const std::string& id) const;
 
-  // Runs `fn` with the entry's reader under its mutex; the reader opens on first use.
+  // Runs `fn` with the entry's reader under its mutex; the reader opens on first use, and
+  // the update index is brought up to date first when the event log changed.
   Status WithReader(PipelineEntry& entry,
-                    const std::function<Status(Pipeline&, Session&)>& fn) const;
+                    const std::function<Status(Pipeline&, Session&, const UpdateIndex&)>& fn) const;
+
+  // Builds each pipeline's update index in the background, so that the first page load
+  // does not wait for a whole event log to be read (it waits for what is left of it).
+  void WarmUp();
 
   // Starts an update of the entry in a thread of its own. Conflict when the UI is
   // running one already (another process's update makes the run fail, as the CLI's does).
@@ -69,6 +77,7 @@ class PipelineCatalog {
 
  private:
   std::vector<std::unique_ptr<PipelineEntry>> entries_;
+  std::thread warm_up_;
 };
 
 }  // namespace sluice::ui

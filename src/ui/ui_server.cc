@@ -122,25 +122,26 @@ struct UiServer::Impl {
 
   // Answers with the document `build` makes from the entry's reader.
   void Read(const httplib::Request& req, httplib::Response& res,
-            const std::function<Result<json>(Pipeline&, Session&)>& build) {
+            const std::function<Result<json>(Pipeline&, Session&, const UpdateIndex&)>& build) {
     PipelineEntry* entry = Entry(req, res);
     if (entry == nullptr) return;
     std::string body;
-    Status status = catalog->WithReader(*entry, [&](Pipeline& pipeline, Session& session) {
-      // The generation before reading: a change while this runs makes the next request
-      // read again.
-      const int64_t generation = entry->watcher->generation();
-      auto cached = entry->documents.find(req.target);
-      if (cached != entry->documents.end() && cached->second.first == generation) {
-        body = cached->second.second;
-        return Status::OK();
-      }
-      SLUICE_ASSIGN_OR_RETURN(json out, build(pipeline, session));
-      body = out.dump();
-      if (entry->documents.size() > 256) entry->documents.clear();
-      entry->documents[req.target] = {generation, body};
-      return Status::OK();
-    });
+    Status status = catalog->WithReader(
+        *entry, [&](Pipeline& pipeline, Session& session, const UpdateIndex& index) {
+          // The generation the index was brought up to date at, read before it was: a change
+          // after that makes the next request read again.
+          const int64_t generation = entry->index_generation;
+          auto cached = entry->documents.find(req.target);
+          if (cached != entry->documents.end() && cached->second.first == generation) {
+            body = cached->second.second;
+            return Status::OK();
+          }
+          SLUICE_ASSIGN_OR_RETURN(json out, build(pipeline, session, index));
+          body = out.dump();
+          if (entry->documents.size() > 256) entry->documents.clear();
+          entry->documents[req.target] = {generation, body};
+          return Status::OK();
+        });
     if (!status.ok()) return ReplyError(res, status);
     res.status = 200;
     res.set_header("Cache-Control", "no-store");
@@ -169,39 +170,49 @@ void UiServer::Impl::Routes() {
     }
     Reply(res, 200, json{{"pipelines", list}, {"token", token}});
   });
-  server.Get(R"(/api/pipelines/([^/]+)/graph)", [this](const httplib::Request& req,
-                                                       httplib::Response& res) {
-    const std::string update = req.get_param_value("update");
-    if (!update.empty() && !IsUpdateId(update)) {
-      return ReplyError(res, InvalidArgument("not an update id: " + update));
-    }
-    Read(req, res, [&](Pipeline& pipeline, Session&) { return GraphJson(pipeline, update); });
-  });
-  server.Get(R"(/api/pipelines/([^/]+)/updates)", [this](const httplib::Request& req,
-                                                         httplib::Response& res) {
-    const int64_t limit = IntParam(req, "limit", 100);
-    Read(req, res, [&](Pipeline& pipeline, Session&) { return UpdatesJson(pipeline, limit); });
-  });
-  server.Get(R"(/api/pipelines/([^/]+)/updates/([^/]+))", [this](const httplib::Request& req,
-                                                                 httplib::Response& res) {
-    const std::string id = req.matches[2];
-    Read(req, res, [&](Pipeline& pipeline, Session&) { return UpdateJson(pipeline, id); });
-  });
-  server.Get(R"(/api/pipelines/([^/]+)/events)", [this](const httplib::Request& req,
-                                                        httplib::Response& res) {
-    EventFilter filter;
-    filter.update_id = req.get_param_value("update");
-    filter.type = req.get_param_value("type");
-    filter.level = req.get_param_value("level");
-    filter.flow = req.get_param_value("flow");
-    filter.limit = IntParam(req, "limit", 1000);
-    Read(req, res, [&](Pipeline& pipeline, Session&) { return EventsJson(pipeline, filter); });
-  });
-  server.Get(R"(/api/pipelines/([^/]+)/quality)", [this](const httplib::Request& req,
-                                                         httplib::Response& res) {
-    const int64_t last = IntParam(req, "last", 20);
-    Read(req, res, [&](Pipeline& pipeline, Session&) { return QualityJson(pipeline, last); });
-  });
+  server.Get(R"(/api/pipelines/([^/]+)/graph)",
+             [this](const httplib::Request& req, httplib::Response& res) {
+               const std::string update = req.get_param_value("update");
+               if (!update.empty() && !IsUpdateId(update)) {
+                 return ReplyError(res, InvalidArgument("not an update id: " + update));
+               }
+               Read(req, res, [&](Pipeline& pipeline, Session&, const UpdateIndex& index) {
+                 return GraphJson(pipeline, index, update);
+               });
+             });
+  server.Get(R"(/api/pipelines/([^/]+)/updates)",
+             [this](const httplib::Request& req, httplib::Response& res) {
+               const int64_t limit = IntParam(req, "limit", 100);
+               Read(req, res, [&](Pipeline&, Session&, const UpdateIndex& index) {
+                 return UpdatesJson(index, limit);
+               });
+             });
+  server.Get(R"(/api/pipelines/([^/]+)/updates/([^/]+))",
+             [this](const httplib::Request& req, httplib::Response& res) {
+               const std::string id = req.matches[2];
+               Read(req, res, [&](Pipeline& pipeline, Session&, const UpdateIndex& index) {
+                 return UpdateJson(pipeline, index, id);
+               });
+             });
+  server.Get(R"(/api/pipelines/([^/]+)/events)",
+             [this](const httplib::Request& req, httplib::Response& res) {
+               EventFilter filter;
+               filter.update_id = req.get_param_value("update");
+               filter.type = req.get_param_value("type");
+               filter.level = req.get_param_value("level");
+               filter.flow = req.get_param_value("flow");
+               filter.limit = IntParam(req, "limit", 1000);
+               Read(req, res, [&](Pipeline& pipeline, Session&, const UpdateIndex& index) {
+                 return EventsJson(pipeline, index, filter);
+               });
+             });
+  server.Get(R"(/api/pipelines/([^/]+)/quality)",
+             [this](const httplib::Request& req, httplib::Response& res) {
+               const int64_t last = IntParam(req, "last", 20);
+               Read(req, res, [&](Pipeline& pipeline, Session&, const UpdateIndex& index) {
+                 return QualityJson(pipeline, index, last);
+               });
+             });
   server.Get(R"(/api/pipelines/([^/]+)/datasets/([^/]+)/rows)",
              [this](const httplib::Request& req, httplib::Response& res) {
                const std::string name = req.matches[2];
@@ -211,15 +222,15 @@ void UiServer::Impl::Routes() {
                  return ReplyError(res, InvalidArgument("version must be a number >= 0"));
                }
                const int64_t limit = IntParam(req, "limit", 100);
-               Read(req, res, [&](Pipeline& pipeline, Session&) {
+               Read(req, res, [&](Pipeline& pipeline, Session&, const UpdateIndex&) {
                  return RowsJson(pipeline, name, version, limit);
                });
              });
   server.Get(R"(/api/pipelines/([^/]+)/datasets/([^/]+))",
              [this](const httplib::Request& req, httplib::Response& res) {
                const std::string name = req.matches[2];
-               Read(req, res, [&](Pipeline& pipeline, Session& session) {
-                 return DatasetJson(pipeline, session, name);
+               Read(req, res, [&](Pipeline& pipeline, Session& session, const UpdateIndex& index) {
+                 return DatasetJson(pipeline, session, index, name);
                });
              });
   server.Get(R"(/api/pipelines/([^/]+)/live)", [this](const httplib::Request& req,
@@ -291,6 +302,7 @@ Result<std::unique_ptr<UiServer>> UiServer::Start(const UiOptions& options) {
   if (impl->options.assets_dir.empty()) impl->options.assets_dir = DefaultAssetsDir();
   SLUICE_ASSIGN_OR_RETURN(impl->catalog, PipelineCatalog::Open(options.path));
   impl->token = NewToken();
+  impl->catalog->WarmUp();
   // Live pages hold a connection each: more threads than the library's default.
   impl->server.new_task_queue = [] { return new httplib::ThreadPool(32); };
   if (!std::filesystem::is_directory(impl->options.assets_dir)) {
