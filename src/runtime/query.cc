@@ -20,7 +20,7 @@ namespace {
 
 // Resolves what `sluice query` reads: pipeline tables (with time travel), views (their
 // query over the tables' latest snapshots), the event log, Delta and file paths, and
-// cloud_files_state(...).
+// cloud_files_state(...) and checkpoint_offsets(...).
 class QueryResolver : public spark::RelationResolver {
  public:
   QueryResolver(const RuntimeEnv& env, delta::DeltaContext& context, const sql::Query& query)
@@ -40,6 +40,11 @@ class QueryResolver : public spark::RelationResolver {
     if (relation.kind == spark::RelationKind::kFunction &&
         EqualsIgnoreCase(relation.name.back(), "cloud_files_state")) {
       SLUICE_ASSIGN_OR_RETURN(std::string sql, CloudFilesStateRelation(env_, relation));
+      return DescribeRelation(*context_.connection, sql);
+    }
+    if (relation.kind == spark::RelationKind::kFunction &&
+        EqualsIgnoreCase(relation.name.back(), "checkpoint_offsets")) {
+      SLUICE_ASSIGN_OR_RETURN(std::string sql, CheckpointOffsetsRelation(env_, relation));
       return DescribeRelation(*context_.connection, sql);
     }
     if (relation.reference < 0 ||
@@ -251,6 +256,7 @@ Result<engine::QueryResult> QueryPipeline(const RuntimeEnv& env, const std::stri
   QueryResolver resolver(env, context, query);
   spark::TranslateOptions options = SparkOptions(*env.settings, {});
   options.table_functions.push_back("cloud_files_state");
+  options.table_functions.push_back("checkpoint_offsets");
   SLUICE_RETURN_IF_ERROR(UseSessionTimeZone(*connection, options));
   auto translated = spark::TranslateQuery(*query.parsed, resolver, options);
   if (!translated.ok()) return translated.status();

@@ -522,6 +522,25 @@ Result<nlohmann::json> DatasetJson(Pipeline& pipeline, Session& session, const U
     auto files = pipeline.Query("SELECT count(*) FROM cloud_files_state(TABLE(" +
                                 QuoteSparkIdentifier(name) + "))");
     if (files.ok() && !files->rows.empty()) checkpoint["files"] = CellInt(files->rows[0][0]);
+    // Where the flow's next batch starts, per source (per partition for Kafka).
+    checkpoint["sources"] = json::array();
+    auto offsets = pipeline.Query(
+        "SELECT batch_id, source, source_type, topic, partition, next_offset, delta_version, "
+        "files, up_to FROM checkpoint_offsets(" +
+        SparkLiteral(flow) + ") ORDER BY source, partition");
+    if (offsets.ok()) {
+      for (const auto& row : offsets->rows) {
+        checkpoint["batch_id"] = CellJson(row[0]);  // the last committed batch
+        checkpoint["sources"].push_back({{"source", CellJson(row[1])},
+                                         {"type", CellJson(row[2])},
+                                         {"topic", CellJson(row[3])},
+                                         {"partition", CellJson(row[4])},
+                                         {"next_offset", CellJson(row[5])},
+                                         {"delta_version", CellJson(row[6])},
+                                         {"files", CellJson(row[7])},
+                                         {"up_to", CellJson(row[8])}});
+      }
+    }
     out["checkpoints"].push_back(std::move(checkpoint));
   }
   return out;

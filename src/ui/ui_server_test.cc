@@ -230,6 +230,13 @@ TEST_F(UiServerTest, DatasetPageAndTimeTravel) {
   EXPECT_NE(orders["definition"].get<std::string>().find("read_files"), std::string::npos);
   ASSERT_EQ(orders["checkpoints"].size(), 1u);
   EXPECT_EQ(orders["checkpoints"][0]["files"], 2);
+  // Two batches (0 and 1) read the two files: checkpoint_offsets' numbers.
+  EXPECT_EQ(orders["checkpoints"][0]["batch_id"], 1);
+  ASSERT_EQ(orders["checkpoints"][0]["sources"].size(), 1u);
+  EXPECT_EQ(orders["checkpoints"][0]["sources"][0]["type"], "files");
+  EXPECT_EQ(orders["checkpoints"][0]["sources"][0]["files"], 2);
+  EXPECT_EQ(orders["checkpoints"][0]["sources"][0]["files"],
+            std::stoll(Scalar("SELECT files FROM checkpoint_offsets('orders')")));
   // Version 0 holds the first update's 2 rows, the latest 3.
   EXPECT_EQ(Get("/api/pipelines/shop/datasets/orders/rows?version=0")["rows"].size(), 2u);
   const json latest = Get("/api/pipelines/shop/datasets/orders/rows");

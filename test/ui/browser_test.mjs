@@ -548,6 +548,13 @@ async function main() {
     // names no version then; it must not name another one.
     const latestShown = await page.locator('[data-testid="rows-info"]').getAttribute('data-version');
     check(latestShown === '' || latestShown === String(d.version), `the rows are captioned version ${latestShown}, the latest is ${d.version}`);
+    // The checkpoint: where orders' next batch starts, as checkpoint_offsets says.
+    const [{ files }] = await query("SELECT files FROM checkpoint_offsets('orders')");
+    await eventually(async () => {
+      const text = await page.locator('[data-testid="checkpoint-row"][data-flow="orders"] [data-testid="checkpoint-sources"] li[data-source-type="files"]').textContent();
+      check(text.endsWith(`: ${files} files read`), `the checkpoint's files source reads "${text}", checkpoint_offsets has ${files} files`);
+      return true;
+    });
     await screenshot(page, 'dataset-orders-latest');
 
     await select.selectOption('0');

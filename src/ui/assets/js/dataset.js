@@ -25,6 +25,20 @@ function metricsCell(metrics) {
   }));
 }
 
+// Where a flow's next batch starts, a line per source (per partition for Kafka).
+function sourcesCell(sources) {
+  if (!sources.length) return h('span', { class: 'muted' }, '—');
+  return h('ul', { class: 'metrics', 'data-testid': 'checkpoint-sources' }, sources.map((s) => {
+    const source = String(s.source || '').replace(/^(dataset|files):/, '');
+    let at = '';
+    if (s.type === 'kafka') at = `${s.topic}[${s.partition}] offset ${fmtInt(s.next_offset)}`;
+    else if (s.type === 'delta') at = `${source} after version ${fmtInt(s.delta_version)}`;
+    else if (s.type === 'files') at = `${source}: ${fmtInt(s.files)} files read`;
+    else at = s.up_to == null ? source : `${source} after ${s.up_to}`;
+    return h('li', { 'data-source-type': s.type }, at);
+  }));
+}
+
 export function mount(root, ctx) {
   const p = ctx.pipeline.id;
   const name = ctx.args[0];
@@ -135,10 +149,11 @@ export function mount(root, ctx) {
     if (d.checkpoints && d.checkpoints.length) {
       parts.push(section('Checkpoints', table(
         [{ label: 'Flow' }, { label: 'Files', num: true }, { label: 'Watermark' },
-          { label: 'Last batch', num: true }],
+          { label: 'Last batch', num: true }, { label: 'Next batch starts at' }],
         d.checkpoints.map((c) => h('tr', { 'data-testid': 'checkpoint-row', 'data-flow': c.flow },
           td(c.flow), td(fmtInt(c.files), { num: true }), td(c.watermark ? timeEl(c.watermark) : '—'),
-          td(c.batch_id == null ? '—' : fmtInt(c.batch_id), { num: true }))),
+          td(c.batch_id == null ? '—' : fmtInt(c.batch_id), { num: true }),
+          td(sourcesCell(c.sources || [])))),
         { testid: 'checkpoints-table', caption: 'Checkpoints' }), { id: 'checkpoints' }));
     }
     replace(body, parts);
