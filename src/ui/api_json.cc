@@ -9,6 +9,7 @@
 #include "common/strings.h"
 #include "common/time_format.h"
 #include "ui/event_log_sql.h"
+#include "ui/source_excerpt.h"
 
 namespace sluice::ui {
 namespace {
@@ -456,6 +457,10 @@ Result<nlohmann::json> DatasetJson(Pipeline& pipeline, Session& session, const U
     }
     if (!queries.empty()) out["definition"] = Join(queries, "\n\n");
   }
+  // The definition as written, from its file (which may have changed since the update).
+  const std::optional<std::string> source =
+      info->file.empty() ? std::nullopt : DefinitionExcerptOfFile(info->file, info->line);
+  out["source"] = source ? json(*source) : json(nullptr);
   out["comment"] = nullptr;
   out["columns"] = json::array();
   out["properties"] = json::object();

@@ -228,6 +228,10 @@ TEST_F(UiServerTest, DatasetPageAndTimeTravel) {
   EXPECT_EQ(orders["history"][0]["metrics"]["numOutputRows"], "1");  // newest first
   EXPECT_EQ(orders["downstream"], json::array({"revenue"}));
   EXPECT_NE(orders["definition"].get<std::string>().find("read_files"), std::string::npos);
+  // The statement as written in p.sql, from its first line to its ';'.
+  const std::string sql = kPipeline;
+  EXPECT_EQ(orders["source"], sql.substr(0, sql.find(";") + 1));
+  EXPECT_EQ(orders["line"], 1);
   ASSERT_EQ(orders["checkpoints"].size(), 1u);
   EXPECT_EQ(orders["checkpoints"][0]["files"], 2);
   // Two batches (0 and 1) read the two files: checkpoint_offsets' numbers.
@@ -242,6 +246,35 @@ TEST_F(UiServerTest, DatasetPageAndTimeTravel) {
   const json latest = Get("/api/pipelines/shop/datasets/orders/rows");
   EXPECT_EQ(latest["rows"].size(), 3u);
   EXPECT_EQ(latest["columns"], json::array({"id", "amount", "status"}));
+}
+
+TEST(UiServerPythonTest, DatasetPageShowsThePythonDefinitionAndTheQueryItRuns) {
+  testing::TempDir dir;
+  testing::WriteTextFile(dir.Child("py/pipeline.yml"), "name: py\n");
+  const std::string definition =
+      "@dlt.table(\n"
+      "    comment=\"numbers\")\n"
+      "@dlt.expect(\"small\", \"id < 10\")\n"
+      "def numbers():\n"
+      "    return spark.range(3)";
+  testing::WriteTextFile(dir.Child("py/transformations/p.py"),
+                         "import dlt\n\n\n" + definition +
+                             "\n\n\n@dlt.view\ndef other():\n"
+                             "    return dlt.read(\"numbers\")\n");
+  testing::WriteTextFile(dir.Child("assets/index.html"), "<title>sluice</title>\n");
+  UiOptions options;
+  options.path = dir.Child("py");
+  options.port = 0;
+  options.assets_dir = dir.Child("assets");
+  auto server = UiServer::Start(options);
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  httplib::Client client("127.0.0.1", (*server)->port());
+  auto res = client.Get("/api/pipelines/py/datasets/numbers");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  const json numbers = json::parse(res->body);
+  EXPECT_EQ(numbers["source"], definition);
+  EXPECT_NE(numbers["file"].get<std::string>().find("p.py"), std::string::npos);
 }
 
 TEST_F(UiServerTest, RefusesWhatItShould) {

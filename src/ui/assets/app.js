@@ -36,11 +36,12 @@
  *              quality-cell [data-update-id, data-field=passed_records|failed_records|
  *              dropped_records, data-value]
  *   dataset:   dataset-name, dataset-type, dataset-state, dataset-source,
- *              dataset-definition, columns-table, column-row [data-name], properties-table,
+ *              dataset-code, dataset-definition, columns-table, column-row [data-name],
+ *              properties-table,
  *              upstream-link [data-name], downstream-link [data-name], version-select,
  *              rows-box, rows-info [data-version], rows-table, rows-row, rows-error,
  *              history-table, history-row [data-version], checkpoints-table,
- *              checkpoint-row [data-flow]
+ *              checkpoint-row [data-flow], checkpoint-sources
  *   events:    filter-update, filter-type, filter-level, filter-flow, filter-limit,
  *              filter-reset, events-section, events-table, event-row [data-event-id,
  *              data-level, data-type, aria-expanded], event-details [data-event-id],

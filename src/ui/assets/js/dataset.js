@@ -116,10 +116,16 @@ export function mount(root, ctx) {
           h('div', null, h('h3', null, 'Upstream'), nameLinks(p, d.upstream, 'upstream-link')),
           h('div', null, h('h3', null, 'Downstream'), nameLinks(p, d.downstream, 'downstream-link'))), { id: 'lineage' })),
     ];
-    if (d.definition) {
+    if (d.source || d.definition) {
+      // The definition as written in its file; for Python, also the query it runs as.
+      const python = /\.py$/.test(d.file || '');
       parts.push(section('Definition', [
         d.file ? h('p', { class: 'mono muted' }, fileLine(d.file, d.line)) : null,
-        h('pre', { class: 'code', 'data-testid': 'dataset-definition' }, d.definition)], { id: 'definition' }));
+        h('pre', { class: 'code', 'data-testid': 'dataset-code' }, d.source || d.definition),
+        python && d.source && d.definition ? h('details', { class: 'query-as-run' },
+          h('summary', null, 'Query as run'),
+          h('pre', { class: 'code', 'data-testid': 'dataset-definition' }, d.definition)) : null,
+      ], { id: 'definition' }));
     }
     if (columns.length || props.length) {
       parts.push(h('div', { class: 'grid-2 wide-left' },
