@@ -120,6 +120,16 @@ struct UiServer::Impl {
     return entry;
   }
 
+  // The pipeline an action names, once the action is allowed; nullptr when the answer (403
+  // or 404) is given.
+  PipelineEntry* ActionEntry(const httplib::Request& req, httplib::Response& res) {
+    if (Status allowed = CheckAction(req); !allowed.ok()) {
+      Reply(res, 403, json{{"error", allowed.message()}});
+      return nullptr;
+    }
+    return Entry(req, res);
+  }
+
   // Answers with the document `build` makes from the entry's reader.
   void Read(const httplib::Request& req, httplib::Response& res,
             const std::function<Result<json>(Pipeline&, Session&, const UpdateIndex&)>& build) {
@@ -257,10 +267,7 @@ void UiServer::Impl::Routes() {
   });
   server.Post(R"(/api/pipelines/([^/]+)/updates)",
               [this](const httplib::Request& req, httplib::Response& res) {
-                if (Status allowed = CheckAction(req); !allowed.ok()) {
-                  return Reply(res, 403, json{{"error", allowed.message()}});
-                }
-                PipelineEntry* entry = Entry(req, res);
+                PipelineEntry* entry = ActionEntry(req, res);
                 if (entry == nullptr) return;
                 StartRequest request;
                 if (!req.body.empty()) {
@@ -278,10 +285,7 @@ void UiServer::Impl::Routes() {
               });
   server.Post(R"(/api/pipelines/([^/]+)/stop)",
               [this](const httplib::Request& req, httplib::Response& res) {
-                if (Status allowed = CheckAction(req); !allowed.ok()) {
-                  return Reply(res, 403, json{{"error", allowed.message()}});
-                }
-                PipelineEntry* entry = Entry(req, res);
+                PipelineEntry* entry = ActionEntry(req, res);
                 if (entry == nullptr) return;
                 if (Status stopped = catalog->StopUpdate(*entry); !stopped.ok()) {
                   return ReplyError(res, stopped);
@@ -302,7 +306,6 @@ Result<std::unique_ptr<UiServer>> UiServer::Start(const UiOptions& options) {
   if (impl->options.assets_dir.empty()) impl->options.assets_dir = DefaultAssetsDir();
   SLUICE_ASSIGN_OR_RETURN(impl->catalog, PipelineCatalog::Open(options.path));
   impl->token = NewToken();
-  impl->catalog->WarmUp();
   // Live pages hold a connection each: more threads than the library's default.
   impl->server.new_task_queue = [] { return new httplib::ThreadPool(32); };
   if (!std::filesystem::is_directory(impl->options.assets_dir)) {
@@ -322,6 +325,7 @@ Result<std::unique_ptr<UiServer>> UiServer::Start(const UiOptions& options) {
     return IOError("cannot listen on " + options.host + ":" + std::to_string(options.port) +
                    " (in use, or not an address of this machine)");
   }
+  impl->catalog->WarmUp();
   Impl* raw = impl.get();
   impl->thread = std::thread([raw] {
     raw->server.listen_after_bind();
