@@ -129,15 +129,6 @@ std::string JoinDir(std::string_view dir, std::string_view name) {
   return path;
 }
 
-std::string EncodeFile(std::string_view bitmap) {
-  std::string file;
-  file.push_back(static_cast<char>(kFileFormatVersion));
-  AppendBig32(&file, static_cast<uint32_t>(bitmap.size()));
-  file.append(bitmap);
-  AppendBig32(&file, Crc32(bitmap));
-  return file;
-}
-
 }  // namespace
 
 Result<std::string> DecodeDeletionVectorUuid(std::string_view z85) {
@@ -320,20 +311,39 @@ DeletionVectorDescriptor MakeInlineDeletionVector(std::vector<uint64_t> row_inde
 Result<DeletionVectorDescriptor> WriteDeletionVectorFile(io::FileSystem& fs,
                                                          std::string_view table_root,
                                                          std::vector<uint64_t> row_indexes) {
+  DeletionVectorFileBuilder builder(table_root);
+  DeletionVectorDescriptor dv = builder.Add(std::move(row_indexes));
+  SLUICE_RETURN_IF_ERROR(builder.Write(fs));
+  return dv;
+}
+
+DeletionVectorFileBuilder::DeletionVectorFileBuilder(std::string_view table_root) {
+  const std::string uuid = NewUuid();
+  // A UUID's 16 bytes always encode.
+  z85_uuid_ = EncodeDeletionVectorUuid(uuid).value();
+  path_ = JoinDir(table_root, "deletion_vector_" + uuid + ".bin");
+  content_.push_back(static_cast<char>(kFileFormatVersion));
+}
+
+DeletionVectorDescriptor DeletionVectorFileBuilder::Add(std::vector<uint64_t> row_indexes) {
   SortUnique(&row_indexes);
-  int64_t cardinality = static_cast<int64_t>(row_indexes.size());
-  std::string bitmap = EncodeDeletionVectorBitmap(std::move(row_indexes));
-  std::string uuid = NewUuid();
-  SLUICE_ASSIGN_OR_RETURN(std::string z85, EncodeDeletionVectorUuid(uuid));
-  std::string path = JoinDir(table_root, "deletion_vector_" + uuid + ".bin");
-  SLUICE_RETURN_IF_ERROR(fs.PutIfAbsent(path, EncodeFile(bitmap)));
   DeletionVectorDescriptor dv;
   dv.storage_type = 'u';
-  dv.path_or_inline_dv = std::move(z85);
-  dv.offset = 1;
+  dv.path_or_inline_dv = z85_uuid_;
+  dv.offset = static_cast<int32_t>(content_.size());
+  dv.cardinality = static_cast<int64_t>(row_indexes.size());
+  const std::string bitmap = EncodeDeletionVectorBitmap(std::move(row_indexes));
   dv.size_in_bytes = static_cast<int32_t>(bitmap.size());
-  dv.cardinality = cardinality;
+  AppendBig32(&content_, static_cast<uint32_t>(bitmap.size()));
+  content_.append(bitmap);
+  AppendBig32(&content_, Crc32(bitmap));
+  ++count_;
   return dv;
+}
+
+Status DeletionVectorFileBuilder::Write(io::FileSystem& fs) const {
+  if (count_ == 0) return Status::OK();
+  return fs.PutIfAbsent(path_, content_);
 }
 
 }  // namespace sluice::delta

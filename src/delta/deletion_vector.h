@@ -53,4 +53,25 @@ Result<DeletionVectorDescriptor> WriteDeletionVectorFile(io::FileSystem& fs,
                                                          std::string_view table_root,
                                                          std::vector<uint64_t> row_indexes);
 
+// Several DVs in one new file <table_root>/deletion_vector_<random uuid>.bin, as a commit
+// that marks rows of many data files writes them: Add gives each DV's 'u' descriptor (its
+// offset in the file); Write creates the file (never overwriting), which must happen before
+// the descriptors are committed.
+class DeletionVectorFileBuilder {
+ public:
+  explicit DeletionVectorFileBuilder(std::string_view table_root);
+
+  DeletionVectorDescriptor Add(std::vector<uint64_t> row_indexes);
+  bool empty() const { return count_ == 0; }
+  const std::string& path() const { return path_; }
+  // Nothing is written when no DV was added.
+  Status Write(io::FileSystem& fs) const;
+
+ private:
+  std::string path_;
+  std::string z85_uuid_;
+  std::string content_;
+  int count_ = 0;
+};
+
 }  // namespace sluice::delta

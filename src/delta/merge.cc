@@ -10,6 +10,7 @@
 #include "delta/file_writer.h"
 #include "delta/partition_values.h"
 #include "delta/predicate.h"
+#include "delta/row_deletion.h"
 #include "delta/scan.h"
 #include "delta/table_properties.h"
 #include "delta/transaction.h"
@@ -213,8 +214,7 @@ Result<MergeResult> MergeInto(const DeltaContext& context, Transaction& txn,
   txn.ReadEverything();
   int64_t now = context.clock->NowMillis();
 
-  std::vector<const AddFile*> touched;  // removed
-  std::vector<const AddFile*> rewrite;  // removed, and their other rows written again
+  TouchedFiles touched(WritesDeletionVectors(protocol, metadata));
   TempTable keys_table(connection, "__sluice_merge_keys_");
   std::string row_has_key;  // over the scan as __t and the keys table as __k
   if (options.replace_all) {
@@ -258,21 +258,18 @@ Result<MergeResult> MergeInto(const DeltaContext& context, Transaction& txn,
                                        std::get<int64_t>(row[2].data)};
       }
       for (size_t i = 0; i < scan.plan().files.size(); ++i) {
-        const AddFile* file = scan.plan().files[i];
         auto it = per_file.find(scan.plan().file_paths[i]);
         if (it == per_file.end() || it->second.second == 0) continue;
-        const auto [total, matched] = it->second;
-        touched.push_back(file);
-        txn.RemoveFile(RemoveFor(*file, now));
-        ++result.files_removed;
-        result.rows_removed += matched;
-        if (matched < total) {
-          result.rows_copied += total - matched;
-          rewrite.push_back(file);
-        }
+        touched.Add(scan.plan().files[i], it->second.first, it->second.second);
       }
+      result.files_removed = touched.files_removed();
+      result.rows_removed = touched.rows_deleted();
+      result.rows_copied = touched.rows_copied();
+      Status staged = touched.Stage(context, snapshot, row_has_key, now, txn);
+      if (!staged.ok()) return staged.WithContext(where);
     }
   }
+  const std::vector<const AddFile*>& rewrite = touched.rewrite();
 
   auto add_files = [&](std::vector<AddFile> files, int64_t* rows) {
     for (AddFile& file : files) {
@@ -296,9 +293,11 @@ Result<MergeResult> MergeInto(const DeltaContext& context, Transaction& txn,
     add_files(std::move(*files), nullptr);
   }
 
-  // With the Change Data Feed on, a commit that rewrites files records all its changes in
-  // change-data files, so the new rows are read once, into a table both writes use.
-  bool record_changes = !rewrite.empty() && ChangeDataFeedEnabled(metadata.configuration);
+  // With the Change Data Feed on, a commit that rewrites or marks files records all its
+  // changes in change-data files, so the new rows are read once, into a table both writes
+  // use.
+  bool record_changes = (!rewrite.empty() || !touched.marked().empty()) &&
+                        ChangeDataFeedEnabled(metadata.configuration);
   TempTable rows_table(connection, "__sluice_merge_rows_");
   std::string rows_sql = options.rows_sql;
   if (record_changes && !rows_sql.empty()) {
@@ -313,13 +312,13 @@ Result<MergeResult> MergeInto(const DeltaContext& context, Transaction& txn,
     add_files(std::move(*written), &result.rows_written);
   }
 
-  if (result.files_removed == 0 && result.files_added == 0 && !options.replace_all) {
+  if (touched.all().empty() && result.files_added == 0 && !options.replace_all) {
     return result;  // nothing to change
   }
   if (record_changes) {
     PlannedScan deleted(connection);
     ScanOptions deleted_options;
-    deleted_options.files = touched;
+    deleted_options.files = touched.all();
     SLUICE_RETURN_IF_ERROR(deleted.Plan(context, snapshot, deleted_options));
     Status staged = StageChangeDataFiles(connection, table_root,
                                          "SELECT __t.*, 'delete' AS _change_type FROM (" +

@@ -386,7 +386,16 @@ TEST_F(MergeTest, DeletionVectorRowsStayDeleted) {
   MergeResult result =
       Merge(ByKey({"value"}, "SELECT * FROM (VALUES (5), (9)) t(value)", "SELECT 50 AS value"));
   EXPECT_EQ(result.rows_removed, 1) << "9 was already deleted";
-  EXPECT_EQ(result.rows_copied, 7);
+  // The table has delta.enableDeletionVectors: the file stays, its DV now hides 0, 5 and 9.
+  EXPECT_EQ(result.rows_copied, 0);
+  EXPECT_EQ(result.files_removed, 0);
+  SnapshotPtr snapshot = Latest();
+  ASSERT_EQ(snapshot->files().size(), 2u);  // the marked file and the new row's
+  int64_t marked = 0;
+  for (const AddFile& file : snapshot->files()) {
+    if (file.deletion_vector) marked = file.deletion_vector->cardinality;
+  }
+  EXPECT_EQ(marked, 3);
   ExpectRows("SELECT i::INTEGER AS value FROM range(1, 9) t(i) WHERE i <> 5 UNION ALL SELECT 50");
 
   MergeResult nothing = Merge(ByKey({"value"}, "SELECT 0 AS value", ""));

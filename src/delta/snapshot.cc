@@ -159,7 +159,7 @@ int64_t Snapshot::total_records() const {
   for (const AddFile& file : files_) {
     std::optional<int64_t> records = NumRecords(file);
     if (!records) return -1;
-    total += *records;
+    total += *records - (file.deletion_vector ? file.deletion_vector->cardinality : 0);
   }
   return total;
 }

@@ -63,7 +63,8 @@ class Snapshot {
   const std::optional<CommitInfo>& last_commit_info() const { return last_commit_info_; }
   const LogSegment& segment() const { return segment_; }
 
-  // Sum of live file sizes and record counts (-1 when some file has no numRecords).
+  // Sum of live file sizes, and of live records: numRecords less the rows deletion vectors
+  // mark (-1 when some file has no numRecords).
   int64_t total_bytes() const;
   int64_t total_records() const;
 

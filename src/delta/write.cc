@@ -7,6 +7,7 @@
 #include "common/uuid.h"
 #include "delta/file_writer.h"
 #include "delta/protocol.h"
+#include "delta/row_deletion.h"
 #include "delta/scan.h"
 #include "delta/table_properties.h"
 #include "delta/transaction.h"
@@ -282,24 +283,23 @@ Result<DeleteResult> DeleteRows(const DeltaContext& context, const std::string& 
   for (const auto& row : counts->rows()) {
     per_file[row[0].ToString()] = {std::get<int64_t>(row[1].data), std::get<int64_t>(row[2].data)};
   }
-  std::vector<const AddFile*> rewrite;
-  std::vector<const AddFile*> touched;
+  TouchedFiles touched(WritesDeletionVectors(snapshot->protocol(), snapshot->metadata()));
   for (size_t i = 0; i < all_plan.files.size(); ++i) {
-    const AddFile* file = all_plan.files[i];
     auto it = per_file.find(all_plan.file_paths[i]);
     if (it == per_file.end() || it->second.second == 0) continue;
-    touched.push_back(file);
-    result.rows_deleted += it->second.second;
-    txn->RemoveFile(RemoveFor(*file, now));
-    ++result.files_removed;
-    if (it->second.second < it->second.first) {
-      result.rows_copied += it->second.first - it->second.second;
-      rewrite.push_back(file);
-    }
+    touched.Add(all_plan.files[i], it->second.first, it->second.second);
   }
   (void)ReleaseScan(*context.connection, plan);
   (void)ReleaseScan(*context.connection, all_plan);
-  if (result.files_removed == 0) return result;
+  if (touched.all().empty()) return result;
+  result.rows_deleted = touched.rows_deleted();
+  result.rows_copied = touched.rows_copied();
+  result.files_removed = touched.files_removed();
+  const std::string row_deleted = "coalesce((" + condition + "), false)";
+  if (Status staged = touched.Stage(context, *snapshot, row_deleted, now, *txn); !staged.ok()) {
+    return staged.WithContext("DELETE on " + table_root);
+  }
+  const std::vector<const AddFile*>& rewrite = touched.rewrite();
 
   SLUICE_ASSIGN_OR_RETURN(
       DataFileOptions file_options,
@@ -319,12 +319,13 @@ Result<DeleteResult> DeleteRows(const DeltaContext& context, const std::string& 
       txn->AddFile(std::move(file));
     }
   }
-  // With the Change Data Feed on, a commit that rewrites files must record its deleted rows
-  // in change-data files (readers then use only those for this version). Removing whole
-  // files needs none: readers derive the deletes from the removes.
-  if (!rewrite.empty() && ChangeDataFeedEnabled(snapshot->configuration())) {
+  // With the Change Data Feed on, a commit that rewrites or marks files must record its
+  // deleted rows in change-data files (readers then use only those for this version).
+  // Removing whole files needs none: readers derive the deletes from the removes.
+  if ((!rewrite.empty() || !touched.marked().empty()) &&
+      ChangeDataFeedEnabled(snapshot->configuration())) {
     ScanOptions deleted_options;
-    deleted_options.files = touched;
+    deleted_options.files = touched.all();
     SLUICE_ASSIGN_OR_RETURN(ScanPlan deleted_plan, PlanScan(context, *snapshot, deleted_options));
     std::string deleted_sql = "SELECT *, 'delete' AS _change_type FROM (" + deleted_plan.sql +
                               ") WHERE coalesce((" + condition + "), false)";
