@@ -1,8 +1,10 @@
 #include "delta/log_validator.h"
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <tuple>
 
 #include "common/strings.h"
 #include "delta/action_json.h"
@@ -259,16 +261,85 @@ class Validator {
     }
   }
 
-  void CheckCheckpoint(const std::string& path) {
+  // The actions of one checkpoint: a classic file, the parts of a multi-part one, or a
+  // UUID-named v2 manifest (JSON or Parquet); sidecars are not followed here.
+  Result<std::vector<Action>> ReadCheckpointFiles(const std::vector<LogFile>& parts) {
+    const LogFile& first = parts.front();
+    if (first.kind == LogFileKind::kV2Checkpoint && EndsWith(first.path, ".json")) {
+      SLUICE_ASSIGN_OR_RETURN(std::string text, fs_.ReadFile(first.path));
+      return ParseActions(text, first.path);
+    }
+    std::vector<std::string> paths;
+    for (const LogFile& part : parts) paths.push_back(part.path);
+    return ReadParquetActions(connection_, paths);
+  }
+
+  static bool HasV2CheckpointFeature(const Protocol& protocol) {
+    for (const auto* features : {&protocol.reader_features, &protocol.writer_features}) {
+      if (!features->has_value()) return false;
+      const std::vector<std::string>& list = **features;
+      if (std::find(list.begin(), list.end(), "v2Checkpoint") == list.end()) return false;
+    }
+    return true;
+  }
+
+  // A sidecar of a v2 checkpoint: a file of `_delta_log/_sidecars` that exists, has the size
+  // the checkpoint records and holds only add and remove actions.
+  void CheckSidecar(const Sidecar& sidecar, const std::string& checkpoint) {
+    Result<std::string> name = DecodeAddPath(sidecar.path);
+    std::string path = io::JoinPath(io::JoinPath(LogDirectory(root_), "_sidecars"),
+                                    name.ok() ? *name : sidecar.path);
+    if (sidecar.path.find('/') != std::string::npos) {
+      path = sidecar.path;  // a full path (allowed, though a file name is recommended)
+      if (StartsWith(path, "file:")) path = path.substr(5);
+    }
+    Result<io::FileInfo> info = fs_.Stat(path);
+    if (!info.ok()) {
+      return Add(checkpoint, 0, "checkpoint.v2.sidecar",
+                 "sidecar file '" + sidecar.path + "' does not exist");
+    }
+    if (info->size != sidecar.size_in_bytes) {
+      Add(checkpoint, 0, "checkpoint.v2.sidecar",
+          "sidecar '" + sidecar.path + "' has " + std::to_string(info->size) +
+              " bytes; the checkpoint says sizeInBytes " + std::to_string(sidecar.size_in_bytes));
+    }
     Result<std::vector<Action>> actions = ReadParquetActions(connection_, {path});
-    if (!actions.ok()) return Add(path, 0, "checkpoint.read", actions.status().message());
-    int protocols = 0, metadatas = 0;
-    bool v2 = false;
+    if (!actions.ok()) return Add(path, 0, "checkpoint.v2.sidecar", actions.status().message());
     for (const Action& action : *actions) {
-      protocols += std::holds_alternative<Protocol>(action);
+      if (!std::holds_alternative<AddFile>(action) && !std::holds_alternative<RemoveFile>(action)) {
+        return Add(path, 0, "checkpoint.v2.sidecar", "a sidecar holds only add and remove actions");
+      }
+    }
+  }
+
+  // One checkpoint (all parts of a multi-part one). A v2 checkpoint is one that is
+  // UUID-named or holds a checkpointMetadata or sidecar action (a classic name may hold
+  // either spec); it needs the v2Checkpoint feature and exactly one checkpointMetadata
+  // action for its own version, and its sidecars must be there. Tables with that feature
+  // write no multi-part checkpoints.
+  void CheckCheckpoint(const std::vector<LogFile>& parts) {
+    const LogFile& first = parts.front();
+    const std::string& path = first.path;
+    Result<std::vector<Action>> actions = ReadCheckpointFiles(parts);
+    if (!actions.ok()) return Add(path, 0, "checkpoint.read", actions.status().message());
+    int protocols = 0, metadatas = 0, checkpoint_metadatas = 0;
+    std::optional<Protocol> protocol;
+    std::vector<Sidecar> sidecars;
+    for (const Action& action : *actions) {
+      if (const auto* p = std::get_if<Protocol>(&action)) {
+        ++protocols;
+        protocol = *p;
+      }
       metadatas += std::holds_alternative<Metadata>(action);
-      v2 |= std::holds_alternative<Sidecar>(action) ||
-            std::holds_alternative<CheckpointMetadata>(action);
+      if (const auto* marker = std::get_if<CheckpointMetadata>(&action)) {
+        ++checkpoint_metadatas;
+        if (marker->version != first.version) {
+          Add(path, 0, "checkpoint.v2.checkpointMetadata",
+              "checkpointMetadata.version is " + std::to_string(marker->version) +
+                  " in the checkpoint of version " + std::to_string(first.version));
+        }
+      }
+      if (const auto* sidecar = std::get_if<Sidecar>(&action)) sidecars.push_back(*sidecar);
       if (std::holds_alternative<CommitInfo>(action) ||
           std::holds_alternative<AddCdcFile>(action)) {
         Add(path, 0, "checkpoint.actions", "a checkpoint holds no commitInfo or cdc actions");
@@ -277,7 +348,25 @@ class Validator {
     if (protocols != 1 || metadatas != 1) {
       Add(path, 0, "checkpoint.state", "a checkpoint holds exactly one protocol and one metaData");
     }
-    (void)v2;
+    const bool uuid_named = first.kind == LogFileKind::kV2Checkpoint;
+    const bool v2 = uuid_named || checkpoint_metadatas > 0 || !sidecars.empty();
+    if (v2 && checkpoint_metadatas != 1) {
+      Add(path, 0, "checkpoint.v2.checkpointMetadata",
+          std::string(uuid_named ? "a UUID-named checkpoint is a v2 checkpoint: it"
+                                 : "a v2 checkpoint (it lists sidecars)") +
+              " must hold exactly one checkpointMetadata action; it holds " +
+              std::to_string(checkpoint_metadatas));
+    }
+    if (v2 && protocol && !HasV2CheckpointFeature(*protocol)) {
+      Add(path, 0, "checkpoint.v2.feature",
+          "a v2 checkpoint needs the v2Checkpoint reader and writer feature");
+    }
+    if (first.kind == LogFileKind::kMultiPartCheckpoint && protocol &&
+        HasV2CheckpointFeature(*protocol)) {
+      Add(path, 0, "checkpoint.multiPart",
+          "multi-part checkpoints are forbidden on tables with the v2Checkpoint feature");
+    }
+    for (const Sidecar& sidecar : sidecars) CheckSidecar(sidecar, path);
   }
 
   void CheckLastCheckpoint(const std::set<int64_t>& checkpoint_versions) {
@@ -299,7 +388,8 @@ class Validator {
     SLUICE_ASSIGN_OR_RETURN(std::vector<io::FileInfo> entries,
                             fs_.ListDirectory(LogDirectory(root_)));
     std::set<int64_t> checkpoint_versions;
-    std::vector<std::string> classic_checkpoints;
+    // Each checkpoint's files: one, or every part of a multi-part one (by version and count).
+    std::map<std::tuple<int64_t, int, std::string>, std::vector<LogFile>> checkpoints;
     for (const io::FileInfo& entry : entries) {
       std::optional<LogFile> file = ParseLogFileName(entry.name);
       if (!file) continue;
@@ -308,8 +398,13 @@ class Validator {
           file->kind == LogFileKind::kV2Checkpoint) {
         checkpoint_versions.insert(file->version);
       }
-      if (file->kind == LogFileKind::kClassicCheckpoint) {
-        classic_checkpoints.push_back(io::JoinPath(LogDirectory(root_), entry.name));
+      if (file->kind == LogFileKind::kClassicCheckpoint ||
+          file->kind == LogFileKind::kMultiPartCheckpoint ||
+          file->kind == LogFileKind::kV2Checkpoint) {
+        file->path = io::JoinPath(LogDirectory(root_), entry.name);
+        // A multi-part checkpoint's parts share a key; any other checkpoint is its own.
+        std::string key = file->kind == LogFileKind::kMultiPartCheckpoint ? "" : entry.name;
+        checkpoints[{file->version, file->num_parts, key}].push_back(*file);
       }
       if (file->kind == LogFileKind::kCommit && entry.name.size() != 25) {
         Add(entry.name, 0, "commit.name", "commit file names have 20 digits");
@@ -353,7 +448,14 @@ class Validator {
         Add(where.first, where.second, "add.file", "data file '" + path + "' does not exist");
       }
     }
-    for (const std::string& path : classic_checkpoints) CheckCheckpoint(path);
+    for (auto& [key, parts] : checkpoints) {
+      if (static_cast<int>(parts.size()) < std::max(1, std::get<1>(key))) {
+        continue;  // an incomplete multi-part set, which readers ignore
+      }
+      std::sort(parts.begin(), parts.end(),
+                [](const LogFile& a, const LogFile& b) { return a.part < b.part; });
+      CheckCheckpoint(parts);
+    }
     CheckLastCheckpoint(checkpoint_versions);
     return Status::OK();
   }

@@ -1,8 +1,11 @@
 // Checks a table's log against the rules of the Delta protocol that other readers rely on
 // (delta-protocol.md sections 1-5 and 7): naming and contiguity of commits, one action per
 // line, required actions and fields, paths, partition values, statistics, protocol
-// feature lists, checkpoints and `_last_checkpoint`. Tests run it on every table sluice
-// writes, so that Spark and other Delta readers can open them.
+// feature lists, checkpoints (classic, multi-part, and v2: UUID-named ones are v2, a v2
+// checkpoint needs the v2Checkpoint feature and holds exactly one checkpointMetadata for
+// its version, its sidecars exist with their recorded size and hold only file actions)
+// and `_last_checkpoint`. Tests run it on every table sluice writes, so that Spark and
+// other Delta readers can open them.
 #pragma once
 
 #include <string>

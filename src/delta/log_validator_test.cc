@@ -165,5 +165,64 @@ TEST_F(LogValidatorTest, GapsAndBadLastCheckpoint) {
   EXPECT_NE(std::find(rules.begin(), rules.end(), "_last_checkpoint"), rules.end());
 }
 
+const std::string kV2Protocol =
+    R"({"protocol":{"minReaderVersion":3,"minWriterVersion":7,"readerFeatures":["v2Checkpoint"],"writerFeatures":["v2Checkpoint"]}})";
+const std::string kCheckpointMetadata = R"({"checkpointMetadata":{"version":0}})";
+const std::string kUuidCheckpoint =
+    "_delta_log/00000000000000000000.checkpoint.80a083e8-7026-4e79-81be-64bd76c43a11.json";
+
+// A table at version 0 with one checkpoint, `name`, holding the actions `lines`: Broken()
+// returns the rules that checkpoint breaks.
+class V2CheckpointTest : public LogValidatorTest {
+ protected:
+  std::vector<std::string> Broken(const std::string& protocol, const std::string& name,
+                                  const std::vector<std::string>& lines) {
+    std::string root = MakeTable({protocol, kMetadata, kGoodAdd});
+    std::string text;
+    for (const std::string& line : lines) text += line + "\n";
+    EXPECT_TRUE(io::LocalFileSystem()->WriteFile(root + "/" + name, text).ok());
+    std::vector<std::string> rules;
+    for (const LogViolation& v : Validate(root)) {
+      if (v.file.find(".checkpoint.") != std::string::npos) rules.push_back(v.rule);
+    }
+    return rules;
+  }
+};
+
+TEST_F(V2CheckpointTest, CompleteV2CheckpointIsValid) {
+  EXPECT_EQ(
+      Broken(kV2Protocol, kUuidCheckpoint, {kCheckpointMetadata, kV2Protocol, kMetadata, kGoodAdd}),
+      std::vector<std::string>{});
+}
+
+TEST_F(V2CheckpointTest, UuidNamedCheckpointMustBeV2) {
+  EXPECT_EQ(Broken(kV2Protocol, kUuidCheckpoint, {kV2Protocol, kMetadata, kGoodAdd}),
+            std::vector<std::string>{"checkpoint.v2.checkpointMetadata"});
+}
+
+TEST_F(V2CheckpointTest, ExactlyOneCheckpointMetadataForItsVersion) {
+  EXPECT_EQ(Broken(kV2Protocol, kUuidCheckpoint,
+                   {kCheckpointMetadata, kCheckpointMetadata, kV2Protocol, kMetadata, kGoodAdd}),
+            std::vector<std::string>{"checkpoint.v2.checkpointMetadata"});
+  EXPECT_EQ(Broken(kV2Protocol, kUuidCheckpoint,
+                   {R"({"checkpointMetadata":{"version":3}})", kV2Protocol, kMetadata, kGoodAdd}),
+            std::vector<std::string>{"checkpoint.v2.checkpointMetadata"});
+}
+
+TEST_F(V2CheckpointTest, ReferencedSidecarMustExist) {
+  EXPECT_EQ(
+      Broken(
+          kV2Protocol, kUuidCheckpoint,
+          {kCheckpointMetadata, kV2Protocol, kMetadata,
+           R"({"sidecar":{"path":"016ae953-37a9-438e-8683-9a9a4a79a395.parquet","sizeInBytes":100,"modificationTime":1}})"}),
+      std::vector<std::string>{"checkpoint.v2.sidecar"});
+}
+
+TEST_F(V2CheckpointTest, V2CheckpointNeedsTheFeature) {
+  EXPECT_EQ(
+      Broken(kProtocol, kUuidCheckpoint, {kCheckpointMetadata, kProtocol, kMetadata, kGoodAdd}),
+      std::vector<std::string>{"checkpoint.v2.feature"});
+}
+
 }  // namespace
 }  // namespace sluice::delta
