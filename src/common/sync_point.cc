@@ -1,5 +1,7 @@
 #include "common/sync_point.h"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <map>
 #include <memory>
@@ -54,6 +56,14 @@ void SyncPoints::ClearAll() {
   Registry& registry = GetRegistry();
   std::lock_guard<std::mutex> lock(registry.mutex);
   registry.callbacks.clear();
+}
+
+void ArmExitPoint(const std::string& name, int skip, int exit_code) {
+  auto remaining = std::make_shared<std::atomic<int>>(skip);
+  SyncPoints::Get().Set(name, [remaining, exit_code]() -> Status {
+    if (remaining->fetch_sub(1) > 0) return Status::OK();
+    _exit(exit_code);
+  });
 }
 
 void ArmKillPoint(const std::string& name, int skip) {

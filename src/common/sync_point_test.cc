@@ -4,8 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <fstream>
+#include <sstream>
 #include <thread>
 #include <vector>
+
+#include "support/crash_child.h"
+#include "support/temp_dir.h"
 
 namespace sluice {
 namespace {
@@ -134,6 +139,35 @@ TEST_F(SyncPointTest, ConcurrentHitsAreAllSeen) {
   }
   for (std::thread& thread : threads) thread.join();
   EXPECT_EQ(hits, 1000);
+}
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// An exit point ends the (child) process at its hit: the steps after it never run and the
+// marked code never sees an error it could handle.
+TEST_F(SyncPointTest, ExitPointEndsTheProcessAtTheHitItNames) {
+  testing::TempDir dir;
+  const std::string log = dir.Child("log");
+  auto three_steps = [&log] {
+    for (int step = 1; step <= 3; ++step) {
+      Status status = SyncPoints::Get().Process("test.step");
+      std::ofstream(log, std::ios::app) << (status.ok() ? std::to_string(step) : "error");
+    }
+  };
+  Status killed = testing::RunInChildKilledAt("test.step", 1, three_steps);
+  EXPECT_TRUE(killed.ok()) << killed.ToString();
+  EXPECT_EQ(ReadText(log), "1");
+
+  Status finished = testing::RunInChildKilledAt("test.step", 3, three_steps);
+  EXPECT_EQ(finished.code(), StatusCode::kNotFound) << finished.ToString();
+  EXPECT_EQ(ReadText(log), "1123");
+  // The parent's points were never armed.
+  EXPECT_TRUE(SyncPoints::Get().Process("test.step").ok());
 }
 
 }  // namespace

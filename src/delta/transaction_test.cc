@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 
 #include "common/sync_point.h"
+#include "delta/checkpoint_reader.h"
+#include "delta/checkpoint_writer.h"
 #include "delta/history.h"
 #include "io/fault_injection_file_system.h"
+#include "support/crash_child.h"
 #include "support/temp_dir.h"
 
 namespace sluice::delta {
@@ -152,16 +155,81 @@ TEST_F(TransactionTest, AppendOnlyTableRefusesRemoves) {
   EXPECT_NE(result.status().message().find("append-only"), std::string::npos);
 }
 
-TEST_F(TransactionTest, CrashBeforeCommitLeavesPreviousVersion) {
+// delta.setTransactionRetentionDuration: a txn whose lastUpdated is older than the
+// retention is dropped from the snapshot, and so from the checkpoints written from it.
+TEST_F(TransactionTest, ApplicationTransactionsExpireAfterTheirRetention) {
+  Create({{"delta.setTransactionRetentionDuration", "interval 1 days"}});
+  auto commit_txn = [&](const std::string& app_id, int64_t version, const std::string& file) {
+    auto txn = std::move(Transaction::Begin(context_, root_)).value();
+    txn->SetApplicationTransaction(app_id, version);
+    txn->AddFile(File(file));
+    auto result = txn->Commit();
+    EXPECT_TRUE(result.ok()) << result.status().ToString();
+  };
+  commit_txn("old", 7, "a.parquet");
+  clock_.AdvanceMillis(23 * 3600 * 1000);
+  EXPECT_EQ(Latest()->TransactionVersion("old"), 7) << "within its retention";
+  clock_.AdvanceMillis(2 * 3600 * 1000);
+  commit_txn("fresh", 3, "b.parquet");
+  SnapshotPtr snapshot = Latest();
+  EXPECT_EQ(snapshot->TransactionVersion("old"), std::nullopt) << "a day and an hour old";
+  EXPECT_EQ(snapshot->TransactionVersion("fresh"), 3);
+
+  ASSERT_TRUE(WriteCheckpoint(*context_.fs, *connection_, root_, snapshot->version(),
+                              CheckpointActions(*snapshot))
+                  .ok());
+  auto actions = ReadParquetActions(
+      *connection_, {root_ + "/_delta_log/00000000000000000002.checkpoint.parquet"});
+  ASSERT_TRUE(actions.ok()) << actions.status().ToString();
+  std::vector<std::string> app_ids;
+  for (const Action& action : *actions) {
+    if (const auto* txn = std::get_if<SetTransaction>(&action)) app_ids.push_back(txn->app_id);
+  }
+  EXPECT_EQ(app_ids, std::vector<std::string>{"fresh"});
+}
+
+TEST_F(TransactionTest, ApplicationTransactionsWithoutRetentionNeverExpire) {
+  Create();
+  auto txn = std::move(Transaction::Begin(context_, root_)).value();
+  txn->SetApplicationTransaction("app", 1);
+  ASSERT_TRUE(txn->Commit().ok());
+  clock_.AdvanceMillis(int64_t{365} * 24 * 3600 * 1000);
+  EXPECT_EQ(Latest()->TransactionVersion("app"), 1);
+}
+
+// A process that dies before a commit's put leaves the previous version; one that dies
+// right after it leaves the new version whole.
+TEST_F(TransactionTest, CrashAroundThePutLeavesOneWholeVersion) {
+#ifndef SLUICE_SYNC_POINTS
+  GTEST_SKIP() << "kill points exist in Debug builds only";
+#endif
+  Create();
+  // The child only reads and writes log files; it never uses the parent's database.
+  auto append = [this] { (void)Append("a.parquet"); };
+  Status killed = testing::RunInChildKilledAt("delta.commit.before_put", 0, append);
+  ASSERT_TRUE(killed.ok()) << killed.ToString();
+  SnapshotPtr snapshot = Latest();
+  EXPECT_EQ(snapshot->version(), 0);
+  EXPECT_TRUE(snapshot->files().empty());
+
+  killed = testing::RunInChildKilledAt("delta.commit.after_put", 0, append);
+  ASSERT_TRUE(killed.ok()) << killed.ToString();
+  snapshot = Latest();
+  EXPECT_EQ(snapshot->version(), 1);
+  ASSERT_EQ(snapshot->files().size(), 1u);
+  EXPECT_EQ(snapshot->files()[0].path, "a.parquet");
+}
+
+// The status-returning kill point: the committing code gets Aborted and returns it to its
+// caller (what the runtime reports as the failed flow's error).
+TEST_F(TransactionTest, KillPointFailsTheCommitWithAborted) {
   Create();
   ArmKillPoint("delta.commit.before_put");
   auto result = Append("a.parquet");
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), StatusCode::kAborted);
   SyncPoints::Get().ClearAll();
-  SnapshotPtr snapshot = Latest();
-  EXPECT_EQ(snapshot->version(), 0);
-  EXPECT_TRUE(snapshot->files().empty());
+  EXPECT_EQ(Latest()->version(), 0);
 }
 
 TEST_F(TransactionTest, TornCommitIsReportedWithItsPath) {

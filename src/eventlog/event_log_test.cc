@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "delta/log_validator.h"
 #include "delta/write.h"
 #include "support/temp_dir.h"
 
@@ -47,6 +48,13 @@ class EventLogTest : public ::testing::Test {
     connection_ = std::move(*connection);
     context_ = delta::DeltaContext{io::LocalFileSystem(), connection_.get(), Clock::Real()};
     root_ = dir_.path() + "/system/events";
+  }
+  // Every event log a test wrote must be a valid Delta table for other readers.
+  void TearDown() override {
+    if (!context_.fs->Exists(root_ + "/_delta_log")) return;
+    auto violations = delta::ValidateLog(*context_.fs, *connection_, root_);
+    ASSERT_TRUE(violations.ok()) << violations.status().ToString();
+    for (const delta::LogViolation& violation : *violations) ADD_FAILURE() << violation.ToString();
   }
 
   // Runs `sql` with `$events` standing for the event log (at `version`, or the latest).

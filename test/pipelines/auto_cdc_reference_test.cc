@@ -20,6 +20,7 @@
 
 #include "reference_checks.h"
 #include "sluice/pipeline.h"
+#include "support/delta_log_check.h"
 #include "support/temp_dir.h"
 
 namespace sluice {
@@ -244,6 +245,7 @@ TEST(AutoCdcReferenceTest, RandomChangeStreamsMatchTheReferences) {
   }
   // The streams must exercise what the model is for.
   EXPECT_GT(splits, 50);
+  EXPECT_EQ(testing::ValidateDeltaLogs(root.string()), std::vector<std::string>{});
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // Registers every declarative pipeline test file as one GoogleTest case,
-// PipelineScript.<path relative to its folder>, run in a fresh temporary folder.
+// PipelineScript.<path relative to its folder, escaped for filters>, run in a fresh
+// temporary folder.
 //
 // The files are those under test/pipelines/ of the source tree, or, when the environment
 // variable SLUICE_PIPELINE_TESTS is set, the files and folders it lists (separated by
@@ -9,6 +10,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -40,6 +42,32 @@ class PipelineScriptTest : public ::testing::Test {
   std::string file_;
 };
 
+// The test's name: the path with every byte other than letters, digits, '_', '.' and '/'
+// replaced by '_', as PipelineTestName.cmake does for CTest's --gtest_filter, in which '-',
+// '*', '?' and ':' are syntax.
+std::string EscapedTestName(const std::string& path) {
+  std::string name = path;
+  for (char& c : name) {
+    const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '_' || c == '.' || c == '/';
+    if (!safe) c = '_';
+  }
+  return name;
+}
+
+class NameCollisionTest : public ::testing::Test {
+ public:
+  NameCollisionTest(std::string file, std::string other) : file_(file), other_(other) {}
+  void TestBody() override {
+    ADD_FAILURE() << file_ << " and " << other_
+                  << " have the same test name once escaped; rename one of them";
+  }
+
+ private:
+  std::string file_;
+  std::string other_;
+};
+
 bool IsTestFile(const fs::path& path) {
   const std::string name = path.filename().string();
   return EndsWith(name, ".test") || EndsWith(name, ".test_slow");
@@ -69,7 +97,18 @@ bool RegisterScripts() {
   const char* listed = std::getenv("SLUICE_PIPELINE_TESTS");
   const std::vector<std::string> roots =
       listed != nullptr ? Split(listed, ':') : std::vector<std::string>{SLUICE_PIPELINE_TEST_DIR};
-  for (const auto& [name, file] : FindTests(roots)) {
+  std::map<std::string, std::string> files_by_name;
+  for (const auto& [path, file] : FindTests(roots)) {
+    const std::string name = EscapedTestName(path);
+    auto [it, added] = files_by_name.emplace(name, file);
+    if (!added) {
+      ::testing::RegisterTest("PipelineScript", (name + "_collision").c_str(), nullptr, nullptr,
+                              file.c_str(), 1,
+                              [file = file, other = it->second]() -> ::testing::Test* {
+                                return new NameCollisionTest(file, other);
+                              });
+      continue;
+    }
     ::testing::RegisterTest(
         "PipelineScript", name.c_str(), nullptr, nullptr, file.c_str(), 1,
         [file = file]() -> ::testing::Test* { return new PipelineScriptTest(file); });

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "sluice/pipeline.h"
+#include "support/delta_log_check.h"
 #include "support/temp_dir.h"
 
 namespace sluice {
@@ -220,6 +221,8 @@ TEST(RunControlTest, RunningUpdateAppendsItsEventsAsItGoes) {
   ASSERT_TRUE(counts.ok()) << counts.status().ToString();
   EXPECT_EQ(counts->rows.at(0).at(0).ToString(), counts->rows.at(0).at(1).ToString());
   EXPECT_EQ(counts->rows.at(0).at(2).ToString(), "COMPLETED");
+  // The event log, appended to commit by commit, is a valid Delta table.
+  EXPECT_EQ(testing::ValidateDeltaLogs(dir.path()), std::vector<std::string>{});
 }
 
 }  // namespace

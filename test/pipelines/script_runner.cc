@@ -6,6 +6,7 @@
 #include <fstream>
 #include <memory>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "common/strings.h"
@@ -13,6 +14,7 @@
 #include "script_checks.h"
 #include "script_inputs.h"
 #include "sluice/pipeline.h"
+#include "support/delta_log_check.h"
 #include "support/kafka_broker.h"
 #include "support/postgres_server.h"
 
@@ -79,8 +81,34 @@ class ScriptRunner {
     return true;
   }
 
+  // The Delta table that holds `path`, if any: the folder above a `_delta_log` in the path,
+  // or the nearest enclosing folder with a `_delta_log`.
+  std::optional<std::string> EnclosingTable(const fs::path& path) const {
+    fs::path table;
+    for (const fs::path& part : path) {
+      if (part == "_delta_log") return table.lexically_normal().string();
+      table /= part;
+    }
+    for (fs::path at = path.parent_path(); at.string().size() > dir_.size();
+         at = at.parent_path()) {
+      std::error_code error;
+      if (fs::is_directory(at / "_delta_log", error)) return at.lexically_normal().string();
+    }
+    return std::nullopt;
+  }
+
+  // Every Delta table the test's pipelines wrote must have a valid log (delta/log_validator.h),
+  // after every update, failed ones included. Tables the test wrote or changed itself
+  // (`file`, `input`, `delete` inside them) are its inputs and are not checked.
+  void CheckDeltaLogs(int line) {
+    for (const std::string& violation : ValidateDeltaLogs(dir_, hand_written_tables_)) {
+      Fail(line, "invalid Delta log after this update: " + violation);
+    }
+  }
+
   std::string file_;
   std::string dir_;
+  std::set<std::string> hand_written_tables_;
   std::vector<ScriptFailure> failures_;
   std::vector<std::string> environment_;
   std::unique_ptr<KafkaBroker> kafka_;        // `kafka start`
@@ -350,6 +378,14 @@ void ScriptRunner::CheckPath(const ScriptRecord& record) {
 
 void ScriptRunner::Execute(const ScriptRecord& record) {
   const std::string& kind = record.words[0];
+  if (kind == "file" || kind == "input" || kind == "delete") {
+    fs::path path;
+    if (record.words.size() > 1 && Resolve(record, 1, &path)) {
+      if (std::optional<std::string> table = EnclosingTable(path)) {
+        hand_written_tables_.insert(*table);
+      }
+    }
+  }
   if (kind == "file" || kind == "input") {
     WriteFile(record);
   } else if (kind == "delete") {
@@ -359,6 +395,7 @@ void ScriptRunner::Execute(const ScriptRecord& record) {
     }
   } else if (kind == "run") {
     RunUpdate(record);
+    CheckDeltaLogs(record.line);
   } else if (kind == "validate" || kind == "graph") {
     DescribeGraph(record, kind == "validate");
   } else if (kind == "env") {

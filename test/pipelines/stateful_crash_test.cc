@@ -1,11 +1,13 @@
-// Exactly once across crashes for windowed aggregations, a stream-stream join and an aggregation
-// of a join: an update stopped
-// at one step of a stateful batch (after its offsets are written, after the state version's files
-// are written, after the state version is committed, inside and after the Delta commit of its rows,
-// before the checkpoint's commit marker), then rerun and followed by a further update, leaves the
-// same windows and joined rows, the same late-row totals and the same watermark in flow_progress as
-// three updates that never crashed: a batch run again after a crash reports its metrics again, as
-// Spark's progress of a restarted batch does. Kill points exist in Debug builds.
+// Exactly once across crashes for windowed aggregations, a stream-stream join and an
+// aggregation of a join: a process killed during an update at one step of a stateful batch
+// (after its offsets are written, after the state version's files are written, after the
+// state version is committed, inside and after the Delta commit of its rows, before the
+// checkpoint's commit marker), then rerun and followed by a further update, leaves the same
+// windows and joined rows as three updates that never crashed, and valid Delta logs. Where
+// only the flow fails at the point and the update goes on (Kill::kFlow), the late-row totals
+// and the watermark in flow_progress are the crash-free run's too: a batch run again after
+// a crash reports its metrics again, as Spark's progress of a restarted batch does. Kill
+// points exist in Debug builds.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -18,6 +20,8 @@
 #include "common/sync_point.h"
 #include "reference_checks.h"
 #include "sluice/pipeline.h"
+#include "support/crash_child.h"
+#include "support/delta_log_check.h"
 #include "support/temp_dir.h"
 
 namespace sluice {
@@ -187,9 +191,18 @@ int CountHits(const std::string& point, int update) {
   return hits.load();
 }
 
-// Fails the `skip`+1-th hit of the point only, as a crash there would: the flow that passes
-// it fails, and the rest of the update (the other flows, the event log) goes on, so that the
-// event log holds every flow's progress.
+// How a test stops an update at a point.
+enum class Kill {
+  // The process running the update dies there: nothing after the point runs, and the
+  // event log loses what the update had not flushed, so flows' metrics are not compared.
+  kProcess,
+  // Only the `skip`+1-th hit fails (the status-returning kill point): the flow that passes
+  // it fails and the rest of the update (the other flows, the event log) goes on, so that
+  // the event log holds every other flow's progress and the metrics of the batches run
+  // again can be compared with a crash-free run's.
+  kFlow,
+};
+
 void KillOnce(const std::string& point, int skip) {
   auto hits = std::make_shared<std::atomic<int>>(0);
   SyncPoints::Get().Set(point, [point, skip, hits]() -> Status {
@@ -197,25 +210,31 @@ void KillOnce(const std::string& point, int skip) {
   });
 }
 
-// Kills the `update`-th update at the `skip`+1-th hit of the point, reruns it with no new
+// Stops the `update`-th update at the `skip`+1-th hit of the point, reruns it with no new
 // data (so that every flow's batches are the crash-free run's), runs the remaining updates
 // and compares.
-void CrashAndRerun(const std::string& point, int update, int skip) {
+void CrashAndRerun(const std::string& point, int update, int skip, Kill kill) {
   testing::TempDir dir;
   const fs::path root = dir.path();
   Prepare(root, update);
-  KillOnce(point, skip);
-  auto killed = RunOnce(root);
-  SyncPoints::Get().ClearAll();
-  // A kill inside a flow fails the flow; a kill while writing the event log fails the run,
-  // and the events of the update it had not written yet (its flows' progress) are lost: the
-  // metrics are compared only when the log is whole.
-  const bool log_whole = killed.ok();
-  if (killed.ok()) {
-    EXPECT_EQ(killed->state, "FAILED") << "the kill point was not reached";
+  bool log_whole = false;
+  if (kill == Kill::kProcess) {
+    Status killed = testing::RunInChildKilledAt(point, skip, [&root] { (void)RunOnce(root); });
+    ASSERT_TRUE(killed.ok()) << killed.ToString();
   } else {
-    EXPECT_NE(killed.status().message().find("killed at"), std::string::npos)
-        << killed.status().ToString();
+    KillOnce(point, skip);
+    auto killed = RunOnce(root);
+    SyncPoints::Get().ClearAll();
+    // A kill inside a flow fails the flow; a kill while writing the event log fails the
+    // run, and the events of the update it had not written yet (its flows' progress) are
+    // lost: the metrics are compared only when the log is whole.
+    log_whole = killed.ok();
+    if (killed.ok()) {
+      EXPECT_EQ(killed->state, "FAILED") << "the kill point was not reached";
+    } else {
+      EXPECT_NE(killed.status().message().find("killed at"), std::string::npos)
+          << killed.status().ToString();
+    }
   }
   RunUpdate(root);
   for (int u = update + 1; u <= 3; ++u) {
@@ -228,9 +247,10 @@ void CrashAndRerun(const std::string& point, int update, int skip) {
   EXPECT_EQ(again->state, "COMPLETED");
   for (const FlowReport& flow : again->flows) EXPECT_EQ(flow.output_rows, 0) << flow.name;
   ExpectSame(Collect(root), CrashFree(), log_whole);
+  EXPECT_EQ(testing::ValidateDeltaLogs(root.string()), std::vector<std::string>{});
 }
 
-class StatefulCrashTest : public ::testing::TestWithParam<std::tuple<const char*, int>> {
+class StatefulCrashTest : public ::testing::TestWithParam<std::tuple<const char*, int, Kill>> {
  protected:
   void TearDown() override { SyncPoints::Get().ClearAll(); }
 };
@@ -241,7 +261,7 @@ TEST_P(StatefulCrashTest, RerunGivesTheWindowsOfACrashFreeRun) {
 #ifndef SLUICE_SYNC_POINTS
   GTEST_SKIP() << "kill points exist in Debug builds only";
 #endif
-  const auto [point, update] = GetParam();
+  const auto [point, update, kill] = GetParam();
   // The crash-free run holds what the test is about: windows written, rows dropped as late.
   ASSERT_NE(CrashFree().tumbling, "");
   ASSERT_NE(CrashFree().sliding, "");
@@ -261,35 +281,42 @@ TEST_P(StatefulCrashTest, RerunGivesTheWindowsOfACrashFreeRun) {
   for (int skip = 0; skip < hits; ++skip) {
     SCOPED_TRACE("killed in update " + std::to_string(update) + " at hit " + std::to_string(skip) +
                  " of " + point);
-    CrashAndRerun(point, update, skip);
+    CrashAndRerun(point, update, skip, kill);
   }
 }
 
-std::string ParamName(const ::testing::TestParamInfo<std::tuple<const char*, int>>& info) {
+std::string ParamName(const ::testing::TestParamInfo<std::tuple<const char*, int, Kill>>& info) {
   std::string name = std::get<0>(info.param);
   for (char& c : name) {
     if (c == '.') c = '_';
   }
-  return name + "_update" + std::to_string(std::get<1>(info.param));
+  return name + "_update" + std::to_string(std::get<1>(info.param)) +
+         (std::get<2>(info.param) == Kill::kFlow ? "_flow_fails" : "");
 }
 
-// The steps of a stateful batch, in the update that has state to load.
+// The steps of a stateful batch, in the update that has state to load: the process dies.
 INSTANTIATE_TEST_SUITE_P(
     KillPoints, StatefulCrashTest,
-    ::testing::Values(std::make_tuple("state.files_written", 2),   // before the version's JSON
-                      std::make_tuple("flow.state_committed", 2),  // before the rows
-                      std::make_tuple("flow.data_committed", 2)),  // before the marker
+    ::testing::Values(
+        std::make_tuple("state.files_written", 2, Kill::kProcess),   // before the version's JSON
+        std::make_tuple("flow.state_committed", 2, Kill::kProcess),  // before the rows
+        std::make_tuple("flow.data_committed", 2, Kill::kProcess),   // before the marker
+        // The flow alone fails and the update goes on, so that the metrics of the batch run
+        // again are compared too.
+        std::make_tuple("flow.state_committed", 2, Kill::kFlow)),
     ParamName);
 
 // The generic points (every flow's batch, every commit, the event log's) and the last update.
 INSTANTIATE_TEST_SUITE_P(
     SlowKillPoints, StatefulCrashTest,
-    ::testing::Values(std::make_tuple("checkpoint.offsets_written", 2),  // before the state
-                      std::make_tuple("delta.commit.before_put", 2),     // inside a commit
-                      std::make_tuple("delta.commit.after_put", 2),      // after a commit
-                      std::make_tuple("state.files_written", 3),
-                      std::make_tuple("flow.state_committed", 3),
-                      std::make_tuple("flow.data_committed", 3)),
+    ::testing::Values(std::make_tuple("checkpoint.offsets_written", 2, Kill::kProcess),
+                      std::make_tuple("delta.commit.before_put", 2, Kill::kProcess),
+                      std::make_tuple("delta.commit.after_put", 2, Kill::kProcess),
+                      std::make_tuple("state.files_written", 3, Kill::kProcess),
+                      std::make_tuple("flow.state_committed", 3, Kill::kProcess),
+                      std::make_tuple("flow.data_committed", 3, Kill::kProcess),
+                      std::make_tuple("state.files_written", 2, Kill::kFlow),
+                      std::make_tuple("flow.data_committed", 2, Kill::kFlow)),
     ParamName);
 
 }  // namespace
