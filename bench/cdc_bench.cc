@@ -5,7 +5,11 @@
 //         written to Parquet;
 //   SCD2: sluice's AUTO CDC ... STORED AS SCD TYPE 2 vs UPDATE ... FROM (close versions) +
 //         INSERT (open versions) on a DuckDB table, then written to Parquet.
-// Prints each batch's time ratio (goal <= 2) and the bytes sluice wrote per changed row.
+// Each runs twice: with deletion vectors (pipeline tables' default: changed rows are marked
+// in their files, merge-on-read) and without (copy-on-write, by
+// spark.databricks.delta.properties.defaults.enableDeletionVectors: false).
+// Prints each batch's time ratio (goal <= 1) and the bytes sluice wrote per changed row (goal
+// < 100), and the totals of both ways side by side.
 //
 // Usage: cdc_bench [ROWS (default 10000000)] [BATCHES (default 10)]
 #include <unistd.h>
@@ -115,88 +119,118 @@ int main(int argc, char** argv) {
     WriteBatch(duck, data / "batches" / name, rows, b, batch_size);
   }
 
+  struct Summary {
+    std::string name;
+    double ratio = 0;
+    double bytes_per_row = 0;
+    double initial_ratio = 0;
+  };
+  std::vector<Summary> summaries;
   for (int scd = 1; scd <= 2; ++scd) {
-    const fs::path project = root / ("scd" + std::to_string(scd));
-    fs::create_directories(project / "data");
-    WriteFile(project / "pipeline.yml", "name: cdc_bench\n");
-    WriteFile(project / "p.sql",
-              std::string(kSource) +
-                  "CREATE FLOW customers_cdc AS AUTO CDC INTO customers FROM STREAM(changes)\n"
-                  "KEYS (id) APPLY AS DELETE WHEN is_delete SEQUENCE BY seq\n"
-                  "COLUMNS * EXCEPT (op, is_delete) STORED AS SCD TYPE " +
-                  std::to_string(scd) + ";\n");
-    fs::copy_file(data / "000.parquet", project / "data" / "000.parquet");
-    const double initial = RunPipeline(project);
+    for (const bool dv : {true, false}) {
+      const std::string way = dv ? "deletion vectors" : "copy-on-write";
+      const fs::path project = root / ("scd" + std::to_string(scd) + (dv ? "-dv" : "-cow"));
+      fs::create_directories(project / "data");
+      WriteFile(project / "pipeline.yml",
+                std::string("name: cdc_bench\nconfiguration:\n  "
+                            "spark.databricks.delta.properties.defaults.enableDeletionVectors: ") +
+                    (dv ? "\"true\"" : "\"false\"") + "\n");
+      WriteFile(project / "p.sql",
+                std::string(kSource) +
+                    "CREATE FLOW customers_cdc AS AUTO CDC INTO customers FROM STREAM(changes)\n"
+                    "KEYS (id) APPLY AS DELETE WHEN is_delete SEQUENCE BY seq\n"
+                    "COLUMNS * EXCEPT (op, is_delete) STORED AS SCD TYPE " +
+                    std::to_string(scd) + ";\n");
+      fs::copy_file(data / "000.parquet", project / "data" / "000.parquet");
+      const double initial = RunPipeline(project);
 
-    // The peer: the same table in DuckDB, written to Parquet after each merge.
-    const std::string table = "peer" + std::to_string(scd);
-    const fs::path peer_file = root / (table + ".parquet");
-    const auto initial_start = Clock::now();
-    if (scd == 1) {
-      Check(duck.Execute("CREATE OR REPLACE TABLE " + table +
-                         " AS SELECT id, name, city, balance, seq FROM '" +
-                         (data / "000.parquet").string() + "'"),
-            "peer load");
-    } else {
-      Check(duck.Execute("CREATE OR REPLACE TABLE " + table +
-                         " AS SELECT id, name, city, balance, seq AS __START_AT, NULL::BIGINT AS "
-                         "__END_AT FROM '" +
-                         (data / "000.parquet").string() + "'"),
-            "peer load");
-    }
-    Check(duck.Execute("COPY " + table + " TO '" + peer_file.string() + "' (FORMAT parquet)"),
-          "peer write");
-    const double peer_initial = Since(initial_start);
-    std::printf("SCD%d initial load of %lld rows: sluice %.3f s, DuckDB %.3f s\n", scd,
-                static_cast<long long>(rows), initial, peer_initial);
-
-    Totals totals;
-    const fs::path target = project / ".sluice" / "tables" / "customers";
-    const fs::path state = project / ".sluice" / "system" / "auto_cdc" / "customers";
-    for (int64_t b = 1; b <= batches; ++b) {
-      char name[32];
-      std::snprintf(name, sizeof(name), "%03lld.parquet", static_cast<long long>(b));
-      const fs::path batch_file = data / "batches" / name;
-      fs::copy_file(batch_file, project / "data" / name);
-      const int64_t bytes_before = TreeBytes(target) + TreeBytes(state);
-      const double ours = RunPipeline(project);
-      const int64_t written = TreeBytes(target) + TreeBytes(state) - bytes_before;
-
-      const auto start = Clock::now();
-      const std::string latest =
-          "(SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY id ORDER BY seq DESC) AS r "
-          "FROM '" +
-          batch_file.string() + "') WHERE r = 1)";
+      // The peer: the same table in DuckDB, written to Parquet after each merge.
+      const std::string table = "peer" + std::to_string(scd);
+      const fs::path peer_file = root / (table + ".parquet");
+      const auto initial_start = Clock::now();
       if (scd == 1) {
-        Check(duck.Execute("MERGE INTO " + table + " t USING " + latest +
-                           " s ON t.id = s.id WHEN MATCHED AND s.is_delete THEN DELETE "
-                           "WHEN MATCHED AND s.seq > t.seq THEN UPDATE SET name = s.name, city = "
-                           "s.city, balance = s.balance, seq = s.seq WHEN NOT MATCHED AND NOT "
-                           "s.is_delete THEN INSERT (id, name, city, balance, seq) VALUES (s.id, "
-                           "s.name, s.city, s.balance, s.seq)"),
-              "peer merge");
+        Check(duck.Execute("CREATE OR REPLACE TABLE " + table +
+                           " AS SELECT id, name, city, balance, seq FROM '" +
+                           (data / "000.parquet").string() + "'"),
+              "peer load");
       } else {
-        Check(duck.Execute("UPDATE " + table + " t SET __END_AT = s.seq FROM " + latest +
-                           " s WHERE t.id = s.id AND t.__END_AT IS NULL AND s.seq > t.__START_AT"),
-              "peer close");
-        Check(duck.Execute("INSERT INTO " + table +
-                           " SELECT id, name, city, balance, seq, NULL FROM " + latest +
-                           " s WHERE NOT s.is_delete"),
-              "peer open");
+        Check(duck.Execute("CREATE OR REPLACE TABLE " + table +
+                           " AS SELECT id, name, city, balance, seq AS __START_AT, NULL::BIGINT AS "
+                           "__END_AT FROM '" +
+                           (data / "000.parquet").string() + "'"),
+              "peer load");
       }
       Check(duck.Execute("COPY " + table + " TO '" + peer_file.string() + "' (FORMAT parquet)"),
             "peer write");
-      const double peer = Since(start);
-      totals.sluice += ours;
-      totals.duckdb += peer;
+      const double peer_initial = Since(initial_start);
       std::printf(
-          "SCD%d batch %2lld: sluice %.3f s, DuckDB %.3f s, ratio %.2f (goal <= 2); "
-          "%.0f bytes written per changed row\n",
-          scd, static_cast<long long>(b), ours, peer, ours / peer,
-          static_cast<double>(written) / static_cast<double>(batch_size));
+          "SCD%d (%s) initial load of %lld rows: sluice %.3f s, DuckDB %.3f s, ratio %.2f "
+          "(goal <= 1.5)\n",
+          scd, way.c_str(), static_cast<long long>(rows), initial, peer_initial,
+          initial / peer_initial);
+
+      Totals totals;
+      int64_t total_written = 0;
+      const fs::path target = project / ".sluice" / "tables" / "customers";
+      const fs::path state = project / ".sluice" / "system" / "auto_cdc" / "customers";
+      for (int64_t b = 1; b <= batches; ++b) {
+        char name[32];
+        std::snprintf(name, sizeof(name), "%03lld.parquet", static_cast<long long>(b));
+        const fs::path batch_file = data / "batches" / name;
+        fs::copy_file(batch_file, project / "data" / name);
+        const int64_t bytes_before = TreeBytes(target) + TreeBytes(state);
+        const double ours = RunPipeline(project);
+        const int64_t written = TreeBytes(target) + TreeBytes(state) - bytes_before;
+
+        const auto start = Clock::now();
+        const std::string latest =
+            "(SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY id ORDER BY seq DESC) AS r "
+            "FROM '" +
+            batch_file.string() + "') WHERE r = 1)";
+        if (scd == 1) {
+          Check(duck.Execute("MERGE INTO " + table + " t USING " + latest +
+                             " s ON t.id = s.id WHEN MATCHED AND s.is_delete THEN DELETE "
+                             "WHEN MATCHED AND s.seq > t.seq THEN UPDATE SET name = s.name, city = "
+                             "s.city, balance = s.balance, seq = s.seq WHEN NOT MATCHED AND NOT "
+                             "s.is_delete THEN INSERT (id, name, city, balance, seq) VALUES (s.id, "
+                             "s.name, s.city, s.balance, s.seq)"),
+                "peer merge");
+        } else {
+          Check(
+              duck.Execute("UPDATE " + table + " t SET __END_AT = s.seq FROM " + latest +
+                           " s WHERE t.id = s.id AND t.__END_AT IS NULL AND s.seq > t.__START_AT"),
+              "peer close");
+          Check(duck.Execute("INSERT INTO " + table +
+                             " SELECT id, name, city, balance, seq, NULL FROM " + latest +
+                             " s WHERE NOT s.is_delete"),
+                "peer open");
+        }
+        Check(duck.Execute("COPY " + table + " TO '" + peer_file.string() + "' (FORMAT parquet)"),
+              "peer write");
+        const double peer = Since(start);
+        totals.sluice += ours;
+        total_written += written;
+        totals.duckdb += peer;
+        std::printf(
+            "SCD%d (%s) batch %2lld: sluice %.3f s, DuckDB %.3f s, ratio %.2f (goal <= 1); "
+            "%.0f bytes written per changed row (goal < 100)\n",
+            scd, way.c_str(), static_cast<long long>(b), ours, peer, ours / peer,
+            static_cast<double>(written) / static_cast<double>(batch_size));
+      }
+      std::printf("SCD%d (%s) all batches: sluice %.3f s, DuckDB %.3f s, ratio %.2f\n", scd,
+                  way.c_str(), totals.sluice, totals.duckdb, totals.sluice / totals.duckdb);
+      summaries.push_back(
+          {"SCD" + std::to_string(scd) + " " + way, totals.sluice / totals.duckdb,
+           static_cast<double>(total_written) / static_cast<double>(batch_size * batches),
+           initial / peer_initial});
     }
-    std::printf("SCD%d all batches: sluice %.3f s, DuckDB %.3f s, ratio %.2f\n", scd, totals.sluice,
-                totals.duckdb, totals.sluice / totals.duckdb);
+  }
+  std::printf("\nsummary (ratios against DuckDB in this run):\n");
+  for (const Summary& summary : summaries) {
+    std::printf(
+        "   %-26s batches %.2f x (goal <= 1), %.0f bytes per changed row (goal < 100), "
+        "initial load %.2f x (goal <= 1.5)\n",
+        summary.name.c_str(), summary.ratio, summary.bytes_per_row, summary.initial_ratio);
   }
   fs::remove_all(root);
   return 0;

@@ -141,12 +141,18 @@ class Session {
   // Writes the rows of a query (DuckDB SQL, e.g. "SELECT * FROM read_csv('x.csv')").
   Result<WriteResult> Write(const std::string& path, const std::string& sql,
                             const WriteRequest& request = {});
-  // Deletes the rows matching `where` (all rows when empty), rewriting only affected files.
+  // Deletes the rows matching `where` (all rows when empty), touching only affected files:
+  // with delta.enableDeletionVectors their rows are marked in deletion vectors, otherwise
+  // the files are rewritten.
   Result<DeleteResult> Delete(const std::string& path, const std::string& where);
   // Compacts small files of each partition (or of those matching `where`) into files of
   // the target size; a dataChange=false commit that readers of the data ignore.
   Result<OptimizeResult> Optimize(const std::string& path, const std::string& where = "",
                                   std::optional<int64_t> target_file_size = std::nullopt);
+  // REORG TABLE ... APPLY (PURGE): rewrites the files with deletion vectors (of the
+  // partitions matching `where`) so that no deleted row is left in them; a "REORG" commit
+  // with dataChange=false.
+  Result<OptimizeResult> ReorgPurge(const std::string& path, const std::string& where = "");
   // Deletes files no version within the retention period references. Refuses a
   // retention below the table's deletedFileRetentionDuration unless `force`.
   Result<VacuumResult> Vacuum(const std::string& path, std::optional<double> retention_hours,

@@ -1,4 +1,4 @@
-// Session::Optimize, Vacuum and Changes, over the Delta layer's maintenance operations
+// Session::Optimize, ReorgPurge, Vacuum and Changes, over the Delta layer's maintenance operations
 // and Change Data Feed reader.
 #include <cmath>
 #include <string>
@@ -10,16 +10,12 @@
 
 namespace sluice {
 
-Result<OptimizeResult> Session::Optimize(const std::string& path, const std::string& where,
-                                         std::optional<int64_t> target_file_size) {
+namespace {
+
+Result<OptimizeResult> RunOptimize(const delta::DeltaContext& context, const std::string& path,
+                                   delta::OptimizeOptions options) {
   SLUICE_ASSIGN_OR_RETURN(std::string root, api::NormalizeTablePath(path));
-  if (target_file_size && *target_file_size <= 0) {
-    return InvalidArgument("target file size must be positive, not ", *target_file_size);
-  }
-  delta::OptimizeOptions options;
-  options.where = where;
-  options.target_file_size = target_file_size;
-  Result<delta::OptimizeMetrics> metrics = delta::Optimize(impl_->context, root, options);
+  Result<delta::OptimizeMetrics> metrics = delta::Optimize(context, root, options);
   if (!metrics.ok()) return api::NameTable(metrics.status(), root);
   OptimizeResult result;
   result.version = metrics->version;
@@ -28,6 +24,26 @@ Result<OptimizeResult> Session::Optimize(const std::string& path, const std::str
   result.bytes_removed = metrics->bytes_removed;
   result.bytes_added = metrics->bytes_added;
   return result;
+}
+
+}  // namespace
+
+Result<OptimizeResult> Session::Optimize(const std::string& path, const std::string& where,
+                                         std::optional<int64_t> target_file_size) {
+  if (target_file_size && *target_file_size <= 0) {
+    return InvalidArgument("target file size must be positive, not ", *target_file_size);
+  }
+  delta::OptimizeOptions options;
+  options.where = where;
+  options.target_file_size = target_file_size;
+  return RunOptimize(impl_->context, path, options);
+}
+
+Result<OptimizeResult> Session::ReorgPurge(const std::string& path, const std::string& where) {
+  delta::OptimizeOptions options;
+  options.where = where;
+  options.purge = true;
+  return RunOptimize(impl_->context, path, options);
 }
 
 Result<VacuumResult> Session::Vacuum(const std::string& path, std::optional<double> retention_hours,

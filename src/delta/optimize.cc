@@ -58,7 +58,9 @@ Result<OptimizeMetrics> Optimize(const DeltaContext& context, const std::string&
                           FilesToScan(context, *snapshot, options.where));
   std::map<PartitionValues, std::vector<const AddFile*>> by_partition;
   for (const AddFile* file : candidates) {
-    if (file->size < min_size || file->deletion_vector) {
+    const bool wanted = options.purge ? file->deletion_vector.has_value()
+                                      : file->size < min_size || file->deletion_vector;
+    if (wanted) {
       by_partition[file->partition_values].push_back(file);
     }
   }
@@ -85,7 +87,9 @@ Result<OptimizeMetrics> Optimize(const DeltaContext& context, const std::string&
       Result<std::vector<AddFile>> written =
           WriteDataFiles(*context.connection, table_root, plan.sql, file_options);
       Status released = ReleaseScan(*context.connection, plan);
-      if (!written.ok()) return written.status().WithContext("OPTIMIZE " + table_root);
+      if (!written.ok()) {
+        return written.status().WithContext((options.purge ? "REORG " : "OPTIMIZE ") + table_root);
+      }
       SLUICE_RETURN_IF_ERROR(released);
       for (const AddFile* file : bin) {
         txn->RemoveFile(RemoveFor(*file, now, /*data_change=*/false));
@@ -103,7 +107,11 @@ Result<OptimizeMetrics> Optimize(const DeltaContext& context, const std::string&
 
   nlohmann::json predicate = nlohmann::json::array();
   if (!options.where.empty()) predicate.push_back(options.where);
-  txn->SetOperation("OPTIMIZE", {{"predicate", predicate.dump()}, {"zOrderBy", "[]"}});
+  if (options.purge) {
+    txn->SetOperation("REORG", {{"predicate", predicate.dump()}, {"applyPurge", "true"}});
+  } else {
+    txn->SetOperation("OPTIMIZE", {{"predicate", predicate.dump()}, {"zOrderBy", "[]"}});
+  }
   txn->SetOperationMetric("numRemovedFiles", metrics.files_removed);
   txn->SetOperationMetric("numAddedFiles", metrics.files_added);
   txn->SetOperationMetric("numRemovedBytes", metrics.bytes_removed);

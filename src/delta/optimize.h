@@ -1,5 +1,6 @@
 // OPTIMIZE: compacts small data files into files of the target size (bin-packing within
-// each partition), as one dataChange=false commit that streaming readers skip.
+// each partition), as one dataChange=false commit that streaming readers skip. Files with
+// deletion vectors are rewritten too, which purges them (their marked rows are gone).
 #pragma once
 
 #include <cstdint>
@@ -18,6 +19,9 @@ struct OptimizeOptions {
   std::optional<int64_t> target_file_size;
   // Files at least this large are left alone; default 3/4 of the target size.
   std::optional<int64_t> min_file_size;
+  // REORG TABLE ... APPLY (PURGE): rewrites the files with deletion vectors (and only
+  // those, whatever their size) so that no row is left marked; a "REORG" commit.
+  bool purge = false;
 };
 
 struct OptimizeMetrics {

@@ -12,6 +12,7 @@
 #include "delta/history.h"
 #include "delta/log_validator.h"
 #include "delta/merge.h"
+#include "delta/optimize.h"
 #include "delta/scan.h"
 #include "delta/stats.h"
 #include "delta/vacuum.h"
@@ -157,6 +158,37 @@ TEST_F(RowDeletionTest, LargeDeletionVectorsGoToAFileVacuumKeeps) {
   auto left = ScanAll(context_, *Latest(), {});
   ASSERT_TRUE(left.ok());
   EXPECT_EQ(left->row_count(), 1800u);  // 8000..9999 less the 200 ending in 3
+}
+
+TEST_F(RowDeletionTest, ReorgPurgeAndOptimizeRewriteMarkedFiles) {
+  Create(10);
+  Delete("id = 4");
+  const AddFile marked = OnlyFile();
+  ASSERT_TRUE(marked.deletion_vector.has_value());
+  OptimizeOptions purge;
+  purge.purge = true;
+  auto purged = Optimize(context_, root_, purge);
+  ASSERT_TRUE(purged.ok()) << purged.status().ToString();
+  EXPECT_EQ(purged->files_removed, 1);
+  EXPECT_EQ(purged->files_added, 1);
+  const AddFile clean = OnlyFile();
+  EXPECT_NE(clean.path, marked.path);
+  EXPECT_FALSE(clean.deletion_vector.has_value());
+  EXPECT_EQ(ParseStats(*clean.stats)->num_records, 9);
+  EXPECT_EQ(Ids(), "0,1,2,3,5,6,7,8,9");
+  auto history = std::move(ReadHistory(*context_.fs, root_)).value();
+  EXPECT_EQ(history.front().commit_info->operation(), "REORG");
+  // Nothing is left to purge.
+  auto again = Optimize(context_, root_, purge);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->version, -1);
+  // OPTIMIZE purges too.
+  Delete("id = 5");
+  ASSERT_TRUE(OnlyFile().deletion_vector.has_value());
+  auto optimized = Optimize(context_, root_, {});
+  ASSERT_TRUE(optimized.ok()) << optimized.status().ToString();
+  EXPECT_FALSE(OnlyFile().deletion_vector.has_value());
+  EXPECT_EQ(Ids(), "0,1,2,3,6,7,8,9");
 }
 
 TEST_F(RowDeletionTest, MergeMarksReplacedRows) {

@@ -192,7 +192,8 @@ delta::WriteOptions FlowExecution::TargetWriteOptions() const {
   if (target_.is_sink()) return options;
   const sql::DatasetStatement& definition = target_.definition;
   options.partition_by = definition.partition_by;
-  options.table_properties = definition.properties;
+  options.table_properties = env_.settings->DefaultTableProperties();
+  for (const auto& [key, value] : definition.properties) options.table_properties[key] = value;
   if (!definition.cluster_by.empty()) {
     options.table_properties["clusterByColumns"] = Join(definition.cluster_by, ",");
   }

@@ -213,6 +213,17 @@ const std::vector<std::string>& SettingsFileNames() {
   return *names;
 }
 
+std::map<std::string, std::string> PipelineSettings::DefaultTableProperties() const {
+  static constexpr std::string_view kPrefix = "spark.databricks.delta.properties.defaults.";
+  std::map<std::string, std::string> properties = {{"delta.enableDeletionVectors", "true"}};
+  for (const auto& [key, value] : configuration) {
+    if (key.size() > kPrefix.size() && key.compare(0, kPrefix.size(), kPrefix) == 0) {
+      properties["delta." + key.substr(kPrefix.size())] = value;
+    }
+  }
+  return properties;
+}
+
 std::string PipelineSettings::TablePath(std::string_view dataset) const {
   return tables_dir() + "/" + std::string(dataset);
 }

@@ -59,6 +59,12 @@ struct PipelineSettings {
   std::string checkpoints_dir() const { return storage + "/checkpoints"; }
   std::string event_log_dir() const { return storage + "/system/events"; }
   std::string TablePath(std::string_view dataset) const;
+  // The properties new tables of the pipeline get unless their definition sets them:
+  // delta.enableDeletionVectors=true (as Databricks creates pipeline tables), then every
+  // `spark.databricks.delta.properties.defaults.<name>` of the configuration as
+  // delta.<name> (Spark's defaults for new tables; `...enableDeletionVectors: false`
+  // turns deletion vectors off).
+  std::map<std::string, std::string> DefaultTableProperties() const;
 };
 
 // Reads and checks a settings file (YAML for .yml/.yaml, JSON for .json). Errors name the

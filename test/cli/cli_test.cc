@@ -193,6 +193,35 @@ TEST(CliTest, NestedValuesAreJsonInJsonOutput) {
             "\"map\":{\"0\":0}}\n]\n");
 }
 
+TEST(CliTest, DeletesWithDeletionVectorsAndPurgesThem) {
+  testing::TempDir dir;
+  std::string table = dir.Child("t");
+  Outcome created =
+      RunSluice({"table", "write", table, "SELECT i AS id FROM range(10) t(i)", "--property",
+                 "delta.enableDeletionVectors=true", "--format", "csv"});
+  EXPECT_EQ(created.exit_code, 0) << created.err;
+  // The row is marked in a deletion vector: no file removed, added or copied.
+  Outcome deleted = RunSluice({"table", "delete", table, "--where", "id = 3", "--format", "csv"});
+  EXPECT_EQ(deleted.exit_code, 0) << deleted.err;
+  EXPECT_EQ(deleted.out,
+            "version,rows_deleted,rows_copied,files_removed,files_added\r\n1,1,0,0,0\r\n");
+  // The table's record count leaves out the marked row.
+  Outcome counted = RunSluice({"table", "describe", table, "--format", "json"});
+  EXPECT_NE(counted.out.find("\"numRecords\":9,"), std::string::npos) << counted.out;
+  Outcome missing = RunSluice({"table", "reorg", table});
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.err.find("--apply-purge"), std::string::npos) << missing.err;
+  Outcome purged = RunSluice({"table", "reorg", table, "--apply-purge", "--format", "csv"});
+  EXPECT_EQ(purged.exit_code, 0) << purged.err;
+  EXPECT_EQ(purged.out.rfind("version,files_removed,files_added,bytes_removed,bytes_added\r\n"
+                             "2,1,1,",
+                             0),
+            0u)
+      << purged.out;
+  Outcome history = RunSluice({"table", "history", table, "--format", "csv"});
+  EXPECT_NE(history.out.find("REORG"), std::string::npos) << history.out;
+}
+
 TEST(CliTest, WritesDeletesOptimizesAndVacuums) {
   testing::TempDir dir;
   std::string table = dir.Child("t");
@@ -336,9 +365,10 @@ TEST(PipelineCliTest, DefinitionErrorsExitTwoAndFailedUpdatesExitOne) {
       << bad.err;
 
   // In ANSI mode a string that is not a number fails the cast (and so the update).
-  WriteText(project + "/transformations/orders.sql",
-            "SET spark.sql.ansi.enabled = true;\n"
-            "CREATE MATERIALIZED VIEW a AS SELECT v::INTEGER AS v FROM (VALUES ('broken')) t(v);\n");
+  WriteText(
+      project + "/transformations/orders.sql",
+      "SET spark.sql.ansi.enabled = true;\n"
+      "CREATE MATERIALIZED VIEW a AS SELECT v::INTEGER AS v FROM (VALUES ('broken')) t(v);\n");
   Outcome failed = RunSluice({"run", project});
   EXPECT_EQ(failed.exit_code, 1) << failed.out << failed.err;
   EXPECT_NE(failed.out.find("FAILED"), std::string::npos) << failed.out;
@@ -359,7 +389,8 @@ TEST(PipelineCliTest, ReadingUsesTheLastUpdatesConfiguration) {
   WriteText(project + "/pipeline.yml", "name: conf\n");
   WriteText(project + "/data/1.json", "{\"id\": 1}\n{\"id\": 2}\n");
   WriteText(project + "/p.sql",
-            "CREATE MATERIALIZED VIEW ids AS SELECT id FROM read_files('${source}', format => 'json');\n");
+            "CREATE MATERIALIZED VIEW ids AS SELECT id FROM read_files('${source}', format => "
+            "'json');\n");
   Outcome missing = RunSluice({"run", project});
   EXPECT_EQ(missing.exit_code, 2) << missing.out;
   EXPECT_NE(missing.err.find("source"), std::string::npos) << missing.err;

@@ -1,6 +1,8 @@
 // sluice table optimize PATH [--where SQL] [--target-size BYTES] [--format F]
-// Compacts small files and prints the commit: version (NULL when nothing needed
-// compaction), files and bytes removed and added.
+// sluice table reorg PATH --apply-purge [--where SQL] [--format F]
+// Compacts small files (or, with reorg, rewrites the files with deletion vectors) and
+// prints the commit: version (NULL when nothing needed it), files and bytes removed and
+// added.
 #include <memory>
 
 #include "tools/cli/command.h"
@@ -12,6 +14,7 @@ struct OptimizeOptions {
   std::string path;
   std::string where;
   std::optional<int64_t> target_size;
+  bool purge = false;
   std::string format;
 };
 
@@ -19,7 +22,8 @@ int RunOptimize(const OptimizeOptions& options) {
   std::unique_ptr<Session> session = OpenSession();
   if (!session) return kExitFailure;
   Result<OptimizeResult> result =
-      session->Optimize(options.path, options.where, options.target_size);
+      options.purge ? session->ReorgPurge(options.path, options.where)
+                    : session->Optimize(options.path, options.where, options.target_size);
   if (!result.ok()) return Fail(result.status());
   Rows rows;
   rows.column_names = {"version", "files_removed", "files_added", "bytes_removed", "bytes_added"};
@@ -45,6 +49,20 @@ void AddTableOptimize(CLI::App& table, Runner* run) {
       ->check(CLI::PositiveNumber);
   AddFormatOption(*command, &options->format);
   command->callback([options, run] { *run = [options] { return RunOptimize(*options); }; });
+
+  auto reorg_options = std::make_shared<OptimizeOptions>();
+  CLI::App* reorg = table.add_subcommand(
+      "reorg", "REORG TABLE ... APPLY (PURGE): rewrite the files with deletion vectors");
+  reorg->add_option("path", reorg_options->path, "Table directory (holds _delta_log/)")->required();
+  reorg
+      ->add_flag("--apply-purge", reorg_options->purge,
+                 "Rewrite the files with deletion vectors (the only REORG there is)")
+      ->required();
+  reorg->add_option("--where", reorg_options->where,
+                    "Only partitions matching this SQL condition over partition columns");
+  AddFormatOption(*reorg, &reorg_options->format);
+  reorg->callback(
+      [reorg_options, run] { *run = [reorg_options] { return RunOptimize(*reorg_options); }; });
 }
 
 }  // namespace sluice::cli
