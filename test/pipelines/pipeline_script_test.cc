@@ -55,17 +55,18 @@ std::string EscapedTestName(const std::string& path) {
   return name;
 }
 
+// Stands for files whose names are the same once escaped: CTest's filter for each of them
+// runs this test, which fails naming them all.
 class NameCollisionTest : public ::testing::Test {
  public:
-  NameCollisionTest(std::string file, std::string other) : file_(file), other_(other) {}
+  explicit NameCollisionTest(std::vector<std::string> files) : files_(std::move(files)) {}
   void TestBody() override {
-    ADD_FAILURE() << file_ << " and " << other_
-                  << " have the same test name once escaped; rename one of them";
+    ADD_FAILURE() << Join(files_, " and ")
+                  << " have the same test name once escaped; rename all but one";
   }
 
  private:
-  std::string file_;
-  std::string other_;
+  std::vector<std::string> files_;
 };
 
 bool IsTestFile(const fs::path& path) {
@@ -97,21 +98,20 @@ bool RegisterScripts() {
   const char* listed = std::getenv("SLUICE_PIPELINE_TESTS");
   const std::vector<std::string> roots =
       listed != nullptr ? Split(listed, ':') : std::vector<std::string>{SLUICE_PIPELINE_TEST_DIR};
-  std::map<std::string, std::string> files_by_name;
+  std::map<std::string, std::vector<std::string>> files_by_name;
   for (const auto& [path, file] : FindTests(roots)) {
-    const std::string name = EscapedTestName(path);
-    auto [it, added] = files_by_name.emplace(name, file);
-    if (!added) {
-      ::testing::RegisterTest("PipelineScript", (name + "_collision").c_str(), nullptr, nullptr,
-                              file.c_str(), 1,
-                              [file = file, other = it->second]() -> ::testing::Test* {
-                                return new NameCollisionTest(file, other);
-                              });
+    files_by_name[EscapedTestName(path)].push_back(file);
+  }
+  for (const auto& [name, files] : files_by_name) {
+    if (files.size() > 1) {
+      ::testing::RegisterTest(
+          "PipelineScript", name.c_str(), nullptr, nullptr, files.front().c_str(), 1,
+          [files = files]() -> ::testing::Test* { return new NameCollisionTest(files); });
       continue;
     }
     ::testing::RegisterTest(
-        "PipelineScript", name.c_str(), nullptr, nullptr, file.c_str(), 1,
-        [file = file]() -> ::testing::Test* { return new PipelineScriptTest(file); });
+        "PipelineScript", name.c_str(), nullptr, nullptr, files.front().c_str(), 1,
+        [file = files.front()]() -> ::testing::Test* { return new PipelineScriptTest(file); });
   }
   return true;
 }
