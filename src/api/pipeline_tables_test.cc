@@ -73,6 +73,11 @@ TEST_F(PipelineTablesTest, NewTablesMarkChangedRowsInDeletionVectors) {
   EXPECT_EQ(customers.min_writer_version, 7);
   EXPECT_TRUE(HasFeature(customers));
   EXPECT_EQ(customers.properties.at("delta.enableDeletionVectors"), "true");
+  // So does the AUTO CDC state table beside the event log.
+  auto session = Session::Open();
+  auto state = (*session)->Describe(dir_.Child("p/.sluice/system/auto_cdc/customers"));
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  EXPECT_TRUE(HasFeature(*state));
   // The table's own TBLPROPERTIES win.
   EXPECT_FALSE(HasFeature(Describe("plain")));
 

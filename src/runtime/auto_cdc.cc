@@ -367,9 +367,16 @@ Status CdcApplier::WriteState(const std::string& keys_sql, const std::string& ro
   options.app_id = batch_.app_id;
   options.app_version = batch_.batch_id;
   options.table_name = cdc_.target + " AUTO CDC state";
+  // The state keeps its changed keys in deletion vectors when the target does.
+  const auto& target_properties = batch_.target_options.table_properties;
+  if (auto dv = target_properties.find("delta.enableDeletionVectors");
+      dv != target_properties.end()) {
+    options.table_properties[dv->first] = dv->second;
+  }
   if (batch_.replace) {
     delta::WriteOptions create;
     create.table_name = options.table_name;
+    create.table_properties = options.table_properties;
     return Overwrite(batch_.state_path, rows_sql, create).status();
   }
   return delta::MergeRows(*batch_.context, batch_.state_path, options).status();
