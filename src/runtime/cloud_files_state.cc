@@ -67,15 +67,34 @@ std::string TextOrNull(const std::optional<std::string>& value) {
   return value ? QuoteLiteral(*value) : "NULL::VARCHAR";
 }
 
-Result<std::string> StateRelation(const RuntimeEnv& env, const std::string& name) {
+struct NamedCheckpoint {
+  const graph::Flow* flow;
+  std::string dir;
+  FlowCheckpoint checkpoint;
+};
+
+// The checkpoints of the flows `function`'s argument names (flows without one are left out).
+Result<std::vector<NamedCheckpoint>> CheckpointsNamed(const RuntimeEnv& env,
+                                                      const std::string& function,
+                                                      const std::string& name) {
   SLUICE_ASSIGN_OR_RETURN(std::vector<const graph::Flow*> flows,
-                          FlowsNamed(*env.graph, "cloud_files_state", name));
-  std::vector<std::string> rows;
+                          FlowsNamed(*env.graph, function, name));
+  std::vector<NamedCheckpoint> out;
   for (const graph::Flow* flow : flows) {
-    const std::string dir = CheckpointDir(*env.settings, flow->name);
+    std::string dir = CheckpointDir(*env.settings, flow->name);
     if (!env.fs->Exists(dir + "/metadata.json")) continue;
     SLUICE_ASSIGN_OR_RETURN(FlowCheckpoint checkpoint,
                             FlowCheckpoint::Open(*env.fs, dir, flow->name));
+    out.push_back({flow, std::move(dir), std::move(checkpoint)});
+  }
+  return out;
+}
+
+Result<std::string> StateRelation(const RuntimeEnv& env, const std::string& name) {
+  SLUICE_ASSIGN_OR_RETURN(std::vector<NamedCheckpoint> checkpoints,
+                          CheckpointsNamed(env, "cloud_files_state", name));
+  std::vector<std::string> rows;
+  for (const auto& [flow, dir, checkpoint] : checkpoints) {
     // A batch's commit time is its commit marker's time, looked up once per batch.
     std::map<int64_t, std::string> commit_times;
     auto commit_time_of = [&](int64_t batch) -> const std::string& {
@@ -104,14 +123,10 @@ Result<std::string> StateRelation(const RuntimeEnv& env, const std::string& name
 }
 
 Result<std::string> OffsetsRelation(const RuntimeEnv& env, const std::string& name) {
-  SLUICE_ASSIGN_OR_RETURN(std::vector<const graph::Flow*> flows,
-                          FlowsNamed(*env.graph, "checkpoint_offsets", name));
+  SLUICE_ASSIGN_OR_RETURN(std::vector<NamedCheckpoint> checkpoints,
+                          CheckpointsNamed(env, "checkpoint_offsets", name));
   std::vector<std::string> rows;
-  for (const graph::Flow* flow : flows) {
-    const std::string dir = CheckpointDir(*env.settings, flow->name);
-    if (!env.fs->Exists(dir + "/metadata.json")) continue;
-    SLUICE_ASSIGN_OR_RETURN(FlowCheckpoint checkpoint,
-                            FlowCheckpoint::Open(*env.fs, dir, flow->name));
+  for (const auto& [flow, dir, checkpoint] : checkpoints) {
     if (!checkpoint.last_committed()) continue;
     const std::string batch = std::to_string(*checkpoint.last_committed()) + "::BIGINT";
     auto row = [&](const std::string& source, const char* type, const SourceOffset& offset,
