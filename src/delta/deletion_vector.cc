@@ -269,10 +269,14 @@ Result<std::vector<uint64_t>> DecodeDeletionVectorBitmap(std::string_view bitmap
 
 Result<std::vector<uint64_t>> LoadDeletedRowIndexes(io::FileSystem& fs, std::string_view table_root,
                                                     const DeletionVectorDescriptor& dv) {
+  return DeletionVectorReader(fs, table_root).Load(dv);
+}
+
+Result<std::vector<uint64_t>> DeletionVectorReader::Load(const DeletionVectorDescriptor& dv) {
   std::vector<uint64_t> rows;
   std::string source;
   if (dv.storage_type == 'i') {
-    source = StrCat(table_root, ": inline deletion vector");
+    source = StrCat(table_root_, ": inline deletion vector");
     auto bytes = Z85Decode(dv.path_or_inline_dv);
     if (!bytes.ok()) return Corruption(source, ": ", bytes.status().message());
     if (dv.size_in_bytes < 0 || bytes->size() < static_cast<size_t>(dv.size_in_bytes)) {
@@ -283,11 +287,15 @@ Result<std::vector<uint64_t>> LoadDeletedRowIndexes(io::FileSystem& fs, std::str
         rows,
         DecodeDeletionVectorBitmap(std::string_view(*bytes).substr(0, dv.size_in_bytes), source));
   } else {
-    auto path = DeletionVectorFilePath(table_root, dv);
-    if (!path.ok()) return Corruption(table_root, ": ", path.status().message());
+    auto path = DeletionVectorFilePath(table_root_, dv);
+    if (!path.ok()) return Corruption(table_root_, ": ", path.status().message());
     source = *path;
-    SLUICE_ASSIGN_OR_RETURN(std::string content, fs.ReadFile(*path));
-    SLUICE_ASSIGN_OR_RETURN(std::string_view bitmap, BitmapFromFile(content, *path, dv));
+    auto cached = files_.find(*path);
+    if (cached == files_.end()) {
+      SLUICE_ASSIGN_OR_RETURN(std::string content, fs_->ReadFile(*path));
+      cached = files_.emplace(*path, std::move(content)).first;
+    }
+    SLUICE_ASSIGN_OR_RETURN(std::string_view bitmap, BitmapFromFile(cached->second, *path, dv));
     SLUICE_ASSIGN_OR_RETURN(rows, DecodeDeletionVectorBitmap(bitmap, source));
   }
   if (static_cast<int64_t>(rows.size()) != dv.cardinality) {

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,21 @@ namespace sluice::delta {
 // or checksum mismatch, or a cardinality that differs from the descriptor's.
 Result<std::vector<uint64_t>> LoadDeletedRowIndexes(io::FileSystem& fs, std::string_view table_root,
                                                     const DeletionVectorDescriptor& dv);
+
+// Loads deletion vectors of one table, reading each DV file once however many DVs it holds
+// (a commit that marks rows of many data files writes them all into one file). Errors as
+// LoadDeletedRowIndexes.
+class DeletionVectorReader {
+ public:
+  DeletionVectorReader(io::FileSystem& fs, std::string_view table_root)
+      : fs_(&fs), table_root_(table_root) {}
+  Result<std::vector<uint64_t>> Load(const DeletionVectorDescriptor& dv);
+
+ private:
+  io::FileSystem* fs_;
+  std::string table_root_;
+  std::map<std::string, std::string> files_;  // path -> content
+};
 
 // The file holding an on-disk DV: <table_root>/[<prefix>/]deletion_vector_<uuid>.bin for 'u',
 // the absolute path (without a file: scheme, percent-decoded) for 'p'. InvalidArgument for 'i'

@@ -248,6 +248,30 @@ class DeletionVectorFileTest : public ::testing::Test {
   std::string path_;
 };
 
+TEST_F(DeletionVectorFileTest, SeveralDvsInOneFileReadOnce) {
+  DeletionVectorFileBuilder builder(dir_.path());
+  const DeletionVectorDescriptor a = builder.Add({5, 1, 3});
+  const DeletionVectorDescriptor b = builder.Add({uint64_t{1} << 33, 7});
+  const DeletionVectorDescriptor c = builder.Add({});
+  ASSERT_TRUE(builder.Write(fs_).ok());
+  // One file, the DVs at increasing offsets after the format byte.
+  EXPECT_EQ(a.path_or_inline_dv, b.path_or_inline_dv);
+  EXPECT_EQ(a.offset, 1);
+  EXPECT_GT(*b.offset, *a.offset + a.size_in_bytes);
+  EXPECT_EQ(b.cardinality, 2);
+  EXPECT_EQ(c.cardinality, 0);
+  // Every DV reads back through the plain loader...
+  EXPECT_EQ(LoadDeletedRowIndexes(fs_, dir_.path(), b).value(),
+            (std::vector<uint64_t>{7, uint64_t{1} << 33}));
+  // ...and a reader reads the file once: the others come from what it read.
+  DeletionVectorReader reader(fs_, dir_.path());
+  EXPECT_EQ(reader.Load(a).value(), (std::vector<uint64_t>{1, 3, 5}));
+  std::filesystem::remove(builder.path());
+  EXPECT_EQ(reader.Load(b).value(), (std::vector<uint64_t>{7, uint64_t{1} << 33}));
+  EXPECT_TRUE(reader.Load(c).value().empty());
+  EXPECT_FALSE(LoadDeletedRowIndexes(fs_, dir_.path(), a).ok());  // the file is gone
+}
+
 TEST_F(DeletionVectorFileTest, RoundTrip) {
   std::vector<uint64_t> rows(100000);
   std::iota(rows.begin(), rows.end(), 3);

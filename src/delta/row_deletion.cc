@@ -51,13 +51,12 @@ Result<std::vector<AddFile>> MarkRowsDeleted(const DeltaContext& context, const 
     deleted[row[0].ToString()].push_back(static_cast<uint64_t>(std::get<int64_t>(row[1].data)));
   }
   DeletionVectorFileBuilder dv_file(snapshot.table_root());
+  DeletionVectorReader dvs(*context.fs, snapshot.table_root());
   for (size_t i = 0; i < plan.files.size(); ++i) {
     const AddFile& file = *plan.files[i];
     std::vector<uint64_t> indexes = std::move(deleted[plan.file_paths[i]]);
     if (file.deletion_vector) {
-      SLUICE_ASSIGN_OR_RETURN(
-          std::vector<uint64_t> earlier,
-          LoadDeletedRowIndexes(*context.fs, snapshot.table_root(), *file.deletion_vector));
+      SLUICE_ASSIGN_OR_RETURN(std::vector<uint64_t> earlier, dvs.Load(*file.deletion_vector));
       indexes.insert(indexes.end(), earlier.begin(), earlier.end());
     }
     AddFile marked = file;

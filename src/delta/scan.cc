@@ -222,10 +222,10 @@ Result<ScanPlan> PlanScan(const DeltaContext& context, const Snapshot& snapshot,
                                                          " (path VARCHAR, row_index BIGINT)"));
       plan.temp_tables.push_back(table);
       SLUICE_ASSIGN_OR_RETURN(auto appender, context.connection->MakeAppender(table));
+      DeletionVectorReader dvs(*context.fs, snapshot.table_root());
       for (size_t i = 0; i < files.size(); ++i) {
         if (!files[i]->deletion_vector) continue;
-        Result<std::vector<uint64_t>> rows =
-            LoadDeletedRowIndexes(*context.fs, snapshot.table_root(), *files[i]->deletion_vector);
+        Result<std::vector<uint64_t>> rows = dvs.Load(*files[i]->deletion_vector);
         if (!rows.ok()) {
           (void)ReleaseScan(*context.connection, plan);
           return rows.status().WithContext(snapshot.table_root() + ": deletion vector of " +
