@@ -23,8 +23,10 @@ namespace {
 // out the cycle (not reported; its readers read what it wrote before).
 const char* const kWaiting = "WAITING";
 
-// How often a running update appends its buffered events to the event log.
-constexpr std::chrono::milliseconds kEventFlushInterval{1000};
+// How often a running update appends its buffered events to the event log, unless
+// pipelines.eventLog.flushInterval says otherwise (0: only at the end, and after each
+// continuous cycle).
+constexpr int64_t kEventFlushIntervalMs = 1000;
 
 bool IsTerminal(const std::string& state) {
   return state == "COMPLETED" || state == "FAILED" || state == "SKIPPED" || state == "EXCLUDED" ||
@@ -38,14 +40,16 @@ bool ResetAllowed(const graph::Dataset& dataset) {
   return true;
 }
 
-// "5 seconds", "1 minute", "500 ms", "10s", or a number of milliseconds.
-Result<int64_t> ParseIntervalMillis(const std::string& text) {
+// "5 seconds", "1 minute", "500 ms", "10s", or a number of milliseconds; `key` names the
+// setting in errors.
+Result<int64_t> ParseIntervalMillis(const std::string& text,
+                                    const std::string& key = "pipelines.trigger.interval") {
   std::string value = Trim(text);
   size_t digits = 0;
   while (digits < value.size() && isdigit(static_cast<unsigned char>(value[digits]))) ++digits;
   auto number = ParseInt64(value.substr(0, digits));
   if (!number) {
-    return InvalidArgument("pipelines.trigger.interval: '" + text +
+    return InvalidArgument(key + ": '" + text +
                            "' is not an interval (such as '5 seconds', '500 ms', '1 minute')");
   }
   const std::string unit = ToLower(Trim(value.substr(digits)));
@@ -53,8 +57,7 @@ Result<int64_t> ParseIntervalMillis(const std::string& text) {
   if (unit == "s" || unit == "sec" || StartsWith(unit, "second")) return *number * 1000;
   if (unit == "m" || unit == "min" || StartsWith(unit, "minute")) return *number * 60000;
   if (unit == "h" || StartsWith(unit, "hour")) return *number * 3600000;
-  return InvalidArgument("pipelines.trigger.interval: unknown unit in '" + text +
-                         "' (ms, seconds, minutes or hours)");
+  return InvalidArgument(key + ": unknown unit in '" + text + "' (ms, seconds, minutes or hours)");
 }
 
 // Each flow's pipelines.trigger.interval: a SET before its definition, else the pipeline's
@@ -79,6 +82,14 @@ Result<std::map<std::string, int64_t>> TriggerIntervals(const RuntimeEnv& env) {
     intervals[flow.name] = *parsed;
   }
   return intervals;
+}
+
+// pipelines.eventLog.flushInterval, in milliseconds (0: no flushes while flows run).
+Result<int64_t> EventFlushIntervalMs(const RuntimeEnv& env) {
+  const std::string key = "pipelines.eventLog.flushInterval";
+  auto configured = env.settings->configuration.find(key);
+  if (configured == env.settings->configuration.end()) return kEventFlushIntervalMs;
+  return ParseIntervalMillis(configured->second, key);
 }
 
 double Seconds(std::chrono::steady_clock::time_point since) {
@@ -312,6 +323,7 @@ Result<UpdateResult> RunUpdate(const RuntimeEnv& env, const UpdateRequest& reque
                                              request.full_refresh, request.refresh));
   using Intervals = std::map<std::string, int64_t>;
   SLUICE_ASSIGN_OR_RETURN(Intervals intervals, TriggerIntervals(env));
+  SLUICE_ASSIGN_OR_RETURN(const int64_t flush_interval_ms, EventFlushIntervalMs(env));
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<UpdateLock> lock,
                           UpdateLock::Acquire(env.settings->storage));
   SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<engine::Connection> events_connection,
@@ -363,7 +375,9 @@ Result<UpdateResult> RunUpdate(const RuntimeEnv& env, const UpdateRequest& reque
   // its events once; a longer one appends them about every second as it runs, and a
   // continuous update also after every cycle, so readers follow its progress.
   if (request.continuous) SLUICE_RETURN_IF_ERROR(events.Flush());
-  events.StartPeriodicFlush(kEventFlushInterval);
+  if (flush_interval_ms > 0) {
+    events.StartPeriodicFlush(std::chrono::milliseconds(flush_interval_ms));
+  }
 
   std::map<std::string, size_t> index;
   bool failed = false;

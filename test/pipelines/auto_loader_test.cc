@@ -28,7 +28,7 @@ void Write(const fs::path& path, const std::string& text) {
 }
 
 void MakeProject(const fs::path& dir, const std::string& sql) {
-  Write(dir / "pipeline.yml", "name: ingest\n");
+  Write(dir / "pipeline.yml", std::string("name: ingest\n") + testing::kNoPeriodicEventFlush);
   Write(dir / "p.sql", sql);
 }
 

@@ -26,7 +26,7 @@ void Write(const fs::path& path, const std::string& text) {
 }
 
 void MakeProject(const fs::path& dir) {
-  Write(dir / "pipeline.yml", "name: crash\n");
+  Write(dir / "pipeline.yml", std::string("name: crash\n") + testing::kNoPeriodicEventFlush);
   Write(dir / "p.sql",
         "CREATE STREAMING TABLE bronze AS SELECT * FROM STREAM read_files('data', format => "
         "'json');\n"

@@ -26,7 +26,8 @@ using testing::KafkaBroker;
 using testing::KafkaTestRecord;
 
 void MakeProject(const fs::path& dir, const KafkaBroker& kafka, const std::string& extra = "") {
-  testing::WriteTextFile((dir / "pipeline.yml").string(), "name: kafka_once\n");
+  testing::WriteTextFile((dir / "pipeline.yml").string(),
+                         std::string("name: kafka_once\n") + testing::kNoPeriodicEventFlush);
   testing::WriteTextFile(
       (dir / "p.sql").string(),
       "CREATE STREAMING TABLE raw AS SELECT partition, offset, CAST(value AS STRING) AS v\n"

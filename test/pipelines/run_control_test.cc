@@ -225,5 +225,47 @@ TEST(RunControlTest, RunningUpdateAppendsItsEventsAsItGoes) {
   EXPECT_EQ(testing::ValidateDeltaLogs(dir.path()), std::vector<std::string>{});
 }
 
+TEST(RunControlTest, EventFlushIntervalZeroAppendsEventsOnlyAtTheEnd) {
+  testing::TempDir dir;
+  MakeProject(dir.path(),
+              "name: quiet\nconfiguration:\n  pipelines.eventLog.flushInterval: \"0\"\n");
+  auto pipeline = Pipeline::Open(dir.path());
+  ASSERT_TRUE(pipeline.ok()) << pipeline.status().ToString();
+  // While `raw` runs for 2.5 s, the event log does not exist yet.
+  std::string while_running = "not asked";
+  RunOptions options;
+  options.on_progress = [&](const ProgressEvent& event) {
+    if (event.kind != ProgressEvent::Kind::kFlow || event.flow != "raw" ||
+        event.state != "RUNNING") {
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    auto reader = Pipeline::Open(dir.path());
+    if (!reader.ok()) return;
+    auto rows = (*reader)->Query("SELECT count(*) FROM event_log");
+    while_running = rows.ok() ? rows->rows.at(0).at(0).ToString() : rows.status().ToString();
+  };
+  auto report = (*pipeline)->Run(options);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_NE(while_running.find("has no data yet"), std::string::npos) << while_running;
+  auto counted = (*pipeline)->Query(
+      "SELECT count(*) FROM event_log WHERE event_type = 'update_progress' AND "
+      "details:update_progress.state = 'COMPLETED'");
+  ASSERT_TRUE(counted.ok()) << counted.status().ToString();
+  EXPECT_EQ(counted->rows.at(0).at(0).ToString(), "1");
+
+  // A value that is not an interval stops the update before anything runs, naming the key.
+  testing::TempDir bad;
+  MakeProject(bad.path(), "name: bad\nconfiguration:\n  pipelines.eventLog.flushInterval: soon\n");
+  auto refused = Pipeline::Open(bad.path());
+  ASSERT_TRUE(refused.ok()) << refused.status().ToString();
+  auto run = (*refused)->Run();
+  ASSERT_FALSE(run.ok());
+  EXPECT_NE(run.status().message().find("pipelines.eventLog.flushInterval: 'soon' is not an "
+                                        "interval"),
+            std::string::npos)
+      << run.status().ToString();
+}
+
 }  // namespace
 }  // namespace sluice

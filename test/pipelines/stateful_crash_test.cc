@@ -157,7 +157,8 @@ void RunUpdate(const fs::path& root) {
 
 // Writes the project and runs the updates before `update`, then adds its file.
 void Prepare(const fs::path& root, int update) {
-  Write(root / "pipeline.yml", "name: stateful_crash\n");
+  Write(root / "pipeline.yml",
+        std::string("name: stateful_crash\n") + testing::kNoPeriodicEventFlush);
   Write(root / "p.sql", kPipeline);
   for (int u = 1; u < update; ++u) {
     AddFile(root, u);

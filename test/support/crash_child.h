@@ -16,6 +16,14 @@
 
 namespace sluice::testing {
 
+// Settings text that turns off the event log's flushes while flows run
+// (pipelines.eventLog.flushInterval: 0), appended to a test pipeline's pipeline.yml: those
+// flushes are Delta commits whose number depends on how long an update takes, so tests
+// that count the hits of a commit's kill points in one update and kill another at each hit
+// need them off to see the same hits every time.
+inline constexpr char kNoPeriodicEventFlush[] =
+    "configuration:\n  pipelines.eventLog.flushInterval: \"0\"\n";
+
 // The child's exit code when it died at the kill point.
 inline constexpr int kKilledAtPointExitCode = 86;
 // The child's exit code when `work` returned: the point was hit fewer than `skip`+1 times.
