@@ -138,7 +138,6 @@ TEST_F(RowDeletionTest, LargeDeletionVectorsGoToAFileVacuumKeeps) {
   auto dv_path = DeletionVectorFilePath(root_, *marked.deletion_vector);
   ASSERT_TRUE(dv_path.ok()) << dv_path.status().ToString();
   EXPECT_TRUE(context_.fs->Exists(*dv_path));
-  auto rows = connection_->Query("SELECT 1");
   auto counted = ScanAll(context_, *Latest(), {});
   ASSERT_TRUE(counted.ok());
   EXPECT_EQ(counted->row_count(), 9000u);
