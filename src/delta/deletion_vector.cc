@@ -307,10 +307,14 @@ Result<std::vector<uint64_t>> DeletionVectorReader::Load(const DeletionVectorDes
 
 DeletionVectorDescriptor MakeInlineDeletionVector(std::vector<uint64_t> row_indexes) {
   SortUnique(&row_indexes);
+  const auto cardinality = static_cast<int64_t>(row_indexes.size());
+  return InlineDeletionVector(EncodeDeletionVectorBitmap(std::move(row_indexes)), cardinality);
+}
+
+DeletionVectorDescriptor InlineDeletionVector(const std::string& bitmap, int64_t cardinality) {
   DeletionVectorDescriptor dv;
   dv.storage_type = 'i';
-  dv.cardinality = static_cast<int64_t>(row_indexes.size());
-  std::string bitmap = EncodeDeletionVectorBitmap(std::move(row_indexes));
+  dv.cardinality = cardinality;
   dv.path_or_inline_dv = Z85Encode(bitmap);
   dv.size_in_bytes = static_cast<int32_t>(bitmap.size());
   return dv;
@@ -335,12 +339,17 @@ DeletionVectorFileBuilder::DeletionVectorFileBuilder(std::string_view table_root
 
 DeletionVectorDescriptor DeletionVectorFileBuilder::Add(std::vector<uint64_t> row_indexes) {
   SortUnique(&row_indexes);
+  const auto cardinality = static_cast<int64_t>(row_indexes.size());
+  return AddBitmap(EncodeDeletionVectorBitmap(std::move(row_indexes)), cardinality);
+}
+
+DeletionVectorDescriptor DeletionVectorFileBuilder::AddBitmap(const std::string& bitmap,
+                                                              int64_t cardinality) {
   DeletionVectorDescriptor dv;
   dv.storage_type = 'u';
   dv.path_or_inline_dv = z85_uuid_;
   dv.offset = static_cast<int32_t>(content_.size());
-  dv.cardinality = static_cast<int64_t>(row_indexes.size());
-  const std::string bitmap = EncodeDeletionVectorBitmap(std::move(row_indexes));
+  dv.cardinality = cardinality;
   dv.size_in_bytes = static_cast<int32_t>(bitmap.size());
   AppendBig32(&content_, static_cast<uint32_t>(bitmap.size()));
   content_.append(bitmap);

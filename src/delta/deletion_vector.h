@@ -62,6 +62,8 @@ Result<std::vector<uint64_t>> DecodeDeletionVectorBitmap(std::string_view bitmap
 
 // A descriptor of storage type 'i' holding `row_indexes` in the log itself.
 DeletionVectorDescriptor MakeInlineDeletionVector(std::vector<uint64_t> row_indexes);
+// The same for a bitmap already encoded (EncodeDeletionVectorBitmap of `cardinality` rows).
+DeletionVectorDescriptor InlineDeletionVector(const std::string& bitmap, int64_t cardinality);
 
 // Writes `row_indexes` as a new file <table_root>/deletion_vector_<random uuid>.bin (one DV at
 // offset 1; never overwrites) and returns its 'u' descriptor.
@@ -78,6 +80,8 @@ class DeletionVectorFileBuilder {
   explicit DeletionVectorFileBuilder(std::string_view table_root);
 
   DeletionVectorDescriptor Add(std::vector<uint64_t> row_indexes);
+  // The same for a bitmap already encoded (EncodeDeletionVectorBitmap of `cardinality` rows).
+  DeletionVectorDescriptor AddBitmap(const std::string& bitmap, int64_t cardinality);
   bool empty() const { return count_ == 0; }
   const std::string& path() const { return path_; }
   // Nothing is written when no DV was added.

@@ -1,7 +1,6 @@
 #include "delta/merge.h"
 
 #include <atomic>
-#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -20,8 +19,6 @@
 namespace sluice::delta {
 namespace {
 
-// A column of the keys table that is TRUE on every row: NULL after a LEFT JOIN means "no key".
-constexpr const char* kKeyHitColumn = "__sluice_key_hit";
 // A table created by another writer between our look and our create is merged into on a
 // second attempt.
 constexpr int kAttempts = 2;
@@ -227,8 +224,8 @@ Result<MergeResult> MergeInto(const DeltaContext& context, Transaction& txn,
       std::string name = QuoteIdentifier(field->name);
       columns.push_back("CAST(__q." + name + " AS " + ToDuckDbType(*field->type) + ") AS " + name);
     }
-    Status created = keys_table.Create("SELECT DISTINCT " + Join(columns, ", ") + ", true AS " +
-                                       kKeyHitColumn + " FROM (" + options.keys_sql + ") AS __q");
+    Status created = keys_table.Create("SELECT DISTINCT " + Join(columns, ", ") + " FROM (" +
+                                       options.keys_sql + ") AS __q");
     if (!created.ok()) return created.WithContext(where + ": the keys query failed");
     row_has_key = "EXISTS (SELECT 1 FROM " + keys_table.name() + " AS __k WHERE " +
                   KeyCondition(keys, "__t", "__k") + ")";
@@ -240,32 +237,14 @@ Result<MergeResult> MergeInto(const DeltaContext& context, Transaction& txn,
       SLUICE_ASSIGN_OR_RETURN(candidates, FilesToScan(context, snapshot, range->filter));
     }
     if (!candidates.empty()) {
-      // One semi-join over the candidates: rows per file, and rows holding a key.
-      ScanOptions scan_options;
-      for (const StructField* field : keys) scan_options.columns.push_back(field->name);
-      scan_options.include_file_path = true;
-      scan_options.files = candidates;
-      PlannedScan scan(connection);
-      SLUICE_RETURN_IF_ERROR(scan.Plan(context, snapshot, scan_options));
-      Result<engine::QueryResult> counts = connection.Query(
-          "SELECT __t.__sluice_file, count(*), count(__k." + std::string(kKeyHitColumn) +
-          ") FROM (" + scan.plan().sql + ") AS __t LEFT JOIN " + keys_table.name() + " AS __k ON " +
-          KeyCondition(keys, "__t", "__k") + " GROUP BY __t.__sluice_file");
-      if (!counts.ok()) return counts.status().WithContext(where);
-      std::map<std::string, std::pair<int64_t, int64_t>> per_file;  // path -> (total, matched)
-      for (const auto& row : counts->rows()) {
-        per_file[row[0].ToString()] = {std::get<int64_t>(row[1].data),
-                                       std::get<int64_t>(row[2].data)};
-      }
-      for (size_t i = 0; i < scan.plan().files.size(); ++i) {
-        auto it = per_file.find(scan.plan().file_paths[i]);
-        if (it == per_file.end() || it->second.second == 0) continue;
-        touched.Add(scan.plan().files[i], it->second.first, it->second.second);
-      }
+      std::vector<std::string> key_names;
+      for (const StructField* field : keys) key_names.push_back(field->name);
+      Status found = touched.Find(context, snapshot, candidates, key_names, row_has_key);
+      if (!found.ok()) return found.WithContext(where);
       result.files_removed = touched.files_removed();
       result.rows_removed = touched.rows_deleted();
       result.rows_copied = touched.rows_copied();
-      Status staged = touched.Stage(context, snapshot, row_has_key, now, txn);
+      Status staged = touched.Stage(context, snapshot, now, txn);
       if (!staged.ok()) return staged.WithContext(where);
     }
   }

@@ -237,13 +237,35 @@ TEST_F(RowDeletionTest, TwoWritersMarkingOneFileConflict) {
   Delete("id = 1");
   (*second)->ReadEverything();
   TouchedFiles touched(true);
-  touched.Add(&read->files()[0], 10, 1);
-  ASSERT_TRUE(touched.Stage(context_, *read, "__t.id = 2", 0, **second).ok());
+  ASSERT_TRUE(touched.Find(context_, *read, {&read->files()[0]}, {}, "__t.id = 2").ok());
+  ASSERT_EQ(touched.marked().size(), 1u);
+  ASSERT_TRUE(touched.Stage(context_, *read, 0, **second).ok());
   (*second)->SetOperation("DELETE");
   auto committed = (*second)->Commit();
   ASSERT_FALSE(committed.ok());
   EXPECT_TRUE(committed.status().IsConflict()) << committed.status().ToString();
   EXPECT_EQ(Ids(), "0,2,3,4,5,6,7,8,9");
+}
+
+// DuckDB's virtual column file_index, which the scan keys deleted rows by, is hidden by a
+// data column of that name: the scan must still drop exactly the marked rows of each file.
+TEST_F(RowDeletionTest, ColumnNamedFileIndexDoesNotConfuseDeletedRows) {
+  for (int part = 0; part < 2; ++part) {
+    WriteOptions options;
+    options.mode = part == 0 ? WriteMode::kErrorIfExists : WriteMode::kAppend;
+    options.table_properties["delta.enableDeletionVectors"] = "true";
+    auto result = WriteTable(
+        context_, root_,
+        "SELECT " + std::to_string(part * 10) + " + i AS id, 7 AS file_index FROM range(10) t(i)",
+        options);
+    ASSERT_TRUE(result.ok()) << result.status().ToString();
+  }
+  Delete("id IN (1, 12)");
+  Delete("id IN (3, 14)");
+  SnapshotPtr snapshot = Latest();
+  ASSERT_EQ(snapshot->files().size(), 2u);
+  for (const AddFile& file : snapshot->files()) EXPECT_TRUE(file.deletion_vector.has_value());
+  EXPECT_EQ(Ids(), "0,2,4,5,6,7,8,9,10,11,13,15,16,17,18,19");
 }
 
 }  // namespace

@@ -15,6 +15,16 @@ namespace {
 constexpr const char* kFileColumn = "__sluice_file";
 constexpr const char* kRowColumn = "file_row_number";
 constexpr const char* kRowIndexColumn = "__sluice_row_index";
+constexpr const char* kFileIndexColumn = "__sluice_file_index";
+// A row's key in a scan: its file's position in the read list above kFileIndexShift bits,
+// its row index below.
+constexpr int kFileIndexShift = 40;
+constexpr uint64_t kMaxRowIndex = uint64_t{1} << kFileIndexShift;
+
+std::string RowKey(const std::string& file_index) {
+  return "((" + file_index + "::BIGINT << " + std::to_string(kFileIndexShift) + ") | __d." +
+         kRowColumn + ")";
+}
 
 std::string UniqueTableName(const char* prefix) {
   static std::atomic<uint64_t> counter{0};
@@ -126,6 +136,9 @@ Result<ScanPlan> PlanScan(const DeltaContext& context, const Snapshot& snapshot,
     if (options.include_row_index) {
       outputs.push_back("CAST(NULL AS BIGINT) AS " + std::string(kRowIndexColumn));
     }
+    if (options.include_file_index) {
+      outputs.push_back("CAST(NULL AS INTEGER) AS " + std::string(kFileIndexColumn));
+    }
     for (const std::string& name : options.file_columns) {
       outputs.push_back("CAST(NULL AS VARCHAR) AS " + QuoteIdentifier(name));
     }
@@ -154,6 +167,10 @@ Result<ScanPlan> PlanScan(const DeltaContext& context, const Snapshot& snapshot,
                             context.connection->Query("DESCRIBE SELECT * FROM " + source));
     std::set<std::string> present;
     for (const auto& row : described.rows()) present.insert(row[0].ToString());
+    // DuckDB's virtual column file_index (the file's position in the list), unless a file has
+    // a column of that name, which hides it: then the position comes from a join on the path.
+    const bool file_index_hidden = present.count("file_index") > 0;
+    const std::string file_index = file_index_hidden ? "__fi.i" : "__d.file_index::INTEGER";
 
     bool partitioned = false;
     std::vector<std::string> partition_physical;
@@ -179,6 +196,9 @@ Result<ScanPlan> PlanScan(const DeltaContext& context, const Snapshot& snapshot,
     if (options.include_row_index) {
       outputs.push_back("__d." + std::string(kRowColumn) + " AS " + kRowIndexColumn);
     }
+    if (options.include_file_index) {
+      outputs.push_back(file_index + " AS " + std::string(kFileIndexColumn));
+    }
     for (const std::string& name : options.file_columns) {
       outputs.push_back((present.count(name) ? "__d." + QuoteIdentifier(name)
                                              : std::string("CAST(NULL AS VARCHAR)")) +
@@ -187,6 +207,14 @@ Result<ScanPlan> PlanScan(const DeltaContext& context, const Snapshot& snapshot,
     if (outputs.empty()) outputs.push_back("1 AS __sluice_row");
 
     std::string from = source + " AS __d";
+    if (file_index_hidden && (has_deletion_vectors || options.include_file_index)) {
+      std::vector<std::string> rows;
+      for (size_t i = 0; i < paths.size(); ++i) {
+        rows.push_back("(" + QuoteLiteral(paths[i]) + ", " + std::to_string(i) + ")");
+      }
+      from += " JOIN (VALUES " + Join(rows, ", ") + ") AS __fi(path, i) ON __d." +
+              QuoteIdentifier(kFileColumn) + " = __fi.path";
+    }
     if (partitioned) {
       // One row per file with its typed partition values, joined by file name.
       std::vector<std::string> rows;
@@ -215,33 +243,39 @@ Result<ScanPlan> PlanScan(const DeltaContext& context, const Snapshot& snapshot,
               QuoteIdentifier(kFileColumn) + " = __p.\"__path\"";
     }
 
-    std::string where;
     if (has_deletion_vectors) {
+      // One BIGINT per deleted row, (position of its file in the list << 40) | row index: a
+      // single-column anti-join is many times faster than one on (path, row index), and an
+      // ANTI JOIN, unlike a correlated NOT EXISTS, is never planned as a join against the
+      // distinct (file, row) pairs of the whole scan.
       std::string table = UniqueTableName("__sluice_dv_");
-      SLUICE_RETURN_IF_ERROR(context.connection->Execute("CREATE TEMP TABLE " + table +
-                                                         " (path VARCHAR, row_index BIGINT)"));
+      SLUICE_RETURN_IF_ERROR(
+          context.connection->Execute("CREATE TEMP TABLE " + table + " (k BIGINT)"));
       plan.temp_tables.push_back(table);
       SLUICE_ASSIGN_OR_RETURN(auto appender, context.connection->MakeAppender(table));
       DeletionVectorReader dvs(*context.fs, snapshot.table_root());
       for (size_t i = 0; i < files.size(); ++i) {
         if (!files[i]->deletion_vector) continue;
         Result<std::vector<uint64_t>> rows = dvs.Load(*files[i]->deletion_vector);
+        if (rows.ok() && !rows->empty() && rows->back() >= kMaxRowIndex) {
+          rows = Corruption("row index ", rows->back(), " is beyond any Parquet file's rows");
+        }
         if (!rows.ok()) {
           (void)ReleaseScan(*context.connection, plan);
           return rows.status().WithContext(snapshot.table_root() + ": deletion vector of " +
                                            files[i]->path);
         }
+        const int64_t file_key = static_cast<int64_t>(i) << kFileIndexShift;
         for (uint64_t row : *rows) {
-          SLUICE_RETURN_IF_ERROR(appender->Append(engine::Value::Text(paths[i])));
-          SLUICE_RETURN_IF_ERROR(appender->Append(engine::Value::Int(static_cast<int64_t>(row))));
+          SLUICE_RETURN_IF_ERROR(
+              appender->Append(engine::Value::Int(file_key | static_cast<int64_t>(row))));
           SLUICE_RETURN_IF_ERROR(appender->EndRow());
         }
       }
       SLUICE_RETURN_IF_ERROR(appender->Close());
-      where = " WHERE NOT EXISTS (SELECT 1 FROM " + table + " AS __dv WHERE __dv.path = __d." +
-              QuoteIdentifier(kFileColumn) + " AND __dv.row_index = __d." + kRowColumn + ")";
+      from += " ANTI JOIN " + table + " AS __dv ON __dv.k = " + RowKey(file_index);
     }
-    plan.sql = "SELECT " + Join(outputs, ", ") + " FROM " + from + where;
+    plan.sql = "SELECT " + Join(outputs, ", ") + " FROM " + from;
   }
   if (!options.filter.empty()) {
     plan.sql = "SELECT * FROM (" + plan.sql + ") AS __scan WHERE (" + options.filter + ")";

@@ -29,6 +29,9 @@ struct ScanOptions {
   // Adds a column `__sluice_row_index` (BIGINT) with each row's 0-based position in its file
   // (the index deletion vectors use).
   bool include_row_index = false;
+  // Adds a column `__sluice_file_index` (INTEGER) with the position of each row's file in
+  // ScanPlan::files: cheaper to group and join on than the path.
+  bool include_file_index = false;
   // Columns of the files themselves that are not table columns (such as `_change_type` in
   // change data files), added last under their names in the file, as stored; NULL (VARCHAR)
   // where no file has them.

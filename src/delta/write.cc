@@ -5,6 +5,7 @@
 
 #include "common/strings.h"
 #include "common/uuid.h"
+#include "delta/data_skipping_scan.h"
 #include "delta/file_writer.h"
 #include "delta/protocol.h"
 #include "delta/row_deletion.h"
@@ -259,44 +260,18 @@ Result<DeleteResult> DeleteRows(const DeltaContext& context, const std::string& 
   txn->ReadEverything();
   int64_t now = context.clock->NowMillis();
 
-  // Count matches per file among the files data skipping keeps.
-  ScanOptions count_options;
-  count_options.filter = predicate;
-  count_options.include_file_path = true;
-  SLUICE_ASSIGN_OR_RETURN(ScanPlan plan, PlanScan(context, *snapshot, count_options));
-  // The plan's filter already applies the predicate; count all rows of the candidate
-  // files separately to tell whole-file deletes from rewrites.
-  ScanOptions all_options;
-  all_options.include_file_path = true;
-  all_options.files = plan.files;
-  SLUICE_ASSIGN_OR_RETURN(ScanPlan all_plan, PlanScan(context, *snapshot, all_options));
-  std::string counts_sql =
-      "SELECT __sluice_file, count(*) AS total, count(*) FILTER (WHERE coalesce((" + condition +
-      "), false)) AS matched FROM (" + all_plan.sql + ") GROUP BY __sluice_file";
-  Result<engine::QueryResult> counts = context.connection->Query(counts_sql);
-  if (!counts.ok()) {
-    (void)ReleaseScan(*context.connection, plan);
-    (void)ReleaseScan(*context.connection, all_plan);
-    return counts.status().WithContext("DELETE on " + table_root);
-  }
-  std::map<std::string, std::pair<int64_t, int64_t>> per_file;  // path -> (total, matched)
-  for (const auto& row : counts->rows()) {
-    per_file[row[0].ToString()] = {std::get<int64_t>(row[1].data), std::get<int64_t>(row[2].data)};
-  }
+  // The matches among the files data skipping keeps.
+  SLUICE_ASSIGN_OR_RETURN(std::vector<const AddFile*> candidates,
+                          FilesToScan(context, *snapshot, predicate));
   TouchedFiles touched(WritesDeletionVectors(snapshot->protocol(), snapshot->metadata()));
-  for (size_t i = 0; i < all_plan.files.size(); ++i) {
-    auto it = per_file.find(all_plan.file_paths[i]);
-    if (it == per_file.end() || it->second.second == 0) continue;
-    touched.Add(all_plan.files[i], it->second.first, it->second.second);
+  if (Status found = touched.Find(context, *snapshot, candidates, {}, condition); !found.ok()) {
+    return found.WithContext("DELETE on " + table_root);
   }
-  (void)ReleaseScan(*context.connection, plan);
-  (void)ReleaseScan(*context.connection, all_plan);
   if (touched.all().empty()) return result;
   result.rows_deleted = touched.rows_deleted();
   result.rows_copied = touched.rows_copied();
   result.files_removed = touched.files_removed();
-  const std::string row_deleted = "coalesce((" + condition + "), false)";
-  if (Status staged = touched.Stage(context, *snapshot, row_deleted, now, *txn); !staged.ok()) {
+  if (Status staged = touched.Stage(context, *snapshot, now, *txn); !staged.ok()) {
     return staged.WithContext("DELETE on " + table_root);
   }
   const std::vector<const AddFile*>& rewrite = touched.rewrite();
