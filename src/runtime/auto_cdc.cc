@@ -100,6 +100,13 @@ class CdcApplier {
     temp_tables_.push_back(name);
     return Status::OK();
   }
+  // A temporary table of `sql`'s rows with a column __ord numbering them 1, 2, ... in the
+  // order the query gives them. (DuckDB keeps that order in the table; numbering the stored
+  // rows afterwards is several times faster than row_number() OVER (), a serial window.)
+  Status TempWithOrdinal(const std::string& name, const std::string& sql) {
+    SLUICE_RETURN_IF_ERROR(Temp(name, "SELECT *, NULL::BIGINT AS __ord FROM (" + sql + ")"));
+    return connection_.Execute("UPDATE " + name + " SET __ord = rowid + 1");
+  }
   Result<int64_t> Count(const std::string& sql) {
     SLUICE_ASSIGN_OR_RETURN(engine::QueryResult result, connection_.Query(sql));
     if (result.row_count() != 1 || result.at(0, 0).is_null()) return int64_t{0};
@@ -199,10 +206,10 @@ Status CdcApplier::LoadEvents() {
       SLUICE_ASSIGN_OR_RETURN(std::string condition, over_events(*cdc_.truncate_condition));
       is_truncate = "coalesce((" + condition + "), false)";
     }
-    Status created = Temp(kEvents, "SELECT " + Join(Quoted(names), ", ") + ", (" + sequence +
-                                       ") AS __seq, " + is_delete + " AS __del, " + is_truncate +
-                                       " AS __trunc, row_number() OVER () AS __ord FROM (" +
-                                       batch_.events_sql + ")");
+    Status created =
+        TempWithOrdinal(kEvents, "SELECT " + Join(Quoted(names), ", ") + ", (" + sequence +
+                                     ") AS __seq, " + is_delete + " AS __del, " + is_truncate +
+                                     " AS __trunc FROM (" + batch_.events_sql + ")");
     if (!created.ok()) {
       return Error(SequenceLocation(),
                    "the SEQUENCE BY, DELETE or TRUNCATE expressions do not apply to the source: " +
@@ -243,9 +250,8 @@ Status CdcApplier::SnapshotEvents(const std::vector<std::string>& names) {
   } else if (!table.ok() && table.status().code() != StatusCode::kNotFound) {
     return table.status();
   }
-  return Temp(kEvents, "SELECT " + columns +
-                           ", __seq, __del, __trunc, row_number() OVER () AS __ord FROM (" +
-                           events + ")");
+  return TempWithOrdinal(kEvents,
+                         "SELECT " + columns + ", __seq, __del, __trunc FROM (" + events + ")");
 }
 
 Status CdcApplier::CheckSequences() {
