@@ -107,6 +107,13 @@ class CdcApplier {
     SLUICE_RETURN_IF_ERROR(Temp(name, "SELECT *, NULL::BIGINT AS __ord FROM (" + sql + ")"));
     return connection_.Execute("UPDATE " + name + " SET __ord = rowid + 1");
   }
+  // Whether the batch has at most one event per key.
+  Result<bool> OneEventPerKey() {
+    SLUICE_ASSIGN_OR_RETURN(int64_t repeated,
+                            Count("SELECT count(*) FROM (SELECT 1 FROM " + std::string(kEvents) +
+                                  " GROUP BY " + KeyList() + " HAVING count(*) > 1)"));
+    return repeated == 0;
+  }
   Result<int64_t> Count(const std::string& sql) {
     SLUICE_ASSIGN_OR_RETURN(engine::QueryResult result, connection_.Query(sql));
     if (result.row_count() != 1 || result.at(0, 0).is_null()) return int64_t{0};
@@ -405,56 +412,62 @@ Status CdcApplier::ApplyScd1(CdcResult& result) {
   std::vector<std::string> names;
   for (const Column& column : stored_) names.push_back(column.name);
 
-  // Events newer than what is applied for their key (live row or tombstone).
-  std::string fresh = std::string("SELECT e.* FROM ") + kEvents + " e";
-  if (!state.empty()) {
-    fresh += " LEFT JOIN " + state + " s ON " + KeysMatch(keys_, "e", "s") +
-             " WHERE s.__sequence IS NULL OR e.__seq > s.__sequence";
-  }
-  // IGNORE NULL UPDATES: a NULL keeps the value of the key's previous event since its last
-  // delete (in the batch, or the stored row).
-  std::string filled = fresh;
-  bool ignores = false;
-  for (const std::string& name : names) ignores = ignores || IgnoresNulls(name);
-  if (ignores) {
-    std::string previous;
-    SLUICE_ASSIGN_OR_RETURN(std::string target,
-                            KeyedRows(batch_.target_path, "__sluice_cdc_target"));
-    std::string combined = "SELECT *, 1 AS __new FROM (" + fresh + ")";
-    if (!target.empty() && !state.empty()) {
-      combined +=
-          " UNION ALL BY NAME SELECT t.*, s.__sequence AS __seq, false AS __del, false "
-          "AS __trunc, 0 AS __ord, 0 AS __new FROM " +
-          target + " t JOIN " + state + " s ON " + KeysMatch(keys_, "t", "s") +
-          " WHERE NOT s.__deleted";
+  // The latest event of each key: with no state to merge with (the first batch, or one
+  // that starts over) and one event per key, each event (bulk path, no window).
+  SLUICE_ASSIGN_OR_RETURN(const bool bulk, state.empty() ? OneEventPerKey() : false);
+  const std::string latest_table = bulk ? kEvents : kLatest;
+  if (!bulk) {
+    // Events newer than what is applied for their key (live row or tombstone).
+    std::string fresh = std::string("SELECT e.* FROM ") + kEvents + " e";
+    if (!state.empty()) {
+      fresh += " LEFT JOIN " + state + " s ON " + KeysMatch(keys_, "e", "s") +
+               " WHERE s.__sequence IS NULL OR e.__seq > s.__sequence";
     }
-    std::vector<std::string> items;
-    const std::string window = "(PARTITION BY " + KeyList() +
-                               ", __epoch ORDER BY __seq, __new, __ord ROWS UNBOUNDED PRECEDING)";
-    for (const std::string& name : names) {
-      const std::string column = QuoteIdentifier(name);
-      items.push_back(IgnoresNulls(name) ? "last_value(" + column + " IGNORE NULLS) OVER " +
-                                               window + " AS " + column
-                                         : column);
+    // IGNORE NULL UPDATES: a NULL keeps the value of the key's previous event since its last
+    // delete (in the batch, or the stored row).
+    std::string filled = fresh;
+    bool ignores = false;
+    for (const std::string& name : names) ignores = ignores || IgnoresNulls(name);
+    if (ignores) {
+      std::string previous;
+      SLUICE_ASSIGN_OR_RETURN(std::string target,
+                              KeyedRows(batch_.target_path, "__sluice_cdc_target"));
+      std::string combined = "SELECT *, 1 AS __new FROM (" + fresh + ")";
+      if (!target.empty() && !state.empty()) {
+        combined +=
+            " UNION ALL BY NAME SELECT t.*, s.__sequence AS __seq, false AS __del, false "
+            "AS __trunc, 0 AS __ord, 0 AS __new FROM " +
+            target + " t JOIN " + state + " s ON " + KeysMatch(keys_, "t", "s") +
+            " WHERE NOT s.__deleted";
+      }
+      std::vector<std::string> items;
+      const std::string window = "(PARTITION BY " + KeyList() +
+                                 ", __epoch ORDER BY __seq, __new, __ord ROWS UNBOUNDED PRECEDING)";
+      for (const std::string& name : names) {
+        const std::string column = QuoteIdentifier(name);
+        items.push_back(IgnoresNulls(name) ? "last_value(" + column + " IGNORE NULLS) OVER " +
+                                                 window + " AS " + column
+                                           : column);
+      }
+      // Windows run before WHERE: the stored rows are dropped only after the fill.
+      filled =
+          "SELECT * EXCLUDE (__new) FROM (SELECT " + Join(items, ", ") +
+          ", __seq, __del, __trunc, __ord, __new FROM (SELECT *, count(*) FILTER (WHERE __del) "
+          "OVER (PARTITION BY " +
+          KeyList() + " ORDER BY __seq, __new, __ord ROWS UNBOUNDED PRECEDING) AS __epoch FROM (" +
+          combined + "))) WHERE __new = 1";
     }
-    // Windows run before WHERE: the stored rows are dropped only after the fill.
-    filled = "SELECT * EXCLUDE (__new) FROM (SELECT " + Join(items, ", ") +
-             ", __seq, __del, __trunc, __ord, __new FROM (SELECT *, count(*) FILTER (WHERE __del) "
-             "OVER (PARTITION BY " +
-             KeyList() +
-             " ORDER BY __seq, __new, __ord ROWS UNBOUNDED PRECEDING) AS __epoch FROM (" +
-             combined + "))) WHERE __new = 1";
+    SLUICE_RETURN_IF_ERROR(Temp(kLatest,
+                                "SELECT * EXCLUDE (__rn) FROM (SELECT *, row_number() OVER "
+                                "(PARTITION BY " +
+                                    KeyList() +
+                                    " ORDER BY __seq DESC, __del DESC, __ord DESC) AS __rn "
+                                    "FROM (" +
+                                    filled + ")) WHERE __rn = 1"));
   }
-  SLUICE_RETURN_IF_ERROR(Temp(kLatest,
-                              "SELECT * EXCLUDE (__rn) FROM (SELECT *, row_number() OVER "
-                              "(PARTITION BY " +
-                                  KeyList() +
-                                  " ORDER BY __seq DESC, __del DESC, __ord DESC) AS __rn "
-                                  "FROM (" +
-                                  filled + ")) WHERE __rn = 1"));
 
   std::string live_before = "false";
-  std::string joined = std::string(kLatest) + " l";
+  std::string joined = latest_table + " l";
   if (!state.empty()) {
     joined += " LEFT JOIN " + state + " s ON " + KeysMatch(keys_, "l", "s");
     live_before = "coalesce(NOT s.__deleted, false)";
@@ -475,15 +488,15 @@ Status CdcApplier::ApplyScd1(CdcResult& result) {
   std::vector<std::string> target_columns = names;
   if (!batch_.declared_columns.empty()) target_columns = batch_.declared_columns;
   SLUICE_RETURN_IF_ERROR(WriteTarget(
-      "SELECT " + KeyList() + " FROM " + kLatest,
-      "SELECT " + Join(Quoted(target_columns), ", ") + " FROM " + kLatest + " WHERE NOT __del",
+      "SELECT " + KeyList() + " FROM " + latest_table,
+      "SELECT " + Join(Quoted(target_columns), ", ") + " FROM " + latest_table + " WHERE NOT __del",
       starts_over_, result));
 
   // State: the batch's keys with their sequence; tombstones past the threshold go.
   std::string expired;
   auto state_snapshot = delta::LoadSnapshot(*batch_.context, batch_.state_path);
   const int64_t cutoff = batch_.now_ms - batch_.tombstone_gc_threshold_ms;
-  std::string state_keys = "SELECT " + KeyList() + " FROM " + kLatest;
+  std::string state_keys = "SELECT " + KeyList() + " FROM " + latest_table;
   if (!starts_over_ && state_snapshot.ok()) {
     delta::ScanOptions scan_options;
     scan_options.filter = "__deleted_at_ms < " + std::to_string(cutoff);
@@ -495,7 +508,7 @@ Status CdcApplier::ApplyScd1(CdcResult& result) {
   return WriteState(
       state_keys,
       "SELECT " + KeyList() + ", __seq AS __sequence, __del AS __deleted, CASE WHEN __del THEN " +
-          std::to_string(batch_.now_ms) + "::BIGINT END AS __deleted_at_ms FROM " + kLatest,
+          std::to_string(batch_.now_ms) + "::BIGINT END AS __deleted_at_ms FROM " + latest_table,
       starts_over_);
 }
 
@@ -520,159 +533,202 @@ Status CdcApplier::ApplyScd2(CdcResult& result) {
   // version's, whatever is tracked now).
   SLUICE_ASSIGN_OR_RETURN(std::vector<std::string> kept, KeptColumns(state, values));
 
-  // Every event of the touched keys, each with its own values: stored versions (an upsert
-  // at __START_AT; a delete at an __END_AT no version starts at) and the batch's.
-  std::string combined = std::string("SELECT * EXCLUDE (__trunc), 1 AS __new FROM ") + kEvents;
-  if (!versions.empty()) {
-    std::string upserts =
-        "SELECT v.* EXCLUDE (__START_AT, __END_AT), v.__START_AT AS __seq FROM " + versions + " v";
-    if (!state.empty()) {
-      // Every upsert a version absorbed (equal on the tracked columns) is an event of it
-      // too: a late event that splits the version lets the later ones open a new one.
-      upserts += " UNION ALL BY NAME SELECT v.* EXCLUDE (__START_AT, __END_AT), u.__seq FROM " +
-                 versions + " v JOIN (SELECT " + keys + ", unnest(__upserts) AS __seq FROM " +
-                 state + ") u ON " + KeysMatch(keys_, "v", "u") +
-                 " AND u.__seq > v.__START_AT AND (v.__END_AT IS NULL OR u.__seq < v.__END_AT)";
-    }
-    // A version's row shows the untracked values of its latest upsert; its other upserts
-    // (its start included) take theirs from the state.
-    if (!kept.empty()) {
-      std::vector<std::string> replaced;
-      for (const std::string& name : kept) {
-        const std::string column = QuoteIdentifier(name);
-        replaced.push_back("CASE WHEN x.__value IS NULL THEN e." + column + " ELSE x.__value." +
-                           column + " END AS " + column);
+  // With no versions or state to merge with (the first batch, or one that starts over)
+  // and one event per key, each upsert opens a version and each delete is kept in the
+  // state (bulk path, no windows).
+  SLUICE_ASSIGN_OR_RETURN(const bool bulk,
+                          state.empty() && versions.empty() ? OneEventPerKey() : false);
+  if (bulk) {
+    std::vector<std::string> items = Quoted(names);
+    items.push_back("__seq AS __START_AT");
+    items.push_back("CASE WHEN false THEN __seq END AS __END_AT");
+    if (!untracked.empty()) {
+      // As the general path's: the values of the version's other upserts (none).
+      std::vector<std::string> fields{"__seq := __seq"};
+      for (const std::string& name : untracked) {
+        fields.push_back(QuoteIdentifier(name) + " := " + QuoteIdentifier(name));
       }
-      upserts = "SELECT e.* REPLACE (" + Join(replaced, ", ") + ") FROM (" + upserts +
-                ") e LEFT JOIN (SELECT " + keys + ", unnest(__untracked) AS __value FROM " + state +
-                ") x ON " + KeysMatch(keys_, "e", "x") + " AND x.__value.__seq = e.__seq";
+      items.push_back("[struct_pack(" + Join(fields, ", ") + ")][2:] AS __untracked");
     }
-    std::string deletes =
-        "SELECT " + KeyList("v.") +
-        ", v.__END_AT AS __seq, true AS __del, 0::BIGINT AS __ord, 0 AS __new FROM " + versions +
-        " v WHERE v.__END_AT IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + versions + " w WHERE " +
-        KeysMatch(keys_, "v", "w") + " AND w.__START_AT = v.__END_AT)";
-    combined +=
-        " UNION ALL BY NAME SELECT *, false AS __del, 0::BIGINT AS __ord, 0 AS __new FROM (" +
-        upserts + ") UNION ALL BY NAME " + deletes;
-  }
-  if (!state.empty()) {
-    // Deletes that closed no version (of a key not live then) still bound later history.
-    combined +=
-        " UNION ALL BY NAME SELECT " + KeyList("s.") +
-        ", unnest(s.__deletes) AS __seq, true AS __del, 0::BIGINT AS __ord, 0 AS __new FROM " +
-        state + " s";
-  }
-  // One event per key, sequence and kind: a stored one wins over a repeated delivery.
-  std::string unique = "SELECT * EXCLUDE (__dup) FROM (SELECT *, row_number() OVER (PARTITION BY " +
-                       keys + ", __seq, __del ORDER BY __new, __ord DESC) AS __dup FROM (" +
-                       combined + ")) WHERE __dup = 1";
-  // Read several times below: materialized once.
-  SLUICE_RETURN_IF_ERROR(Temp("__sluice_cdc_unique", unique));
-  unique = "SELECT * FROM __sluice_cdc_unique";
-  std::string filled = unique;
-  bool ignores = false;
-  for (const std::string& name : names) ignores = ignores || IgnoresNulls(name);
-  if (ignores) {
-    const std::string window =
-        "(PARTITION BY " + keys + ", __epoch ORDER BY __seq, __del ROWS UNBOUNDED PRECEDING)";
+    SLUICE_RETURN_IF_ERROR(Temp(kVersions, "SELECT " + Join(items, ", ") + " FROM " +
+                                               std::string(kEvents) + " WHERE NOT __del"));
+    std::string latest = "SELECT " + keys +
+                         ", true AS __deleted, __seq AS __sequence, [__seq] AS __deletes, CASE "
+                         "WHEN false THEN [__seq] END AS __upserts FROM " +
+                         std::string(kEvents) + " WHERE __del";
+    if (!untracked.empty()) {
+      // NULL, typed as the versions' lists.
+      latest = "SELECT *, (SELECT __untracked FROM " + std::string(kVersions) +
+               " WHERE false) AS __untracked FROM (" + latest + ")";
+    }
+    SLUICE_RETURN_IF_ERROR(Temp(kLatest, latest));
+    SLUICE_ASSIGN_OR_RETURN(
+        engine::QueryResult counts,
+        connection_.Query("SELECT count(*) FILTER (WHERE NOT __del), count(*) FILTER (WHERE "
+                          "__del) FROM " +
+                          std::string(kEvents)));
+    result.upserted_rows = std::get<int64_t>(counts.at(0, 0).data);
+    result.deleted_rows = std::get<int64_t>(counts.at(0, 1).data);
+    result.inserted_rows = result.upserted_rows + result.deleted_rows;
+  } else {
+    // Every event of the touched keys, each with its own values: stored versions (an upsert
+    // at __START_AT; a delete at an __END_AT no version starts at) and the batch's.
+    std::string combined = std::string("SELECT * EXCLUDE (__trunc), 1 AS __new FROM ") + kEvents;
+    if (!versions.empty()) {
+      std::string upserts =
+          "SELECT v.* EXCLUDE (__START_AT, __END_AT), v.__START_AT AS __seq FROM " + versions +
+          " v";
+      if (!state.empty()) {
+        // Every upsert a version absorbed (equal on the tracked columns) is an event of it
+        // too: a late event that splits the version lets the later ones open a new one.
+        upserts += " UNION ALL BY NAME SELECT v.* EXCLUDE (__START_AT, __END_AT), u.__seq FROM " +
+                   versions + " v JOIN (SELECT " + keys + ", unnest(__upserts) AS __seq FROM " +
+                   state + ") u ON " + KeysMatch(keys_, "v", "u") +
+                   " AND u.__seq > v.__START_AT AND (v.__END_AT IS NULL OR u.__seq < v.__END_AT)";
+      }
+      // A version's row shows the untracked values of its latest upsert; its other upserts
+      // (its start included) take theirs from the state.
+      if (!kept.empty()) {
+        std::vector<std::string> replaced;
+        for (const std::string& name : kept) {
+          const std::string column = QuoteIdentifier(name);
+          replaced.push_back("CASE WHEN x.__value IS NULL THEN e." + column + " ELSE x.__value." +
+                             column + " END AS " + column);
+        }
+        upserts = "SELECT e.* REPLACE (" + Join(replaced, ", ") + ") FROM (" + upserts +
+                  ") e LEFT JOIN (SELECT " + keys + ", unnest(__untracked) AS __value FROM " +
+                  state + ") x ON " + KeysMatch(keys_, "e", "x") + " AND x.__value.__seq = e.__seq";
+      }
+      std::string deletes =
+          "SELECT " + KeyList("v.") +
+          ", v.__END_AT AS __seq, true AS __del, 0::BIGINT AS __ord, 0 AS __new FROM " + versions +
+          " v WHERE v.__END_AT IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + versions +
+          " w WHERE " + KeysMatch(keys_, "v", "w") + " AND w.__START_AT = v.__END_AT)";
+      combined +=
+          " UNION ALL BY NAME SELECT *, false AS __del, 0::BIGINT AS __ord, 0 AS __new FROM (" +
+          upserts + ") UNION ALL BY NAME " + deletes;
+    }
+    if (!state.empty()) {
+      // Deletes that closed no version (of a key not live then) still bound later history.
+      combined +=
+          " UNION ALL BY NAME SELECT " + KeyList("s.") +
+          ", unnest(s.__deletes) AS __seq, true AS __del, 0::BIGINT AS __ord, 0 AS __new FROM " +
+          state + " s";
+    }
+    // One event per key, sequence and kind: a stored one wins over a repeated delivery.
+    std::string unique =
+        "SELECT * EXCLUDE (__dup) FROM (SELECT *, row_number() OVER (PARTITION BY " + keys +
+        ", __seq, __del ORDER BY __new, __ord DESC) AS __dup FROM (" + combined +
+        ")) WHERE __dup = 1";
+    // Read several times below: materialized once.
+    SLUICE_RETURN_IF_ERROR(Temp("__sluice_cdc_unique", unique));
+    unique = "SELECT * FROM __sluice_cdc_unique";
+    std::string filled = unique;
+    bool ignores = false;
+    for (const std::string& name : names) ignores = ignores || IgnoresNulls(name);
+    if (ignores) {
+      const std::string window =
+          "(PARTITION BY " + keys + ", __epoch ORDER BY __seq, __del ROWS UNBOUNDED PRECEDING)";
+      std::vector<std::string> items;
+      for (const std::string& name : names) {
+        const std::string column = QuoteIdentifier(name);
+        items.push_back(IgnoresNulls(name)
+                            ? "CASE WHEN __del THEN NULL ELSE last_value(" + column +
+                                  " IGNORE NULLS) OVER " + window + " END AS " + column
+                            : column);
+      }
+      filled = "SELECT " + Join(items, ", ") +
+               ", __seq, __del, __ord, __new FROM (SELECT *, count(*) FILTER (WHERE __del) "
+               "OVER (PARTITION BY " +
+               keys + " ORDER BY __seq, __del ROWS UNBOUNDED PRECEDING) AS __epoch FROM (" +
+               unique + "))";
+    }
+    std::vector<std::string> tracked;
+    for (const std::string& name : names) {
+      if (Tracked(name)) tracked.push_back(QuoteIdentifier(name) + " := " + QuoteIdentifier(name));
+    }
+    const std::string tracked_value =
+        tracked.empty() ? "NULL::INTEGER" : "struct_pack(" + Join(tracked, ", ") + ")";
+    const std::string order = "PARTITION BY " + keys + " ORDER BY __seq, __del";
+    // Islands: a version starts at an upsert after a delete, or whose tracked values differ
+    // from the previous upsert's; it ends at the next delete or next start.
+    std::string marked =
+        "SELECT *, NOT __del AND (lag(__del) OVER (" + order +
+        ") IS NOT FALSE OR lag(__tracked) OVER (" + order +
+        ") IS DISTINCT FROM __tracked) AS __starts FROM (SELECT *, CASE WHEN __del "
+        "THEN NULL ELSE " +
+        tracked_value + " END AS __tracked FROM (" + filled + "))";
+    std::string islands =
+        "SELECT *, sum(CASE WHEN __starts THEN 1 ELSE 0 END) OVER (" + order +
+        " ROWS UNBOUNDED PRECEDING) AS __island, min(CASE WHEN __starts OR __del "
+        "THEN __seq END) OVER (" +
+        order + " ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS __boundary FROM (" + marked +
+        ")";
     std::vector<std::string> items;
     for (const std::string& name : names) {
       const std::string column = QuoteIdentifier(name);
-      items.push_back(IgnoresNulls(name) ? "CASE WHEN __del THEN NULL ELSE last_value(" + column +
-                                               " IGNORE NULLS) OVER " + window + " END AS " + column
-                                         : column);
+      if (Contains(keys_, name)) {
+        items.push_back(column);
+      } else if (Tracked(name)) {
+        items.push_back("arg_min_null(" + column + ", __seq) AS " + column);
+      } else {
+        // The latest upsert in the version's range, in sequence order.
+        items.push_back("arg_max_null(" + column + ", __seq) AS " + column);
+      }
     }
-    filled = "SELECT " + Join(items, ", ") +
-             ", __seq, __del, __ord, __new FROM (SELECT *, count(*) FILTER (WHERE __del) "
-             "OVER (PARTITION BY " +
-             keys + " ORDER BY __seq, __del ROWS UNBOUNDED PRECEDING) AS __epoch FROM (" + unique +
-             "))";
-  }
-  std::vector<std::string> tracked;
-  for (const std::string& name : names) {
-    if (Tracked(name)) tracked.push_back(QuoteIdentifier(name) + " := " + QuoteIdentifier(name));
-  }
-  const std::string tracked_value =
-      tracked.empty() ? "NULL::INTEGER" : "struct_pack(" + Join(tracked, ", ") + ")";
-  const std::string order = "PARTITION BY " + keys + " ORDER BY __seq, __del";
-  // Islands: a version starts at an upsert after a delete, or whose tracked values differ
-  // from the previous upsert's; it ends at the next delete or next start.
-  std::string marked = "SELECT *, NOT __del AND (lag(__del) OVER (" + order +
-                       ") IS NOT FALSE OR lag(__tracked) OVER (" + order +
-                       ") IS DISTINCT FROM __tracked) AS __starts FROM (SELECT *, CASE WHEN __del "
-                       "THEN NULL ELSE " +
-                       tracked_value + " END AS __tracked FROM (" + filled + "))";
-  std::string islands = "SELECT *, sum(CASE WHEN __starts THEN 1 ELSE 0 END) OVER (" + order +
-                        " ROWS UNBOUNDED PRECEDING) AS __island, min(CASE WHEN __starts OR __del "
-                        "THEN __seq END) OVER (" +
-                        order +
-                        " ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS __boundary FROM (" +
-                        marked + ")";
-  std::vector<std::string> items;
-  for (const std::string& name : names) {
-    const std::string column = QuoteIdentifier(name);
-    if (Contains(keys_, name)) {
-      items.push_back(column);
-    } else if (Tracked(name)) {
-      items.push_back("arg_min_null(" + column + ", __seq) AS " + column);
-    } else {
-      // The latest upsert in the version's range, in sequence order.
-      items.push_back("arg_max_null(" + column + ", __seq) AS " + column);
+    // TRACK HISTORY on a subset: the untracked values of the version's upserts other than
+    // its latest (which the row shows), for the state.
+    std::string others;
+    if (!untracked.empty()) {
+      std::vector<std::string> fields{"__seq := __seq"};
+      for (const std::string& name : untracked) {
+        fields.push_back(QuoteIdentifier(name) + " := " + QuoteIdentifier(name));
+      }
+      others = ", (list(struct_pack(" + Join(fields, ", ") +
+               ") ORDER BY __seq DESC))[2:] AS __untracked";
     }
-  }
-  // TRACK HISTORY on a subset: the untracked values of the version's upserts other than
-  // its latest (which the row shows), for the state.
-  std::string others;
-  if (!untracked.empty()) {
-    std::vector<std::string> fields{"__seq := __seq"};
-    for (const std::string& name : untracked) {
-      fields.push_back(QuoteIdentifier(name) + " := " + QuoteIdentifier(name));
+    SLUICE_RETURN_IF_ERROR(
+        Temp(kVersions, "SELECT " + Join(items, ", ") +
+                            ", min(__seq) AS __START_AT, arg_min_null(__boundary, "
+                            "__seq) AS __END_AT" +
+                            others + " FROM (" + islands +
+                            ") WHERE NOT __del AND __island > 0 GROUP BY " + keys + ", __island"));
+    // The state keeps only what the versions do not show: upserts a version absorbed (not
+    // its start), deletes that closed no version and (TRACK HISTORY on a subset) the
+    // untracked values of the upserts that are not their version's latest. Keys with none
+    // of these have no state row: their latest sequence is their current version's start or
+    // end. (A version with untracked values kept has an absorbed upsert.)
+    const std::string shown = "EXISTS (SELECT 1 FROM " + std::string(kVersions) + " v WHERE " +
+                              KeysMatch(keys_, "u", "v");
+    std::string latest =
+        "SELECT " + keys +
+        ", arg_max_null(__del, __seq) AS __deleted, max(__seq) AS __sequence, "
+        "list_sort(list(DISTINCT __seq) FILTER (WHERE __del AND NOT __is_end)) AS "
+        "__deletes, list_sort(list(DISTINCT __seq) FILTER (WHERE NOT __del AND NOT "
+        "__is_start)) AS __upserts FROM (SELECT u.*, " +
+        shown + " AND v.__START_AT = u.__seq) AS __is_start, " + shown +
+        " AND v.__END_AT = u.__seq) AS __is_end FROM (" + unique + ") u) GROUP BY " + keys;
+    if (!untracked.empty()) {
+      latest = "SELECT l.*, x.__untracked FROM (" + latest + ") l LEFT JOIN (SELECT " + keys +
+               ", flatten(list(__untracked ORDER BY __START_AT)) AS __untracked FROM " + kVersions +
+               " GROUP BY " + keys + " HAVING sum(len(__untracked)) > 0) x ON " +
+               KeysMatch(keys_, "l", "x");
     }
-    others =
-        ", (list(struct_pack(" + Join(fields, ", ") + ") ORDER BY __seq DESC))[2:] AS __untracked";
+    SLUICE_RETURN_IF_ERROR(Temp(kLatest, latest));
+    SLUICE_ASSIGN_OR_RETURN(
+        engine::QueryResult counts,
+        connection_.Query("SELECT count(*) FILTER (WHERE NOT __del), count(*) FILTER (WHERE __del) "
+                          "FROM (" +
+                          unique + ") WHERE __new = 1"));
+    result.upserted_rows = std::get<int64_t>(counts.at(0, 0).data);
+    result.deleted_rows = std::get<int64_t>(counts.at(0, 1).data);
+    SLUICE_ASSIGN_OR_RETURN(
+        result.inserted_rows,
+        Count("SELECT count(*) FROM " + std::string(kLatest) + " l" +
+              (versions.empty() ? ""
+                                : " WHERE NOT EXISTS (SELECT 1 FROM " + versions + " v WHERE " +
+                                      KeysMatch(keys_, "l", "v") + ")")));
   }
-  SLUICE_RETURN_IF_ERROR(Temp(kVersions, "SELECT " + Join(items, ", ") +
-                                             ", min(__seq) AS __START_AT, arg_min_null(__boundary, "
-                                             "__seq) AS __END_AT" +
-                                             others + " FROM (" + islands +
-                                             ") WHERE NOT __del AND __island > 0 GROUP BY " + keys +
-                                             ", __island"));
-  // The state keeps only what the versions do not show: upserts a version absorbed (not
-  // its start), deletes that closed no version and (TRACK HISTORY on a subset) the
-  // untracked values of the upserts that are not their version's latest. Keys with none
-  // of these have no state row: their latest sequence is their current version's start or
-  // end. (A version with untracked values kept has an absorbed upsert.)
-  const std::string shown =
-      "EXISTS (SELECT 1 FROM " + std::string(kVersions) + " v WHERE " + KeysMatch(keys_, "u", "v");
-  std::string latest = "SELECT " + keys +
-                       ", arg_max_null(__del, __seq) AS __deleted, max(__seq) AS __sequence, "
-                       "list_sort(list(DISTINCT __seq) FILTER (WHERE __del AND NOT __is_end)) AS "
-                       "__deletes, list_sort(list(DISTINCT __seq) FILTER (WHERE NOT __del AND NOT "
-                       "__is_start)) AS __upserts FROM (SELECT u.*, " +
-                       shown + " AND v.__START_AT = u.__seq) AS __is_start, " + shown +
-                       " AND v.__END_AT = u.__seq) AS __is_end FROM (" + unique + ") u) GROUP BY " +
-                       keys;
-  if (!untracked.empty()) {
-    latest = "SELECT l.*, x.__untracked FROM (" + latest + ") l LEFT JOIN (SELECT " + keys +
-             ", flatten(list(__untracked ORDER BY __START_AT)) AS __untracked FROM " + kVersions +
-             " GROUP BY " + keys + " HAVING sum(len(__untracked)) > 0) x ON " +
-             KeysMatch(keys_, "l", "x");
-  }
-  SLUICE_RETURN_IF_ERROR(Temp(kLatest, latest));
-  SLUICE_ASSIGN_OR_RETURN(
-      engine::QueryResult counts,
-      connection_.Query("SELECT count(*) FILTER (WHERE NOT __del), count(*) FILTER (WHERE __del) "
-                        "FROM (" +
-                        unique + ") WHERE __new = 1"));
-  result.upserted_rows = std::get<int64_t>(counts.at(0, 0).data);
-  result.deleted_rows = std::get<int64_t>(counts.at(0, 1).data);
-  SLUICE_ASSIGN_OR_RETURN(
-      result.inserted_rows,
-      Count("SELECT count(*) FROM " + std::string(kLatest) + " l" +
-            (versions.empty() ? ""
-                              : " WHERE NOT EXISTS (SELECT 1 FROM " + versions + " v WHERE " +
-                                    KeysMatch(keys_, "l", "v") + ")")));
 
   std::vector<std::string> target_columns = names;
   target_columns.push_back("__START_AT");
