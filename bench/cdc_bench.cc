@@ -8,8 +8,11 @@
 // Each runs twice: with deletion vectors (pipeline tables' default: changed rows are marked
 // in their files, merge-on-read) and without (copy-on-write, by
 // spark.databricks.delta.properties.defaults.enableDeletionVectors: false).
-// Prints each batch's time ratio (goal <= 1) and the bytes sluice wrote per changed row (goal
-// < 100), and the totals of both ways side by side.
+// Prints each batch's time ratio (goal <= 1; the whole update, bronze ingest of the batch
+// included) and the bytes sluice wrote per changed row (goal < 100), the initial load's ratio
+// (goal <= 1.5; the AUTO CDC flow of the first update, which reads the 2 M rows from the
+// bronze table as the peer reads them from the file; the whole update is printed too), and
+// the totals of both ways side by side.
 //
 // Usage: cdc_bench [ROWS (default 10000000)] [BATCHES (default 10)]
 #include <unistd.h>
@@ -20,6 +23,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -142,7 +146,11 @@ int main(int argc, char** argv) {
                     "COLUMNS * EXCEPT (op, is_delete) STORED AS SCD TYPE " +
                     std::to_string(scd) + ";\n");
       fs::copy_file(data / "000.parquet", project / "data" / "000.parquet");
-      const double initial = RunPipeline(project);
+      std::map<std::string, double> flow_times;
+      const double update = RunPipeline(project, nullptr, nullptr, &flow_times);
+      // The AUTO CDC flow alone: the update also ingests the files into the bronze table
+      // `changes`, which the peer does not do (it reads the file).
+      const double initial = flow_times.at("customers_cdc");
 
       // The peer: the same table in DuckDB, written to Parquet after each merge.
       const std::string table = "peer" + std::to_string(scd);
@@ -164,9 +172,10 @@ int main(int argc, char** argv) {
             "peer write");
       const double peer_initial = Since(initial_start);
       std::printf(
-          "SCD%d (%s) initial load of %lld rows: sluice %.3f s, DuckDB %.3f s, ratio %.2f "
+          "SCD%d (%s) initial load of %lld rows: sluice's AUTO CDC flow %.3f s (the whole "
+          "update with the bronze ingest %.3f s), DuckDB %.3f s, ratio %.2f "
           "(goal <= 1.5)\n",
-          scd, way.c_str(), static_cast<long long>(rows), initial, peer_initial,
+          scd, way.c_str(), static_cast<long long>(rows), initial, update, peer_initial,
           initial / peer_initial);
 
       Totals totals;

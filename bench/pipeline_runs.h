@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 
 #include "sluice/pipeline.h"
@@ -42,9 +43,11 @@ inline void WriteFile(const std::filesystem::path& path, const std::string& text
 
 // Seconds of one update of the pipeline at `dir` (opening it is not timed); exits unless it
 // COMPLETED. `rows`, when given, receives the rows all flows wrote; `flow_seconds` each
-// flow's name and seconds ("bronze 0.120 s, silver ...").
+// flow's name and seconds ("bronze 0.120 s, silver ..."); `flow_times` each flow's seconds
+// by name.
 inline double RunPipeline(const std::filesystem::path& dir, int64_t* rows = nullptr,
-                          std::string* flow_seconds = nullptr) {
+                          std::string* flow_seconds = nullptr,
+                          std::map<std::string, double>* flow_times = nullptr) {
   auto pipeline = Pipeline::Open(dir.string());
   Check(pipeline.status(), "open");
   const auto start = Clock::now();
@@ -68,6 +71,10 @@ inline double RunPipeline(const std::filesystem::path& dir, int64_t* rows = null
       std::snprintf(text, sizeof(text), " %.3f s", flow.seconds);
       *flow_seconds += (flow_seconds->empty() ? "" : ", ") + flow.name + text;
     }
+  }
+  if (flow_times != nullptr) {
+    flow_times->clear();
+    for (const auto& flow : report->flows) (*flow_times)[flow.name] = flow.seconds;
   }
   return seconds;
 }
