@@ -14,9 +14,8 @@
 #include "runtime/query.h"
 #include "runtime/spark_functions.h"
 #include "runtime/spark_sql.h"
-#include "runtime/streaming_join.h"
+#include "runtime/stateful_operators.h"
 #include "spark/parser.h"
-#include "spark/stateful_operator.h"
 #include "sql/diagnostics.h"
 
 namespace sluice::runtime {
@@ -112,12 +111,6 @@ class FlowExecution {
   std::optional<std::string> LateRowsTable() const;
   Status WriteLateRows(const std::string& table, const std::string& sql, const std::string& app_id,
                        int64_t batch_id);
-  // The batch's stateful operators: a join of two streams, an aggregation (or distinct or
-  // deduplication), or a join whose rows an aggregation reads. Returns the SQL of the rows
-  // the batch appends.
-  Result<std::string> ApplyStateful(InputRenderer& renderer, int64_t batch_id,
-                                    StatefulMetrics* metrics, std::string* late_sql);
-  Result<StatefulMetrics> CommittedStateMetrics(int64_t batch_id) const;
   const std::string& TablePath() const { return target_.storage_path; }
   spark::TranslateOptions Options() const { return SparkOptions(*env_.settings, flow_.conf); }
 
@@ -129,44 +122,9 @@ class FlowExecution {
   std::unique_ptr<engine::Connection> connection_;
   delta::DeltaContext context_;
   int64_t batches_written_ = 0;  // streaming batches committed by this run
-  std::unique_ptr<StatefulStream> stateful_;
-  std::unique_ptr<StreamingJoin> join_;       // a join of two streams (before stateful_, if any)
+  StatefulOperators stateful_;
   std::optional<StatefulMetrics> recovered_;  // of a batch committed before a crash
 };
-
-Result<std::string> FlowExecution::ApplyStateful(InputRenderer& renderer, int64_t batch_id,
-                                                 StatefulMetrics* metrics, std::string* late_sql) {
-  if (!join_) {
-    return stateful_->Apply(renderer, *connection_, *env_.fs, batch_id, metrics, late_sql);
-  }
-  StatefulMetrics joined;
-  SLUICE_ASSIGN_OR_RETURN(std::string rows, join_->Apply(renderer, *connection_, *env_.fs, batch_id,
-                                                         &joined, late_sql));
-  if (!stateful_) {
-    *metrics = joined;
-    return rows;
-  }
-  // The aggregation reads the join's rows with the join's output watermark: before the
-  // batch for late rows, after it for the windows it closes.
-  const auto [old_ms, new_ms] = join_->batch_watermarks_ms();
-  SLUICE_RETURN_IF_ERROR(stateful_->ReadJoinOutput(renderer, rows,
-                                                   join_->OutputWatermarkMs(old_ms) * 1000,
-                                                   join_->OutputWatermarkMs(new_ms) * 1000));
-  StatefulMetrics aggregated;
-  SLUICE_ASSIGN_OR_RETURN(std::string output, stateful_->Apply(renderer, *connection_, *env_.fs,
-                                                               batch_id, &aggregated, nullptr));
-  *metrics = AddOperatorMetrics(joined, aggregated);
-  return output;
-}
-
-Result<StatefulMetrics> FlowExecution::CommittedStateMetrics(int64_t batch_id) const {
-  if (!join_) return stateful_->CommittedMetrics(*env_.fs, batch_id);
-  SLUICE_ASSIGN_OR_RETURN(StatefulMetrics joined, join_->CommittedMetrics(*env_.fs, batch_id));
-  if (!stateful_) return joined;
-  SLUICE_ASSIGN_OR_RETURN(StatefulMetrics aggregated,
-                          stateful_->CommittedMetrics(*env_.fs, batch_id));
-  return AddOperatorMetrics(joined, aggregated);
-}
 
 std::optional<std::string> FlowExecution::LateRowsTable() const {
   return runtime::LateRowsTable(target_, flow_.conf, *env_.settings);
@@ -262,25 +220,8 @@ Status FlowExecution::RunStreaming(FlowOutcome& outcome) {
   const std::string dir = CheckpointDir(*env_.settings, flow_.name);
   SLUICE_ASSIGN_OR_RETURN(FlowCheckpoint checkpoint,
                           FlowCheckpoint::Open(*env_.fs, dir, flow_.name));
-  if (!flow_.once && !flow_.cdc && flow_.query.parsed != nullptr) {
-    SLUICE_ASSIGN_OR_RETURN(spark::StatefulOperator op,
-                            spark::FindStatefulOperator(*flow_.query.parsed));
-    if (op.kind != spark::StatefulOperator::Kind::kNone) {
-      std::map<std::string, std::string> conf = env_.settings->configuration;
-      for (const auto& [key, value] : flow_.conf) conf[key] = value;
-      if (op.kind == spark::StatefulOperator::Kind::kJoin || op.over_join) {
-        SLUICE_ASSIGN_OR_RETURN(join_, StreamingJoin::Make(flow_, op, dir, conf));
-      }
-      if (op.kind != spark::StatefulOperator::Kind::kJoin) {
-        // Over a join, the aggregation is the flow's second operator and reads its rows.
-        SLUICE_ASSIGN_OR_RETURN(
-            stateful_,
-            StatefulStream::Make(flow_, op, dir, conf,
-                                 !op.over_join && ReadsTheSameEachTime(*env_.graph, flow_),
-                                 op.over_join ? 1 : 0));
-      }
-    }
-  }
+  SLUICE_ASSIGN_OR_RETURN(stateful_,
+                          StatefulOperators::Make(*env_.graph, flow_, dir, *env_.settings));
   // A triggered update reads everything available: file sources with rate limits leave a
   // backlog that the next batches take, each committed on its own. A batch that meets
   // new columns (addNewColumns) grows the stored schema and runs again, once.
@@ -374,9 +315,9 @@ Status FlowExecution::RunStreamBatch(FlowCheckpoint& checkpoint, StreamBatch& ba
     }
     if (committed && *committed >= pending.batch_id && snapshot.ok()) {
       SLUICE_RETURN_IF_ERROR(checkpoint.Commit(pending, (*snapshot)->version()));
-      if (stateful_ || join_) {
+      if (!stateful_.empty()) {
         // The batch's late rows and watermark were not reported by the update that crashed.
-        auto recovered = CommittedStateMetrics(pending.batch_id);
+        auto recovered = stateful_.CommittedMetrics(*env_.fs, pending.batch_id);
         if (recovered.ok()) recovered_ = *recovered;
       }
     } else {
@@ -396,10 +337,8 @@ Status FlowExecution::RunStreamBatch(FlowCheckpoint& checkpoint, StreamBatch& ba
     SLUICE_RETURN_IF_ERROR(GrowSchemas(renderer, checkpoint.dir(), grew));
     return status;
   };
-  auto rendered = join_       ? join_->RenderInput(renderer)
-                  : stateful_ ? stateful_->RenderInput(renderer)
-                              : renderer.Render(flow_.query, flow_.inputs, flow_.conf);
-  if (rendered.ok() && join_ && stateful_) rendered = stateful_->RenderInput(renderer);
+  auto rendered = !stateful_.empty() ? stateful_.RenderInput(renderer)
+                                     : renderer.Render(flow_.query, flow_.inputs, flow_.conf);
   if (!rendered.ok()) {
     // A stream whose source table does not exist yet simply has nothing to read.
     if (rendered.status().code() == StatusCode::kNotFound && !flow_.once &&
@@ -416,13 +355,14 @@ Status FlowExecution::RunStreamBatch(FlowCheckpoint& checkpoint, StreamBatch& ba
   if (!batch.replay) SLUICE_RETURN_IF_ERROR(checkpoint.WriteOffsets(batch.offsets));
   on_state_("RUNNING");
   std::string query_sql = *rendered;
-  if (stateful_ || join_) {
+  if (!stateful_.empty()) {
     // The state's next version is committed before the rows, with the late rows' table.
     StatefulMetrics metrics;
     std::string late_sql;
     const std::optional<std::string> late_table = LateRowsTable();
     std::string* late_out = late_table ? &late_sql : nullptr;
-    auto output = ApplyStateful(renderer, batch.offsets.batch_id, &metrics, late_out);
+    auto output = stateful_.Apply(renderer, *connection_, *env_.fs, batch.offsets.batch_id,
+                                  &metrics, late_out);
     if (!output.ok()) return fail(output.status());
     query_sql = *output;
     outcome.stateful = metrics;
