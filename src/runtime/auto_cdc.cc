@@ -100,12 +100,17 @@ class CdcApplier {
     temp_tables_.push_back(name);
     return Status::OK();
   }
-  // A temporary table of `sql`'s rows with a column __ord numbering them 1, 2, ... in the
-  // order the query gives them. (DuckDB keeps that order in the table; numbering the stored
-  // rows afterwards is several times faster than row_number() OVER (), a serial window.)
-  Status TempWithOrdinal(const std::string& name, const std::string& sql) {
-    SLUICE_RETURN_IF_ERROR(Temp(name, "SELECT *, NULL::BIGINT AS __ord FROM (" + sql + ")"));
-    return connection_.Execute("UPDATE " + name + " SET __ord = rowid + 1");
+  // The batch's events: the rows of `sql`, with a column __ord that NumberEvents fills.
+  Status TempEvents(const std::string& sql) {
+    return Temp(kEvents, "SELECT *, NULL::BIGINT AS __ord FROM (" + sql + ")");
+  }
+  // Numbers the events 1, 2, ... in __ord, in the order the query gave them (the order of
+  // arrival, which breaks ties of sequence), for the paths that order a key's events; the
+  // bulk path has one event per key and needs none. DuckDB keeps the query's order in the
+  // table; numbering the stored rows afterwards is several times faster than row_number()
+  // OVER (), a serial window.
+  Status NumberEvents() {
+    return connection_.Execute(std::string("UPDATE ") + kEvents + " SET __ord = rowid + 1");
   }
   // Whether the batch has at most one event per key.
   Result<bool> OneEventPerKey() {
@@ -213,10 +218,9 @@ Status CdcApplier::LoadEvents() {
       SLUICE_ASSIGN_OR_RETURN(std::string condition, over_events(*cdc_.truncate_condition));
       is_truncate = "coalesce((" + condition + "), false)";
     }
-    Status created =
-        TempWithOrdinal(kEvents, "SELECT " + Join(Quoted(names), ", ") + ", (" + sequence +
-                                     ") AS __seq, " + is_delete + " AS __del, " + is_truncate +
-                                     " AS __trunc FROM (" + batch_.events_sql + ")");
+    Status created = TempEvents("SELECT " + Join(Quoted(names), ", ") + ", (" + sequence +
+                                ") AS __seq, " + is_delete + " AS __del, " + is_truncate +
+                                " AS __trunc FROM (" + batch_.events_sql + ")");
     if (!created.ok()) {
       return Error(SequenceLocation(),
                    "the SEQUENCE BY, DELETE or TRUNCATE expressions do not apply to the source: " +
@@ -257,8 +261,7 @@ Status CdcApplier::SnapshotEvents(const std::vector<std::string>& names) {
   } else if (!table.ok() && table.status().code() != StatusCode::kNotFound) {
     return table.status();
   }
-  return TempWithOrdinal(kEvents,
-                         "SELECT " + columns + ", __seq, __del, __trunc FROM (" + events + ")");
+  return TempEvents("SELECT " + columns + ", __seq, __del, __trunc FROM (" + events + ")");
 }
 
 Status CdcApplier::CheckSequences() {
@@ -417,6 +420,7 @@ Status CdcApplier::ApplyScd1(CdcResult& result) {
   SLUICE_ASSIGN_OR_RETURN(const bool bulk, state.empty() ? OneEventPerKey() : false);
   const std::string latest_table = bulk ? kEvents : kLatest;
   if (!bulk) {
+    SLUICE_RETURN_IF_ERROR(NumberEvents());
     // Events newer than what is applied for their key (live row or tombstone).
     std::string fresh = std::string("SELECT e.* FROM ") + kEvents + " e";
     if (!state.empty()) {
@@ -538,6 +542,8 @@ Status CdcApplier::ApplyScd2(CdcResult& result) {
   // state (bulk path, no windows).
   SLUICE_ASSIGN_OR_RETURN(const bool bulk,
                           state.empty() && versions.empty() ? OneEventPerKey() : false);
+  // The versions the target gets: a table, or (bulk path) a query over the events.
+  std::string new_versions = std::string("SELECT * FROM ") + kVersions;
   if (bulk) {
     std::vector<std::string> items = Quoted(names);
     items.push_back("__seq AS __START_AT");
@@ -550,16 +556,15 @@ Status CdcApplier::ApplyScd2(CdcResult& result) {
       }
       items.push_back("[struct_pack(" + Join(fields, ", ") + ")][2:] AS __untracked");
     }
-    SLUICE_RETURN_IF_ERROR(Temp(kVersions, "SELECT " + Join(items, ", ") + " FROM " +
-                                               std::string(kEvents) + " WHERE NOT __del"));
+    new_versions = "SELECT " + Join(items, ", ") + " FROM " + kEvents + " WHERE NOT __del";
     std::string latest = "SELECT " + keys +
                          ", true AS __deleted, __seq AS __sequence, [__seq] AS __deletes, CASE "
                          "WHEN false THEN [__seq] END AS __upserts FROM " +
                          std::string(kEvents) + " WHERE __del";
     if (!untracked.empty()) {
       // NULL, typed as the versions' lists.
-      latest = "SELECT *, (SELECT __untracked FROM " + std::string(kVersions) +
-               " WHERE false) AS __untracked FROM (" + latest + ")";
+      latest = "SELECT *, (SELECT __untracked FROM (" + new_versions +
+               ") WHERE false) AS __untracked FROM (" + latest + ")";
     }
     SLUICE_RETURN_IF_ERROR(Temp(kLatest, latest));
     SLUICE_ASSIGN_OR_RETURN(
@@ -571,6 +576,7 @@ Status CdcApplier::ApplyScd2(CdcResult& result) {
     result.deleted_rows = std::get<int64_t>(counts.at(0, 1).data);
     result.inserted_rows = result.upserted_rows + result.deleted_rows;
   } else {
+    SLUICE_RETURN_IF_ERROR(NumberEvents());
     // Every event of the touched keys, each with its own values: stored versions (an upsert
     // at __START_AT; a delete at an __END_AT no version starts at) and the batch's.
     std::string combined = std::string("SELECT * EXCLUDE (__trunc), 1 AS __new FROM ") + kEvents;
@@ -734,9 +740,10 @@ Status CdcApplier::ApplyScd2(CdcResult& result) {
   target_columns.push_back("__START_AT");
   target_columns.push_back("__END_AT");
   if (!batch_.declared_columns.empty()) target_columns = batch_.declared_columns;
-  SLUICE_RETURN_IF_ERROR(WriteTarget(
-      "SELECT DISTINCT " + keys + " FROM " + kEvents,
-      "SELECT " + Join(Quoted(target_columns), ", ") + " FROM " + kVersions, starts_over_, result));
+  SLUICE_RETURN_IF_ERROR(
+      WriteTarget("SELECT DISTINCT " + keys + " FROM " + kEvents,
+                  "SELECT " + Join(Quoted(target_columns), ", ") + " FROM (" + new_versions + ")",
+                  starts_over_, result));
   std::string previous_deleted_at = "NULL::BIGINT";
   std::string joined = std::string(kLatest) + " l";
   if (!state.empty()) {
