@@ -11,30 +11,15 @@
 #include "delta/log_validator.h"
 #include "delta/scan.h"
 #include "delta/stats.h"
+#include "delta/table_test_fixture.h"
 #include "delta/write.h"
 #include "support/temp_dir.h"
 
 namespace sluice::delta {
 namespace {
 
-class MergeTest : public ::testing::Test {
+class MergeTest : public DeltaTableTest {
  protected:
-  void SetUp() override {
-    db_ = std::move(engine::Database::Open()).value();
-    connection_ = std::move(db_->Connect()).value();
-    context_.fs = io::LocalFileSystem();
-    context_.connection = connection_.get();
-    root_ = dir_.Child("table");
-  }
-  // Every table a test wrote must be a valid Delta table for other readers.
-  void TearDown() override {
-    SyncPoints::Get().ClearAll();
-    if (!context_.fs->Exists(root_ + "/_delta_log")) return;
-    auto violations = ValidateLog(*context_.fs, *connection_, root_);
-    ASSERT_TRUE(violations.ok()) << violations.status().ToString();
-    for (const LogViolation& violation : *violations) ADD_FAILURE() << violation.ToString();
-  }
-
   void Write(const std::string& sql, WriteOptions options = {}) {
     auto result = WriteTable(context_, root_, sql, options);
     ASSERT_TRUE(result.ok()) << result.status().ToString();
@@ -51,11 +36,6 @@ class MergeTest : public ::testing::Test {
     options.keys_sql = std::move(keys_sql);
     options.rows_sql = std::move(rows_sql);
     return options;
-  }
-  SnapshotPtr Latest() {
-    auto snapshot = LoadSnapshot(context_, root_);
-    EXPECT_TRUE(snapshot.ok()) << snapshot.status().ToString();
-    return snapshot.ok() ? *snapshot : nullptr;
   }
   std::set<std::string> FilePaths() {
     std::set<std::string> paths;
@@ -76,20 +56,6 @@ class MergeTest : public ::testing::Test {
     }
     EXPECT_TRUE(ReleaseScan(*connection_, *plan).ok());
   }
-  std::map<std::string, std::string> Metrics(int64_t version) {
-    auto history = std::move(ReadHistory(*context_.fs, root_)).value();
-    for (const auto& entry : history) {
-      if (entry.version == version) return *entry.commit_info->operation_metrics();
-    }
-    ADD_FAILURE() << "no version " << version;
-    return {};
-  }
-
-  testing::TempDir dir_;
-  std::string root_;
-  std::unique_ptr<engine::Database> db_;
-  std::unique_ptr<engine::Connection> connection_;
-  DeltaContext context_;
 };
 
 TEST_F(MergeTest, ReplacesKeysAndInsertsNewRows) {

@@ -15,6 +15,7 @@
 #include "delta/optimize.h"
 #include "delta/scan.h"
 #include "delta/stats.h"
+#include "delta/table_test_fixture.h"
 #include "delta/vacuum.h"
 #include "delta/write.h"
 #include "support/temp_dir.h"
@@ -22,22 +23,8 @@
 namespace sluice::delta {
 namespace {
 
-class RowDeletionTest : public ::testing::Test {
+class RowDeletionTest : public DeltaTableTest {
  protected:
-  void SetUp() override {
-    db_ = std::move(engine::Database::Open()).value();
-    connection_ = std::move(db_->Connect()).value();
-    context_.fs = io::LocalFileSystem();
-    context_.connection = connection_.get();
-    root_ = dir_.Child("table");
-  }
-  void TearDown() override {
-    if (!context_.fs->Exists(root_ + "/_delta_log")) return;
-    auto violations = ValidateLog(*context_.fs, *connection_, root_);
-    ASSERT_TRUE(violations.ok()) << violations.status().ToString();
-    for (const LogViolation& violation : *violations) ADD_FAILURE() << violation.ToString();
-  }
-
   // One file of ids 0..rows-1 (value 'v<id>'), with deletion vectors on (and the change
   // feed when asked).
   void Create(int rows, bool change_feed = false) {
@@ -54,7 +41,6 @@ class RowDeletionTest : public ::testing::Test {
     EXPECT_TRUE(result.ok()) << result.status().ToString();
     return result.ok() ? *result : DeleteResult{};
   }
-  SnapshotPtr Latest() { return std::move(LoadSnapshot(context_, root_)).value(); }
   // The only live file of the table.
   AddFile OnlyFile() {
     SnapshotPtr snapshot = Latest();
@@ -71,20 +57,6 @@ class RowDeletionTest : public ::testing::Test {
     for (int64_t id : ids) text += (text.empty() ? "" : ",") + std::to_string(id);
     return text;
   }
-  std::map<std::string, std::string> Metrics(int64_t version) {
-    auto history = std::move(ReadHistory(*context_.fs, root_)).value();
-    for (const auto& entry : history) {
-      if (entry.version == version) return *entry.commit_info->operation_metrics();
-    }
-    ADD_FAILURE() << "no version " << version;
-    return {};
-  }
-
-  testing::TempDir dir_;
-  std::string root_;
-  std::unique_ptr<engine::Database> db_;
-  std::unique_ptr<engine::Connection> connection_;
-  DeltaContext context_;
 };
 
 TEST_F(RowDeletionTest, DeleteMarksRowsInTheFileItKeeps) {

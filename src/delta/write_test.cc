@@ -9,6 +9,7 @@
 #include "delta/protocol.h"
 #include "delta/scan.h"
 #include "delta/stats.h"
+#include "delta/table_test_fixture.h"
 #include "delta/transaction.h"
 #include "delta/vacuum.h"
 #include "support/temp_dir.h"
@@ -16,32 +17,12 @@
 namespace sluice::delta {
 namespace {
 
-class WriteTest : public ::testing::Test {
+class WriteTest : public DeltaTableTest {
  protected:
-  void SetUp() override {
-    db_ = std::move(engine::Database::Open()).value();
-    connection_ = std::move(db_->Connect()).value();
-    context_.fs = io::LocalFileSystem();
-    context_.connection = connection_.get();
-    root_ = dir_.Child("table");
-  }
-  // Every table a test wrote must be a valid Delta table for other readers.
-  void TearDown() override {
-    if (!context_.fs->Exists(root_ + "/_delta_log")) return;
-    auto violations = ValidateLog(*context_.fs, *connection_, root_);
-    ASSERT_TRUE(violations.ok()) << violations.status().ToString();
-    for (const LogViolation& violation : *violations) ADD_FAILURE() << violation.ToString();
-  }
-
   WriteResult Write(const std::string& sql, WriteOptions options = {}) {
     auto result = WriteTable(context_, root_, sql, options);
     EXPECT_TRUE(result.ok()) << result.status().ToString();
     return result.ok() ? *result : WriteResult{};
-  }
-  SnapshotPtr Latest() {
-    auto snapshot = LoadSnapshot(context_, root_);
-    EXPECT_TRUE(snapshot.ok()) << snapshot.status().ToString();
-    return snapshot.ok() ? *snapshot : nullptr;
   }
   // The table's rows minus `expected_sql`'s and the other way round; both empty = equal.
   void ExpectRows(const std::string& expected_sql, std::optional<int64_t> version = {}) {
@@ -56,12 +37,6 @@ class WriteTest : public ::testing::Test {
     }
     EXPECT_TRUE(ReleaseScan(*connection_, *plan).ok());
   }
-
-  testing::TempDir dir_;
-  std::string root_;
-  std::unique_ptr<engine::Database> db_;
-  std::unique_ptr<engine::Connection> connection_;
-  DeltaContext context_;
 };
 
 const char* kAllTypes =
