@@ -8,6 +8,7 @@
 
 #include "common/strings.h"
 #include "delta/log_segment.h"
+#include "delta/table_test_fixture.h"
 #include "support/temp_dir.h"
 
 namespace sluice::delta {
@@ -23,15 +24,8 @@ std::string ExpectedCsv(const std::string& table, const std::string& file) {
   return Table(table) + "/expected_transcribed/" + file;
 }
 
-class ChangeDataFeedTest : public ::testing::Test {
+class ChangeDataFeedTest : public DeltaTableTest {
  protected:
-  void SetUp() override {
-    db_ = std::move(engine::Database::Open()).value();
-    connection_ = std::move(db_->Connect()).value();
-    context_.fs = io::LocalFileSystem();
-    context_.connection = connection_.get();
-  }
-
   // Compares the feed of `table` over [start, end] with a transcribed CSV as unordered
   // multisets. Every result column but _commit_timestamp (the CSVs leave it out) must be in
   // the CSV; CSV cells are cast to the result column's type, and an empty cell is NULL (or,
@@ -108,10 +102,6 @@ class ChangeDataFeedTest : public ::testing::Test {
     EXPECT_TRUE(rows.ok()) << rows.status().ToString();
     return rows.ok() ? std::get<int64_t>(rows->at(0, 0).data) : -1;
   }
-
-  std::unique_ptr<engine::Database> db_;
-  std::unique_ptr<engine::Connection> connection_;
-  DeltaContext context_;
 };
 
 #define EXPECT_FEED(table, start, end, csv)                         \

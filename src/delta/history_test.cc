@@ -2,21 +2,18 @@
 
 #include <gtest/gtest.h>
 
+#include "delta/table_test_fixture.h"
 #include "delta/write.h"
 #include "support/temp_dir.h"
 
 namespace sluice::delta {
 namespace {
 
-class HistoryTest : public ::testing::Test {
+class HistoryTest : public DeltaTableTest {
  protected:
   void SetUp() override {
-    db_ = std::move(engine::Database::Open()).value();
-    connection_ = std::move(db_->Connect()).value();
-    context_.fs = io::LocalFileSystem();
-    context_.connection = connection_.get();
+    DeltaTableTest::SetUp();
     context_.clock = &clock_;
-    root_ = dir_.Child("t");
   }
   void Commit(int id) {
     auto result = WriteTable(context_, root_, "SELECT " + std::to_string(id) + " AS id", options_);
@@ -24,12 +21,7 @@ class HistoryTest : public ::testing::Test {
     clock_.AdvanceMillis(1000);
   }
 
-  testing::TempDir dir_;
-  std::string root_;
   ManualClock clock_{1700000000000};
-  std::unique_ptr<engine::Database> db_;
-  std::unique_ptr<engine::Connection> connection_;
-  DeltaContext context_;
   WriteOptions options_;
 };
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "delta/table_test_fixture.h"
 #include "support/temp_dir.h"
 
 namespace sluice::delta {
@@ -12,14 +13,8 @@ namespace {
 
 using testing::ConformancePath;
 
-class ScanTest : public ::testing::Test {
+class ScanTest : public DeltaTableTest {
  protected:
-  void SetUp() override {
-    db_ = std::move(engine::Database::Open()).value();
-    connection_ = std::move(db_->Connect()).value();
-    context_.fs = io::LocalFileSystem();
-    context_.connection = connection_.get();
-  }
   SnapshotPtr Load(const std::string& root, std::optional<int64_t> version = std::nullopt) {
     auto snapshot = LoadSnapshot(context_, root, version);
     EXPECT_TRUE(snapshot.ok()) << snapshot.status().ToString();
@@ -35,10 +30,6 @@ class ScanTest : public ::testing::Test {
     if (plan_out) *plan_out = *plan;
     return rows.ok() ? std::get<int64_t>(rows->at(0, 0).data) : -1;
   }
-
-  std::unique_ptr<engine::Database> db_;
-  std::unique_ptr<engine::Connection> connection_;
-  DeltaContext context_;
 };
 
 const std::string kPartitioned = "dat-v0.0.2/reader_tests/basic_partitioned/delta";
