@@ -14,10 +14,12 @@
 //
 // Besides the target, each target has a state table (Delta, beside the event log under
 // <storage>/system/auto_cdc/<target>) with one row per key: the last applied sequence,
-// whether the key is deleted, and when. Both tables are written with copy-on-write merges
-// touching only files that hold the batch's keys, each with txn(appId = checkpoint id,
+// whether the key is deleted, and when. Both tables are written with merges touching only
+// files that hold the batch's keys (marking the replaced rows in deletion vectors when the
+// table has them, else rewriting the files), each with txn(appId = checkpoint id,
 // version = batch id): the target first, the state second, so that a batch whose state
-// commit exists is complete and a rerun after a crash in between completes it.
+// commit exists is complete and a rerun after a crash in between completes it. A first
+// load with one event per key skips the per-key window passes (the bulk path).
 #pragma once
 
 #include <cstdint>
