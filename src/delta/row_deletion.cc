@@ -19,6 +19,15 @@ std::optional<std::string> LooseStats(const std::optional<std::string>& stats) {
   return SerializeStats(*parsed);
 }
 
+// The position among `files` scanned files held in column 0 of `row` of a query over the
+// scan; Internal when the scan gave a position outside them.
+Result<size_t> FileIndexAt(const engine::QueryResult& result, size_t row, size_t files,
+                           const std::string& table_root) {
+  const auto file = static_cast<size_t>(std::get<int64_t>(result.at(row, 0).data));
+  if (file >= files) return Internal("scan of ", table_root, " gave file index ", file);
+  return file;
+}
+
 }  // namespace
 
 bool WritesDeletionVectors(const Protocol& protocol, const Metadata& metadata) {
@@ -55,12 +64,11 @@ Status TouchedFiles::Find(const DeltaContext& context, const Snapshot& snapshot,
                          plan.sql + ") AS __t WHERE " + matches);
     if (!found.ok()) status = found.status();
     for (size_t i = 0; status.ok() && i < found->row_count(); ++i) {
-      const auto file = static_cast<size_t>(std::get<int64_t>(found->at(i, 0).data));
-      if (file >= files.size()) {
-        status = Internal("scan of ", snapshot.table_root(), " gave file index ", file);
-        break;
+      Result<size_t> file = FileIndexAt(*found, i, files.size(), snapshot.table_root());
+      if (!file.ok()) status = file.status();
+      if (status.ok()) {
+        rows[*file].push_back(static_cast<uint64_t>(std::get<int64_t>(found->at(i, 1).data)));
       }
-      rows[file].push_back(static_cast<uint64_t>(std::get<int64_t>(found->at(i, 1).data)));
     }
     for (size_t i = 0; status.ok() && i < files.size(); ++i) {
       matched[i] = static_cast<int64_t>(rows[i].size());
@@ -78,13 +86,12 @@ Status TouchedFiles::Find(const DeltaContext& context, const Snapshot& snapshot,
         plan.sql + ") AS __t GROUP BY __t.__sluice_file_index");
     if (!counts.ok()) status = counts.status();
     for (size_t i = 0; status.ok() && i < counts->row_count(); ++i) {
-      const auto file = static_cast<size_t>(std::get<int64_t>(counts->at(i, 0).data));
-      if (file >= files.size()) {
-        status = Internal("scan of ", snapshot.table_root(), " gave file index ", file);
-        break;
+      Result<size_t> file = FileIndexAt(*counts, i, files.size(), snapshot.table_root());
+      if (!file.ok()) status = file.status();
+      if (status.ok()) {
+        live[*file] = std::get<int64_t>(counts->at(i, 1).data);
+        matched[*file] = std::get<int64_t>(counts->at(i, 2).data);
       }
-      live[file] = std::get<int64_t>(counts->at(i, 1).data);
-      matched[file] = std::get<int64_t>(counts->at(i, 2).data);
     }
   }
   Status released = ReleaseScan(connection, plan);
