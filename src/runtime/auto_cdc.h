@@ -44,6 +44,11 @@ struct CdcBatch {
   // sequence `snapshot_version`.
   std::string events_sql;
   int64_t snapshot_version = 0;
+  // Whether reading events_sql again gives the same rows (it reads tables and files only and
+  // calls no nondeterministic function). A batch with no target or state to merge with then
+  // reads the source straight into the target, as Delta's MERGE skips materializing such a
+  // source; otherwise the events are copied into a temporary table first.
+  bool repeatable_events = false;
   // A full refresh: the target and the state start empty.
   bool replace = false;
   std::string app_id;

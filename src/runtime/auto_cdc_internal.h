@@ -54,6 +54,7 @@ class CdcApplier {
   explicit CdcApplier(const CdcBatch& batch)
       : batch_(batch), cdc_(*batch.flow->cdc), connection_(*batch.context->connection) {}
   ~CdcApplier() {
+    if (events_view_) (void)connection_.Execute(std::string("DROP VIEW IF EXISTS ") + kEvents);
     for (const std::string& table : temp_tables_) {
       (void)connection_.Execute("DROP TABLE IF EXISTS " + table);
     }
@@ -104,25 +105,27 @@ class CdcApplier {
     temp_tables_.push_back(name);
     return Status::OK();
   }
-  // The batch's events: the rows of `sql`, with a column __ord that NumberEvents fills.
-  Status TempEvents(const std::string& sql) {
-    return Temp(kEvents, "SELECT *, NULL::BIGINT AS __ord FROM (" + sql + ")");
-  }
+  // The batch's events (kEvents): the rows of `sql`, with a column __ord that NumberEvents
+  // fills. A temporary table, or a view over the source when `as_view`: the bulk path then
+  // reads the source's files straight into the target (the source must read the same rows
+  // each time); every other path calls MaterializeEvents first.
+  Status DefineEvents(const std::string& sql, bool as_view);
+  // Turns the events' view into a temporary table; no-op when they are one.
+  Status MaterializeEvents();
   // Numbers the events 1, 2, ... in __ord, in the order the query gave them (the order of
   // arrival, which breaks ties of sequence), for the paths that order a key's events; the
   // bulk path has one event per key and needs none. DuckDB keeps the query's order in the
   // table; numbering the stored rows afterwards is several times faster than row_number()
   // OVER (), a serial window.
   Status NumberEvents() {
+    SLUICE_RETURN_IF_ERROR(MaterializeEvents());
     return connection_.Execute(std::string("UPDATE ") + kEvents + " SET __ord = rowid + 1");
   }
-  // Whether the batch has at most one event per key.
-  Result<bool> OneEventPerKey() {
-    SLUICE_ASSIGN_OR_RETURN(int64_t repeated,
-                            Count("SELECT count(*) FROM (SELECT 1 FROM " + std::string(kEvents) +
-                                  " GROUP BY " + KeyList() + " HAVING count(*) > 1)"));
-    return repeated == 0;
-  }
+  // Whether the batch has at most one event per key (NULL keys being equal).
+  Result<bool> OneEventPerKey();
+  // Whether the batch may take the bulk path: it starts over, or there is no state (and for
+  // SCD2 no target) to merge with.
+  bool NothingToMergeWith() const;
   Result<int64_t> Count(const std::string& sql) {
     SLUICE_ASSIGN_OR_RETURN(engine::QueryResult result, connection_.Query(sql));
     if (result.row_count() != 1 || result.at(0, 0).is_null()) return int64_t{0};
@@ -143,6 +146,8 @@ class CdcApplier {
   std::string sequence_type_;
   bool state_has_untracked_ = false;  // set by CheckState
   bool starts_over_ = false;          // full refresh or truncate: target and state empty
+  std::string events_query_;          // kEvents' query (DefineEvents)
+  bool events_view_ = false;          // kEvents is a view over the source, not yet a table
   std::vector<std::string> temp_tables_;
   std::vector<delta::ScanPlan> scans_;
 };
