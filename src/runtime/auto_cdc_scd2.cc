@@ -108,13 +108,11 @@ Status CdcApplier::ApplyScd2(CdcResult& result) {
           ", unnest(s.__deletes) AS __seq, true AS __del, 0::BIGINT AS __ord, 0 AS __new FROM " +
           state + " s";
     }
-    // One event per key, sequence and kind: a stored one wins over a repeated delivery, and
-    // of repeated deliveries the last read (grouped, not windowed). No two stored events
-    // share a key, sequence and kind, so every column comes from the one winning row.
+    // One event per key, sequence and kind: a stored one wins over a repeated delivery.
     std::string unique =
-        "SELECT " + keys + ", __seq, __del, arg_min_null(COLUMNS(* EXCLUDE (" + keys +
-        ", __seq, __del)), CASE WHEN __new = 0 THEN -9223372036854775807 ELSE -__ord END) FROM (" +
-        combined + ") GROUP BY " + keys + ", __seq, __del";
+        "SELECT * EXCLUDE (__dup) FROM (SELECT *, row_number() OVER (PARTITION BY " + keys +
+        ", __seq, __del ORDER BY __new, __ord DESC) AS __dup FROM (" + combined +
+        ")) WHERE __dup = 1";
     // Read several times below: materialized once.
     SLUICE_RETURN_IF_ERROR(Temp("__sluice_cdc_unique", unique));
     unique = "SELECT * FROM __sluice_cdc_unique";
