@@ -1,6 +1,7 @@
 // AUTO CDC merges against DuckDB doing the same merges by hand, on the same data in the same
-// run: a customer table of ROWS rows receives BATCHES change batches of 1% of its size (20%
-// inserts, 70% updates, 10% deletes, shuffled, sequences out of order within a batch).
+// run: a customer table of ROWS rows receives BATCHES change batches of PERCENT (default 1)
+// percent of its size (20% inserts, 70% updates, 10% deletes, shuffled, sequences out of
+// order within a batch).
 //   SCD1: sluice's AUTO CDC flow vs DuckDB's MERGE INTO on its own table, then the table
 //         written to Parquet;
 //   SCD2: sluice's AUTO CDC ... STORED AS SCD TYPE 2 vs UPDATE ... FROM (close versions) +
@@ -14,7 +15,7 @@
 // bronze table as the peer reads them from the file; the whole update is printed too), and
 // the totals of both ways side by side.
 //
-// Usage: cdc_bench [ROWS (default 10000000)] [BATCHES (default 10)]
+// Usage: cdc_bench [ROWS (default 10000000)] [BATCHES (default 10)] [PERCENT (default 1)]
 #include <unistd.h>
 
 #include <algorithm>
@@ -96,7 +97,9 @@ const char* kSource =
 int main(int argc, char** argv) {
   const int64_t rows = argc > 1 ? std::atoll(argv[1]) : 10000000;
   const int64_t batches = argc > 2 ? std::atoll(argv[2]) : 10;
-  const int64_t batch_size = std::max<int64_t>(rows / 100, 10);
+  const double batch_percent = argc > 3 ? std::atof(argv[3]) : 1.0;
+  const int64_t batch_size =
+      std::max<int64_t>(static_cast<int64_t>(static_cast<double>(rows) * batch_percent / 100), 10);
   const fs::path root =
       fs::temp_directory_path() / ("sluice-cdc-bench-" + std::to_string(getpid()));
   fs::remove_all(root);
