@@ -1,6 +1,7 @@
 #include "streaming/state_store.h"
 
 #include <algorithm>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <vector>
@@ -57,7 +58,8 @@ Result<StateStore> StateStore::Load(io::FileSystem& fs, engine::Connection& conn
   }
   ++first;  // the oldest version read
   std::reverse(chain.begin(), chain.end());
-  for (size_t i = 0; i < chain.size(); ++i) {
+  const bool read_at_once = store.ReadChainAtOnce(chain, first);
+  for (size_t i = 0; i < chain.size() && !read_at_once; ++i) {
     const int64_t v = first + static_cast<int64_t>(i);
     const nlohmann::json& info = chain[i];
     if (info.value("snapshot", false)) {
@@ -96,6 +98,55 @@ Result<StateStore> StateStore::Load(io::FileSystem& fs, engine::Connection& conn
   store.info_.bytes = info.value("bytes", int64_t{0});
   store.info_.metadata = info.contains("metadata") ? info["metadata"].dump() : "{}";
   return store;
+}
+
+bool StateStore::ReadChainAtOnce(const std::vector<nlohmann::json>& chain, int64_t first) {
+  std::vector<std::string> files;
+  std::vector<std::optional<int64_t>> thresholds;  // of each file
+  std::optional<int64_t> threshold;                // the evictions from a version on
+  for (size_t i = chain.size(); i-- > 0;) {
+    const nlohmann::json& info = chain[i];
+    if (info.value("removed", false)) return false;
+    if (info.contains("evicted_to")) {
+      const int64_t evicted_to = info["evicted_to"].get<int64_t>();
+      threshold = std::max(threshold.value_or(evicted_to), evicted_to);
+    }
+    const int64_t version = first + static_cast<int64_t>(i);
+    const char* kind = info.value("snapshot", false) ? "snapshot.parquet"
+                       : info.value("delta", false)  ? "delta.parquet"
+                                                     : nullptr;
+    if (kind == nullptr) continue;
+    files.insert(files.begin(), Path(version, kind));
+    thresholds.insert(thresholds.begin(), threshold);
+  }
+  if (files.empty()) return false;
+  // A row stays unless an eviction at or after its file's version covers it (NULL: never).
+  std::string evicted;
+  if (std::adjacent_find(thresholds.begin(), thresholds.end(), std::not_equal_to<>()) ==
+      thresholds.end()) {
+    if (thresholds.front()) evicted = std::to_string(*thresholds.front());
+  } else {
+    evicted = "CASE __sluice_state_file";
+    for (size_t i = 0; i < files.size(); ++i) {
+      if (thresholds[i]) {
+        evicted += " WHEN " + QuoteLiteral(files[i]) + " THEN " + std::to_string(*thresholds[i]);
+      }
+    }
+    evicted += " END";
+  }
+  std::vector<std::string> quoted;
+  for (const std::string& file : files) quoted.push_back(QuoteLiteral(file));
+  std::string sql = "CREATE OR REPLACE TEMP TABLE " + table_ +
+                    " AS SELECT * EXCLUDE (__sluice_state_file) FROM read_parquet([" +
+                    Join(quoted, ", ") +
+                    "], union_by_name = true, filename = '__sluice_state_file')";
+  if (!evicted.empty()) {
+    sql += " WHERE NOT coalesce(" + std::string(kExpiresColumn) + " <= " + evicted + ", false)";
+  }
+  // An unreadable file: the replay file by file names it.
+  if (!connection_->Execute(sql).ok()) return false;
+  has_table_ = true;
+  return true;
 }
 
 Status StateStore::ReadFileInto(const std::string& path, bool create) {

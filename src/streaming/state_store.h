@@ -15,7 +15,9 @@
 //
 // Version v is the state after batch v-1, as in Spark's state stores. Loading version v
 // reads the newest snapshot at or below v and replays the deltas after it: each adds its
-// rows, drops those it removed by id, then those with __expires_us <= its evicted_to. A
+// rows, drops those it removed by id, then those with __expires_us <= its evicted_to. When
+// no version of the chain removed rows by id, the files are read in one query that drops
+// each file's rows evicted at or after its version. A
 // delta holds only the rows its version kept. A batch
 // writes its version before its data commits, so after a crash in between the batch runs again from
 // the version before and writes the same version anew; versions above the one loaded are never
@@ -23,8 +25,10 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "engine/engine.h"
@@ -81,6 +85,10 @@ class StateStore {
       : fs_(&fs), connection_(&connection), dir_(std::move(dir)), table_(std::move(table)) {}
   std::string Path(int64_t version, const char* kind) const;
   Status ReadFileInto(const std::string& path, bool create);
+  // Loads the chain of versions `first`, first + 1, ... (their commit files) in one
+  // statement when none removed rows by id; false when it did not (then they are replayed
+  // one by one).
+  bool ReadChainAtOnce(const std::vector<nlohmann::json>& chain, int64_t first);
   Status WriteParquet(const std::string& select_sql, const std::string& path);
   // Deletes the rows matching `where` (" WHERE ...") from the table and the staged rows,
   // keeping the counts.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -171,6 +172,43 @@ TEST_F(StateStoreTest, ASnapshotFileWithoutItsCommitIsNotRead) {
                   .ok());
   StateStore v2 = Load(2);
   EXPECT_EQ(Ids(), "1,2,3,4,5,6,7,8,9,10");
+}
+
+// An eviction covers the rows loaded before it, not those of later versions: rows put after
+// an eviction to 25 that expire earlier (here with a lower eviction of their own) stay.
+TEST_F(StateStoreTest, AnEvictionCoversOnlyTheRowsOfItsVersionAndBefore) {
+  {
+    StateStore store = Load(0);
+    Batch(store, 1, 6, 25);  // version 1: 3, 4, 5
+    ASSERT_TRUE(store
+                    .Put("SELECT i AS id, (i - 5) * 10 - 5 AS __expires_us, i AS __row_id FROM "
+                         "range(6, 8) t(i)")
+                    .ok());            // expiring at 5 and 15
+    ASSERT_TRUE(store.Evict(0).ok());  // version 2: evicted to 0
+    ASSERT_TRUE(store.Commit("{}").ok());
+    EXPECT_EQ(Ids(), "3,4,5,6,7");
+  }
+  StateStore v2 = Load(2);
+  EXPECT_EQ(Ids(), "3,4,5,6,7");
+  EXPECT_EQ(v2.info().rows, 5);
+}
+
+TEST_F(StateStoreTest, AnUnreadableDeltaIsCorruptionNamingTheFile) {
+  {
+    StateStore store = Load(0);
+    Batch(store, 0, 3, 0);
+    Batch(store, 3, 6, 0);
+  }
+  const std::string delta = dir_.Child("state/2.delta.parquet");
+  {
+    std::ofstream out(delta, std::ios::trunc);
+    out << "not parquet";
+  }
+  auto store =
+      StateStore::Load(*io::LocalFileSystem(), *connection_, dir_.Child("state"), "state_rows", 2);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(store.status().message().find(delta), std::string::npos) << store.status().message();
 }
 
 TEST_F(StateStoreTest, RemovedRowsStayRemovedAfterReload) {
