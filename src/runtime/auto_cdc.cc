@@ -152,8 +152,10 @@ Status CdcApplier::MaterializeEvents() {
 
 bool CdcApplier::NothingToMergeWith() const {
   if (starts_over_) return true;
+  // A log folder is enough: a table is not loaded twice (a folder without commits only
+  // costs the bulk path its direct read).
   auto exists = [&](const std::string& path) {
-    return delta::LoadSnapshot(*batch_.context, path).ok();
+    return batch_.context->fs->Exists(path + "/_delta_log");
   };
   return !exists(batch_.state_path) && (cdc_.scd_type != 2 || !exists(batch_.target_path));
 }

@@ -650,10 +650,6 @@ Status FlowExecution::ApplyCdc(const std::string& events_sql, const std::string&
   batch.events_sql = check.output_sql;
   batch.snapshot_version = snapshot_version;
   batch.repeatable_events = ReadsTheSameEachTime(*env_.graph, flow_);
-  for (const auto* expression :
-       {&flow_.cdc->sequence_by, &flow_.cdc->delete_condition, &flow_.cdc->truncate_condition}) {
-    if (*expression && IsNondeterministic((*expression)->text)) batch.repeatable_events = false;
-  }
   batch.replace = request_.replace_target && batches_written_ == 0;
   batch.app_id = app_id;
   batch.batch_id = batch_id;

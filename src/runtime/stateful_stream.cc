@@ -80,6 +80,12 @@ std::optional<std::string> LateRowsTable(const graph::Dataset& target,
 
 bool ReadsTheSameEachTime(const graph::Graph& graph, const graph::Flow& flow) {
   if (IsNondeterministic(flow.query.text)) return false;
+  if (flow.cdc) {
+    for (const auto* expression :
+         {&flow.cdc->sequence_by, &flow.cdc->delete_condition, &flow.cdc->truncate_condition}) {
+      if (*expression && IsNondeterministic((*expression)->text)) return false;
+    }
+  }
   for (const graph::Input& input : flow.inputs) {
     if (input.kind != sql::ReferenceKind::kDataset) continue;
     const graph::Dataset* dataset = graph.FindDataset(input.dataset);

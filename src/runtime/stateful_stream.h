@@ -62,7 +62,8 @@ std::optional<std::string> LateRowsTable(const graph::Dataset& target,
                                          const spec::PipelineSettings& settings);
 
 // Whether reading a flow's batch twice gives the same rows: its query reads tables and
-// files only (no views, which may compute anything) and calls no nondeterministic function.
+// files only (no views, which may compute anything) and calls no nondeterministic function,
+// nor do an AUTO CDC flow's SEQUENCE BY and APPLY AS conditions.
 bool ReadsTheSameEachTime(const graph::Graph& graph, const graph::Flow& flow);
 
 class StatefulStream {

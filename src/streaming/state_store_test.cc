@@ -32,6 +32,15 @@ class StateStoreTest : public ::testing::Test {
     return std::move(*store);
   }
 
+  // Loading `version` fails as Corruption whose message names `path`.
+  void ExpectCorruptionNaming(int64_t version, const std::string& path) {
+    auto store = StateStore::Load(*io::LocalFileSystem(), *connection_, dir_.Child("state"),
+                                  "state_rows", version);
+    ASSERT_FALSE(store.ok());
+    EXPECT_EQ(store.status().code(), StatusCode::kCorruption);
+    EXPECT_NE(store.status().message().find(path), std::string::npos) << store.status().message();
+  }
+
   // The ids of the rows of the loaded state, in order.
   std::string Ids() {
     auto result = connection_->Query(
@@ -204,11 +213,7 @@ TEST_F(StateStoreTest, AnUnreadableDeltaIsCorruptionNamingTheFile) {
     std::ofstream out(delta, std::ios::trunc);
     out << "not parquet";
   }
-  auto store =
-      StateStore::Load(*io::LocalFileSystem(), *connection_, dir_.Child("state"), "state_rows", 2);
-  ASSERT_FALSE(store.ok());
-  EXPECT_EQ(store.status().code(), StatusCode::kCorruption);
-  EXPECT_NE(store.status().message().find(delta), std::string::npos) << store.status().message();
+  ExpectCorruptionNaming(2, delta);
 }
 
 TEST_F(StateStoreTest, RemovedRowsStayRemovedAfterReload) {
@@ -230,12 +235,7 @@ TEST_F(StateStoreTest, AMissingVersionIsCorruptionNamingTheFile) {
     Batch(store, 3, 6, 0);
   }
   std::filesystem::remove(dir_.Child("state/1.json"));
-  auto store =
-      StateStore::Load(*io::LocalFileSystem(), *connection_, dir_.Child("state"), "state_rows", 2);
-  ASSERT_FALSE(store.ok());
-  EXPECT_EQ(store.status().code(), StatusCode::kCorruption);
-  EXPECT_NE(store.status().message().find(dir_.Child("state/1.json")), std::string::npos)
-      << store.status().message();
+  ExpectCorruptionNaming(2, dir_.Child("state/1.json"));
 }
 
 TEST(WatermarkTrackerTest, MinimumOfInputsThatHaveSeenRowsAndNeverBack) {
